@@ -1,0 +1,62 @@
+#pragma once
+
+#include "DemoData.h"
+#include "SqlSchema.h"
+#include "Store.h"
+
+#include <QSqlDatabase>
+#include <QPromise>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+namespace TenantDesk {
+
+// The Store on a local database through QtSql: an SQLite file (WAL mode, foreign keys on).
+// Every query runs on the store's own worker thread, which owns the connection.
+class SqlStore final : public Store
+{
+public:
+    // A store on the SQLite file at `path`. Nothing is opened until open().
+    explicit SqlStore(QString path);
+    ~SqlStore() override;
+
+    QString displayName() const override;
+    QString path() const { return m_path; }
+
+    QFuture<StoreInfo> open(OpenMode mode) override;
+    QFuture<PlatformSummary> platformSummary() override;
+    QFuture<Page<Tenant>> tenants(const TenantQuery& query) override;
+    QFuture<Tenant> tenant(TenantId id) override;
+    QFuture<Tenant> tenantBySlug(const QString& slug) override;
+    QFuture<TenantSummary> tenantSummary(TenantId id) override;
+    QFuture<TenantSearchResult> searchTenants(const QString& text, int limit) override;
+    QFuture<QList<Environment>> environments(TenantId tenantId) override;
+    QFuture<EnvironmentSummary> environmentSummary(EnvironmentId id) override;
+    QFuture<Page<User>> users(const UserQuery& query) override;
+
+    QFuture<DemoSummary> generateDemo(const DemoScale& scale) override;
+
+private:
+    // Runs `fn(promise, db)` on the worker thread; the future reports what it adds to the promise.
+    template<typename T, typename Fn>
+    QFuture<T> post(Fn fn);
+    // Runs `fn(db)` on the worker thread once the store is open; the future carries its result.
+    template<typename Fn>
+    auto run(Fn fn);
+
+    QSqlDatabase connection() const;
+    StoreInfo openOnWorker(OpenMode mode);
+    void closeOnWorker();
+
+    const QString m_path;
+    const QString m_connectionName;
+    std::atomic<bool> m_open = false;
+    // The worker thread and an object living on it, through which work is posted. A dedicated
+    // thread rather than a pool: a waiting caller must never run a query on its own thread.
+    QThread m_worker;
+    QObject* m_workerContext = nullptr;
+};
+
+} // namespace TenantDesk

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "DemoData.h"
+#include "Environment.h"
+#include "Page.h"
+#include "StoreQueries.h"
+#include "Tenant.h"
+#include "User.h"
+
+#include <QFuture>
+#include <QString>
+
+namespace TenantDesk {
+
+enum class OpenMode {
+    OpenExisting,    // the database must exist and be a TenantDesk database
+    CreateIfMissing, // create an empty TenantDesk database when there is none
+};
+
+// The one asynchronous interface the models and the UI use to reach tenant data, whatever the
+// backend (a local database or a platform's REST API). No operation blocks its caller: each
+// runs elsewhere and reports through its future. A failed operation carries a StoreError.
+class Store
+{
+public:
+    virtual ~Store() = default;
+    Store() = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // The backend and location as a person would name them: "SQLite — /home/ann/demo.tenantdesk".
+    virtual QString displayName() const = 0;
+
+    // Connects, checks that the data is TenantDesk's and brings its schema up to date.
+    // Nothing is written to a database that fails the checks.
+    virtual QFuture<StoreInfo> open(OpenMode mode) = 0;
+
+    virtual QFuture<PlatformSummary> platformSummary() = 0;
+    virtual QFuture<Page<Tenant>> tenants(const TenantQuery& query) = 0;
+    virtual QFuture<Tenant> tenant(TenantId id) = 0;
+    virtual QFuture<Tenant> tenantBySlug(const QString& slug) = 0;
+    virtual QFuture<TenantSummary> tenantSummary(TenantId id) = 0;
+    virtual QFuture<TenantSearchResult> searchTenants(const QString& text, int limit) = 0;
+    virtual QFuture<QList<Environment>> environments(TenantId tenantId) = 0;
+    virtual QFuture<EnvironmentSummary> environmentSummary(EnvironmentId id) = 0;
+    virtual QFuture<Page<User>> users(const UserQuery& query) = 0;
+
+    // Fills an open, empty database with the demo data of `scale` in one transaction. Reports
+    // progress (0 to 1000) through the future; cancelling it rolls everything back.
+    virtual QFuture<DemoSummary> generateDemo(const DemoScale& scale) = 0;
+};
+
+} // namespace TenantDesk

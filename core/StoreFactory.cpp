@@ -1,0 +1,25 @@
+#include "StoreFactory.h"
+
+#include "SqlStore.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace TenantDesk::StoreFactory {
+
+std::unique_ptr<Store> localDatabase(const QString& path)
+{
+    return std::make_unique<SqlStore>(path);
+}
+
+QString defaultDatabaseFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+QString demoDatabasePath()
+{
+    return QDir(defaultDatabaseFolder()).filePath(QStringLiteral("demo.") + databaseSuffix);
+}
+
+} // namespace TenantDesk::StoreFactory

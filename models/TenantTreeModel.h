@@ -1,0 +1,114 @@
+#pragma once
+
+#include "Environment.h"
+#include "Store.h"
+#include "Tenant.h"
+
+#include <QAbstractItemModel>
+#include <QIcon>
+#include <memory>
+#include <vector>
+
+namespace TenantDesk {
+
+// Platform → tenants → sub-tenants → environments, loaded lazily from a Store in batches
+// (canFetchMore/fetchMore) and sorted by the store. A filter text switches the model to the
+// tenants the store finds by name or slug, each shown under the path of its ancestors.
+class TenantTreeModel : public QAbstractItemModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { NameColumn, SlugColumn, StatusColumn, DomainColumn, ColumnCount };
+    Q_ENUM(Column)
+
+    enum Role {
+        NodeKindRole = Qt::UserRole + 1,
+        TenantIdRole,      // qint64, the tenant of a tenant or environment row
+        EnvironmentIdRole, // qint64, 0 on other rows
+        SlugRole,
+        StatusRole,        // TenantStatus as int
+        FilterMatchRole,   // true on the rows the filter text found
+    };
+    Q_ENUM(Role)
+
+    enum class NodeKind { Platform, Tenant, Environment };
+    Q_ENUM(NodeKind)
+
+    explicit TenantTreeModel(QObject* parent = nullptr);
+    ~TenantTreeModel() override;
+
+    // The store to show; nullptr empties the model. The store must outlive its use here.
+    void setStore(Store* store);
+    Store* store() const { return m_store; }
+
+    // How many sub-tenants one fetchMore() asks the store for.
+    void setBatchSize(int size);
+    int batchSize() const { return m_batchSize; }
+
+    // Empty: the whole tree, loaded lazily. Otherwise the tenants whose name or slug contains
+    // the text, under their ancestors; filterApplied() is emitted when the store answered.
+    void setFilterText(const QString& text);
+    QString filterText() const { return m_filterText; }
+    bool isFiltered() const { return !m_filterText.isEmpty(); }
+    // The most matches a filter shows.
+    static constexpr int maximumFilterMatches = 200;
+
+    QModelIndex platformIndex() const;
+    // The row of a tenant, when it has been loaded.
+    QModelIndex indexOfTenant(TenantId id) const;
+    // In filter mode: the rows that lead to a match (to expand) and the matches, in tree order.
+    QModelIndexList filterPathIndexes() const;
+    QModelIndexList filterMatchIndexes() const;
+    bool isFetching() const { return m_fetchesInFlight > 0; }
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    bool hasChildren(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    // A batch of rows arrived under `parent` (or the fetch failed).
+    void fetchFinished(const QModelIndex& parent);
+    // The store answered the filter text: `matches` rows found; `truncated` when there were more.
+    void filterApplied(int matches, bool truncated);
+    // A store operation failed; the message is a sentence for a person.
+    void errorOccurred(const QString& message);
+    void fetchingChanged(bool fetching);
+
+private:
+    struct Node;
+
+    Node* nodeOf(const QModelIndex& index) const;
+    QModelIndex indexOf(const Node* node, int column = 0) const;
+    void rebuild();
+    void appendChildren(Node* parent, std::vector<std::unique_ptr<Node>> children);
+    void fetchSubTenants(Node* node, quint64 generation);
+    void finishFetch(Node* node, quint64 generation);
+    void failFetch(Node* node, quint64 generation, const QString& message);
+    void applySearchResult(const TenantSearchResult& result);
+    void sortPinnedChildren(Node* node);
+    void beginFetch();
+    void endFetch();
+    static QIcon statusIcon(TenantStatus status);
+    static QIcon environmentIcon();
+
+    Store* m_store = nullptr;
+    std::unique_ptr<Node> m_root;
+    int m_batchSize = 200;
+    int m_sortColumn = NameColumn;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    QString m_filterText;
+    quint64 m_generation = 0;
+    int m_fetchesInFlight = 0;
+};
+
+} // namespace TenantDesk

@@ -1,0 +1,466 @@
+#include "MainWindow.h"
+
+#include "Async.h"
+#include "EnvironmentPage.h"
+#include "PlatformPage.h"
+#include "Settings.h"
+#include "StoreFactory.h"
+#include "TenantPage.h"
+#include "TenantTreeModel.h"
+#include "WelcomePage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace TenantDesk {
+
+using namespace Qt::StringLiterals;
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_treeModel(new TenantTreeModel(this))
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(u"TenantDesk"_s);
+    setWindowIcon(QIcon(u":/icons/tenantdesk.svg"_s));
+
+    m_centralStack = new QStackedWidget(this);
+    m_welcomePage = new WelcomePage(m_centralStack);
+    m_welcomePage->setObjectName(u"welcomePage"_s);
+    m_centralStack->addWidget(m_welcomePage);
+    createWorkspace();
+    setCentralWidget(m_centralStack);
+    createMenus();
+
+    m_databaseLabel = new QLabel(tr("No database open"), this);
+    m_databaseLabel->setObjectName(u"databaseStatusLabel"_s);
+    m_loadingLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_loadingLabel);
+    statusBar()->addPermanentWidget(m_databaseLabel);
+
+    connect(m_welcomePage, &WelcomePage::openDemoRequested, this, &MainWindow::openDemo);
+    connect(m_welcomePage, &WelcomePage::newDatabaseRequested, this, &MainWindow::chooseNewDatabase);
+    connect(m_welcomePage, &WelcomePage::openDatabaseRequested, this, &MainWindow::chooseDatabaseToOpen);
+    connect(m_welcomePage, &WelcomePage::recentDatabaseRequested, this,
+            [this](const QString& path) { openDatabase(path); });
+    m_welcomePage->setRecentDatabases(Settings::value(Settings::recentDatabases));
+
+    resize(1280, 800);
+    restoreGeometry(Settings::value(Settings::mainWindowGeometry));
+    restoreState(Settings::value(Settings::mainWindowState));
+    if (const QByteArray splitter = Settings::value(Settings::mainSplitterState); !splitter.isEmpty())
+        m_splitter->restoreState(splitter);
+    if (const QByteArray header = Settings::value(Settings::tenantTreeHeaderState); !header.isEmpty())
+        m_tenantTreeView->header()->restoreState(header);
+}
+
+MainWindow::~MainWindow()
+{
+    // The model must let go of the store before the store goes.
+    m_treeModel->setStore(nullptr);
+}
+
+void MainWindow::createWorkspace()
+{
+    m_splitter = new QSplitter(Qt::Horizontal, m_centralStack);
+    m_splitter->setObjectName(u"mainSplitter"_s);
+
+    auto* left = new QWidget(m_splitter);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_searchLineEdit = new QLineEdit(left);
+    m_searchLineEdit->setObjectName(u"searchLineEdit"_s);
+    m_searchLineEdit->setPlaceholderText(tr("Find a tenant by name or slug (Ctrl+F)"));
+    m_searchLineEdit->setClearButtonEnabled(true);
+    leftLayout->addWidget(m_searchLineEdit);
+
+    m_tenantTreeView = new QTreeView(left);
+    m_tenantTreeView->setObjectName(u"tenantTreeView"_s);
+    m_tenantTreeView->setModel(m_treeModel);
+    m_tenantTreeView->setUniformRowHeights(true);
+    m_tenantTreeView->setSortingEnabled(true);
+    m_tenantTreeView->sortByColumn(TenantTreeModel::NameColumn, Qt::AscendingOrder);
+    m_tenantTreeView->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_tenantTreeView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tenantTreeView->header()->setStretchLastSection(true);
+    m_tenantTreeView->setColumnWidth(TenantTreeModel::NameColumn, 260);
+    m_tenantTreeView->setColumnWidth(TenantTreeModel::SlugColumn, 180);
+    m_tenantTreeView->setColumnWidth(TenantTreeModel::StatusColumn, 110);
+    leftLayout->addWidget(m_tenantTreeView, 1);
+
+    m_detailStack = new QStackedWidget(m_splitter);
+    m_detailStack->setObjectName(u"detailStack"_s);
+    m_platformPage = new PlatformPage(m_detailStack);
+    m_platformPage->setObjectName(u"platformPage"_s);
+    m_tenantPage = new TenantPage(m_detailStack);
+    m_tenantPage->setObjectName(u"tenantPage"_s);
+    m_environmentPage = new EnvironmentPage(m_detailStack);
+    m_environmentPage->setObjectName(u"environmentPage"_s);
+    m_detailStack->addWidget(m_platformPage);
+    m_detailStack->addWidget(m_tenantPage);
+    m_detailStack->addWidget(m_environmentPage);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setSizes({560, 720});
+    m_centralStack->addWidget(m_splitter);
+
+    m_searchTimer = new QTimer(this);
+    m_searchTimer->setSingleShot(true);
+    m_searchTimer->setInterval(200);
+    connect(m_searchLineEdit, &QLineEdit::textChanged, m_searchTimer, qOverload<>(&QTimer::start));
+    connect(m_searchTimer, &QTimer::timeout, this, [this]() { m_treeModel->setFilterText(m_searchLineEdit->text()); });
+    connect(m_searchLineEdit, &QLineEdit::returnPressed, this, [this]() {
+        m_searchTimer->stop();
+        m_treeModel->setFilterText(m_searchLineEdit->text());
+    });
+    auto* clearSearch = new QShortcut(QKeySequence(Qt::Key_Escape), m_searchLineEdit, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(clearSearch, &QShortcut::activated, m_searchLineEdit, &QLineEdit::clear);
+
+    connect(m_treeModel, &TenantTreeModel::filterApplied, this, &MainWindow::applyFilterResult);
+    connect(m_treeModel, &TenantTreeModel::modelReset, this, [this]() {
+        if (!m_treeModel->isFiltered())
+            m_tenantTreeView->expand(m_treeModel->platformIndex());
+    });
+    connect(m_treeModel, &TenantTreeModel::errorOccurred, this,
+            [this](const QString& message) { showError(tr("Could not load tenants"), message); });
+    connect(m_treeModel, &TenantTreeModel::fetchingChanged, this,
+            [this](bool fetching) { m_loadingLabel->setText(fetching ? tr("Loading…") : QString()); });
+    connect(m_tenantTreeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelection);
+    connect(m_tenantTreeView, &QTreeView::customContextMenuRequested, this, &MainWindow::showTreeContextMenu);
+    connect(m_tenantPage, &TenantPage::tenantActivated, this, [this](TenantId id) {
+        const QModelIndex index = m_treeModel->indexOfTenant(id);
+        if (index.isValid())
+            m_tenantTreeView->setCurrentIndex(index);
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* newAction = fileMenu->addAction(tr("&New Database…"), this, &MainWindow::chooseNewDatabase);
+    newAction->setShortcut(QKeySequence::New);
+    QAction* openAction = fileMenu->addAction(tr("&Open Database…"), this, &MainWindow::chooseDatabaseToOpen);
+    openAction->setShortcut(QKeySequence::Open);
+    QAction* demoAction = fileMenu->addAction(tr("Open &Demo"), this, &MainWindow::openDemo);
+    demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+    refreshRecentMenu();
+    fileMenu->addSeparator();
+    m_closeAction = fileMenu->addAction(tr("&Close Database"), this, &MainWindow::closeDatabase);
+    m_closeAction->setShortcut(QKeySequence::Close);
+    m_closeAction->setEnabled(false);
+    fileMenu->addSeparator();
+    QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quitAction->setShortcut(QKeySequence::Quit);
+    quitAction->setMenuRole(QAction::QuitRole);
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* findAction = viewMenu->addAction(tr("&Find Tenant"), this, [this]() {
+        m_searchLineEdit->setFocus(Qt::ShortcutFocusReason);
+        m_searchLineEdit->selectAll();
+    });
+    findAction->setShortcut(QKeySequence::Find);
+    QAction* refreshAction = viewMenu->addAction(tr("&Refresh"), this, [this]() {
+        if (!m_store)
+            return;
+        const QString filter = m_searchLineEdit->text();
+        m_treeModel->setStore(m_store.get());
+        m_treeModel->setFilterText(filter);
+    });
+    refreshAction->setShortcut(QKeySequence::Refresh);
+    viewMenu->addSeparator();
+    viewMenu->addAction(tr("&Collapse All"), this, [this]() {
+        m_tenantTreeView->collapseAll();
+        m_tenantTreeView->expand(m_treeModel->platformIndex());
+    });
+
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About TenantDesk"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+    helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::refreshRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = Settings::value(Settings::recentDatabases);
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path]() { openDatabase(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    m_welcomePage->setRecentDatabases(recent);
+}
+
+void MainWindow::chooseDatabaseToOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Database"), StoreFactory::defaultDatabaseFolder(),
+        tr("TenantDesk databases (*.%1 *.sqlite *.db);;All files (*)").arg(StoreFactory::databaseSuffix));
+    if (!path.isEmpty())
+        openDatabase(path, OpenMode::OpenExisting);
+}
+
+void MainWindow::chooseNewDatabase()
+{
+    QFileDialog dialog(this, tr("New Database"), StoreFactory::defaultDatabaseFolder(),
+                       tr("TenantDesk databases (*.%1)").arg(StoreFactory::databaseSuffix));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(StoreFactory::databaseSuffix);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return;
+    openDatabase(dialog.selectedFiles().constFirst(), OpenMode::CreateIfMissing);
+}
+
+void MainWindow::openDatabase(const QString& path, OpenMode mode)
+{
+    m_pendingStore = StoreFactory::localDatabase(path);
+    Store* store = m_pendingStore.get();
+    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
+    whenReady(store->open(mode), this,
+        [this, store](const StoreInfo& info) {
+            if (m_pendingStore.get() != store)
+                return; // another database was chosen meanwhile
+            useStore(std::move(m_pendingStore), info);
+        },
+        [this, store](const StoreError& error) {
+            if (m_pendingStore.get() == store)
+                m_pendingStore.reset();
+            statusBar()->clearMessage();
+            showError(tr("Could not open the database"), error.fullMessage());
+            Q_EMIT storeFailed(error.fullMessage());
+        });
+}
+
+void MainWindow::openDemo()
+{
+    const QString path = StoreFactory::demoDatabasePath();
+    m_pendingStore = StoreFactory::localDatabase(path);
+    Store* store = m_pendingStore.get();
+    statusBar()->showMessage(tr("Opening the demo platform…"));
+    auto failed = [this, store](const StoreError& error) {
+        if (m_pendingStore.get() == store)
+            m_pendingStore.reset();
+        statusBar()->clearMessage();
+        showError(tr("Could not open the demo platform"), error.fullMessage());
+        Q_EMIT storeFailed(error.fullMessage());
+    };
+    whenReady(store->open(OpenMode::CreateIfMissing), this,
+        [this, store, failed](const StoreInfo& info) {
+            if (m_pendingStore.get() != store)
+                return;
+            whenReady(store->platformSummary(), this,
+                [this, store, info](const PlatformSummary& summary) {
+                    if (m_pendingStore.get() != store)
+                        return;
+                    if (summary.tenantCount > 0)
+                        useStore(std::move(m_pendingStore), info);
+                    else
+                        generateDemo(std::move(m_pendingStore), info);
+                },
+                failed);
+        },
+        failed);
+}
+
+void MainWindow::generateDemo(std::unique_ptr<Store> store, const StoreInfo& info)
+{
+    auto* progress = new QProgressDialog(tr("Generating the demo platform: tenants, users, usage and billing…"),
+                                         tr("Cancel"), 0, 1000, this);
+    progress->setObjectName(u"demoProgressDialog"_s);
+    progress->setWindowTitle(tr("Open Demo"));
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    auto* watcher = new QFutureWatcher<DemoSummary>(this);
+    Store* raw = store.get();
+    m_pendingStore = std::move(store);
+    connect(watcher, &QFutureWatcher<DemoSummary>::progressValueChanged, progress, &QProgressDialog::setValue);
+    connect(progress, &QProgressDialog::canceled, watcher, &QFutureWatcher<DemoSummary>::cancel);
+    connect(watcher, &QFutureWatcher<DemoSummary>::finished, this, [this, watcher, progress, raw, info]() {
+        progress->deleteLater();
+        watcher->deleteLater();
+        if (m_pendingStore.get() != raw)
+            return;
+        QFuture<DemoSummary> future = watcher->future();
+        try {
+            if (future.isCanceled() || future.resultCount() == 0) {
+                future.waitForFinished(); // rethrows a failure
+                m_pendingStore.reset();
+                statusBar()->showMessage(tr("Demo generation cancelled; nothing was kept."), 5000);
+                return;
+            }
+            useStore(std::move(m_pendingStore), info);
+        } catch (const StoreError& error) {
+            m_pendingStore.reset();
+            showError(tr("Could not generate the demo platform"), error.fullMessage());
+            Q_EMIT storeFailed(error.fullMessage());
+        }
+    });
+    watcher->setFuture(raw->generateDemo(DemoScale::small()));
+}
+
+void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
+{
+    m_treeModel->setStore(nullptr);
+    m_store = std::move(store);
+    m_storeInfo = info;
+    m_searchLineEdit->clear();
+    m_searchTimer->stop();
+    m_treeModel->setStore(m_store.get());
+    m_centralStack->setCurrentWidget(m_splitter);
+    m_closeAction->setEnabled(true);
+    m_databaseLabel->setText(m_store->displayName());
+    setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(info.location).fileName()));
+    statusBar()->showMessage(info.created ? tr("Created a new database.") : tr("Database opened."), 4000);
+    Settings::rememberDatabase(info.location);
+    refreshRecentMenu();
+    m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
+    Q_EMIT storeOpened(m_store->displayName());
+}
+
+void MainWindow::closeDatabase()
+{
+    m_treeModel->setStore(nullptr);
+    m_store.reset();
+    m_centralStack->setCurrentWidget(m_welcomePage);
+    m_closeAction->setEnabled(false);
+    m_databaseLabel->setText(tr("No database open"));
+    setWindowTitle(u"TenantDesk"_s);
+}
+
+void MainWindow::showSelection()
+{
+    const QModelIndex index = m_tenantTreeView->currentIndex();
+    if (!m_store || !index.isValid())
+        return;
+    const quint64 request = ++m_detailRequest;
+    const auto kind = index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>();
+    const auto failed = [this](const StoreError& error) { showError(tr("Could not show the details"), error.message()); };
+    switch (kind) {
+    case TenantTreeModel::NodeKind::Platform:
+        whenReady(m_store->platformSummary(), this, [this, request](const PlatformSummary& summary) {
+            if (request != m_detailRequest)
+                return;
+            m_platformPage->setSummary(summary, m_store ? m_store->displayName() : QString());
+            m_detailStack->setCurrentWidget(m_platformPage);
+            Q_EMIT detailShown();
+        }, failed);
+        break;
+    case TenantTreeModel::NodeKind::Tenant:
+        whenReady(m_store->tenantSummary(index.data(TenantTreeModel::TenantIdRole).toLongLong()), this,
+            [this, request](const TenantSummary& summary) {
+                if (request != m_detailRequest)
+                    return;
+                m_tenantPage->setSummary(summary);
+                m_detailStack->setCurrentWidget(m_tenantPage);
+                Q_EMIT detailShown();
+            }, failed);
+        break;
+    case TenantTreeModel::NodeKind::Environment:
+        whenReady(m_store->environmentSummary(index.data(TenantTreeModel::EnvironmentIdRole).toLongLong()), this,
+            [this, request](const EnvironmentSummary& summary) {
+                if (request != m_detailRequest)
+                    return;
+                m_environmentPage->setSummary(summary);
+                m_detailStack->setCurrentWidget(m_environmentPage);
+                Q_EMIT detailShown();
+            }, failed);
+        break;
+    }
+}
+
+void MainWindow::applyFilterResult(int matches, bool truncated)
+{
+    for (const QModelIndex& index : m_treeModel->filterPathIndexes())
+        m_tenantTreeView->expand(index);
+    const QModelIndexList found = m_treeModel->filterMatchIndexes();
+    if (!found.isEmpty()) {
+        m_tenantTreeView->setCurrentIndex(found.constFirst());
+        m_tenantTreeView->scrollTo(found.constFirst());
+    }
+    if (matches == 0)
+        statusBar()->showMessage(tr("No tenant's name or slug contains “%1”.").arg(m_treeModel->filterText()));
+    else if (truncated)
+        statusBar()->showMessage(tr("Showing the first %1 matching tenants; type more to narrow the search.").arg(matches));
+    else
+        statusBar()->showMessage(tr("%n tenant(s) found.", nullptr, matches));
+}
+
+void MainWindow::showTreeContextMenu(const QPoint& position)
+{
+    const QModelIndex index = m_tenantTreeView->indexAt(position);
+    if (!index.isValid())
+        return;
+    QMenu menu(this);
+    const QString slug = index.data(TenantTreeModel::SlugRole).toString();
+    const QString name = index.siblingAtColumn(TenantTreeModel::NameColumn).data().toString();
+    menu.addAction(tr("Copy Name"), this, [name]() { QGuiApplication::clipboard()->setText(name); });
+    if (!slug.isEmpty())
+        menu.addAction(tr("Copy Slug"), this, [slug]() { QGuiApplication::clipboard()->setText(slug); });
+    menu.addSeparator();
+    const QModelIndex first = index.siblingAtColumn(0);
+    if (m_treeModel->hasChildren(first)) {
+        if (m_tenantTreeView->isExpanded(first))
+            menu.addAction(tr("Collapse"), this, [this, first]() { m_tenantTreeView->collapse(first); });
+        else
+            menu.addAction(tr("Expand"), this, [this, first]() { m_tenantTreeView->expand(first); });
+    }
+    menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(message, 10000);
+    if (!m_errorDialogs)
+        return;
+    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setObjectName(u"errorMessageBox"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About TenantDesk"),
+        tr("<h3>TenantDesk %1</h3>"
+           "<p>A native console for administering multi-tenant platforms.</p>"
+           "<p>Qt %2 (built with %3)<br>Database: %4</p>")
+            .arg(QStringLiteral(TENANTDESK_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+                 m_store ? m_storeInfo.engineVersion.toHtmlEscaped() : tr("none open")));
+}
+
+void MainWindow::saveLayout() const
+{
+    Settings::setValue(Settings::mainWindowGeometry, saveGeometry());
+    Settings::setValue(Settings::mainWindowState, saveState());
+    Settings::setValue(Settings::mainSplitterState, m_splitter->saveState());
+    Settings::setValue(Settings::tenantTreeHeaderState, m_tenantTreeView->header()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace TenantDesk

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "Store.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QSplitter;
+class QStackedWidget;
+class QTimer;
+class QTreeView;
+
+namespace TenantDesk {
+
+class EnvironmentPage;
+class PlatformPage;
+class TenantPage;
+class TenantTreeModel;
+class WelcomePage;
+
+// The console: the tenant tree with its search box on the left, the page of the selected
+// platform, tenant or environment on the right.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a local database file; errors are shown in a dialog and reported by storeFailed().
+    void openDatabase(const QString& path, OpenMode mode = OpenMode::OpenExisting);
+    // Opens the demo database, generating it first when it is missing or empty.
+    void openDemo();
+    void closeDatabase();
+
+    Store* store() const { return m_store.get(); }
+    TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
+    // Whether error dialogs are shown (tests turn them off and watch storeFailed()).
+    void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
+
+Q_SIGNALS:
+    void storeOpened(const QString& displayName);
+    void storeFailed(const QString& message);
+    // The page on the right shows the item selected in the tree.
+    void detailShown();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createMenus();
+    void createWorkspace();
+    void useStore(std::unique_ptr<Store> store, const StoreInfo& info);
+    void showError(const QString& title, const QString& message);
+    void showSelection();
+    void applyFilterResult(int matches, bool truncated);
+    void refreshRecentMenu();
+    void showTreeContextMenu(const QPoint& position);
+    void chooseDatabaseToOpen();
+    void chooseNewDatabase();
+    void showAbout();
+    void saveLayout() const;
+    void generateDemo(std::unique_ptr<Store> store, const StoreInfo& info);
+
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
+    StoreInfo m_storeInfo;
+    TenantTreeModel* m_treeModel;
+    QStackedWidget* m_centralStack;
+    WelcomePage* m_welcomePage;
+    QSplitter* m_splitter;
+    QLineEdit* m_searchLineEdit;
+    QTreeView* m_tenantTreeView;
+    QStackedWidget* m_detailStack;
+    PlatformPage* m_platformPage;
+    TenantPage* m_tenantPage;
+    EnvironmentPage* m_environmentPage;
+    QLabel* m_databaseLabel;
+    QLabel* m_loadingLabel;
+    QTimer* m_searchTimer;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_closeAction = nullptr;
+    quint64 m_detailRequest = 0;
+    bool m_errorDialogs = true;
+};
+
+} // namespace TenantDesk
