@@ -6,7 +6,9 @@
 #include <QSet>
 
 #include <array>
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <numbers>
 #include <random>
 
@@ -382,6 +384,8 @@ private:
         const RoleId tenantAdmin = m_builtIn.value(BuiltInRole::TenantAdmin);
         const RoleId tenantViewer = m_builtIn.value(BuiltInRole::TenantViewer);
         const RoleId platformAdmin = m_builtIn.value(BuiltInRole::PlatformAdmin);
+        std::vector<Membership> memberships;
+        memberships.reserve(size_t(m_scale.users) * 5 / 4);
         for (int i = 0; i < m_scale.users; ++i) {
             // A bijection from user numbers to name pairs, so that names look random but e-mail
             // addresses stay unique without remembering the ones already given.
@@ -410,12 +414,10 @@ private:
             const int kind = uniform(100);
             const RoleId role = kind < 8 ? tenantAdmin : kind < 18 ? tenantViewer
                 : (kind < 22 && home.customRole) ? home.customRole : tenantUser;
-            m_sink.membership({home.id, user.id, 0, role});
-            ++m_summary.memberships;
+            memberships.push_back({home.id, user.id, 0, role});
             if (uniform(5) == 0) {
                 const EnvironmentId environment = home.environments[qsizetype(uniform(int(home.environments.size())))];
-                m_sink.membership({home.id, user.id, environment, tenantUser});
-                ++m_summary.memberships;
+                memberships.push_back({home.id, user.id, environment, tenantUser});
             }
             if (i < 5 || (i % 50000 == 0)) {
                 m_sink.platformPrincipal(user.id, platformAdmin);
@@ -423,6 +425,14 @@ private:
             if (i % 8192 == 0)
                 report(0.35 + 0.4 * double(i) / double(m_scale.users));
         }
+        // Written in key order (tenant first), so that the database appends rather than inserts.
+        std::sort(memberships.begin(), memberships.end(), [](const Membership& a, const Membership& b) {
+            return std::tie(a.tenantId, a.userId, a.environmentId, a.roleId)
+                 < std::tie(b.tenantId, b.userId, b.environmentId, b.roleId);
+        });
+        for (const Membership& membership : memberships)
+            m_sink.membership(membership);
+        m_summary.memberships = int(memberships.size());
     }
 
     void audit(AuditEvent event)

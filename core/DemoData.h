@@ -46,8 +46,8 @@ struct DemoSummary {
     int billingLines = 0;
 };
 
-// Where generated rows go. Rows arrive parents first (a tenant after its parent, a membership
-// after its user, tenant and role), with their ids already set.
+// Where generated rows go. Rows arrive parents first (a tenant after its parent; memberships after
+// all users, tenants and roles, in key order), with their ids already set.
 class DemoSink
 {
 public:

@@ -88,6 +88,24 @@ SqliteDemoWriter::SqliteDemoWriter(sqlite3* handle)
     : m_db(handle)
 {
     exec("BEGIN IMMEDIATE");
+    // Bulk loading: a large page cache keeps the unique indexes in memory, and the secondary
+    // indexes are dropped and built again once, sorted, at the end (all inside the transaction,
+    // so a rollback restores them).
+    exec("PRAGMA cache_size = -262144");
+    {
+        sqlite3_stmt* indexes = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+                               -1, &indexes, nullptr) != SQLITE_OK)
+            fail(m_db, "listing indexes");
+        QList<QByteArray> names;
+        while (sqlite3_step(indexes) == SQLITE_ROW) {
+            names << reinterpret_cast<const char*>(sqlite3_column_text(indexes, 0));
+            m_deferredIndexes << reinterpret_cast<const char*>(sqlite3_column_text(indexes, 1));
+        }
+        sqlite3_finalize(indexes);
+        for (const QByteArray& name : std::as_const(names))
+            exec(QByteArray("DROP INDEX " + name).constData());
+    }
     m_platform = std::make_unique<Statement>(m_db,
         "INSERT INTO platform (id, name, created_at) VALUES (1, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at");
@@ -127,8 +145,10 @@ SqliteDemoWriter::~SqliteDemoWriter()
     m_platform.reset(); m_tenant.reset(); m_environment.reset(); m_role.reset(); m_rolePermission.reset();
     m_roleComposite.reset(); m_user.reset(); m_membership.reset(); m_principal.reset(); m_audit.reset();
     m_usage.reset(); m_billing.reset();
-    if (!m_done)
+    if (!m_done) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_exec(m_db, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
+    }
 }
 
 void SqliteDemoWriter::exec(const char* sql)
@@ -139,7 +159,10 @@ void SqliteDemoWriter::exec(const char* sql)
 
 void SqliteDemoWriter::commit()
 {
+    for (const QByteArray& create : std::as_const(m_deferredIndexes))
+        exec(create.constData());
     exec("COMMIT");
+    exec("PRAGMA cache_size = -2000");
     m_done = true;
 }
 

@@ -3,6 +3,7 @@
 #include "DemoData.h"
 
 #include <QByteArray>
+#include <QList>
 #include <memory>
 #include <vector>
 
@@ -40,6 +41,7 @@ private:
 
     sqlite3* m_db;
     bool m_done = false;
+    QList<QByteArray> m_deferredIndexes; // CREATE INDEX statements to run again before COMMIT
     std::unique_ptr<Statement> m_platform, m_tenant, m_environment, m_role, m_rolePermission,
         m_roleComposite, m_user, m_membership, m_principal, m_audit, m_usage, m_billing;
 };
