@@ -462,6 +462,17 @@ StoreInfo SqlStore::openOnWorker(OpenMode mode)
                      SqlSchema::latestVersion(), fresh};
 }
 
+QFuture<Platform> SqlStore::platform()
+{
+    return run([](const QSqlDatabase& db) {
+        Query q(db, tr("Could not read the platform"));
+        q.exec(u"SELECT name, created_at FROM platform WHERE id = 1"_s);
+        if (!q.next())
+            return Platform{tr("Platform"), {}};
+        return Platform{q.text(0), SqlTime::parse(q.text(1))};
+    });
+}
+
 QFuture<PlatformSummary> SqlStore::platformSummary()
 {
     return run([](const QSqlDatabase& db) {
@@ -568,9 +579,11 @@ QFuture<TenantSearchResult> SqlStore::searchTenants(const QString& text, int lim
         if (text.isEmpty())
             return result;
         Query q(db, tr("Could not search the tenants"));
-        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t "
-                  "WHERE t.display_name LIKE ? ESCAPE '\\' OR t.slug LIKE ? ESCAPE '\\' "
-                  "ORDER BY t.depth, t.display_name, t.id LIMIT ?"_s)
+        // The matches are chosen first, so that the counts are computed for the page only.
+        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
+                  "SELECT id FROM tenants WHERE display_name LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\' "
+                  "ORDER BY depth, display_name, id LIMIT ?) "
+                  "ORDER BY t.depth, t.display_name, t.id"_s)
             .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
         QList<TenantId> ancestorIds;
         QSet<TenantId> seen;

@@ -26,6 +26,7 @@ public:
     QString path() const { return m_path; }
 
     QFuture<StoreInfo> open(OpenMode mode) override;
+    QFuture<Platform> platform() override;
     QFuture<PlatformSummary> platformSummary() override;
     QFuture<Page<Tenant>> tenants(const TenantQuery& query) override;
     QFuture<Tenant> tenant(TenantId id) override;

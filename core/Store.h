@@ -35,6 +35,8 @@ public:
     // Nothing is written to a database that fails the checks.
     virtual QFuture<StoreInfo> open(OpenMode mode) = 0;
 
+    virtual QFuture<Platform> platform() = 0;
+    // Counts over the whole platform: may take a moment on millions of users.
     virtual QFuture<PlatformSummary> platformSummary() = 0;
     virtual QFuture<Page<Tenant>> tenants(const TenantQuery& query) = 0;
     virtual QFuture<Tenant> tenant(TenantId id) = 0;

@@ -50,6 +50,12 @@ struct EnvironmentSummary {
     int memberCount = 0;
 };
 
+// The root: one per database or server.
+struct Platform {
+    QString name;
+    QDateTime createdAt;
+};
+
 struct PlatformSummary {
     QString name;
     int tenantCount = 0;

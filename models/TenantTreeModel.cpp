@@ -71,11 +71,11 @@ void TenantTreeModel::rebuild()
     if (!m_store)
         return;
     const quint64 generation = m_generation;
-    whenReady(m_store->platformSummary(), this,
-        [this, generation](const PlatformSummary& summary) {
+    whenReady(m_store->platform(), this,
+        [this, generation](const Platform& platform) {
             if (generation != m_generation || m_root->children.empty())
                 return;
-            m_root->children.front()->platformName = summary.name;
+            m_root->children.front()->platformName = platform.name;
             const QModelIndex index = platformIndex();
             Q_EMIT dataChanged(index, index.siblingAtColumn(ColumnCount - 1));
         },

@@ -52,7 +52,7 @@ public:
     QString filterText() const { return m_filterText; }
     bool isFiltered() const { return !m_filterText.isEmpty(); }
     // The most matches a filter shows.
-    static constexpr int maximumFilterMatches = 200;
+    static constexpr int maximumFilterMatches = 100;
 
     QModelIndex platformIndex() const;
     // The row of a tenant, when it has been loaded.
