@@ -61,7 +61,6 @@ TenantPage::TenantPage(QWidget* parent)
     m_environmentsTable->verticalHeader()->hide();
     m_environmentsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_environmentsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_environmentsTable->setSortingEnabled(true);
     connect(m_environmentsTable, &QTableWidget::itemActivated, this, [this](QTableWidgetItem* item) {
         Q_EMIT environmentActivated(m_environmentsTable->item(item->row(), 0)->data(Qt::UserRole).toLongLong());
     });
@@ -96,7 +95,7 @@ void TenantPage::setSummary(const TenantSummary& summary)
     m_seatsLabel->setText(orUnlimited(tenant.quotas.userSeats, QString()));
     m_rateLimitLabel->setText(orUnlimited(tenant.apiRateLimit, tr("requests/min")));
 
-    m_environmentsTable->setSortingEnabled(false);
+    // In the store's order: production, staging, development, sandbox.
     m_environmentsTable->setRowCount(int(summary.environments.size()));
     for (int row = 0; row < summary.environments.size(); ++row) {
         const Environment& environment = summary.environments[row];
@@ -106,7 +105,6 @@ void TenantPage::setSummary(const TenantSummary& summary)
         m_environmentsTable->setItem(row, 1, new QTableWidgetItem(environmentKindDisplayName(environment.kind)));
         m_environmentsTable->setItem(row, 2, new QTableWidgetItem(formatTime(environment.createdAt)));
     }
-    m_environmentsTable->setSortingEnabled(true);
 }
 
 } // namespace TenantDesk
