@@ -1,5 +1,7 @@
 #include "Environment.h"
 
+#include "EnumKeys.h"
+
 #include <QCoreApplication>
 
 namespace TenantDesk {
@@ -17,11 +19,7 @@ QString environmentKindKey(EnvironmentKind kind)
 
 std::optional<EnvironmentKind> environmentKindFromKey(const QString& key)
 {
-    for (EnvironmentKind kind : allEnvironmentKinds) {
-        if (environmentKindKey(kind) == key)
-            return kind;
-    }
-    return std::nullopt;
+    return enumFromKey<EnvironmentKind>(key, allEnvironmentKinds, environmentKindKey);
 }
 
 QString environmentKindDisplayName(EnvironmentKind kind)

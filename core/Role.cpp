@@ -2,6 +2,8 @@
 
 #include "Permission.h"
 
+#include "EnumKeys.h"
+
 namespace TenantDesk {
 
 QString roleScopeKey(RoleScope scope)
@@ -16,11 +18,7 @@ QString roleScopeKey(RoleScope scope)
 
 std::optional<RoleScope> roleScopeFromKey(const QString& key)
 {
-    for (RoleScope scope : {RoleScope::Platform, RoleScope::Tenant, RoleScope::Environment}) {
-        if (roleScopeKey(scope) == key)
-            return scope;
-    }
-    return std::nullopt;
+    return enumFromKey<RoleScope>(key, std::initializer_list<RoleScope>{RoleScope::Platform, RoleScope::Tenant, RoleScope::Environment}, roleScopeKey);
 }
 
 namespace BuiltInRole {

@@ -238,13 +238,19 @@ int checkedLimit(int limit, int maximum)
     return limit;
 }
 
-Tenant fetchTenant(const QSqlDatabase& db, TenantId id)
+// The one tenant whose `column` holds `value`; NotFound with `notFound` otherwise.
+Tenant fetchTenantBy(const QSqlDatabase& db, const QString& column, const QVariant& value, const QString& notFound)
 {
     Query q(db, tr("Could not read a tenant"));
-    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id = ?"_s).bind(id).exec();
+    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t."_s + column + u" = ?"_s).bind(value).exec();
     if (!q.next())
-        throw StoreError(ErrorCode::NotFound, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
+        throw StoreError(ErrorCode::NotFound, notFound);
     return tenantFromRow(q);
+}
+
+Tenant fetchTenant(const QSqlDatabase& db, TenantId id)
+{
+    return fetchTenantBy(db, u"id"_s, id, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
 }
 
 QList<Tenant> fetchTenants(const QSqlDatabase& db, const QList<TenantId>& ids)
@@ -547,11 +553,7 @@ QFuture<Tenant> SqlStore::tenant(TenantId id)
 QFuture<Tenant> SqlStore::tenantBySlug(const QString& slug)
 {
     return run([slug](const QSqlDatabase& db) {
-        Query q(db, tr("Could not read a tenant"));
-        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.slug = ?"_s).bind(slug).exec();
-        if (!q.next())
-            throw StoreError(ErrorCode::NotFound, tr("There is no tenant with the slug “%1”.").arg(slug));
-        return tenantFromRow(q);
+        return fetchTenantBy(db, u"slug"_s, slug, tr("There is no tenant with the slug “%1”.").arg(slug));
     });
 }
 

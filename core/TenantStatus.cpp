@@ -1,5 +1,7 @@
 #include "TenantStatus.h"
 
+#include "EnumKeys.h"
+
 #include <QCoreApplication>
 
 namespace TenantDesk {
@@ -19,11 +21,7 @@ QString tenantStatusKey(TenantStatus status)
 
 std::optional<TenantStatus> tenantStatusFromKey(const QString& key)
 {
-    for (TenantStatus status : allTenantStatuses) {
-        if (tenantStatusKey(status) == key)
-            return status;
-    }
-    return std::nullopt;
+    return enumFromKey<TenantStatus>(key, allTenantStatuses, tenantStatusKey);
 }
 
 QString tenantStatusDisplayName(TenantStatus status)

@@ -1,5 +1,7 @@
 #include "UsageSample.h"
 
+#include "EnumKeys.h"
+
 namespace TenantDesk {
 
 QString usageMetricKey(UsageMetric metric)
@@ -17,11 +19,7 @@ QString usageMetricKey(UsageMetric metric)
 
 std::optional<UsageMetric> usageMetricFromKey(const QString& key)
 {
-    for (UsageMetric metric : allUsageMetrics) {
-        if (usageMetricKey(metric) == key)
-            return metric;
-    }
-    return std::nullopt;
+    return enumFromKey<UsageMetric>(key, allUsageMetrics, usageMetricKey);
 }
 
 } // namespace TenantDesk

@@ -1,5 +1,7 @@
 #include "User.h"
 
+#include "EnumKeys.h"
+
 #include <QCoreApplication>
 
 namespace TenantDesk {
@@ -16,11 +18,7 @@ QString userStatusKey(UserStatus status)
 
 std::optional<UserStatus> userStatusFromKey(const QString& key)
 {
-    for (UserStatus status : {UserStatus::Invited, UserStatus::Active, UserStatus::Disabled}) {
-        if (userStatusKey(status) == key)
-            return status;
-    }
-    return std::nullopt;
+    return enumFromKey<UserStatus>(key, std::initializer_list<UserStatus>{UserStatus::Invited, UserStatus::Active, UserStatus::Disabled}, userStatusKey);
 }
 
 QString userStatusDisplayName(UserStatus status)

@@ -115,19 +115,31 @@ QModelIndex TenantTreeModel::indexOfTenant(TenantId id) const
     return {};
 }
 
-QModelIndexList TenantTreeModel::filterPathIndexes() const
+template<typename Visit>
+void TenantTreeModel::visitFiltered(Visit visit) const
 {
-    QModelIndexList indexes;
-    if (!isFiltered())
-        return indexes;
+    // Depth first, in tree order, through the path the filter shows.
     std::vector<const Node*> stack{m_root.get()};
     while (!stack.empty()) {
         const Node* node = stack.back();
         stack.pop_back();
-        if (node != m_root.get() && node->pinned && !node->children.empty())
-            indexes.append(indexOf(node));
-        for (auto it = node->children.rbegin(); it != node->children.rend(); ++it)
-            stack.push_back(it->get());
+        if (node != m_root.get())
+            visit(node);
+        if (node->pinned) {
+            for (auto it = node->children.rbegin(); it != node->children.rend(); ++it)
+                stack.push_back(it->get());
+        }
+    }
+}
+
+QModelIndexList TenantTreeModel::filterPathIndexes() const
+{
+    QModelIndexList indexes;
+    if (isFiltered()) {
+        visitFiltered([&](const Node* node) {
+            if (node->pinned && !node->children.empty())
+                indexes.append(indexOf(node));
+        });
     }
     return indexes;
 }
@@ -135,18 +147,11 @@ QModelIndexList TenantTreeModel::filterPathIndexes() const
 QModelIndexList TenantTreeModel::filterMatchIndexes() const
 {
     QModelIndexList indexes;
-    if (!isFiltered())
-        return indexes;
-    std::vector<const Node*> stack{m_root.get()};
-    while (!stack.empty()) {
-        const Node* node = stack.back();
-        stack.pop_back();
-        if (node->match)
-            indexes.append(indexOf(node));
-        if (node->pinned) {
-            for (auto it = node->children.rbegin(); it != node->children.rend(); ++it)
-                stack.push_back(it->get());
-        }
+    if (isFiltered()) {
+        visitFiltered([&](const Node* node) {
+            if (node->match)
+                indexes.append(indexOf(node));
+        });
     }
     return indexes;
 }

@@ -88,6 +88,8 @@ private:
     struct Node;
 
     Node* nodeOf(const QModelIndex& index) const;
+    template<typename Visit>
+    void visitFiltered(Visit visit) const;
     QModelIndex indexOf(const Node* node, int column = 0) const;
     void rebuild();
     void appendChildren(Node* parent, std::vector<std::unique_ptr<Node>> children);
