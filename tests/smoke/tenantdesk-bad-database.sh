@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `tenantdesk --database FILE` with a file it cannot open ends with status 1 and names the file
+# and the cause on stderr; the file is left as it was.
+set -euo pipefail
+binary=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" QT_QPA_PLATFORM=offscreen
+mkdir -p "$HOME"
+
+check() { # FILE EXPECTED-CAUSE
+    local before="" status=0
+    [ -f "$1" ] && before=$(sha256sum "$1")
+    timeout 60 "$binary" --database "$1" > "$work/out" 2> "$work/err" || status=$?
+    if [ "$status" -ne 1 ]; then echo "expected exit status 1 for $1, got $status"; cat "$work/err"; exit 1; fi
+    grep -qF "$1" "$work/err" || { echo "stderr does not name $1:"; cat "$work/err"; exit 1; }
+    grep -qF "$2" "$work/err" || { echo "stderr does not say '$2':"; cat "$work/err"; exit 1; }
+    [ -z "$before" ] || [ "$before" = "$(sha256sum "$1")" ] || { echo "$1 was changed"; exit 1; }
+    [ -f "$1" ] || [ -z "$before" ] || { echo "$1 disappeared"; exit 1; }
+}
+
+check "$work/missing.tenantdesk" "does not exist"
+[ ! -e "$work/missing.tenantdesk" ] || { echo "a missing database was created"; exit 1; }
+printf 'name,slug\nAcme,acme\n' > "$work/tenants.csv"
+check "$work/tenants.csv" "not an SQLite database"
+: > "$work/empty.tenantdesk"
+check "$work/empty.tenantdesk" "empty file"
+echo "each bad database was refused by name and left untouched"
