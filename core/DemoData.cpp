@@ -384,6 +384,12 @@ private:
         const RoleId tenantAdmin = m_builtIn.value(BuiltInRole::TenantAdmin);
         const RoleId tenantViewer = m_builtIn.value(BuiltInRole::TenantViewer);
         const RoleId platformAdmin = m_builtIn.value(BuiltInRole::PlatformAdmin);
+        // E-mail local parts, worked out once per name rather than once per user.
+        std::vector<QString> firstLabels, lastLabels;
+        for (const QString& name : firstNames)
+            firstLabels.push_back(slugLabel(name));
+        for (const QString& name : lastNames)
+            lastLabels.push_back(slugLabel(name).remove(u'-'));
         std::vector<Membership> memberships;
         memberships.reserve(size_t(m_scale.users) * 5 / 4);
         for (int i = 0; i < m_scale.users; ++i) {
@@ -391,15 +397,17 @@ private:
             // addresses stay unique without remembering the ones already given.
             const qint64 pair = (qint64(i) * 7919) % combinations;
             const qint64 round = i / combinations;
-            const QString& first = firstNames[size_t(pair % qint64(firstNames.size()))];
-            const QString& last = lastNames[size_t(pair / qint64(firstNames.size()))];
+            const size_t firstIndex = size_t(pair % qint64(firstNames.size()));
+            const size_t lastIndex = size_t(pair / qint64(firstNames.size()));
+            const QString& first = firstNames[firstIndex];
+            const QString& last = lastNames[lastIndex];
             const TenantInfo& home = m_tenants[size_t(uniform(int(m_tenants.size())))];
             const TenantInfo& company = m_tenants[size_t(home.topIndex)];
 
             User user;
             user.id = UserId(i + 1);
             user.displayName = first + u' ' + last;
-            QString local = slugLabel(first) + u'.' + slugLabel(last).remove(u'-');
+            QString local = firstLabels[firstIndex] + u'.' + lastLabels[lastIndex];
             if (round > 0)
                 local += QString::number(round);
             user.email = local + u'@' + company.domain;

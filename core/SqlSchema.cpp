@@ -87,7 +87,7 @@ const char* const schemaV1[] = {
         user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         environment_id BIGINT NOT NULL DEFAULT 0,
         role_id BIGINT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
-        PRIMARY KEY (tenant_id, user_id, environment_id, role_id)))",
+        PRIMARY KEY (tenant_id, user_id, environment_id, role_id)){{without_rowid}})",
     "CREATE INDEX memberships_by_user ON memberships (user_id, tenant_id)",
     "CREATE INDEX memberships_by_role ON memberships (tenant_id, role_id)",
 
