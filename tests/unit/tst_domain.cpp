@@ -3,6 +3,7 @@
 #include "Permission.h"
 #include "Role.h"
 #include "SqlSchema.h"
+#include "SqlTime.h"
 #include "Tenant.h"
 #include "UsageSample.h"
 #include "User.h"
@@ -159,6 +160,27 @@ private Q_SLOTS:
             tamper(changed);
             QVERIFY(changed.computeHash() != hash);
         }
+    }
+
+    void storedTimesRoundTrip_data()
+    {
+        QTest::addColumn<QDateTime>("time");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("demo anchor") << QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC) << u"2026-11-01T00:00:00Z"_s;
+        QTest::newRow("end of a leap day") << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59), Qt::UTC) << u"2024-02-29T23:59:59Z"_s;
+        QTest::newRow("before 1970") << QDateTime(QDate(1969, 12, 31), QTime(12, 30, 5), Qt::UTC) << u"1969-12-31T12:30:05Z"_s;
+        QTest::newRow("other zone") << QDateTime(QDate(2026, 6, 1), QTime(2, 0), Qt::OffsetFromUTC, 7200) << u"2026-06-01T00:00:00Z"_s;
+    }
+
+    void storedTimesRoundTrip()
+    {
+        QFETCH(QDateTime, time);
+        QFETCH(QString, text);
+        QCOMPARE(SqlTime::format(time), text);
+        QCOMPARE(SqlTime::format(time), time.toUTC().toString(Qt::ISODate));
+        QCOMPARE(SqlTime::parse(text), time.toUTC());
+        QCOMPARE(SqlTime::format(QDateTime()), QString());
+        QVERIFY(!SqlTime::parse(QString()).isValid());
     }
 
     void schemaHasBothDialects()
