@@ -182,7 +182,13 @@ private:
         RoleId customRole = 0;
     };
 
-    bool report(double fraction) { return !m_progress || m_progress(fraction); }
+    // Reports progress; false once the caller asked to stop, after which every loop ends early.
+    bool report(double fraction)
+    {
+        if (!m_stopped && m_progress && !m_progress(fraction))
+            m_stopped = true;
+        return !m_stopped;
+    }
 
     int uniform(int bound) { return int(std::uniform_int_distribution<int>(0, bound - 1)(m_random)); }
     double unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(m_random); }
@@ -349,13 +355,13 @@ private:
     {
         const int total = std::max(1, m_scale.tenants);
         const int topLevel = total <= 100 ? std::max(1, total / 3) : std::max(1, total / 50);
-        for (int i = 0; i < topLevel; ++i) {
+        for (int i = 0; i < topLevel && !m_stopped; ++i) {
             const QString name = uniqueChildName(0, [this]() { return QString(pick(companyStems) + u' ' + pick(companyKinds)); });
             addTenant(-1, name);
         }
         if (m_scale.largestTenantChildren > 0 && int(m_tenants.size()) + m_scale.largestTenantChildren <= total) {
             const int parentIndex = std::min(1, int(m_tenants.size()) - 1);
-            for (int i = 1; i <= m_scale.largestTenantChildren; ++i) {
+            for (int i = 1; i <= m_scale.largestTenantChildren && !m_stopped; ++i) {
                 addTenant(parentIndex, u"Store %1 %2"_s.arg(pick(storeCities)).arg(i, 5, 10, QLatin1Char('0')));
             }
         }
@@ -368,7 +374,7 @@ private:
             if (m_tenants[size_t(i)].depth == 0 && i != storesParent)
                 candidates.push_back(i);
         }
-        while (int(m_tenants.size()) < total) {
+        while (int(m_tenants.size()) < total && !m_stopped) {
             const int parentIndex = candidates[size_t(uniform(int(candidates.size())))];
             const int depth = m_tenants[size_t(parentIndex)].depth + 1;
             addTenant(parentIndex, childName(depth, m_tenants[size_t(parentIndex)].id));
@@ -430,8 +436,8 @@ private:
             if (i < 5 || (i % 50000 == 0)) {
                 m_sink.platformPrincipal(user.id, platformAdmin);
             }
-            if (i % 8192 == 0)
-                report(0.35 + 0.4 * double(i) / double(m_scale.users));
+            if (i % 8192 == 0 && !report(0.35 + 0.4 * double(i) / double(m_scale.users)))
+                return;
         }
         // Written in key order (tenant first), so that the database appends rather than inserts.
         std::sort(memberships.begin(), memberships.end(), [](const Membership& a, const Membership& b) {
@@ -491,7 +497,8 @@ private:
                 }
             }
             billing(info, size);
-            report(0.75 + 0.25 * double(t + 1) / double(tenants));
+            if (!report(0.75 + 0.25 * double(t + 1) / double(tenants)))
+                return;
         }
     }
 
@@ -542,6 +549,7 @@ private:
     std::vector<TenantInfo> m_tenants;
     QHash<TenantId, QSet<QString>> m_childNames;
     QSet<QString> m_slugs;
+    bool m_stopped = false;
     QHash<QString, RoleId> m_builtIn;
     RoleId m_lastRoleId = 0;
     EnvironmentId m_lastEnvironmentId = 0;

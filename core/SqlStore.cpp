@@ -297,6 +297,7 @@ SqlStore::SqlStore(QString path)
 
 SqlStore::~SqlStore()
 {
+    m_closing = true; // a demo being generated rolls back instead of running to its end
     QMetaObject::invokeMethod(m_workerContext, [this]() { closeOnWorker(); }, Qt::BlockingQueuedConnection);
     m_worker.quit();
     m_worker.wait();
@@ -689,11 +690,11 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
         promise.setProgressRange(0, 1000);
         SqliteDemoWriter writer(sqlite);
         DemoDataGenerator generator(scale);
-        const DemoSummary summary = generator.generate(writer, [&promise](double fraction) {
+        const DemoSummary summary = generator.generate(writer, [this, &promise](double fraction) {
             promise.setProgressValue(int(fraction * 1000));
-            return !promise.isCanceled();
+            return !promise.isCanceled() && !m_closing;
         });
-        if (promise.isCanceled())
+        if (promise.isCanceled() || m_closing)
             return; // the writer rolls back
         writer.commit();
         qCInfo(lcStore) << "Generated demo data into" << m_path << ":" << summary.tenants << "tenants," << summary.users << "users";

@@ -54,6 +54,7 @@ private:
     const QString m_path;
     const QString m_connectionName;
     std::atomic<bool> m_open = false;
+    std::atomic<bool> m_closing = false; // long work stops early when the store is going away
     // The worker thread and an object living on it, through which work is posted. A dedicated
     // thread rather than a pool: a waiting caller must never run a query on its own thread.
     QThread m_worker;

@@ -393,6 +393,37 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path(u"never-opened.tenantdesk"_s)));
     }
 
+    void cancelledOrAbandonedDemoLeavesNothing_data()
+    {
+        QTest::addColumn<bool>("closeStore");
+        QTest::newRow("cancelled") << false;
+        QTest::newRow("store closed while generating") << true;
+    }
+
+    void cancelledOrAbandonedDemoLeavesNothing()
+    {
+        QFETCH(bool, closeStore);
+        const QString file = path(closeStore ? u"abandoned.tenantdesk"_s : u"cancelled.tenantdesk"_s);
+        {
+            SqlStore store(file);
+            await(store.open(OpenMode::CreateIfMissing));
+            QFuture<DemoSummary> generating = store.generateDemo(DemoScale::large(50000));
+            QVERIFY(QTest::qWaitFor([&generating]() { return generating.progressValue() > 0; }, 30000));
+            if (!closeStore) {
+                generating.cancel();
+                QVERIFY(QTest::qWaitFor([&generating]() { return generating.isFinished(); }, 30000));
+                QCOMPARE(generating.resultCount(), 0);
+                QCOMPARE(await(store.platformSummary()).tenantCount, 0);
+            }
+        } // closing the store stops the generation: it rolls back rather than running to its end
+        SqlStore again(file);
+        await(again.open(OpenMode::OpenExisting));
+        const PlatformSummary summary = await(again.platformSummary());
+        QCOMPARE(summary.tenantCount, 0);
+        QCOMPARE(summary.userCount, 0);
+        QCOMPARE(summary.roleCount, 0);
+    }
+
     void demoGoesOnlyIntoAnEmptyDatabase()
     {
         const auto error = awaitError(m_demo->generateDemo(DemoScale::small()));
