@@ -333,6 +333,8 @@ auto SqlStore::run(Fn fn)
 {
     using T = std::invoke_result_t<Fn, const QSqlDatabase&>;
     return post<T>([this, fn = std::move(fn)](QPromise<T>& promise) {
+        if (m_closing)
+            throw StoreError(ErrorCode::Unavailable, tr("The database “%1” was closed.").arg(shown(m_path)));
         if (!m_open)
             throw StoreError(ErrorCode::Unavailable, tr("The database “%1” is not open.").arg(shown(m_path)));
         promise.addResult(fn(connection()));
@@ -406,14 +408,15 @@ StoreInfo SqlStore::openOnWorker(OpenMode mode)
             tables << q.text(0);
         int version = 0;
         if (!fresh) {
-            if (applicationId != 0 && applicationId != SqlSchema::sqliteApplicationId)
-                throw StoreError(ErrorCode::Unsupported,
-                                 tr("“%1” is an SQLite database of another application, not a TenantDesk database.").arg(shown(m_path)));
-            if (tables.isEmpty()) {
+            // Every TenantDesk file carries our application id (migration 1 sets it); a file with
+            // tables and another id, or none, belongs to someone else, even if it happens to have
+            // a schema_migrations table as many frameworks' databases do.
+            const bool ours = applicationId == SqlSchema::sqliteApplicationId;
+            if (tables.isEmpty() && applicationId == 0) {
                 if (mode == OpenMode::OpenExisting)
                     throw StoreError(ErrorCode::Unsupported,
                                      tr("“%1” is an empty SQLite database, not a TenantDesk database.").arg(shown(m_path)));
-            } else if (!tables.contains(u"schema_migrations"_s)) {
+            } else if (!ours || !tables.contains(u"schema_migrations"_s)) {
                 throw StoreError(ErrorCode::Unsupported,
                                  tr("“%1” is an SQLite database of another application, not a TenantDesk database.").arg(shown(m_path)));
             } else {
@@ -694,7 +697,10 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
             promise.setProgressValue(int(fraction * 1000));
             return !promise.isCanceled() && !m_closing;
         });
-        if (promise.isCanceled() || m_closing)
+        if (m_closing) // the writer rolls back
+            throw StoreError(ErrorCode::Unavailable,
+                             tr("The database “%1” was closed while the demo was generated; nothing was kept.").arg(shown(m_path)));
+        if (promise.isCanceled())
             return; // the writer rolls back
         writer.commit();
         qCInfo(lcStore) << "Generated demo data into" << m_path << ":" << summary.tenants << "tenants," << summary.users << "users";
