@@ -44,6 +44,8 @@ void TenantTreeModel::setStore(Store* store)
 {
     m_store = store;
     m_filterText.clear();
+    m_requestedFilter.clear();
+    ++m_searchSerial;
     rebuild();
 }
 
@@ -492,20 +494,31 @@ void TenantTreeModel::sort(int column, Qt::SortOrder order)
     m_sortColumn = column;
     m_sortOrder = order;
     if (isFiltered()) {
-        Q_EMIT layoutAboutToBeChanged();
-        const QModelIndexList before = persistentIndexList();
-        QList<const Node*> nodes;
-        for (const QModelIndex& index : before)
-            nodes.append(nodeOf(index));
+        // The path to each match is re-sorted here; what was loaded under a match in the old
+        // order is dropped and comes again, in the new order, when asked for.
+        beginResetModel();
+        ++m_generation;
+        forgetLazyChildren(m_root.get());
         sortPinnedChildren(m_root.get());
-        QModelIndexList after;
-        for (qsizetype i = 0; i < before.size(); ++i)
-            after.append(indexOf(nodes[i], before[i].column()));
-        changePersistentIndexList(before, after);
-        Q_EMIT layoutChanged();
+        endResetModel();
+        Q_EMIT filterApplied(m_filterMatches, m_filterTruncated);
         return;
     }
     rebuild();
+}
+
+void TenantTreeModel::forgetLazyChildren(Node* node)
+{
+    if (node->pinned) {
+        for (auto& child : node->children)
+            forgetLazyChildren(child.get());
+    } else if (node->kind == NodeKind::Tenant) {
+        node->children.clear();
+        node->fetching = false;
+        node->cursor.clear();
+        node->environmentsLoaded = node->tenant.environmentCount == 0;
+        node->subTenantsComplete = node->tenant.subTenantCount == 0;
+    }
 }
 
 void TenantTreeModel::sortPinnedChildren(Node* node)
@@ -539,24 +552,29 @@ void TenantTreeModel::sortPinnedChildren(Node* node)
 void TenantTreeModel::setFilterText(const QString& text)
 {
     const QString trimmed = text.trimmed();
-    if (trimmed == m_filterText)
+    if (trimmed == m_requestedFilter)
         return;
-    m_filterText = trimmed;
+    m_requestedFilter = trimmed;
+    const quint64 serial = ++m_searchSerial; // answers to earlier searches are now stale
     if (trimmed.isEmpty() || !m_store) {
+        m_filterText.clear();
         rebuild();
         return;
     }
-    const quint64 generation = ++m_generation; // answers to earlier requests are now stale
     beginFetch();
     whenReady(m_store->searchTenants(trimmed, maximumFilterMatches), this,
-        [this, generation](const TenantSearchResult& result) {
-            if (generation == m_generation)
+        [this, serial, trimmed](const TenantSearchResult& result) {
+            if (serial == m_searchSerial) {
+                m_filterText = trimmed;
                 applySearchResult(result);
+            }
             endFetch();
         },
-        [this, generation](const StoreError& error) {
-            if (generation == m_generation)
+        [this, serial](const StoreError& error) {
+            if (serial == m_searchSerial) {
+                m_requestedFilter = m_filterText; // the rows still show that; asking again retries
                 Q_EMIT errorOccurred(error.message());
+            }
             endFetch();
         });
 }
@@ -603,8 +621,10 @@ void TenantTreeModel::applySearchResult(const TenantSearchResult& result)
     platform->environmentsLoaded = platform->subTenantsComplete = true;
     m_root->children.push_back(std::move(platform));
     sortPinnedChildren(m_root->children.front().get());
+    m_filterMatches = int(result.matches.size());
+    m_filterTruncated = result.truncated;
     endResetModel();
-    Q_EMIT filterApplied(int(result.matches.size()), result.truncated);
+    Q_EMIT filterApplied(m_filterMatches, m_filterTruncated);
 }
 
 QHash<int, QByteArray> TenantTreeModel::roleNames() const

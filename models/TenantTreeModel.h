@@ -98,6 +98,7 @@ private:
     void failFetch(Node* node, quint64 generation, const QString& message);
     void applySearchResult(const TenantSearchResult& result);
     void sortPinnedChildren(Node* node);
+    void forgetLazyChildren(Node* node);
     void beginFetch();
     void endFetch();
     static QIcon statusIcon(TenantStatus status);
@@ -108,7 +109,11 @@ private:
     int m_batchSize = 200;
     int m_sortColumn = NameColumn;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    QString m_filterText;
+    QString m_filterText;      // the filter the rows show
+    QString m_requestedFilter; // the filter asked for last (may still be on its way)
+    quint64 m_searchSerial = 0;
+    int m_filterMatches = 0;
+    bool m_filterTruncated = false;
     quint64 m_generation = 0;
     int m_fetchesInFlight = 0;
 };

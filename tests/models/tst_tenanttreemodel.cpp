@@ -212,11 +212,42 @@ private Q_SLOTS:
             QCOMPARE(model.rowCount(match), target.environmentCount + target.subTenantCount);
         }
 
+        // Sorting the filtered tree keeps the path and loads the match's rows again in the new order.
+        model.sort(TenantTreeModel::NameColumn, Qt::DescendingOrder);
+        QCOMPARE(model.filterMatchIndexes().size(), 1);
+        const QModelIndex resorted = model.filterMatchIndexes().constFirst();
+        QCOMPARE(resorted.data(TenantTreeModel::TenantIdRole).toLongLong(), target.id);
+        fetchAll(model, resorted);
+        QCOMPARE(model.rowCount(resorted), target.environmentCount + target.subTenantCount);
+        QSet<qint64> children;
+        for (int row = 0; row < model.rowCount(resorted); ++row)
+            children.insert(model.index(row, 0, resorted).data(TenantTreeModel::EnvironmentIdRole).toLongLong()
+                            + 1000000 * model.index(row, 0, resorted).data(TenantTreeModel::TenantIdRole).toLongLong());
+        QCOMPARE(children.size(), model.rowCount(resorted)); // no row twice
+
         // Clearing the filter returns to the lazy tree.
         model.setFilterText(QString());
         QVERIFY(!model.isFiltered());
         fetchAll(model, model.platformIndex());
         QCOMPARE(model.rowCount(model.platformIndex()), await(m_small->platformSummary()).topLevelTenantCount);
+    }
+
+    void failedSearchKeepsTheTreeUsable()
+    {
+        SqlStore closed(u"/nonexistent/never-opened.tenantdesk"_s);
+        TenantTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy errors(&model, &TenantTreeModel::errorOccurred);
+        model.setStore(&closed);
+        settle(model);
+        errors.clear();
+        model.setFilterText(u"acme"_s);
+        QVERIFY(errors.wait(5000));
+        QVERIFY(!model.isFiltered());
+        // The same text may be asked again: it is a new attempt, not ignored.
+        model.setFilterText(u"acme"_s);
+        QVERIFY(errors.wait(5000));
+        model.setStore(nullptr);
     }
 
     void filterWithNoMatch()
