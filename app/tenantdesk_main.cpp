@@ -54,10 +54,14 @@ int main(int argc, char* argv[])
             err << u"tenantdesk: "_s << message << Qt::endl;
             QCoreApplication::exit(1);
         });
-        QObject::connect(&window, &MainWindow::storeOpened, &window, [&window]() {
+        // Once the person has the window in hand (the database opened, or they cancelled the
+        // demo), later failures are theirs to see in dialogs, and no longer end the program.
+        const auto handOver = [&window]() {
             window.setErrorDialogsEnabled(true);
             QObject::disconnect(&window, &MainWindow::storeFailed, nullptr, nullptr);
-        }, Qt::SingleShotConnection);
+        };
+        QObject::connect(&window, &MainWindow::storeOpened, &window, handOver, Qt::SingleShotConnection);
+        QObject::connect(&window, &MainWindow::openCancelled, &window, handOver, Qt::SingleShotConnection);
         if (parser.isSet(demoOption))
             window.openDemo();
         else

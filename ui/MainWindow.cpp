@@ -230,58 +230,61 @@ void MainWindow::chooseNewDatabase()
     openDatabase(dialog.selectedFiles().constFirst(), OpenMode::CreateIfMissing);
 }
 
+quint64 MainWindow::beginOpen(std::unique_ptr<Store> store)
+{
+    m_pendingStore = std::move(store);
+    return ++m_openRequest;
+}
+
+void MainWindow::failOpen(quint64 request, const QString& title, const StoreError& error)
+{
+    if (!isCurrentOpen(request))
+        return;
+    m_pendingStore.reset();
+    statusBar()->clearMessage();
+    showError(title, error.fullMessage());
+    Q_EMIT storeFailed(error.fullMessage());
+}
+
 void MainWindow::openDatabase(const QString& path, OpenMode mode)
 {
-    m_pendingStore = StoreFactory::localDatabase(path);
-    Store* store = m_pendingStore.get();
+    const quint64 request = beginOpen(StoreFactory::localDatabase(path));
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
-    whenReady(store->open(mode), this,
-        [this, store](const StoreInfo& info) {
-            if (m_pendingStore.get() != store)
-                return; // another database was chosen meanwhile
-            useStore(std::move(m_pendingStore), info);
+    whenReady(m_pendingStore->open(mode), this,
+        [this, request](const StoreInfo& info) {
+            if (isCurrentOpen(request)) // otherwise another database was chosen meanwhile
+                useStore(std::move(m_pendingStore), info);
         },
-        [this, store](const StoreError& error) {
-            if (m_pendingStore.get() == store)
-                m_pendingStore.reset();
-            statusBar()->clearMessage();
-            showError(tr("Could not open the database"), error.fullMessage());
-            Q_EMIT storeFailed(error.fullMessage());
-        });
+        [this, request](const StoreError& error) { failOpen(request, tr("Could not open the database"), error); });
 }
 
 void MainWindow::openDemo()
 {
-    const QString path = StoreFactory::demoDatabasePath();
-    m_pendingStore = StoreFactory::localDatabase(path);
-    Store* store = m_pendingStore.get();
+    const quint64 request = beginOpen(StoreFactory::localDatabase(StoreFactory::demoDatabasePath()));
     statusBar()->showMessage(tr("Opening the demo platform…"));
-    auto failed = [this, store](const StoreError& error) {
-        if (m_pendingStore.get() == store)
-            m_pendingStore.reset();
-        statusBar()->clearMessage();
-        showError(tr("Could not open the demo platform"), error.fullMessage());
-        Q_EMIT storeFailed(error.fullMessage());
+    const auto failed = [this, request](const StoreError& error) {
+        failOpen(request, tr("Could not open the demo platform"), error);
     };
-    whenReady(store->open(OpenMode::CreateIfMissing), this,
-        [this, store, failed](const StoreInfo& info) {
-            if (m_pendingStore.get() != store)
+    whenReady(m_pendingStore->open(OpenMode::CreateIfMissing), this,
+        [this, request, failed](const StoreInfo& info) {
+            if (!isCurrentOpen(request))
                 return;
-            whenReady(store->platformSummary(), this,
-                [this, store, info](const PlatformSummary& summary) {
-                    if (m_pendingStore.get() != store)
+            // A demo database that is new, or whose generation was cancelled, is filled now.
+            whenReady(m_pendingStore->platformSummary(), this,
+                [this, request, info](const PlatformSummary& summary) {
+                    if (!isCurrentOpen(request))
                         return;
                     if (summary.tenantCount > 0)
                         useStore(std::move(m_pendingStore), info);
                     else
-                        generateDemo(std::move(m_pendingStore), info);
+                        generateDemo(request, info);
                 },
                 failed);
         },
         failed);
 }
 
-void MainWindow::generateDemo(std::unique_ptr<Store> store, const StoreInfo& info)
+void MainWindow::generateDemo(quint64 request, const StoreInfo& info)
 {
     auto* progress = new QProgressDialog(tr("Generating the demo platform: tenants, users, usage and billing…"),
                                          tr("Cancel"), 0, 1000, this);
@@ -292,31 +295,29 @@ void MainWindow::generateDemo(std::unique_ptr<Store> store, const StoreInfo& inf
     progress->setAutoClose(false);
     progress->setAutoReset(false);
     auto* watcher = new QFutureWatcher<DemoSummary>(this);
-    Store* raw = store.get();
-    m_pendingStore = std::move(store);
     connect(watcher, &QFutureWatcher<DemoSummary>::progressValueChanged, progress, &QProgressDialog::setValue);
     connect(progress, &QProgressDialog::canceled, watcher, &QFutureWatcher<DemoSummary>::cancel);
-    connect(watcher, &QFutureWatcher<DemoSummary>::finished, this, [this, watcher, progress, raw, info]() {
+    connect(watcher, &QFutureWatcher<DemoSummary>::finished, this, [this, watcher, progress, request, info]() {
         progress->deleteLater();
         watcher->deleteLater();
-        if (m_pendingStore.get() != raw)
+        if (!isCurrentOpen(request))
             return;
         QFuture<DemoSummary> future = watcher->future();
         try {
-            if (future.isCanceled() || future.resultCount() == 0) {
-                future.waitForFinished(); // rethrows a failure
-                m_pendingStore.reset();
-                statusBar()->showMessage(tr("Demo generation cancelled; nothing was kept."), 5000);
-                return;
-            }
-            useStore(std::move(m_pendingStore), info);
+            future.waitForFinished(); // rethrows a failure
         } catch (const StoreError& error) {
-            m_pendingStore.reset();
-            showError(tr("Could not generate the demo platform"), error.fullMessage());
-            Q_EMIT storeFailed(error.fullMessage());
+            failOpen(request, tr("Could not generate the demo platform"), error);
+            return;
         }
+        if (future.resultCount() > 0) { // done, even if Cancel came too late to stop it
+            useStore(std::move(m_pendingStore), info);
+            return;
+        }
+        m_pendingStore.reset();
+        statusBar()->showMessage(tr("Demo generation cancelled; nothing was kept."), 5000);
+        Q_EMIT openCancelled();
     });
-    watcher->setFuture(raw->generateDemo(DemoScale::small()));
+    watcher->setFuture(m_pendingStore->generateDemo(DemoScale::small()));
 }
 
 void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
@@ -340,6 +341,8 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
 
 void MainWindow::closeDatabase()
 {
+    ++m_openRequest; // an open still on its way no longer counts
+    m_pendingStore.reset();
     m_treeModel->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
@@ -355,7 +358,10 @@ void MainWindow::showSelection()
         return;
     const quint64 request = ++m_detailRequest;
     const auto kind = index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>();
-    const auto failed = [this](const StoreError& error) { showError(tr("Could not show the details"), error.message()); };
+    const auto failed = [this, request](const StoreError& error) {
+        if (request == m_detailRequest)
+            showError(tr("Could not show the details"), error.message());
+    };
     switch (kind) {
     case TenantTreeModel::NodeKind::Platform:
         whenReady(m_store->platformSummary(), this, [this, request](const PlatformSummary& summary) {

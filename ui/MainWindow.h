@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Store.h"
+#include "StoreError.h"
 
 #include <QMainWindow>
 #include <memory>
@@ -45,6 +46,8 @@ public:
 Q_SIGNALS:
     void storeOpened(const QString& displayName);
     void storeFailed(const QString& message);
+    // The person cancelled an open (the demo generation); nothing changed.
+    void openCancelled();
     // The page on the right shows the item selected in the tree.
     void detailShown();
 
@@ -64,10 +67,15 @@ private:
     void chooseNewDatabase();
     void showAbout();
     void saveLayout() const;
-    void generateDemo(std::unique_ptr<Store> store, const StoreInfo& info);
+    void generateDemo(quint64 request, const StoreInfo& info);
+    // Starts a new open of `store`; answers to earlier opens are ignored from now on.
+    quint64 beginOpen(std::unique_ptr<Store> store);
+    bool isCurrentOpen(quint64 request) const { return request == m_openRequest && m_pendingStore; }
+    void failOpen(quint64 request, const QString& title, const StoreError& error);
 
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
+    quint64 m_openRequest = 0;             // which open m_pendingStore belongs to
     StoreInfo m_storeInfo;
     TenantTreeModel* m_treeModel;
     QStackedWidget* m_centralStack;

@@ -179,6 +179,29 @@ private Q_SLOTS:
         QCOMPARE(window.store(), nullptr);
     }
 
+    void theLastChoiceWins()
+    {
+        MainWindow window;
+        window.setErrorDialogsEnabled(false);
+        QSignalSpy opened(&window, &MainWindow::storeOpened);
+        QSignalSpy failed(&window, &MainWindow::storeFailed);
+        // Closing while a database is still opening: it does not appear afterwards.
+        window.openDatabase(m_database);
+        window.closeDatabase();
+        QTest::qWait(1000);
+        QCOMPARE(opened.count(), 0);
+        QCOMPARE(window.store(), nullptr);
+        QCOMPARE(qobject_cast<QStackedWidget*>(window.centralWidget())->currentWidget()->objectName(), u"welcomePage"_s);
+        // A second choice replaces the first, whose answer is then ignored.
+        window.openDatabase(m_dir.filePath(u"missing.tenantdesk"_s));
+        window.openDatabase(m_database);
+        QVERIFY(opened.wait(10000));
+        QTest::qWait(500);
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(failed.count(), 0);
+        QVERIFY(window.store() != nullptr);
+    }
+
     void layoutIsRemembered()
     {
         QByteArray splitterState;
