@@ -12,6 +12,17 @@ namespace TenantDesk {
 namespace {
 [[noreturn]] void fail(sqlite3* db, const char* what)
 {
+    const int code = sqlite3_errcode(db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        throw StoreError(ErrorCode::Unavailable,
+                         QCoreApplication::translate("SqlStore", "The database is locked by another program; "
+                                                                 "close it and generate the demo again."),
+                         QString::fromUtf8(sqlite3_errmsg(db)));
+    if (code == SQLITE_FULL || code == SQLITE_IOERR)
+        throw StoreError(ErrorCode::Unavailable,
+                         QCoreApplication::translate("SqlStore", "The demo data could not be written: the disk is full "
+                                                                 "or failed."),
+                         QString::fromUtf8(sqlite3_errmsg(db)));
     throw StoreError(ErrorCode::Internal,
                      QCoreApplication::translate("SqlStore", "Could not write the demo data (%1).")
                          .arg(QString::fromUtf8(what)),
@@ -91,6 +102,22 @@ SqliteDemoWriter::SqliteDemoWriter(sqlite3* handle)
     // foreign keys are not looked up row by row during the load; the pragma only takes effect
     // outside a transaction.
     exec("PRAGMA foreign_keys = OFF");
+    try {
+        begin();
+    } catch (...) {
+        // Leave the connection as it was found: no transaction, indexes and pragmas restored.
+        m_platform.reset(); m_tenant.reset(); m_environment.reset(); m_role.reset(); m_rolePermission.reset();
+        m_roleComposite.reset(); m_user.reset(); m_membership.reset(); m_principal.reset(); m_audit.reset();
+        m_usage.reset(); m_billing.reset();
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_exec(m_db, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
+        sqlite3_exec(m_db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void SqliteDemoWriter::begin()
+{
     exec("BEGIN IMMEDIATE");
     // Bulk loading: a large page cache keeps the unique indexes in memory, and the secondary
     // indexes are dropped and built again once, sorted, at the end (all inside the transaction,

@@ -37,6 +37,7 @@ public:
 
 private:
     class Statement;
+    void begin();
     void exec(const char* sql);
 
     sqlite3* m_db;

@@ -437,6 +437,28 @@ private Q_SLOTS:
         QCOMPARE(summary.roleCount, 0);
     }
 
+    void demoWaitsForNoOtherWriter()
+    {
+        const QString file = path(u"busy-demo.tenantdesk"_s);
+        SqlStore store(file);
+        await(store.open(OpenMode::CreateIfMissing));
+        DemoScale scale = DemoScale::small();
+        scale.usageDays = 1;
+        {
+            RawConnection other(file);
+            other.scalar(u"BEGIN IMMEDIATE"_s);
+            const auto error = awaitError(store.generateDemo(scale));
+            QVERIFY(error);
+            QCOMPARE(error->code(), ErrorCode::Unavailable);
+            QVERIFY2(error->message().contains(u"locked"_s), qPrintable(error->message()));
+            other.scalar(u"ROLLBACK"_s);
+        }
+        // The store's connection was left as it was found: the next attempt works.
+        QCOMPARE(await(store.platformSummary()).tenantCount, 0);
+        QCOMPARE(await(store.generateDemo(scale)).tenants, scale.tenants);
+        QCOMPARE(await(store.platformSummary()).tenantCount, scale.tenants);
+    }
+
     void demoGoesOnlyIntoAnEmptyDatabase()
     {
         const auto error = awaitError(m_demo->generateDemo(DemoScale::small()));
