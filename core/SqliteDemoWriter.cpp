@@ -106,12 +106,7 @@ SqliteDemoWriter::SqliteDemoWriter(sqlite3* handle)
         begin();
     } catch (...) {
         // Leave the connection as it was found: no transaction, indexes and pragmas restored.
-        m_platform.reset(); m_tenant.reset(); m_environment.reset(); m_role.reset(); m_rolePermission.reset();
-        m_roleComposite.reset(); m_user.reset(); m_membership.reset(); m_principal.reset(); m_audit.reset();
-        m_usage.reset(); m_billing.reset();
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_exec(m_db, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
-        sqlite3_exec(m_db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+        rollBack();
         throw;
     }
 }
@@ -173,14 +168,20 @@ void SqliteDemoWriter::begin()
 
 SqliteDemoWriter::~SqliteDemoWriter()
 {
+    if (!m_done)
+        rollBack();
+}
+
+void SqliteDemoWriter::rollBack()
+{
+    // Statements are finalized first: SQLite rolls back only once none is running.
     m_platform.reset(); m_tenant.reset(); m_environment.reset(); m_role.reset(); m_rolePermission.reset();
     m_roleComposite.reset(); m_user.reset(); m_membership.reset(); m_principal.reset(); m_audit.reset();
     m_usage.reset(); m_billing.reset();
-    if (!m_done) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_exec(m_db, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
-        sqlite3_exec(m_db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
-    }
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    m_done = true;
 }
 
 void SqliteDemoWriter::exec(const char* sql)

@@ -38,6 +38,7 @@ public:
 private:
     class Statement;
     void begin();
+    void rollBack(); // and leave the connection as it was found
     void exec(const char* sql);
 
     sqlite3* m_db;
