@@ -333,12 +333,17 @@ auto SqlStore::run(Fn fn)
 {
     using T = std::invoke_result_t<Fn, const QSqlDatabase&>;
     return post<T>([this, fn = std::move(fn)](QPromise<T>& promise) {
-        if (m_closing)
-            throw StoreError(ErrorCode::Unavailable, tr("The database “%1” was closed.").arg(shown(m_path)));
-        if (!m_open)
-            throw StoreError(ErrorCode::Unavailable, tr("The database “%1” is not open.").arg(shown(m_path)));
+        checkUsable();
         promise.addResult(fn(connection()));
     });
+}
+
+void SqlStore::checkUsable() const
+{
+    if (m_closing)
+        throw StoreError(ErrorCode::Unavailable, tr("The database “%1” was closed.").arg(shown(m_path)));
+    if (!m_open)
+        throw StoreError(ErrorCode::Unavailable, tr("The database “%1” is not open.").arg(shown(m_path)));
 }
 
 QSqlDatabase SqlStore::connection() const
@@ -676,8 +681,7 @@ QFuture<Page<User>> SqlStore::users(const UserQuery& query)
 QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
 {
     return post<DemoSummary>([this, scale](QPromise<DemoSummary>& promise) {
-        if (!m_open)
-            throw StoreError(ErrorCode::Unavailable, tr("The database “%1” is not open.").arg(shown(m_path)));
+        checkUsable();
         const QSqlDatabase db = connection();
         {
             Query q(db, tr("Could not check the database"));

@@ -48,6 +48,8 @@ private:
     auto run(Fn fn);
 
     QSqlDatabase connection() const;
+    // Throws Unavailable unless the store is open and not closing (on the worker thread).
+    void checkUsable() const;
     StoreInfo openOnWorker(OpenMode mode);
     void closeOnWorker();
 
