@@ -1,7 +1,8 @@
 #pragma once
 
 #include "DemoData.h"
-#include "SqlSchema.h"
+#include "DatabaseLocation.h"
+#include "SqlSession.h"
 #include "Store.h"
 
 #include <QSqlDatabase>
@@ -13,17 +14,19 @@
 
 namespace TenantDesk {
 
-// The Store on a local database through QtSql: an SQLite file (WAL mode, foreign keys on).
-// Every query runs on the store's own worker thread, which owns the connection.
+// The Store on a database through QtSql: an SQLite file (WAL mode, foreign keys on). Every query
+// runs on the store's own worker thread, which owns the connection, through SqlSession.
 class SqlStore final : public Store
 {
 public:
     // A store on the SQLite file at `path`. Nothing is opened until open().
-    explicit SqlStore(QString path);
+    explicit SqlStore(const QString& path);
+    explicit SqlStore(DatabaseLocation location);
     ~SqlStore() override;
 
     QString displayName() const override;
-    QString path() const { return m_path; }
+    QString path() const { return m_location.path; }
+    const DatabaseLocation& location() const { return m_location; }
 
     QFuture<StoreInfo> open(OpenMode mode) override;
     QFuture<Platform> platform() override;
@@ -43,17 +46,16 @@ private:
     // Runs `fn(promise, db)` on the worker thread; the future reports what it adds to the promise.
     template<typename T, typename Fn>
     QFuture<T> post(Fn fn);
-    // Runs `fn(db)` on the worker thread once the store is open; the future carries its result.
+    // Runs `fn(session)` on the worker thread once the store is open; the future carries its result.
     template<typename Fn>
     auto run(Fn fn);
 
     QSqlDatabase connection() const;
     // Throws Unavailable unless the store is open and not closing (on the worker thread).
     void checkUsable() const;
-    StoreInfo openOnWorker(OpenMode mode);
     void closeOnWorker();
 
-    const QString m_path;
+    const DatabaseLocation m_location;
     const QString m_connectionName;
     std::atomic<bool> m_open = false;
     std::atomic<bool> m_closing = false; // long work stops early when the store is going away

@@ -1,0 +1,636 @@
+#include "SqlSession.h"
+
+#include "Logging.h"
+#include "SqlSchema.h"
+#include "SqlTime.h"
+#include "StoreError.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QUuid>
+
+#include <sqlite3.h>
+
+namespace TenantDesk {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("SqlSession", text);
+}
+
+QString shown(const QString& path)
+{
+    return QDir::toNativeSeparators(path);
+}
+
+// Maps what SQLite reported onto an ErrorCode with a sentence a person can act on.
+[[noreturn]] void throwSqlError(const QSqlError& error, const QString& doing, const QString& path)
+{
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    const QString detail = error.text();
+    switch (code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        throw StoreError(ErrorCode::Unavailable,
+                         tr("%1: the database “%2” is locked by another program. Close the other program or try again.")
+                             .arg(doing, shown(path)), detail);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        throw StoreError(ErrorCode::Corrupt,
+                         tr("%1: the database “%2” is damaged. Restore it from a backup.").arg(doing, shown(path)),
+                         detail);
+    case SQLITE_CONSTRAINT:
+        throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        throw StoreError(ErrorCode::Forbidden,
+                         tr("%1: the database “%2” cannot be written. Check the file's permissions.").arg(doing, shown(path)),
+                         detail);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+        throw StoreError(ErrorCode::Unavailable,
+                         tr("%1: the database “%2” cannot be read or written (disk or file system error).")
+                             .arg(doing, shown(path)), detail);
+    default:
+        throw StoreError(ErrorCode::Internal, tr("%1: the database “%2” reported an error.").arg(doing, shown(path)),
+                         detail);
+    }
+}
+
+// A query that throws a StoreError instead of returning false.
+class Query
+{
+public:
+    Query(const QSqlDatabase& db, QString doing)
+        : m_query(db), m_doing(std::move(doing)), m_path(db.databaseName())
+    {
+        m_query.setForwardOnly(true);
+    }
+
+    Query& prepare(const QString& sql)
+    {
+        if (!m_query.prepare(sql))
+            throwSqlError(m_query.lastError(), m_doing, m_path);
+        return *this;
+    }
+    Query& bind(const QVariant& value)
+    {
+        m_query.addBindValue(value);
+        return *this;
+    }
+    Query& exec()
+    {
+        if (!m_query.exec())
+            throwSqlError(m_query.lastError(), m_doing, m_path);
+        return *this;
+    }
+    Query& exec(const QString& sql)
+    {
+        if (!m_query.exec(sql))
+            throwSqlError(m_query.lastError(), m_doing, m_path);
+        return *this;
+    }
+    bool next() { return m_query.next(); }
+    QVariant value(int index) const { return m_query.value(index); }
+    QString text(int index) const { return m_query.value(index).toString(); }
+    qint64 integer(int index) const { return m_query.value(index).toLongLong(); }
+    QSqlQuery& raw() { return m_query; }
+
+    // The first column of the single row, or `fallback` when there is none.
+    QVariant scalar(const QVariant& fallback = {})
+    {
+        exec();
+        return next() ? value(0) : fallback;
+    }
+
+private:
+    QSqlQuery m_query;
+    QString m_doing;
+    QString m_path;
+};
+
+const QString tenantColumns = u"t.id, t.parent_id, t.path, t.slug, t.display_name, t.status, t.domain, "
+    "t.timezone, t.language, t.quota_cpu_cores, t.quota_memory_gb, t.quota_storage_gb, t.quota_user_seats, "
+    "t.api_rate_limit, t.feature_flags, t.security_policy, t.settings, t.created_at, t.updated_at, t.version, "
+    "(SELECT count(*) FROM tenants c WHERE c.parent_id = t.id), "
+    "(SELECT count(*) FROM environments e WHERE e.tenant_id = t.id)"_s;
+
+std::optional<int> optionalInt(const QVariant& value)
+{
+    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
+}
+
+QJsonObject jsonObject(const QVariant& value)
+{
+    return QJsonDocument::fromJson(value.toByteArray()).object();
+}
+
+QList<TenantId> idsOfPath(const QString& path)
+{
+    QList<TenantId> ids;
+    for (QStringView part : QStringView(path).split(u'/', Qt::SkipEmptyParts))
+        ids.append(part.toLongLong());
+    return ids;
+}
+
+Tenant tenantFromRow(const Query& q)
+{
+    Tenant t;
+    t.id = q.integer(0);
+    t.parentId = q.integer(1);
+    t.ancestorIds = idsOfPath(q.text(2));
+    if (!t.ancestorIds.isEmpty())
+        t.ancestorIds.removeLast();
+    t.slug = q.text(3);
+    t.displayName = q.text(4);
+    t.status = tenantStatusFromKey(q.text(5)).value_or(TenantStatus::Requested);
+    t.domain = q.text(6);
+    t.timezone = q.text(7);
+    t.language = q.text(8);
+    t.quotas = {optionalInt(q.value(9)), optionalInt(q.value(10)), optionalInt(q.value(11)), optionalInt(q.value(12))};
+    t.apiRateLimit = optionalInt(q.value(13));
+    t.featureFlags = jsonObject(q.value(14));
+    t.securityPolicy = jsonObject(q.value(15));
+    t.settings = jsonObject(q.value(16));
+    t.createdAt = SqlTime::parse(q.text(17));
+    t.updatedAt = SqlTime::parse(q.text(18));
+    t.version = q.integer(19);
+    t.subTenantCount = int(q.integer(20));
+    t.environmentCount = int(q.integer(21));
+    return t;
+}
+
+const QString environmentColumns = u"tenant_id, id, name, kind, settings, created_at, version"_s;
+
+Environment environmentFromRow(const Query& q)
+{
+    Environment e;
+    e.tenantId = q.integer(0);
+    e.id = q.integer(1);
+    e.name = q.text(2);
+    e.kind = environmentKindFromKey(q.text(3)).value_or(EnvironmentKind::Development);
+    e.settings = jsonObject(q.value(4));
+    e.createdAt = SqlTime::parse(q.text(5));
+    e.version = q.integer(6);
+    return e;
+}
+
+const QString userColumns = u"u.id, u.email, u.display_name, u.status, u.created_at, u.last_sign_in_at, u.version"_s;
+
+User userFromRow(const Query& q)
+{
+    User u;
+    u.id = q.integer(0);
+    u.email = q.text(1);
+    u.displayName = q.text(2);
+    u.status = userStatusFromKey(q.text(3)).value_or(UserStatus::Invited);
+    u.createdAt = SqlTime::parse(q.text(4));
+    u.lastSignInAt = SqlTime::parse(q.text(5));
+    u.version = q.integer(6);
+    return u;
+}
+
+// Keyset pagination: a cursor names the sort value and id of the last row of the previous page.
+QString encodeCursor(const QString& sortValue, qint64 id)
+{
+    const QByteArray json = QJsonDocument(QJsonArray{sortValue, QString::number(id)}).toJson(QJsonDocument::Compact);
+    return QString::fromLatin1(json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::pair<QString, qint64> decodeCursor(const QString& cursor)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(),
+        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const QJsonArray array = decoded ? QJsonDocument::fromJson(*decoded).array() : QJsonArray{};
+    bool ok = false;
+    const qint64 id = array.size() == 2 ? array.at(1).toString().toLongLong(&ok) : 0;
+    if (!ok || !array.at(0).isString())
+        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor));
+    return {array.at(0).toString(), id};
+}
+
+QString likePattern(const QString& text)
+{
+    QString escaped = text;
+    escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+    return u'%' + escaped + u'%';
+}
+
+int checkedLimit(int limit, int maximum)
+{
+    if (limit < 1 || limit > maximum)
+        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit));
+    return limit;
+}
+
+// The one tenant whose `column` holds `value`; NotFound with `notFound` otherwise.
+Tenant fetchTenantBy(const QSqlDatabase& db, const QString& column, const QVariant& value, const QString& notFound)
+{
+    Query q(db, tr("Could not read a tenant"));
+    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t."_s + column + u" = ?"_s).bind(value).exec();
+    if (!q.next())
+        throw StoreError(ErrorCode::NotFound, notFound);
+    return tenantFromRow(q);
+}
+
+Tenant fetchTenant(const QSqlDatabase& db, TenantId id)
+{
+    return fetchTenantBy(db, u"id"_s, id, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
+}
+
+QList<Tenant> fetchTenants(const QSqlDatabase& db, const QList<TenantId>& ids)
+{
+    QList<Tenant> tenants;
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < ids.size(); start += chunk) {
+        const QList<TenantId> part = ids.mid(start, chunk);
+        QStringList placeholders(part.size(), u"?"_s);
+        Query q(db, tr("Could not read tenants"));
+        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("_s + placeholders.join(u',') + u')');
+        for (TenantId id : part)
+            q.bind(id);
+        q.exec();
+        while (q.next())
+            tenants.append(tenantFromRow(q));
+    }
+    return tenants;
+}
+
+QList<Environment> fetchEnvironments(const QSqlDatabase& db, TenantId tenantId)
+{
+    Query q(db, tr("Could not read the environments of a tenant"));
+    q.prepare(u"SELECT "_s + environmentColumns + u" FROM environments WHERE tenant_id = ? "
+              "ORDER BY CASE kind WHEN 'production' THEN 0 WHEN 'staging' THEN 1 WHEN 'development' THEN 2 ELSE 3 END, name"_s)
+        .bind(tenantId).exec();
+    QList<Environment> environments;
+    while (q.next())
+        environments.append(environmentFromRow(q));
+    return environments;
+}
+
+} // namespace
+
+SqlSession::SqlSession(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+}
+
+void SqlSession::close(const QString& connectionName)
+{
+    if (QSqlDatabase::contains(connectionName)) {
+        QSqlDatabase::database(connectionName, false).close();
+        QSqlDatabase::removeDatabase(connectionName);
+    }
+}
+
+namespace {
+
+QSqlDatabase addSqliteConnection(const QString& path, const QString& connectionName)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connectionName);
+    db.setDatabaseName(path);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=2000"_s);
+    return db;
+}
+
+void setSqlitePragmas(const QSqlDatabase& db, const QString& doing)
+{
+    Query q(db, doing);
+    q.exec(u"PRAGMA journal_mode = WAL"_s);
+    q.exec(u"PRAGMA foreign_keys = ON"_s);
+    q.exec(u"PRAGMA synchronous = NORMAL"_s);
+}
+
+} // namespace
+
+void SqlSession::connect(const DatabaseLocation& location, const QString& connectionName)
+{
+    const QString doing = tr("Could not open “%1”").arg(location.shown());
+    QSqlDatabase db = addSqliteConnection(location.path, connectionName);
+    try {
+        if (!db.open())
+            throwSqlError(db.lastError(), doing, location.path);
+        setSqlitePragmas(db, doing);
+    } catch (...) {
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        throw;
+    }
+}
+
+StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, const QString& connectionName)
+{
+    close(connectionName);
+    const QString path = location.path;
+    const QFileInfo file(path);
+    const QString doing = tr("Could not open “%1”").arg(shown(path));
+    bool fresh = false;
+    if (!file.exists()) {
+        if (mode == OpenMode::OpenExisting)
+            throw StoreError(ErrorCode::NotFound, tr("The database file “%1” does not exist.").arg(shown(path)));
+        if (!QDir().mkpath(file.absolutePath()))
+            throw StoreError(ErrorCode::Unavailable, tr("Could not create the folder “%1” for the database.")
+                                                         .arg(shown(file.absolutePath())));
+        fresh = true;
+    } else {
+        if (file.isDir())
+            throw StoreError(ErrorCode::Invalid, tr("“%1” is a folder, not a database file.").arg(shown(path)));
+        QFile probe(path);
+        if (!probe.open(QIODevice::ReadOnly))
+            throw StoreError(ErrorCode::Forbidden, tr("The database file “%1” cannot be read.").arg(shown(path)),
+                             probe.errorString());
+        const QByteArray header = probe.read(16);
+        if (header.isEmpty()) {
+            if (mode == OpenMode::OpenExisting)
+                throw StoreError(ErrorCode::Unsupported,
+                                 tr("“%1” is an empty file, not a TenantDesk database.").arg(shown(path)));
+            fresh = true;
+        } else if (header != QByteArray("SQLite format 3\0", 16)) {
+            throw StoreError(ErrorCode::Unsupported,
+                             tr("“%1” is not a TenantDesk database: it is not an SQLite database file.").arg(shown(path)));
+        }
+    }
+
+    QSqlDatabase db = addSqliteConnection(path, connectionName);
+    try {
+        if (!db.open())
+            throwSqlError(db.lastError(), doing, path);
+
+        // Read-only checks first: nothing is written to a file that is not ours.
+        Query q(db, doing);
+        const int applicationId = q.exec(u"PRAGMA application_id"_s).next() ? q.value(0).toInt() : 0;
+        QStringList tables;
+        q.exec(u"SELECT name FROM sqlite_master WHERE type = 'table'"_s);
+        while (q.next())
+            tables << q.text(0);
+        int version = 0;
+        if (!fresh) {
+            // Every TenantDesk file carries our application id (migration 1 sets it); a file with
+            // tables and another id, or none, belongs to someone else, even if it happens to have
+            // a schema_migrations table as many frameworks' databases do.
+            const bool ours = applicationId == SqlSchema::sqliteApplicationId;
+            if (tables.isEmpty() && applicationId == 0) {
+                if (mode == OpenMode::OpenExisting)
+                    throw StoreError(ErrorCode::Unsupported,
+                                     tr("“%1” is an empty SQLite database, not a TenantDesk database.").arg(shown(path)));
+            } else if (!ours || !tables.contains(u"schema_migrations"_s)) {
+                throw StoreError(ErrorCode::Unsupported,
+                                 tr("“%1” is an SQLite database of another application, not a TenantDesk database.").arg(shown(path)));
+            } else {
+                version = q.exec(u"SELECT coalesce(max(version), 0) FROM schema_migrations"_s).next() ? q.value(0).toInt() : 0;
+                if (version > SqlSchema::latestVersion())
+                    throw StoreError(ErrorCode::Unsupported,
+                                     tr("“%1” was written by a newer TenantDesk (schema version %2; this TenantDesk reads up to version %3). "
+                                        "Update TenantDesk to open it.").arg(shown(path)).arg(version).arg(SqlSchema::latestVersion()));
+            }
+        }
+        fresh = fresh || tables.isEmpty();
+
+        setSqlitePragmas(db, doing);
+
+        if (version < SqlSchema::latestVersion()) {
+            const QString migrating = tr("Could not bring “%1” up to date").arg(shown(path));
+            q.exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                   "description TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
+            for (const Migration& migration : SqlSchema::migrations(SqlDialect::SQLite)) {
+                if (migration.version <= version)
+                    continue;
+                if (!db.transaction())
+                    throwSqlError(db.lastError(), migrating, path);
+                try {
+                    Query step(db, migrating);
+                    for (const QString& statement : migration.statements)
+                        step.exec(statement);
+                    if (migration.version == 1) {
+                        step.exec(u"PRAGMA application_id = %1"_s.arg(SqlSchema::sqliteApplicationId));
+                        step.prepare(u"INSERT INTO platform (id, name, created_at) VALUES (1, ?, ?)"_s)
+                            .bind(tr("Platform")).bind(SqlTime::now()).exec();
+                    }
+                    step.prepare(u"INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"_s)
+                        .bind(migration.version).bind(migration.description).bind(SqlTime::now()).exec();
+                    if (!db.commit())
+                        throwSqlError(db.lastError(), migrating, path);
+                } catch (...) {
+                    db.rollback();
+                    throw;
+                }
+                qCInfo(lcStore) << "Migrated" << path << "to schema version" << migration.version;
+            }
+        }
+    } catch (...) {
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        throw;
+    }
+    return StoreInfo{u"SQLite"_s, path, u"SQLite "_s + QString::fromLatin1(sqlite3_libversion()),
+                     SqlSchema::latestVersion(), fresh};
+}
+
+Platform SqlSession::platform() const
+{
+    Query q(m_db, tr("Could not read the platform"));
+    q.exec(u"SELECT name, created_at FROM platform WHERE id = 1"_s);
+    if (!q.next())
+        return Platform{tr("Platform"), {}};
+    return Platform{q.text(0), SqlTime::parse(q.text(1))};
+}
+
+PlatformSummary SqlSession::platformSummary() const
+{
+    Query q(m_db, tr("Could not read the platform summary"));
+    PlatformSummary summary;
+    q.exec(u"SELECT name FROM platform WHERE id = 1"_s);
+    summary.name = q.next() ? q.text(0) : tr("Platform");
+    summary.tenantCount = q.prepare(u"SELECT count(*) FROM tenants"_s).scalar(0).toInt();
+    summary.topLevelTenantCount = q.prepare(u"SELECT count(*) FROM tenants WHERE parent_id IS NULL"_s).scalar(0).toInt();
+    summary.environmentCount = q.prepare(u"SELECT count(*) FROM environments"_s).scalar(0).toInt();
+    summary.userCount = q.prepare(u"SELECT count(*) FROM users"_s).scalar(0).toInt();
+    summary.roleCount = q.prepare(u"SELECT count(*) FROM roles"_s).scalar(0).toInt();
+    summary.schemaVersion = q.prepare(u"SELECT max(version) FROM schema_migrations"_s).scalar(0).toInt();
+    q.exec(u"SELECT status, count(*) FROM tenants GROUP BY status"_s);
+    while (q.next()) {
+        if (const auto status = tenantStatusFromKey(q.text(0)))
+            summary.tenantsByStatus.append({*status, int(q.integer(1))});
+    }
+    std::sort(summary.tenantsByStatus.begin(), summary.tenantsByStatus.end());
+    return summary;
+}
+
+Page<Tenant> SqlSession::tenants(const TenantQuery& query) const
+{
+    const int limit = checkedLimit(query.limit, maximumPageSize);
+    QString column;
+    switch (query.sort) {
+    case TenantSort::DisplayName: column = u"t.display_name"_s; break;
+    case TenantSort::Slug: column = u"t.slug"_s; break;
+    case TenantSort::Status: column = u"t.status"_s; break;
+    case TenantSort::CreatedAt: column = u"t.created_at"_s; break;
+    }
+    const bool ascending = query.order == Qt::AscendingOrder;
+    QString sql = u"SELECT "_s + tenantColumns + u", "_s + column + u" FROM tenants t WHERE "_s
+        + (query.parentId == 0 ? u"t.parent_id IS NULL"_s : u"t.parent_id = ?"_s);
+    std::optional<std::pair<QString, qint64>> after;
+    if (!query.cursor.isEmpty()) {
+        after = decodeCursor(query.cursor);
+        sql += u" AND ("_s + column + u", t.id) "_s + (ascending ? u'>' : u'<') + u" (?, ?)"_s;
+    }
+    const QString direction = ascending ? u" ASC"_s : u" DESC"_s;
+    sql += u" ORDER BY "_s + column + direction + u", t.id"_s + direction + u" LIMIT ?"_s;
+
+    Query q(m_db, tr("Could not read the tenants"));
+    q.prepare(sql);
+    if (query.parentId != 0)
+        q.bind(query.parentId);
+    if (after)
+        q.bind(after->first).bind(after->second);
+    q.bind(limit + 1).exec();
+    Page<Tenant> page;
+    QString lastSortValue;
+    while (q.next()) {
+        if (page.items.size() == limit) {
+            page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
+            break;
+        }
+        page.items.append(tenantFromRow(q));
+        lastSortValue = q.text(22);
+    }
+    return page;
+}
+
+bool SqlSession::hasTenants() const
+{
+    Query q(m_db, tr("Could not check the database"));
+    return q.prepare(u"SELECT EXISTS (SELECT 1 FROM tenants)"_s).scalar(false).toBool();
+}
+
+Tenant SqlSession::tenant(TenantId id) const
+{
+    return fetchTenant(m_db, id);
+}
+
+Tenant SqlSession::tenantBySlug(const QString& slug) const
+{
+    return fetchTenantBy(m_db, u"slug"_s, slug, tr("There is no tenant with the slug “%1”.").arg(slug));
+}
+
+TenantSummary SqlSession::tenantSummary(TenantId id) const
+{
+    TenantSummary summary;
+    summary.tenant = fetchTenant(m_db, id);
+    QList<Tenant> ancestors = fetchTenants(m_db, summary.tenant.ancestorIds);
+    std::sort(ancestors.begin(), ancestors.end(), [](const Tenant& a, const Tenant& b) { return a.depth() < b.depth(); });
+    summary.ancestors = ancestors;
+    summary.environments = fetchEnvironments(m_db, id);
+    Query q(m_db, tr("Could not count the members of a tenant"));
+    summary.memberCount = q.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ?"_s)
+                              .bind(id).scalar(0).toInt();
+    return summary;
+}
+
+TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) const
+{
+    const QString text = rawText.trimmed();
+    checkedLimit(limit, maximumPageSize);
+    TenantSearchResult result;
+    if (text.isEmpty())
+        return result;
+    Query q(m_db, tr("Could not search the tenants"));
+    // The matches are chosen first, so that the counts are computed for the page only.
+    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
+              "SELECT id FROM tenants WHERE display_name LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\' "
+              "ORDER BY depth, display_name, id LIMIT ?) "
+              "ORDER BY t.depth, t.display_name, t.id"_s)
+        .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
+    QList<TenantId> ancestorIds;
+    QSet<TenantId> seen;
+    while (q.next()) {
+        if (result.matches.size() == limit) {
+            result.truncated = true;
+            break;
+        }
+        Tenant match = tenantFromRow(q);
+        seen.insert(match.id);
+        result.matches.append(std::move(match));
+    }
+    for (const Tenant& match : std::as_const(result.matches)) {
+        for (TenantId id : match.ancestorIds) {
+            if (!seen.contains(id)) {
+                seen.insert(id);
+                ancestorIds.append(id);
+            }
+        }
+    }
+    result.ancestors = fetchTenants(m_db, ancestorIds);
+    return result;
+}
+
+QList<Environment> SqlSession::environments(TenantId tenantId) const
+{
+    return fetchEnvironments(m_db, tenantId);
+}
+
+EnvironmentSummary SqlSession::environmentSummary(EnvironmentId id) const
+{
+    Query q(m_db, tr("Could not read an environment"));
+    q.prepare(u"SELECT "_s + environmentColumns + u" FROM environments WHERE id = ?"_s).bind(id).exec();
+    if (!q.next())
+        throw StoreError(ErrorCode::NotFound, tr("There is no environment with id %1; it may have been deleted.").arg(id));
+    EnvironmentSummary summary;
+    summary.environment = environmentFromRow(q);
+    summary.tenant = fetchTenant(m_db, summary.environment.tenantId);
+    Query count(m_db, tr("Could not count the members of an environment"));
+    summary.memberCount = count.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ? AND environment_id = ?"_s)
+                              .bind(summary.environment.tenantId).bind(id).scalar(0).toInt();
+    return summary;
+}
+
+Page<User> SqlSession::users(const UserQuery& query) const
+{
+    const int limit = checkedLimit(query.limit, maximumPageSize);
+    QString sql = u"SELECT "_s + userColumns + u" FROM users u WHERE 1 = 1"_s;
+    if (query.tenantId != 0)
+        sql += u" AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ? AND m.user_id = u.id)"_s;
+    if (!query.text.isEmpty())
+        sql += u" AND (u.display_name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')"_s;
+    std::optional<std::pair<QString, qint64>> after;
+    if (!query.cursor.isEmpty()) {
+        after = decodeCursor(query.cursor);
+        sql += u" AND (u.display_name, u.id) > (?, ?)"_s;
+    }
+    sql += u" ORDER BY u.display_name, u.id LIMIT ?"_s;
+    Query q(m_db, tr("Could not read the users"));
+    q.prepare(sql);
+    if (query.tenantId != 0)
+        q.bind(query.tenantId);
+    if (!query.text.isEmpty())
+        q.bind(likePattern(query.text)).bind(likePattern(query.text));
+    if (after)
+        q.bind(after->first).bind(after->second);
+    q.bind(limit + 1).exec();
+    Page<User> page;
+    while (q.next()) {
+        if (page.items.size() == limit) {
+            page.nextCursor = encodeCursor(page.items.constLast().displayName, page.items.constLast().id);
+            break;
+        }
+        page.items.append(userFromRow(q));
+    }
+    return page;
+}
+
+} // namespace TenantDesk

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "DatabaseLocation.h"
+#include "Page.h"
+#include "Store.h"
+#include "StoreQueries.h"
+
+#include <QSqlDatabase>
+
+namespace TenantDesk {
+
+// The store's queries, run synchronously on one QtSql connection by the thread that owns it:
+// SqlStore's worker thread, or one of tenantdesk-server's request threads. Every failure is a
+// StoreError with a sentence a person can act on.
+class SqlSession
+{
+public:
+    // Opens the connection `connectionName` on the calling thread: checks that the database is
+    // TenantDesk's (nothing is written to one that is not) and brings its schema up to date.
+    // On failure the connection is removed again.
+    static StoreInfo open(const DatabaseLocation& location, OpenMode mode, const QString& connectionName);
+    // Opens one more connection to a database that open() has already checked and migrated.
+    static void connect(const DatabaseLocation& location, const QString& connectionName);
+    // Closes and removes the connection, if there is one.
+    static void close(const QString& connectionName);
+
+    explicit SqlSession(QSqlDatabase db);
+
+    Platform platform() const;
+    PlatformSummary platformSummary() const;
+    Page<Tenant> tenants(const TenantQuery& query) const;
+    Tenant tenant(TenantId id) const;
+    Tenant tenantBySlug(const QString& slug) const;
+    TenantSummary tenantSummary(TenantId id) const;
+    TenantSearchResult searchTenants(const QString& text, int limit) const;
+    QList<Environment> environments(TenantId tenantId) const;
+    EnvironmentSummary environmentSummary(EnvironmentId id) const;
+    Page<User> users(const UserQuery& query) const;
+    bool hasTenants() const;
+
+    // The largest page a query may ask for.
+    static constexpr int maximumPageSize = 1000;
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace TenantDesk
