@@ -37,12 +37,29 @@ public:
     EnvironmentSummary environmentSummary(EnvironmentId id) const;
     Page<User> users(const UserQuery& query) const;
     bool hasTenants() const;
+    Page<MembershipEntry> memberships(const MembershipQuery& query) const;
+    // The built-in roles and the custom roles of the tenant and of its ancestors.
+    QList<Role> roles(TenantId tenantId) const;
+    Page<AuditEvent> auditEvents(const AuditQuery& query) const;
+    QList<UsageSample> usage(const UsageQuery& query) const;
+    QList<BillingSummaryRow> billingSummary(const BillingQuery& query) const;
+
+    // Changes a tenant whose version is still `expectedVersion` (Conflict otherwise: someone else
+    // changed it first), and writes the audit event in the same transaction.
+    Tenant updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const;
+
+    // Who the changes of this session are recorded as, in audit events ("ann@example.com").
+    void setActor(const QString& actor) { m_actor = actor; }
 
     // The largest page a query may ask for.
     static constexpr int maximumPageSize = 1000;
 
 private:
+    // Appends an audit event to its tenant's hash chain.
+    void appendAudit(AuditEvent event) const;
+
     QSqlDatabase m_db;
+    QString m_actor = QStringLiteral("system");
 };
 
 } // namespace TenantDesk
