@@ -1,11 +1,16 @@
 #include "Jwt.h"
 #include "PasswordHash.h"
+#include "SigningKey.h"
 #include "StoreError.h"
+#include "TestSupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace TenantDesk;
@@ -53,6 +58,21 @@ QJsonObject claimsExpiringIn(qint64 seconds)
 QByteArray json(const QJsonObject& object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// What QFile::permissions() adds about the user running the test.
+constexpr QFileDevice::Permissions CurrentUser = QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser;
+
+std::optional<ErrorCode> signingKeyError(const QString& path, QString* message = nullptr)
+{
+    try {
+        SigningKey::loadOrCreate(path);
+    } catch (const StoreError& error) {
+        if (message)
+            *message = error.message();
+        return error.code();
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -346,6 +366,93 @@ private Q_SLOTS:
             keys.insert(jwtFailureKey(failure));
         QCOMPARE(keys.size(), 5);
         QCOMPARE(jwtFailureKey(JwtFailure::BadSignature), u"bad_signature"_s);
+    }
+
+    // --- SigningKey ---
+
+    void signingKeyIsCreatedOwnerOnlyAndReloaded()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(u"server/signing.key"_s); // the folder does not exist yet
+        const QByteArray key = SigningKey::loadOrCreate(path);
+        QCOMPARE(key.size(), SigningKey::KeySize);
+        QVERIFY(key != QByteArray(SigningKey::KeySize, '\0'));
+        const QFileDevice::Permissions permissions = QFile::permissions(path);
+        QVERIFY(permissions.testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QCOMPARE(permissions & ~CurrentUser, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), key.toBase64() + '\n');
+        file.close();
+
+        QCOMPARE(SigningKey::loadOrCreate(path), key);
+        QCOMPARE(SigningKey::loadOrCreate(path), key);
+        QVERIFY(SigningKey::loadOrCreate(dir.filePath(u"another.key"_s)) != key);
+        QCOMPARE(QDir(dir.filePath(u"server"_s)).entryList(QDir::Files | QDir::Hidden), QStringList{u"signing.key"_s}); // no temporary left
+    }
+
+    void signingKeyFileIsCheckedBeforeUse_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QFileDevice::Permissions>("permissions");
+        QTest::addColumn<ErrorCode>("code");
+        const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        const QByteArray good = QByteArray(32, 'g').toBase64() + '\n';
+        QTest::newRow("readable by all") << good << (ownerOnly | QFileDevice::ReadGroup | QFileDevice::ReadOther) << ErrorCode::Invalid;
+        QTest::newRow("readable by group") << good << (ownerOnly | QFileDevice::ReadGroup) << ErrorCode::Invalid;
+        QTest::newRow("writable by others") << good << (ownerOnly | QFileDevice::WriteOther) << ErrorCode::Invalid;
+        QTest::newRow("short key") << QByteArray(16, 'g').toBase64() << ownerOnly << ErrorCode::Invalid;
+        QTest::newRow("31 bytes") << QByteArray(31, 'g').toBase64() << ownerOnly << ErrorCode::Invalid;
+        QTest::newRow("empty") << QByteArray() << ownerOnly << ErrorCode::Invalid;
+        QTest::newRow("garbage") << "this is not a key!"_ba << ownerOnly << ErrorCode::Corrupt;
+        QTest::newRow("base64url") << base64Url(QByteArray(32, '\xff')) << ownerOnly << ErrorCode::Corrupt;
+        QTest::newRow("two keys") << good + good << ownerOnly << ErrorCode::Corrupt;
+        QTest::newRow("binary") << QByteArray(32, '\x01') << ownerOnly << ErrorCode::Corrupt;
+        QTest::newRow("huge") << QByteArray(1 << 20, 'A') << ownerOnly << ErrorCode::Corrupt;
+    }
+
+    void signingKeyFileIsCheckedBeforeUse()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QFileDevice::Permissions, permissions);
+        QFETCH(ErrorCode, code);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"signing.key"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+        file.close();
+        QVERIFY(QFile::setPermissions(path, permissions));
+        const QByteArray digest = Test::fileDigest(path);
+
+        QString message;
+        QCOMPARE(signingKeyError(path, &message), std::optional(code));
+        QVERIFY2(message.contains(path), qPrintable(message));
+        QVERIFY2(!message.contains(QString::fromLatin1(content.left(20))) || content.isEmpty(), qPrintable(message));
+        QCOMPARE(Test::fileDigest(path), digest); // refused, not replaced
+        QCOMPARE(QFile::permissions(path) & ~CurrentUser, permissions);
+    }
+
+    void signingKeyAcceptsAWellFormedFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"signing.key"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        const QByteArray key = QByteArray(48, 'g');
+        file.write(QByteArray("  " + key.toBase64() + "\r\n"));
+        file.close();
+        QCOMPARE(SigningKey::loadOrCreate(path), key);
+    }
+
+    void signingKeyPathMustBeAFile()
+    {
+        QTemporaryDir dir;
+        QString message;
+        QCOMPARE(signingKeyError(dir.path(), &message), std::optional(ErrorCode::Invalid));
+        QVERIFY2(message.contains(dir.path()), qPrintable(message));
     }
 };
 
