@@ -1,17 +1,24 @@
 #include "Jwt.h"
 #include "PasswordHash.h"
+#include "Permission.h"
+#include "Policy.h"
+#include "Role.h"
 #include "SigningKey.h"
 #include "StoreError.h"
+#include "Tenant.h"
 #include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 using namespace TenantDesk;
 using namespace Qt::StringLiterals;
@@ -73,6 +80,60 @@ std::optional<ErrorCode> signingKeyError(const QString& path, QString* message =
         return error.code();
     }
     return std::nullopt;
+}
+
+Role builtIn(const QString& name, RoleId id)
+{
+    for (Role role : BuiltInRole::definitions()) {
+        if (role.name == name) {
+            role.id = id;
+            return role;
+        }
+    }
+    qFatal("No built-in role %s", qPrintable(name));
+}
+
+// Built-in roles as a database holds them, with ids.
+QList<Role> builtInRoles()
+{
+    return {builtIn(BuiltInRole::PlatformAdmin, 1), builtIn(BuiltInRole::TenantAdmin, 2),
+            builtIn(BuiltInRole::TenantUser, 3), builtIn(BuiltInRole::TenantViewer, 4)};
+}
+
+// acme (1)
+// ├── acme.emea (2), environments 21 and 22
+// │   └── acme.emea.de (3)
+// └── acme.apac (4)
+// globex (5)
+Tenant tenant(TenantId id, const QString& slug, QList<TenantId> ancestorIds)
+{
+    return Tenant{.id = id, .parentId = ancestorIds.isEmpty() ? 0 : ancestorIds.constLast(),
+                  .ancestorIds = ancestorIds, .slug = slug};
+}
+const Tenant Acme = tenant(1, u"acme"_s, {});
+const Tenant Emea = tenant(2, u"acme.emea"_s, {1});
+const Tenant EmeaDe = tenant(3, u"acme.emea.de"_s, {1, 2});
+const Tenant Apac = tenant(4, u"acme.apac"_s, {1});
+const Tenant Globex = tenant(5, u"globex"_s, {});
+const QList<Tenant> AllTenants{Acme, Emea, EmeaDe, Apac, Globex};
+constexpr EnvironmentId EmeaProduction = 21;
+constexpr EnvironmentId EmeaStaging = 22;
+
+Principal principalWith(const QList<Grant>& grants)
+{
+    return Principal{.userId = 42, .email = u"ann@example.com"_s, .grants = grants};
+}
+
+Principal platformAdmin()
+{
+    Principal principal = principalWith({});
+    principal.platformPermissions = Policy::flattenPermissions(builtIn(BuiltInRole::PlatformAdmin, 1), builtInRoles());
+    return principal;
+}
+
+Principal holding(const QString& roleName, const Tenant& on, EnvironmentId environmentId = 0)
+{
+    return principalWith({Policy::grantFor(builtIn(roleName, 0), on, environmentId, builtInRoles())});
 }
 
 } // namespace
@@ -453,6 +514,287 @@ private Q_SLOTS:
         QString message;
         QCOMPARE(signingKeyError(dir.path(), &message), std::optional(ErrorCode::Invalid));
         QVERIFY2(message.contains(dir.path()), qPrintable(message));
+    }
+
+    // --- Policy ---
+
+    void policyMatrix_data()
+    {
+        QTest::addColumn<Principal>("principal");
+        QTest::addColumn<QString>("permission");
+        QTest::addColumn<Tenant>("target");
+        QTest::addColumn<bool>("allowed");
+        using namespace Permission;
+        const Principal admin = platformAdmin();
+        for (const Tenant& target : AllTenants) {
+            for (const QString& permission : all()) {
+                const QByteArray row = (u"platform admin "_s + permission + u" on "_s + target.slug).toUtf8();
+                QTest::newRow(row.constData()) << admin << permission << target << true;
+            }
+        }
+        const Principal emeaAdmin = holding(BuiltInRole::TenantAdmin, Emea);
+        QTest::newRow("tenant admin updates own tenant") << emeaAdmin << TenantUpdate << Emea << true;
+        QTest::newRow("tenant admin updates sub-tenant") << emeaAdmin << TenantUpdate << EmeaDe << true;
+        QTest::newRow("tenant admin manages users of sub-tenant") << emeaAdmin << UserWrite << EmeaDe << true;
+        QTest::newRow("tenant admin updates parent") << emeaAdmin << TenantUpdate << Acme << false;
+        QTest::newRow("tenant admin reads parent") << emeaAdmin << TenantRead << Acme << false;
+        QTest::newRow("tenant admin updates sibling") << emeaAdmin << TenantUpdate << Apac << false;
+        QTest::newRow("tenant admin updates other tenant") << emeaAdmin << TenantUpdate << Globex << false;
+        QTest::newRow("tenant admin changes lifecycle") << emeaAdmin << TenantLifecycle << Emea << false;
+        QTest::newRow("tenant admin creates tenants") << emeaAdmin << TenantCreate << Emea << false;
+        QTest::newRow("tenant admin on the platform") << emeaAdmin << TenantCreate << Tenant{} << false;
+
+        const Principal viewer = holding(BuiltInRole::TenantViewer, Emea);
+        QTest::newRow("viewer reads") << viewer << TenantRead << Emea << true;
+        QTest::newRow("viewer reads sub-tenant") << viewer << TenantRead << EmeaDe << true;
+        QTest::newRow("viewer reads audit") << viewer << AuditRead << Emea << true;
+        QTest::newRow("viewer updates") << viewer << TenantUpdate << Emea << false;
+        QTest::newRow("viewer writes users") << viewer << UserWrite << Emea << false;
+        QTest::newRow("viewer reads other tenant") << viewer << TenantRead << Globex << false;
+
+        const Principal environmentUser = holding(BuiltInRole::TenantUser, Emea, EmeaProduction);
+        QTest::newRow("environment grant is not tenant-wide") << environmentUser << UsageRead << Emea << false;
+        QTest::newRow("nobody") << principalWith({}) << TenantRead << Emea << false;
+        QTest::newRow("unknown permission") << emeaAdmin << u"tenant.delete"_s << Emea << false;
+    }
+
+    void policyMatrix()
+    {
+        QFETCH(Principal, principal);
+        QFETCH(QString, permission);
+        QFETCH(Tenant, target);
+        QFETCH(bool, allowed);
+        QCOMPARE(Policy::allows(principal, permission, target), allowed);
+        // Whatever is allowed on a tenant is allowed on each of its environments.
+        if (allowed)
+            QVERIFY(Policy::allowsEnvironment(principal, permission, target, EmeaProduction));
+    }
+
+    void environmentGrantCoversThatEnvironmentOnly()
+    {
+        const Principal user = holding(BuiltInRole::TenantUser, Emea, EmeaProduction);
+        QVERIFY(Policy::allowsEnvironment(user, Permission::UsageRead, Emea, EmeaProduction));
+        QVERIFY(!Policy::allowsEnvironment(user, Permission::BillingRead, Emea, EmeaProduction)); // not in the role
+        QVERIFY(!Policy::allowsEnvironment(user, Permission::UsageRead, Emea, EmeaStaging));
+        QVERIFY(!Policy::allowsEnvironment(user, Permission::UsageRead, EmeaDe, EmeaProduction)); // not its tenant
+        QVERIFY(!Policy::allowsEnvironment(user, Permission::UsageRead, Emea, 0));
+        QVERIFY(!Policy::allows(user, Permission::UsageRead, Emea));
+
+        const Principal admin = holding(BuiltInRole::TenantAdmin, Acme);
+        QVERIFY(Policy::allowsEnvironment(admin, Permission::EnvironmentManage, Emea, EmeaStaging)); // tenant-wide above
+        QVERIFY(!Policy::allowsEnvironment(holding(BuiltInRole::TenantAdmin, Apac), Permission::EnvironmentManage, Emea, EmeaStaging));
+    }
+
+    void visibility_data()
+    {
+        QTest::addColumn<Principal>("principal");
+        QTest::addColumn<QList<TenantId>>("visible");
+        QTest::newRow("platform admin") << platformAdmin() << QList<TenantId>{1, 2, 3, 4, 5};
+        QTest::newRow("nobody") << principalWith({}) << QList<TenantId>{};
+        // The path down (acme), the tenant and its sub-tree; not the sibling acme.apac.
+        QTest::newRow("tenant admin of acme.emea") << holding(BuiltInRole::TenantAdmin, Emea) << QList<TenantId>{1, 2, 3};
+        QTest::newRow("viewer of acme") << holding(BuiltInRole::TenantViewer, Acme) << QList<TenantId>{1, 2, 3, 4};
+        QTest::newRow("user of acme.emea.de") << holding(BuiltInRole::TenantUser, EmeaDe) << QList<TenantId>{1, 2, 3};
+        QTest::newRow("environment user of acme.emea")
+            << holding(BuiltInRole::TenantUser, Emea, EmeaProduction) << QList<TenantId>{1, 2, 3};
+        Principal twoCustomers = holding(BuiltInRole::TenantViewer, Apac);
+        twoCustomers.grants += holding(BuiltInRole::TenantAdmin, Globex).grants;
+        QTest::newRow("acme.apac and globex") << twoCustomers << QList<TenantId>{1, 4, 5};
+    }
+
+    void visibility()
+    {
+        QFETCH(Principal, principal);
+        QFETCH(QList<TenantId>, visible);
+        const PolicyScope scope = Policy::scopeRoots(principal);
+        for (const Tenant& tenant : AllTenants) {
+            QCOMPARE(Policy::canSee(principal, tenant), visible.contains(tenant.id));
+            // What scopeRoots says agrees: the sub-trees of the roots, and the path down to them.
+            const bool onPath = std::any_of(principal.grants.cbegin(), principal.grants.cend(), [&tenant](const Grant& grant) {
+                return grant.tenantAncestorIds.contains(tenant.id);
+            });
+            QCOMPARE(scope.contains(tenant) || onPath, visible.contains(tenant.id));
+            // Whoever may read a tenant sees it.
+            if (Policy::allows(principal, Permission::TenantRead, tenant))
+                QVERIFY(Policy::canSee(principal, tenant));
+        }
+    }
+
+    void scopeRootsAreMinimal()
+    {
+        QCOMPARE(Policy::scopeRoots(platformAdmin()), (PolicyScope{.all = true}));
+        QCOMPARE(Policy::scopeRoots(principalWith({})), PolicyScope{});
+        QVERIFY(!Policy::scopeRoots(principalWith({})).contains(Acme));
+
+        const QList<Role> roles = builtInRoles();
+        const Role admin = builtIn(BuiltInRole::TenantAdmin, 2);
+        const Role viewer = builtIn(BuiltInRole::TenantViewer, 4);
+        const Grant onAcme = Policy::grantFor(viewer, Acme, 0, roles);
+        const Grant onEmea = Policy::grantFor(admin, Emea, 0, roles);
+        const Grant onEmeaDe = Policy::grantFor(admin, EmeaDe, 0, roles);
+        const Grant onEmeaProduction = Policy::grantFor(admin, Emea, EmeaProduction, roles);
+        const Grant onApac = Policy::grantFor(admin, Apac, 0, roles);
+        const Grant onGlobex = Policy::grantFor(admin, Globex, 0, roles);
+
+        QCOMPARE(Policy::scopeRoots(principalWith({onEmea, onEmeaDe})).roots, QList<TenantId>{2});
+        QCOMPARE(Policy::scopeRoots(principalWith({onEmeaDe, onEmea})).roots, QList<TenantId>{2});
+        QCOMPARE(Policy::scopeRoots(principalWith({onEmeaDe, onAcme, onEmea})).roots, QList<TenantId>{1});
+        QCOMPARE(Policy::scopeRoots(principalWith({onEmea, onEmeaProduction})).roots, QList<TenantId>{2});
+        QCOMPARE(Policy::scopeRoots(principalWith({onGlobex, onEmeaDe, onApac})).roots, (QList<TenantId>{3, 4, 5}));
+        QVERIFY(!Policy::scopeRoots(principalWith({onEmea})).all);
+
+        const PolicyScope scope = Policy::scopeRoots(principalWith({onEmea, onGlobex}));
+        QVERIFY(scope.contains(Emea));
+        QVERIFY(scope.contains(EmeaDe));
+        QVERIFY(scope.contains(Globex));
+        QVERIFY(!scope.contains(Acme));
+        QVERIFY(!scope.contains(Apac));
+    }
+
+    void compositeRolesAreFlattened()
+    {
+        using namespace Permission;
+        QList<Role> roles = builtInRoles();
+        const Role billing{.id = 10, .tenantId = 1, .name = u"Billing"_s, .permissions = {BillingRead}, .includedRoleIds = {11}};
+        const Role auditing{.id = 11, .tenantId = 1, .name = u"Auditing"_s, .permissions = {AuditRead}, .includedRoleIds = {12, 10}};
+        const Role usage{.id = 12, .tenantId = 1, .name = u"Usage"_s, .permissions = {UsageRead, AuditRead}, .includedRoleIds = {12}};
+        const Role otherTenants{.id = 13, .tenantId = 5, .name = u"Globex Admin"_s, .permissions = {UserWrite}};
+        const Role environmentRole{.id = 14, .tenantId = 1, .name = u"Deployer"_s, .scope = RoleScope::Environment,
+                                   .permissions = {EnvironmentManage}, .includedRoleIds = {2}};
+        roles += {billing, auditing, usage, otherTenants, environmentRole};
+
+        // A cycle (10 → 11 → 10) and a self-inclusion (12) end; each permission once, sorted.
+        QCOMPARE(Policy::flattenPermissions(billing, roles), (QStringList{AuditRead, BillingRead, UsageRead}));
+        QCOMPARE(Policy::flattenPermissions(usage, roles), (QStringList{AuditRead, UsageRead}));
+
+        // Built-in roles may be included; unknown ids are skipped.
+        const Role withViewer{.id = 20, .tenantId = 1, .name = u"Viewer+"_s, .permissions = {UserWrite}, .includedRoleIds = {99, 4}};
+        QCOMPARE(Policy::flattenPermissions(withViewer, roles),
+                 (QStringList{AuditRead, BillingRead, TenantRead, UsageRead, UserRead, UserWrite}));
+
+        // A tenant's custom role cannot include the platform role, another tenant's role, or a role
+        // of wider scope.
+        const Role escalating{.id = 21, .tenantId = 1, .name = u"Sneaky"_s, .permissions = {TenantRead}, .includedRoleIds = {1, 13}};
+        QCOMPARE(Policy::flattenPermissions(escalating, roles), QStringList{TenantRead});
+        QCOMPARE(Policy::flattenPermissions(environmentRole, roles), QStringList{EnvironmentManage});
+
+        // grantFor carries the flattened permissions and where the grant sits.
+        const Grant grant = Policy::grantFor(billing, EmeaDe, 0, roles);
+        QCOMPARE(grant, (Grant{.tenantId = 3, .environmentId = 0, .roleName = u"Billing"_s,
+                               .permissions = {AuditRead, BillingRead, UsageRead}, .tenantAncestorIds = {1, 2}}));
+        QCOMPARE(Policy::grantFor(builtIn(BuiltInRole::TenantUser, 3), Emea, EmeaStaging, roles).environmentId, EmeaStaging);
+    }
+
+    void claimsRoundTrip_data()
+    {
+        QTest::addColumn<Principal>("principal");
+        QTest::addColumn<QJsonObject>("claims");
+        const Principal nobody = principalWith({});
+        QTest::newRow("no roles") << nobody
+                                  << QJsonObject{{u"sub"_s, u"42"_s}, {u"email"_s, u"ann@example.com"_s}};
+        Principal admin = platformAdmin();
+        QStringList sortedPermissions = Permission::all();
+        sortedPermissions.sort();
+        QTest::newRow("platform admin") << admin
+                                        << QJsonObject{{u"sub"_s, u"42"_s}, {u"email"_s, u"ann@example.com"_s},
+                                                       {u"plat"_s, QJsonArray::fromStringList(sortedPermissions)}};
+        Principal several = holding(BuiltInRole::TenantViewer, Acme);
+        several.grants += holding(BuiltInRole::TenantUser, Emea, EmeaProduction).grants;
+        several.grants += holding(BuiltInRole::TenantAdmin, EmeaDe).grants;
+        several.userId = 9007199254740991; // the largest integer a JSON number holds exactly
+        const QJsonArray userPermissions{u"tenant.read"_s, u"usage.read"_s, u"user.read"_s};
+        const QJsonObject expected{
+            {u"sub"_s, u"9007199254740991"_s},
+            {u"email"_s, u"ann@example.com"_s},
+            {u"scopes"_s,
+             QJsonArray{
+                 QJsonObject{{u"t"_s, 1}, {u"r"_s, u"Tenant Viewer"_s},
+                             {u"p"_s, QJsonArray::fromStringList(builtIn(BuiltInRole::TenantViewer, 4).permissions)}},
+                 QJsonObject{{u"t"_s, 2}, {u"a"_s, QJsonArray{1}}, {u"e"_s, 21}, {u"r"_s, u"Tenant User"_s}, {u"p"_s, userPermissions}},
+                 QJsonObject{{u"t"_s, 3}, {u"a"_s, QJsonArray{1, 2}}, {u"r"_s, u"Tenant Admin"_s},
+                             {u"p"_s, QJsonArray::fromStringList(builtIn(BuiltInRole::TenantAdmin, 2).permissions)}},
+             }},
+        };
+        QTest::newRow("several grants") << several << expected;
+    }
+
+    void claimsRoundTrip()
+    {
+        QFETCH(Principal, principal);
+        QFETCH(QJsonObject, claims);
+        QCOMPARE(Policy::toClaims(principal), claims);
+        QCOMPARE(Policy::principalFromClaims(claims), std::optional(principal));
+
+        // Through a signed token, with the claims the server adds.
+        QJsonObject tokenClaims = Policy::toClaims(principal);
+        tokenClaims[u"iss"_s] = u"tenantdesk-server"_s;
+        tokenClaims[u"jti"_s] = u"0f8fad5b-d9cb-469f-a165-70867728950e"_s;
+        tokenClaims[u"iat"_s] = Now.toSecsSinceEpoch();
+        tokenClaims[u"exp"_s] = Now.toSecsSinceEpoch() + 900;
+        const JwtResult result = Jwt::verify(Jwt::sign(tokenClaims, Key), Key, Now);
+        QVERIFY2(result.isValid(), qPrintable(result.message));
+        QCOMPARE(Policy::principalFromClaims(result.claims), std::optional(principal));
+    }
+
+    void malformedClaimsAreRejected_data()
+    {
+        QTest::addColumn<QJsonObject>("claims");
+        Principal principal = holding(BuiltInRole::TenantAdmin, EmeaDe);
+        principal.grants += holding(BuiltInRole::TenantUser, Emea, EmeaProduction).grants;
+        const QJsonObject good = Policy::toClaims(principal);
+        QVERIFY(Policy::principalFromClaims(good));
+        const auto scope = [](QJsonObject& claims, int index, const std::function<void(QJsonObject&)>& change) {
+            QJsonArray scopes = claims[u"scopes"_s].toArray();
+            QJsonObject object = scopes[index].toObject();
+            change(object);
+            scopes[index] = object;
+            claims[u"scopes"_s] = scopes;
+        };
+        const QList<QPair<const char*, std::function<void(QJsonObject&)>>> changes{
+            {"empty", [](QJsonObject& c) { c = {}; }},
+            {"no sub", [](QJsonObject& c) { c.remove(u"sub"_s); }},
+            {"sub a number", [](QJsonObject& c) { c[u"sub"_s] = 42; }},
+            {"sub zero", [](QJsonObject& c) { c[u"sub"_s] = u"0"_s; }},
+            {"sub negative", [](QJsonObject& c) { c[u"sub"_s] = u"-42"_s; }},
+            {"sub with a sign", [](QJsonObject& c) { c[u"sub"_s] = u"+42"_s; }},
+            {"sub with a leading zero", [](QJsonObject& c) { c[u"sub"_s] = u"042"_s; }},
+            {"sub with text", [](QJsonObject& c) { c[u"sub"_s] = u"42abc"_s; }},
+            {"sub with a space", [](QJsonObject& c) { c[u"sub"_s] = u" 42"_s; }},
+            {"sub too large", [](QJsonObject& c) { c[u"sub"_s] = u"99999999999999999999"_s; }},
+            {"no email", [](QJsonObject& c) { c.remove(u"email"_s); }},
+            {"email a number", [](QJsonObject& c) { c[u"email"_s] = 1; }},
+            {"plat not a list", [](QJsonObject& c) { c[u"plat"_s] = u"tenant.read"_s; }},
+            {"plat with a number", [](QJsonObject& c) { c[u"plat"_s] = QJsonArray{u"tenant.read"_s, 1}; }},
+            {"scopes not a list", [](QJsonObject& c) { c[u"scopes"_s] = QJsonObject{}; }},
+            {"scope not an object", [](QJsonObject& c) { c[u"scopes"_s] = QJsonArray{1}; }},
+            {"scope without tenant", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s.remove(u"t"_s); }); }},
+            {"tenant a string", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"t"_s] = u"3"_s; }); }},
+            {"tenant zero", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"t"_s] = 0; }); }},
+            {"tenant fractional", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"t"_s] = 2.5; }); }},
+            {"tenant too large", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"t"_s] = 1e300; }); }},
+            {"no role", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s.remove(u"r"_s); }); }},
+            {"empty role", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"r"_s] = u""_s; }); }},
+            {"no permissions", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s.remove(u"p"_s); }); }},
+            {"permissions a string", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"p"_s] = u"tenant.read"_s; }); }},
+            {"permission a number", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"p"_s] = QJsonArray{7}; }); }},
+            {"environment zero", [&scope](QJsonObject& c) { scope(c, 1, [](QJsonObject& s) { s[u"e"_s] = 0; }); }},
+            {"environment a string", [&scope](QJsonObject& c) { scope(c, 1, [](QJsonObject& s) { s[u"e"_s] = u"21"_s; }); }},
+            {"environment null", [&scope](QJsonObject& c) { scope(c, 1, [](QJsonObject& s) { s[u"e"_s] = QJsonValue(); }); }},
+            {"ancestors not a list", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"a"_s] = 1; }); }},
+            {"ancestor a string", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"a"_s] = QJsonArray{u"1"_s}; }); }},
+            {"ancestor negative", [&scope](QJsonObject& c) { scope(c, 0, [](QJsonObject& s) { s[u"a"_s] = QJsonArray{-1}; }); }},
+        };
+        for (const auto& [name, change] : changes) {
+            QJsonObject claims = good;
+            change(claims);
+            QTest::newRow(name) << claims;
+        }
+    }
+
+    void malformedClaimsAreRejected()
+    {
+        QFETCH(QJsonObject, claims);
+        QCOMPARE(Policy::principalFromClaims(claims), std::nullopt);
     }
 };
 
