@@ -299,7 +299,7 @@ struct ApiServer::Impl {
     static void sendProblem(RequestContext& context, const ApiError& error)
     {
         QJsonObject problem{
-            {u"type"_s, u"https://tenantdesk.example/problems/"_s + error.code},
+            {u"type"_s, QString(u"https://tenantdesk.example/problems/"_s + error.code)},
             {u"title"_s, titleOf(error.status)},
             {u"status"_s, error.status},
             {u"detail"_s, error.detail},
@@ -832,7 +832,7 @@ void ApiServer::prepare()
     d->http->set_keep_alive_max_count(10000);
     d->http->set_read_timeout(30, 0);
     // Errors cpp-httplib answers itself (no route, body too large...) become problem+json too.
-    d->http->set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    d->http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty())
             return httplib::Server::HandlerResponse::Unhandled;
         RequestContext context{request, response, Impl::requestIdOf(request), {}, {}};
@@ -850,7 +850,7 @@ void ApiServer::prepare()
         }
         Impl::sendProblem(context, ApiError{response.status, code, detail, {}, {}});
         return httplib::Server::HandlerResponse::Handled;
-    });
+    }));
     d->addRoutes();
 }
 
