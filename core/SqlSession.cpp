@@ -652,13 +652,23 @@ Page<T> readPage(Query& q, int limit, RowFn fromRow, KeyFn sortKey)
     Page<T> page;
     while (q.next()) {
         if (page.items.size() == limit) {
-            const T& last = page.items.constLast();
-            page.nextCursor = encodeCursor(sortKey(last).first, sortKey(last).second);
+            const auto [sortValue, id] = sortKey(page.items.constLast());
+            page.nextCursor = encodeCursor(sortValue, id);
             break;
         }
         page.items.append(fromRow(q));
     }
     return page;
+}
+
+// A membership with its user's, role's and environment's names.
+const QString membershipSelect = u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, "
+    "r.name, coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id "
+    "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id"_s;
+
+MembershipEntry membershipFromRow(const Query& q)
+{
+    return MembershipEntry{q.integer(0), q.integer(1), q.integer(2), q.integer(3), q.text(4), q.text(5), q.text(6), q.text(7)};
 }
 
 const QString auditColumns = u"id, tenant_id, at, actor, action, object_type, object_id, before_json, after_json, "
@@ -703,11 +713,7 @@ void checkTenantChange(const TenantChange& change)
 Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) const
 {
     const int limit = checkedLimit(query.limit, maximumPageSize);
-    QString sql = u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, r.name, "
-                  "coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id "
-                  "JOIN roles r ON r.id = m.role_id "
-                  "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id "
-                  "WHERE m.tenant_id = ?"_s;
+    QString sql = membershipSelect + u" WHERE m.tenant_id = ?"_s;
     if (query.userId != 0)
         sql += u" AND m.user_id = ?"_s;
     std::optional<std::pair<QString, qint64>> after;
@@ -731,10 +737,7 @@ Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) cons
         q.bind(after->second).bind(environment).bind(role);
     }
     q.bind(limit + 1).exec();
-    return readPage<MembershipEntry>(q, limit, [](const Query& row) {
-        return MembershipEntry{row.integer(0), row.integer(1), row.integer(2), row.integer(3),
-                               row.text(4), row.text(5), row.text(6), row.text(7)};
-    }, [](const MembershipEntry& m) {
+    return readPage<MembershipEntry>(q, limit, membershipFromRow, [](const MembershipEntry& m) {
         return std::pair(QString(QString::number(m.environmentId) + u'/' + QString::number(m.roleId)), m.userId);
     });
 }
@@ -1029,15 +1032,11 @@ QList<Role> SqlSession::platformRolesOf(UserId userId) const
 QList<MembershipEntry> SqlSession::membershipsOfUser(UserId userId) const
 {
     Query q(m_db, tr("Could not read the user's memberships"));
-    q.prepare(u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, r.name, "
-              "coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id "
-              "JOIN roles r ON r.id = m.role_id "
-              "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id "
-              "WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s).bind(userId).exec();
+    q.prepare(membershipSelect + u" WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s)
+        .bind(userId).exec();
     QList<MembershipEntry> entries;
     while (q.next())
-        entries.append(MembershipEntry{q.integer(0), q.integer(1), q.integer(2), q.integer(3),
-                                       q.text(4), q.text(5), q.text(6), q.text(7)});
+        entries.append(membershipFromRow(q));
     return entries;
 }
 

@@ -347,11 +347,9 @@ struct ApiServer::Impl {
     {
         routes.append(RouteInfo{QString::fromLatin1(method), pathTemplate});
         // {id}-like parameters are whole numbers; {slug} is anything up to the next slash.
-        static const QRegularExpression parameter(u"\\{([a-z_]+)\\}"_s);
         QString pattern = QRegularExpression::escape(pathTemplate);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]*id)\\\\\\}"_s), u"([0-9]{1,18})"_s);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]+)\\\\\\}"_s), u"([^/]{1,200})"_s);
-        Q_UNUSED(parameter);
         auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
             QElapsedTimer timer;
             timer.start();
@@ -453,7 +451,7 @@ struct ApiServer::Impl {
             throw ApiError{404, u"NotFound"_s, tr("There is no tenant with id %1 that you may see.").arg(id), {}, {}};
         if (!Policy::allows(context.principal, permission, tenant))
             throw ApiError{403, u"Forbidden"_s, tr("You may not do this on this tenant (it needs the permission %1).").arg(permission), {}, {}};
-        admit(context, s, tenant);
+        admit(context, tenant);
         return tenant;
     }
 
@@ -464,9 +462,8 @@ struct ApiServer::Impl {
                            tr("This needs the platform-wide permission %1; name a tenant you administer instead.").arg(permission), {}, {}};
     }
 
-    void admit(RequestContext& context, SqlSession& s, const Tenant& tenant)
+    void admit(RequestContext& context, const Tenant& tenant)
     {
-        Q_UNUSED(s);
         const int limit = tenant.apiRateLimit.value_or(options.defaultRateLimit);
         const int wait = limiter.admit(tenant.id, limit);
         if (wait > 0)
