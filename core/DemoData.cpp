@@ -452,9 +452,12 @@ private:
     void audit(AuditEvent event)
     {
         event.id = ++m_summary.auditEvents;
-        event.previousHash = m_lastHash;
+        // Each tenant's events form one chain (tenant 0: the platform's own), so that a tenant's
+        // trail can be verified by someone who sees only that tenant.
+        QByteArray& last = m_lastHash[event.tenantId];
+        event.previousHash = last;
         event.hash = event.computeHash();
-        m_lastHash = event.hash;
+        last = event.hash;
         m_sink.auditEvent(event);
     }
 
@@ -553,7 +556,7 @@ private:
     QHash<QString, RoleId> m_builtIn;
     RoleId m_lastRoleId = 0;
     EnvironmentId m_lastEnvironmentId = 0;
-    QByteArray m_lastHash;
+    QHash<TenantId, QByteArray> m_lastHash; // the last event of each tenant's chain
 };
 
 } // namespace

@@ -1,18 +1,176 @@
 #include "JsonCodec.h"
 
 #include "SqlTime.h"
+#include "StoreError.h"
 
-#include <QJsonArray>
+#include <QCoreApplication>
+#include <QSet>
 
 namespace TenantDesk::JsonCodec {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
 QJsonValue optional(const std::optional<int>& value)
 {
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
+
+QJsonValue idOrNull(qint64 id)
+{
+    return id == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(id);
+}
+
+QJsonValue timeOrNull(const QDateTime& time)
+{
+    return time.isValid() ? QJsonValue(SqlTime::format(time)) : QJsonValue(QJsonValue::Null);
+}
+
+template<typename T>
+QJsonArray arrayOf(const QList<T>& list)
+{
+    QJsonArray array;
+    for (const T& item : list)
+        array.append(toJson(item));
+    return array;
+}
+
+[[noreturn]] void invalid(const QString& field, const QString& expected)
+{
+    throw StoreError(ErrorCode::Invalid,
+                     QCoreApplication::translate("JsonCodec", "%1: expected %2.").arg(field, expected)).withField(field);
+}
+
+// Reads the fields of one JSON object, naming the field in every error.
+class Reader
+{
+public:
+    Reader(const QJsonObject& object, QString context = {})
+        : m_object(object), m_context(std::move(context)) {}
+
+    QString name(const QString& key) const { return m_context.isEmpty() ? key : m_context + u'.' + key; }
+
+    QJsonValue required(const QString& key) const
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined())
+            invalid(name(key), u"a value (the field is missing)"_s);
+        return value;
+    }
+    qint64 id(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 0 || number != double(qint64(number)))
+            invalid(name(key), u"a non-negative whole number"_s);
+        return qint64(number);
+    }
+    qint64 idOrZero(const QString& key) const
+    {
+        return m_object.value(key).isNull() || m_object.value(key).isUndefined() ? 0 : id(key);
+    }
+    int integer(const QString& key) const { return int(id(key)); }
+    double number(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        if (!value.isDouble())
+            invalid(name(key), u"a number"_s);
+        return value.toDouble();
+    }
+    std::optional<int> optionalInt(const QString& key) const
+    {
+        const QJsonValue value = m_object.value(key);
+        return value.isNull() || value.isUndefined() ? std::nullopt : std::optional<int>(integer(key));
+    }
+    QString text(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        if (!value.isString())
+            invalid(name(key), u"a string"_s);
+        return value.toString();
+    }
+    bool boolean(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        if (!value.isBool())
+            invalid(name(key), u"true or false"_s);
+        return value.toBool();
+    }
+    QDateTime time(const QString& key) const
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isNull() || value.isUndefined())
+            return {};
+        const QDateTime parsed = SqlTime::parse(text(key));
+        if (!parsed.isValid())
+            invalid(name(key), u"an ISO 8601 time such as 2026-11-01T09:30:00Z"_s);
+        return parsed;
+    }
+    QJsonObject object(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        if (!value.isObject())
+            invalid(name(key), u"an object"_s);
+        return value.toObject();
+    }
+    QJsonArray array(const QString& key) const
+    {
+        const QJsonValue value = required(key);
+        if (!value.isArray())
+            invalid(name(key), u"an array"_s);
+        return value.toArray();
+    }
+    template<typename T>
+    QList<T> objects(const QString& key, T (*fromJson)(const QJsonObject&)) const
+    {
+        QList<T> list;
+        const QJsonArray items = array(key);
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (!items.at(i).isObject())
+                invalid(name(key) + u'[' + QString::number(i) + u']', u"an object"_s);
+            list.append(fromJson(items.at(i).toObject()));
+        }
+        return list;
+    }
+    QList<qint64> ids(const QString& key) const
+    {
+        QList<qint64> list;
+        const QJsonArray items = array(key);
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            const double number = items.at(i).toDouble(-1);
+            if (!items.at(i).isDouble() || number < 0 || number != double(qint64(number)))
+                invalid(name(key) + u'[' + QString::number(i) + u']', u"a non-negative whole number"_s);
+            list.append(qint64(number));
+        }
+        return list;
+    }
+    QStringList strings(const QString& key) const
+    {
+        QStringList list;
+        const QJsonArray items = array(key);
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (!items.at(i).isString())
+                invalid(name(key) + u'[' + QString::number(i) + u']', u"a string"_s);
+            list.append(items.at(i).toString());
+        }
+        return list;
+    }
+    template<typename E>
+    E key(const QString& field, std::optional<E> (*fromKey)(const QString&)) const
+    {
+        const QString value = text(field);
+        const std::optional<E> parsed = fromKey(value);
+        if (!parsed)
+            invalid(name(field), u"a known value, not “"_s + value + u"”"_s);
+        return *parsed;
+    }
+
+private:
+    QJsonObject m_object;
+    QString m_context;
+};
+
 } // namespace
 
 QJsonObject toJson(const Tenant& t)
@@ -22,7 +180,7 @@ QJsonObject toJson(const Tenant& t)
         ancestors.append(id);
     return QJsonObject{
         {u"id"_s, t.id},
-        {u"parent_id"_s, t.parentId == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(t.parentId)},
+        {u"parent_id"_s, idOrNull(t.parentId)},
         {u"ancestor_ids"_s, ancestors},
         {u"slug"_s, t.slug},
         {u"display_name"_s, t.displayName},
@@ -67,24 +225,361 @@ QJsonObject toJson(const User& u)
         {u"display_name"_s, u.displayName},
         {u"status"_s, userStatusKey(u.status)},
         {u"created_at"_s, SqlTime::format(u.createdAt)},
-        {u"last_sign_in_at"_s, u.lastSignInAt.isValid() ? QJsonValue(SqlTime::format(u.lastSignInAt)) : QJsonValue(QJsonValue::Null)},
+        {u"last_sign_in_at"_s, timeOrNull(u.lastSignInAt)},
         {u"version"_s, u.version},
     };
 }
 
 QJsonObject toJson(const TenantSummary& summary)
 {
-    QJsonObject object = toJson(summary.tenant);
     QJsonArray path;
     for (const Tenant& ancestor : summary.ancestors)
         path.append(ancestor.slug);
-    QJsonArray environments;
-    for (const Environment& environment : summary.environments)
-        environments.append(toJson(environment));
-    object.insert(u"ancestor_slugs"_s, path);
-    object.insert(u"environments"_s, environments);
-    object.insert(u"member_count"_s, summary.memberCount);
+    return QJsonObject{
+        {u"tenant"_s, toJson(summary.tenant)},
+        {u"ancestors"_s, arrayOf(summary.ancestors)},
+        {u"ancestor_slugs"_s, path},
+        {u"environments"_s, arrayOf(summary.environments)},
+        {u"member_count"_s, summary.memberCount},
+    };
+}
+
+QJsonObject toJson(const EnvironmentSummary& summary)
+{
+    return QJsonObject{
+        {u"environment"_s, toJson(summary.environment)},
+        {u"tenant"_s, toJson(summary.tenant)},
+        {u"member_count"_s, summary.memberCount},
+    };
+}
+
+QJsonObject toJson(const Platform& platform)
+{
+    return QJsonObject{{u"name"_s, platform.name}, {u"created_at"_s, timeOrNull(platform.createdAt)}};
+}
+
+QJsonObject toJson(const PlatformSummary& s)
+{
+    QJsonObject byStatus;
+    for (const auto& [status, count] : s.tenantsByStatus)
+        byStatus.insert(tenantStatusKey(status), count);
+    return QJsonObject{
+        {u"name"_s, s.name},
+        {u"tenant_count"_s, s.tenantCount},
+        {u"top_level_tenant_count"_s, s.topLevelTenantCount},
+        {u"environment_count"_s, s.environmentCount},
+        {u"user_count"_s, s.userCount},
+        {u"role_count"_s, s.roleCount},
+        {u"schema_version"_s, s.schemaVersion},
+        {u"tenants_by_status"_s, byStatus},
+    };
+}
+
+QJsonObject toJson(const TenantSearchResult& result)
+{
+    return QJsonObject{
+        {u"matches"_s, arrayOf(result.matches)},
+        {u"ancestors"_s, arrayOf(result.ancestors)},
+        {u"truncated"_s, result.truncated},
+    };
+}
+
+QJsonObject toJson(const MembershipEntry& m)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, m.tenantId},
+        {u"user_id"_s, m.userId},
+        {u"environment_id"_s, idOrNull(m.environmentId)},
+        {u"role_id"_s, m.roleId},
+        {u"user_email"_s, m.userEmail},
+        {u"user_display_name"_s, m.userDisplayName},
+        {u"role_name"_s, m.roleName},
+        {u"environment_name"_s, m.environmentName},
+    };
+}
+
+QJsonObject toJson(const Role& role)
+{
+    QJsonArray included;
+    for (RoleId id : role.includedRoleIds)
+        included.append(id);
+    return QJsonObject{
+        {u"id"_s, role.id},
+        {u"tenant_id"_s, idOrNull(role.tenantId)},
+        {u"name"_s, role.name},
+        {u"description"_s, role.description},
+        {u"scope"_s, roleScopeKey(role.scope)},
+        {u"built_in"_s, role.builtIn},
+        {u"permissions"_s, QJsonArray::fromStringList(role.permissions)},
+        {u"included_role_ids"_s, included},
+    };
+}
+
+QJsonObject toJson(const AuditEvent& e)
+{
+    return QJsonObject{
+        {u"id"_s, e.id},
+        {u"tenant_id"_s, idOrNull(e.tenantId)},
+        {u"at"_s, SqlTime::formatPrecise(e.at)},
+        {u"actor"_s, e.actor},
+        {u"action"_s, e.action},
+        {u"object_type"_s, e.objectType},
+        {u"object_id"_s, e.objectId},
+        {u"before"_s, e.before},
+        {u"after"_s, e.after},
+        {u"previous_hash"_s, QString::fromLatin1(e.previousHash)},
+        {u"hash"_s, QString::fromLatin1(e.hash)},
+    };
+}
+
+QJsonObject toJson(const UsageSample& s)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, s.tenantId},
+        {u"environment_id"_s, s.environmentId},
+        {u"metric"_s, usageMetricKey(s.metric)},
+        {u"at"_s, SqlTime::format(s.at)},
+        {u"value"_s, s.value},
+    };
+}
+
+QJsonObject toJson(const BillingSummaryRow& r)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, idOrNull(r.tenantId)},
+        {u"month"_s, r.month},
+        {u"service_name"_s, r.serviceName},
+        {u"billing_currency"_s, r.billingCurrency},
+        {u"billed_cost"_s, r.billedCost},
+        {u"effective_cost"_s, r.effectiveCost},
+        {u"line_count"_s, r.lineCount},
+    };
+}
+
+QJsonObject toJson(const TenantChange& change)
+{
+    QJsonObject object;
+    if (change.displayName)
+        object.insert(u"display_name"_s, *change.displayName);
+    if (change.domain)
+        object.insert(u"domain"_s, *change.domain);
+    if (change.timezone)
+        object.insert(u"timezone"_s, *change.timezone);
+    if (change.language)
+        object.insert(u"language"_s, *change.language);
     return object;
+}
+
+Tenant tenantFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"tenant"_s);
+    Tenant t;
+    t.id = r.id(u"id"_s);
+    t.parentId = r.idOrZero(u"parent_id"_s);
+    t.ancestorIds = r.ids(u"ancestor_ids"_s);
+    t.slug = r.text(u"slug"_s);
+    t.displayName = r.text(u"display_name"_s);
+    t.status = r.key(u"status"_s, tenantStatusFromKey);
+    t.domain = r.text(u"domain"_s);
+    t.timezone = r.text(u"timezone"_s);
+    t.language = r.text(u"language"_s);
+    const Reader quotas(r.object(u"quotas"_s), r.name(u"quotas"_s));
+    t.quotas = {quotas.optionalInt(u"cpu_cores"_s), quotas.optionalInt(u"memory_gb"_s),
+                quotas.optionalInt(u"storage_gb"_s), quotas.optionalInt(u"user_seats"_s)};
+    t.apiRateLimit = r.optionalInt(u"api_rate_limit"_s);
+    t.featureFlags = r.object(u"feature_flags"_s);
+    t.securityPolicy = r.object(u"security_policy"_s);
+    t.settings = r.object(u"settings"_s);
+    t.createdAt = r.time(u"created_at"_s);
+    t.updatedAt = r.time(u"updated_at"_s);
+    t.version = r.id(u"version"_s);
+    t.subTenantCount = r.integer(u"sub_tenant_count"_s);
+    t.environmentCount = r.integer(u"environment_count"_s);
+    return t;
+}
+
+Environment environmentFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"environment"_s);
+    Environment e;
+    e.id = r.id(u"id"_s);
+    e.tenantId = r.id(u"tenant_id"_s);
+    e.name = r.text(u"name"_s);
+    e.kind = r.key(u"kind"_s, environmentKindFromKey);
+    e.settings = r.object(u"settings"_s);
+    e.createdAt = r.time(u"created_at"_s);
+    e.version = r.id(u"version"_s);
+    return e;
+}
+
+User userFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"user"_s);
+    User u;
+    u.id = r.id(u"id"_s);
+    u.email = r.text(u"email"_s);
+    u.displayName = r.text(u"display_name"_s);
+    u.status = r.key(u"status"_s, userStatusFromKey);
+    u.createdAt = r.time(u"created_at"_s);
+    u.lastSignInAt = r.time(u"last_sign_in_at"_s);
+    u.version = r.id(u"version"_s);
+    return u;
+}
+
+TenantSummary tenantSummaryFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"summary"_s);
+    TenantSummary s;
+    s.tenant = tenantFromJson(r.object(u"tenant"_s));
+    s.ancestors = r.objects(u"ancestors"_s, tenantFromJson);
+    s.environments = r.objects(u"environments"_s, environmentFromJson);
+    s.memberCount = r.integer(u"member_count"_s);
+    return s;
+}
+
+EnvironmentSummary environmentSummaryFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"summary"_s);
+    return EnvironmentSummary{environmentFromJson(r.object(u"environment"_s)), tenantFromJson(r.object(u"tenant"_s)),
+                              r.integer(u"member_count"_s)};
+}
+
+Platform platformFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"platform"_s);
+    return Platform{r.text(u"name"_s), r.time(u"created_at"_s)};
+}
+
+PlatformSummary platformSummaryFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"platform"_s);
+    PlatformSummary s;
+    s.name = r.text(u"name"_s);
+    s.tenantCount = r.integer(u"tenant_count"_s);
+    s.topLevelTenantCount = r.integer(u"top_level_tenant_count"_s);
+    s.environmentCount = r.integer(u"environment_count"_s);
+    s.userCount = r.integer(u"user_count"_s);
+    s.roleCount = r.integer(u"role_count"_s);
+    s.schemaVersion = r.integer(u"schema_version"_s);
+    const QJsonObject byStatus = r.object(u"tenants_by_status"_s);
+    const Reader counts(byStatus, r.name(u"tenants_by_status"_s));
+    for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
+        const auto status = tenantStatusFromKey(it.key());
+        if (!status)
+            invalid(counts.name(it.key()), u"a tenant status"_s);
+        s.tenantsByStatus.append({*status, counts.integer(it.key())});
+    }
+    std::sort(s.tenantsByStatus.begin(), s.tenantsByStatus.end());
+    return s;
+}
+
+TenantSearchResult tenantSearchResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"search"_s);
+    return TenantSearchResult{r.objects(u"matches"_s, tenantFromJson), r.objects(u"ancestors"_s, tenantFromJson),
+                              r.boolean(u"truncated"_s)};
+}
+
+MembershipEntry membershipFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"membership"_s);
+    return MembershipEntry{r.id(u"tenant_id"_s), r.id(u"user_id"_s), r.idOrZero(u"environment_id"_s), r.id(u"role_id"_s),
+                           r.text(u"user_email"_s), r.text(u"user_display_name"_s), r.text(u"role_name"_s),
+                           r.text(u"environment_name"_s)};
+}
+
+Role roleFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"role"_s);
+    Role role;
+    role.id = r.id(u"id"_s);
+    role.tenantId = r.idOrZero(u"tenant_id"_s);
+    role.name = r.text(u"name"_s);
+    role.description = r.text(u"description"_s);
+    role.scope = r.key(u"scope"_s, roleScopeFromKey);
+    role.builtIn = r.boolean(u"built_in"_s);
+    role.permissions = r.strings(u"permissions"_s);
+    role.includedRoleIds = r.ids(u"included_role_ids"_s);
+    return role;
+}
+
+AuditEvent auditEventFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"audit_event"_s);
+    AuditEvent e;
+    e.id = r.id(u"id"_s);
+    e.tenantId = r.idOrZero(u"tenant_id"_s);
+    e.at = r.time(u"at"_s);
+    e.actor = r.text(u"actor"_s);
+    e.action = r.text(u"action"_s);
+    e.objectType = r.text(u"object_type"_s);
+    e.objectId = r.text(u"object_id"_s);
+    e.before = r.object(u"before"_s);
+    e.after = r.object(u"after"_s);
+    e.previousHash = r.text(u"previous_hash"_s).toLatin1();
+    e.hash = r.text(u"hash"_s).toLatin1();
+    return e;
+}
+
+UsageSample usageSampleFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"usage_sample"_s);
+    return UsageSample{r.id(u"tenant_id"_s), r.id(u"environment_id"_s), r.key(u"metric"_s, usageMetricFromKey),
+                       r.time(u"at"_s), r.number(u"value"_s)};
+}
+
+BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_summary"_s);
+    return BillingSummaryRow{r.idOrZero(u"tenant_id"_s), r.text(u"month"_s), r.text(u"service_name"_s),
+                             r.text(u"billing_currency"_s), r.text(u"billed_cost"_s), r.text(u"effective_cost"_s),
+                             r.integer(u"line_count"_s)};
+}
+
+TenantChange tenantChangeFromJson(const QJsonObject& object)
+{
+    static const QSet<QString> editable{u"display_name"_s, u"domain"_s, u"timezone"_s, u"language"_s};
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!editable.contains(it.key()))
+            throw StoreError(ErrorCode::Invalid,
+                             QCoreApplication::translate("JsonCodec", "%1: this field is unknown or cannot be changed "
+                                                                      "(editable: display_name, domain, timezone, language).")
+                                 .arg(it.key())).withField(it.key());
+    }
+    const Reader r(object);
+    TenantChange change;
+    const auto read = [&r, &object](const QString& key, std::optional<QString>& field) {
+        if (object.contains(key))
+            field = r.text(key);
+    };
+    read(u"display_name"_s, change.displayName);
+    read(u"domain"_s, change.domain);
+    read(u"timezone"_s, change.timezone);
+    read(u"language"_s, change.language);
+    return change;
+}
+
+QList<QJsonObject> itemsOf(const QJsonObject& object)
+{
+    const Reader r(object);
+    QList<QJsonObject> items;
+    const QJsonArray array = r.array(u"items"_s);
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        if (!array.at(i).isObject())
+            invalid(u"items["_s + QString::number(i) + u']', u"an object"_s);
+        items.append(array.at(i).toObject());
+    }
+    return items;
+}
+
+QString nextCursorOf(const QJsonObject& object)
+{
+    const QJsonValue value = object.value(u"next_cursor"_s);
+    if (value.isNull() || value.isUndefined())
+        return {};
+    if (!value.isString())
+        invalid(u"next_cursor"_s, u"a string or null"_s);
+    return value.toString();
 }
 
 } // namespace TenantDesk::JsonCodec

@@ -3,6 +3,7 @@
 #include "Logging.h"
 #include "SqlSchema.h"
 #include "SqlTime.h"
+#include "Decimal.h"
 #include "StoreError.h"
 
 #include <QCoreApplication>
@@ -10,17 +11,21 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QRegularExpression>
+#include <QTimeZone>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QRegularExpression>
 #include <QSqlRecord>
 #include <QUrlQuery>
 #include <QUuid>
 
 #include <sqlite3.h>
+
+#include <map>
+#include <tuple>
 
 namespace TenantDesk {
 
@@ -289,7 +294,7 @@ std::pair<QString, qint64> decodeCursor(const QString& cursor)
     bool ok = false;
     const qint64 id = array.size() == 2 ? array.at(1).toString().toLongLong(&ok) : 0;
     if (!ok || !array.at(0).isString())
-        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor));
+        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor)).withField(u"cursor"_s);
     return {array.at(0).toString(), id};
 }
 
@@ -310,7 +315,7 @@ QString likeOperator(const QSqlDatabase& db)
 int checkedLimit(int limit, int maximum)
 {
     if (limit < 1 || limit > maximum)
-        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit));
+        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit)).withField(u"limit"_s);
     return limit;
 }
 
@@ -960,6 +965,465 @@ Page<User> SqlSession::users(const UserQuery& query) const
             page.items.append(userFromRow(q));
         }
         return page;
+    });
+}
+
+} // namespace TenantDesk
+
+namespace TenantDesk {
+
+namespace {
+
+// A page of items ordered by (text, id), read one row past the limit to know if there is more.
+template<typename T, typename RowFn, typename KeyFn>
+Page<T> readPage(Query& q, int limit, RowFn fromRow, KeyFn sortKey)
+{
+    Page<T> page;
+    while (q.next()) {
+        if (page.items.size() == limit) {
+            const T& last = page.items.constLast();
+            page.nextCursor = encodeCursor(sortKey(last).first, sortKey(last).second);
+            break;
+        }
+        page.items.append(fromRow(q));
+    }
+    return page;
+}
+
+const QString auditColumns = u"id, tenant_id, at, actor, action, object_type, object_id, before_json, after_json, "
+                              "previous_hash, hash"_s;
+
+AuditEvent auditFromRow(const Query& q)
+{
+    AuditEvent e;
+    e.id = q.integer(0);
+    e.tenantId = q.integer(1);
+    e.at = SqlTime::parse(q.text(2));
+    e.actor = q.text(3);
+    e.action = q.text(4);
+    e.objectType = q.text(5);
+    e.objectId = q.text(6);
+    e.before = jsonObject(q.value(7));
+    e.after = jsonObject(q.value(8));
+    e.previousHash = q.text(9).toLatin1();
+    e.hash = q.text(10).toLatin1();
+    return e;
+}
+
+void checkTenantChange(const TenantChange& change)
+{
+    if (change.isEmpty())
+        throw StoreError(ErrorCode::Invalid, tr("The change names no field to change.")).withField(u"body"_s);
+    if (change.displayName && (change.displayName->trimmed().isEmpty() || change.displayName->size() > 200))
+        throw StoreError(ErrorCode::Invalid, tr("display_name: a tenant's name has 1 to 200 characters.")).withField(u"display_name"_s);
+    static const QRegularExpression domainPattern(
+        u"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"_s);
+    if (change.domain && !change.domain->isEmpty() && !domainPattern.match(*change.domain).hasMatch())
+        throw StoreError(ErrorCode::Invalid, tr("domain: “%1” is not a domain name such as example.com.").arg(*change.domain)).withField(u"domain"_s);
+    if (change.timezone && !QTimeZone::isTimeZoneIdAvailable(change.timezone->toUtf8()))
+        throw StoreError(ErrorCode::Invalid, tr("timezone: “%1” is not an IANA time zone such as Europe/Berlin.").arg(*change.timezone)).withField(u"timezone"_s);
+    static const QRegularExpression languagePattern(u"^[a-z]{2,3}(-[A-Z]{2})?$"_s);
+    if (change.language && !languagePattern.match(*change.language).hasMatch())
+        throw StoreError(ErrorCode::Invalid, tr("language: “%1” is not a language tag such as de or en-GB.").arg(*change.language)).withField(u"language"_s);
+}
+
+} // namespace
+
+Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) const
+{
+    return scoped([&]() -> Page<MembershipEntry> {
+        const int limit = checkedLimit(query.limit, maximumPageSize);
+        QString sql = u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, r.name, "
+                      "coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id "
+                      "JOIN roles r ON r.id = m.role_id "
+                      "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id "
+                      "WHERE m.tenant_id = ?"_s;
+        if (query.userId != 0)
+            sql += u" AND m.user_id = ?"_s;
+        std::optional<std::pair<QString, qint64>> after;
+        if (!query.cursor.isEmpty()) {
+            after = decodeCursor(query.cursor);
+            // The cursor holds the last row's "environment/role" key and its user id.
+            sql += u" AND (m.user_id, m.environment_id, m.role_id) > (?, ?, ?)"_s;
+        }
+        sql += u" ORDER BY m.user_id, m.environment_id, m.role_id LIMIT ?"_s;
+        Query q(m_db, tr("Could not read the memberships"));
+        q.prepare(sql).bind(query.tenantId);
+        if (query.userId != 0)
+            q.bind(query.userId);
+        if (after) {
+            const QStringList parts = after->first.split(u'/');
+            bool environmentOk = false, roleOk = false;
+            const qint64 environment = parts.value(0).toLongLong(&environmentOk);
+            const qint64 role = parts.value(1).toLongLong(&roleOk);
+            if (parts.size() != 2 || !environmentOk || !roleOk)
+                throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(query.cursor)).withField(u"cursor"_s);
+            q.bind(after->second).bind(environment).bind(role);
+        }
+        q.bind(limit + 1).exec();
+        return readPage<MembershipEntry>(q, limit, [](const Query& row) {
+            return MembershipEntry{row.integer(0), row.integer(1), row.integer(2), row.integer(3),
+                                   row.text(4), row.text(5), row.text(6), row.text(7)};
+        }, [](const MembershipEntry& m) {
+            return std::pair(QString(QString::number(m.environmentId) + u'/' + QString::number(m.roleId)), m.userId);
+        });
+    });
+}
+
+QList<Role> SqlSession::roles(TenantId tenantId) const
+{
+    return scoped([&]() -> QList<Role> {
+        QList<TenantId> owners;
+        if (tenantId != 0) {
+            const Tenant owner = fetchTenant(m_db, tenantId);
+            owners = owner.ancestorIds;
+            owners.append(tenantId);
+        }
+        QString sql = u"SELECT id, coalesce(tenant_id, 0), name, description, scope, built_in FROM roles WHERE tenant_id IS NULL"_s;
+        if (!owners.isEmpty())
+            sql += u" OR tenant_id IN ("_s + QStringList(owners.size(), u"?"_s).join(u',') + u')';
+        sql += u" ORDER BY built_in DESC, name, id"_s;
+        Query q(m_db, tr("Could not read the roles"));
+        q.prepare(sql);
+        for (TenantId owner : std::as_const(owners))
+            q.bind(owner);
+        q.exec();
+        QList<Role> roles;
+        QHash<RoleId, qsizetype> index;
+        while (q.next()) {
+            Role role;
+            role.id = q.integer(0);
+            role.tenantId = q.integer(1);
+            role.name = q.text(2);
+            role.description = q.text(3);
+            role.scope = roleScopeFromKey(q.text(4)).value_or(RoleScope::Tenant);
+            role.builtIn = q.integer(5) != 0;
+            index.insert(role.id, roles.size());
+            roles.append(role);
+        }
+        if (roles.isEmpty())
+            return roles;
+        const QString ids = QStringList(index.size(), u"?"_s).join(u',');
+        Query permissions(m_db, tr("Could not read the permissions of the roles"));
+        permissions.prepare(u"SELECT role_id, permission FROM role_permissions WHERE role_id IN ("_s + ids + u") ORDER BY permission"_s);
+        for (const Role& role : std::as_const(roles))
+            permissions.bind(role.id);
+        permissions.exec();
+        while (permissions.next())
+            roles[index.value(permissions.integer(0))].permissions.append(permissions.text(1));
+        Query composites(m_db, tr("Could not read the composite roles"));
+        composites.prepare(u"SELECT role_id, included_role_id FROM role_composites WHERE role_id IN ("_s + ids
+                           + u") ORDER BY included_role_id"_s);
+        for (const Role& role : std::as_const(roles))
+            composites.bind(role.id);
+        composites.exec();
+        while (composites.next())
+            roles[index.value(composites.integer(0))].includedRoleIds.append(composites.integer(1));
+        return roles;
+    });
+}
+
+Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
+{
+    return scoped([&]() -> Page<AuditEvent> {
+        const int limit = checkedLimit(query.limit, maximumPageSize);
+        QString sql = u"SELECT "_s + auditColumns + u" FROM audit_events WHERE 1 = 1"_s;
+        if (query.tenantId != 0)
+            sql += u" AND tenant_id = ?"_s;
+        std::optional<std::pair<QString, qint64>> after;
+        if (!query.cursor.isEmpty()) {
+            after = decodeCursor(query.cursor);
+            sql += u" AND id < ?"_s;
+        }
+        sql += u" ORDER BY id DESC LIMIT ?"_s;
+        Query q(m_db, tr("Could not read the audit trail"));
+        q.prepare(sql);
+        if (query.tenantId != 0)
+            q.bind(query.tenantId);
+        if (after)
+            q.bind(after->second);
+        q.bind(limit + 1).exec();
+        return readPage<AuditEvent>(q, limit, auditFromRow, [](const AuditEvent& e) { return std::pair(QString(), e.id); });
+    });
+}
+
+QList<UsageSample> SqlSession::usage(const UsageQuery& query) const
+{
+    return scoped([&]() -> QList<UsageSample> {
+        if (!query.from.isValid() || !query.to.isValid() || query.from >= query.to)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end.")).withField(u"from"_s);
+        if (query.from.secsTo(query.to) > 400LL * 24 * 3600)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days.")).withField(u"to"_s);
+        QString sql = u"SELECT tenant_id, environment_id, at, value FROM usage_samples "
+                      "WHERE tenant_id = ? AND metric = ? AND at >= ? AND at < ?"_s;
+        if (query.environmentId != 0)
+            sql += u" AND environment_id = ?"_s;
+        sql += u" ORDER BY at, environment_id"_s;
+        Query q(m_db, tr("Could not read the usage"));
+        q.prepare(sql).bind(query.tenantId).bind(usageMetricKey(query.metric))
+            .bind(query.from.toSecsSinceEpoch()).bind(query.to.toSecsSinceEpoch());
+        if (query.environmentId != 0)
+            q.bind(query.environmentId);
+        q.exec();
+        QList<UsageSample> samples;
+        while (q.next())
+            samples.append(UsageSample{q.integer(0), q.integer(1), query.metric,
+                                       QDateTime::fromSecsSinceEpoch(q.integer(2), QTimeZone::utc()), q.value(3).toDouble()});
+        return samples;
+    });
+}
+
+QList<BillingSummaryRow> SqlSession::billingSummary(const BillingQuery& query) const
+{
+    return scoped([&]() -> QList<BillingSummaryRow> {
+        QString sql = u"SELECT coalesce(tenant_id, 0), substr(charge_period_start, 1, 7), service_name, billing_currency, "
+                      "billed_cost, effective_cost FROM billing_lines WHERE 1 = 1"_s;
+        if (query.tenantId != 0)
+            sql += u" AND tenant_id = ?"_s;
+        if (query.from.isValid())
+            sql += u" AND charge_period_start >= ?"_s;
+        if (query.to.isValid())
+            sql += u" AND charge_period_start < ?"_s;
+        Query q(m_db, tr("Could not read the billing lines"));
+        q.prepare(sql);
+        if (query.tenantId != 0)
+            q.bind(query.tenantId);
+        if (query.from.isValid())
+            q.bind(SqlTime::format(query.from));
+        if (query.to.isValid())
+            q.bind(SqlTime::format(query.to));
+        q.exec();
+        // Costs are exact decimal text: they are summed here, exactly, not by the database as floats.
+        struct Sums { DecimalSum billed, effective; int lines = 0; };
+        std::map<std::tuple<TenantId, QString, QString, QString>, Sums> groups;
+        while (q.next()) {
+            Sums& sums = groups[{q.integer(0), q.text(1), q.text(2), q.text(3)}];
+            if (!sums.billed.add(q.text(4)) || !sums.effective.add(q.text(5)))
+                throw StoreError(ErrorCode::Corrupt, tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(q.text(4)));
+            ++sums.lines;
+        }
+        QList<BillingSummaryRow> rows;
+        for (const auto& [key, sums] : groups)
+            rows.append(BillingSummaryRow{std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key),
+                                          sums.billed.text(), sums.effective.text(), sums.lines});
+        return rows;
+    });
+}
+
+void SqlSession::appendAudit(AuditEvent event) const
+{
+    Query last(m_db, tr("Could not write the audit event"));
+    last.prepare(event.tenantId == 0 ? u"SELECT hash FROM audit_events WHERE tenant_id IS NULL ORDER BY id DESC LIMIT 1"_s
+                                     : u"SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"_s);
+    if (event.tenantId != 0)
+        last.bind(event.tenantId);
+    event.previousHash = last.scalar(QString()).toString().toLatin1();
+    // Stored with milliseconds, so the hash is computed on the time as it will be read back.
+    event.at = SqlTime::parse(SqlTime::formatPrecise(event.at));
+    event.hash = event.computeHash();
+    Query insert(m_db, tr("Could not write the audit event"));
+    insert.prepare(u"INSERT INTO audit_events (tenant_id, at, actor, action, object_type, object_id, before_json, after_json, "
+                   "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
+        .bind(event.tenantId == 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(event.tenantId))
+        .bind(SqlTime::formatPrecise(event.at)).bind(event.actor).bind(event.action).bind(event.objectType)
+        .bind(event.objectId)
+        .bind(QString::fromUtf8(QJsonDocument(event.before).toJson(QJsonDocument::Compact)))
+        .bind(QString::fromUtf8(QJsonDocument(event.after).toJson(QJsonDocument::Compact)))
+        .bind(QString::fromLatin1(event.previousHash)).bind(QString::fromLatin1(event.hash)).exec();
+}
+
+Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const
+{
+    checkTenantChange(change);
+    const QString doing = tr("Could not change the tenant");
+    return transaction([&] {
+        const Tenant before = fetchTenant(m_db, id);
+        if (before.version != expectedVersion)
+            throw StoreError(ErrorCode::Conflict,
+                             tr("“%1” was changed by someone else (version %2; this edit was made on version %3). "
+                                "Review their change, then edit again.").arg(before.displayName).arg(before.version).arg(expectedVersion));
+        QJsonObject beforeJson, afterJson;
+        QStringList assignments;
+        QVariantList values;
+        const auto set = [&](const char* column, const std::optional<QString>& value, const QString& old) {
+            if (!value || *value == old)
+                return;
+            const QString name = QString::fromLatin1(column);
+            assignments << name + u" = ?"_s;
+            values << *value;
+            beforeJson.insert(name, old);
+            afterJson.insert(name, *value);
+        };
+        set("display_name", change.displayName ? std::optional(change.displayName->trimmed()) : std::nullopt, before.displayName);
+        set("domain", change.domain, before.domain);
+        set("timezone", change.timezone, before.timezone);
+        set("language", change.language, before.language);
+        if (assignments.isEmpty())
+            return before; // nothing differs: no new version, no audit event
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        Query update(m_db, doing);
+        update.prepare(u"UPDATE tenants SET "_s + assignments.join(u", "_s)
+                       + u", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"_s);
+        for (const QVariant& value : std::as_const(values))
+            update.bind(value);
+        update.bind(SqlTime::format(now)).bind(id).bind(expectedVersion).exec();
+        if (update.raw().numRowsAffected() != 1)
+            throw StoreError(ErrorCode::Conflict, tr("“%1” was changed by someone else; review their change, then edit again.")
+                                                      .arg(before.displayName));
+        appendAudit(AuditEvent{0, id, now, m_actor, u"tenant.update"_s, u"tenant"_s, before.slug, beforeJson, afterJson, {}, {}});
+        return fetchTenant(m_db, id);
+    });
+}
+
+} // namespace TenantDesk
+
+namespace TenantDesk {
+
+User SqlSession::userById(UserId id) const
+{
+    return scoped([&]() -> User {
+        Query q(m_db, tr("Could not read a user"));
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE u.id = ?"_s).bind(id).exec();
+        if (!q.next())
+            throw StoreError(ErrorCode::NotFound, tr("There is no user with id %1; they may have been deleted.").arg(id));
+        return userFromRow(q);
+    });
+}
+
+std::optional<SqlSession::Credential> SqlSession::credentialByEmail(const QString& email) const
+{
+    return scoped([&]() -> std::optional<Credential> {
+        Query q(m_db, tr("Could not read the account"));
+        q.prepare(u"SELECT "_s + userColumns + u", c.password_hash, c.must_change FROM users u "
+                  "JOIN credentials c ON c.user_id = u.id WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+        if (!q.next())
+            return std::nullopt;
+        return Credential{userFromRow(q), q.text(7), q.integer(8) != 0};
+    });
+}
+
+void SqlSession::setCredential(UserId userId, const QString& passwordHash, bool mustChange) const
+{
+    scoped([&] {
+        Query q(m_db, tr("Could not store the password"));
+        q.prepare(u"DELETE FROM credentials WHERE user_id = ?"_s).bind(userId).exec();
+        q.prepare(u"INSERT INTO credentials (user_id, password_hash, must_change, updated_at) VALUES (?, ?, ?, ?)"_s)
+            .bind(userId).bind(passwordHash).bind(mustChange ? 1 : 0).bind(SqlTime::now()).exec();
+    });
+}
+
+void SqlSession::recordSignIn(UserId userId) const
+{
+    scoped([&] {
+        Query q(m_db, tr("Could not record the sign-in"));
+        q.prepare(u"UPDATE users SET last_sign_in_at = ? WHERE id = ?"_s).bind(SqlTime::now()).bind(userId).exec();
+    });
+}
+
+User SqlSession::ensureUser(const QString& email, const QString& displayName) const
+{
+    return scoped([&]() -> User {
+        Query q(m_db, tr("Could not create the user"));
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+        if (q.next())
+            return userFromRow(q);
+        q.prepare(u"INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)"_s)
+            .bind(email).bind(displayName).bind(SqlTime::now()).exec();
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE email = ?"_s).bind(email).exec();
+        if (!q.next())
+            throw StoreError(ErrorCode::Internal, tr("The new user “%1” could not be read back.").arg(email));
+        return userFromRow(q);
+    });
+}
+
+void SqlSession::grantPlatformRole(UserId userId, const QString& roleName) const
+{
+    scoped([&] {
+        Query q(m_db, tr("Could not grant the platform role"));
+        const QVariant roleId = q.prepare(u"SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(roleName).scalar();
+        if (!roleId.isValid())
+            throw StoreError(ErrorCode::NotFound, tr("There is no built-in role “%1”.").arg(roleName));
+        q.prepare(u"SELECT count(*) FROM platform_principals WHERE user_id = ? AND role_id = ?"_s).bind(userId).bind(roleId);
+        if (q.scalar(0).toInt() == 0)
+            q.prepare(u"INSERT INTO platform_principals (user_id, role_id) VALUES (?, ?)"_s).bind(userId).bind(roleId).exec();
+    });
+}
+
+QList<Role> SqlSession::platformRolesOf(UserId userId) const
+{
+    return scoped([&]() -> QList<Role> {
+        Query q(m_db, tr("Could not read the user's platform roles"));
+        q.prepare(u"SELECT role_id FROM platform_principals WHERE user_id = ?"_s).bind(userId).exec();
+        QSet<RoleId> held;
+        while (q.next())
+            held.insert(q.integer(0));
+        QList<Role> result;
+        if (held.isEmpty())
+            return result;
+        for (const Role& role : roles(0)) {
+            if (held.contains(role.id))
+                result.append(role);
+        }
+        return result;
+    });
+}
+
+QList<MembershipEntry> SqlSession::membershipsOfUser(UserId userId) const
+{
+    return scoped([&]() -> QList<MembershipEntry> {
+        Query q(m_db, tr("Could not read the user's memberships"));
+        q.prepare(u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, r.name, "
+                  "coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id "
+                  "JOIN roles r ON r.id = m.role_id "
+                  "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id "
+                  "WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s).bind(userId).exec();
+        QList<MembershipEntry> entries;
+        while (q.next())
+            entries.append(MembershipEntry{q.integer(0), q.integer(1), q.integer(2), q.integer(3),
+                                           q.text(4), q.text(5), q.text(6), q.text(7)});
+        return entries;
+    });
+}
+
+void SqlSession::insertRefreshToken(UserId userId, const QString& family, const QByteArray& tokenHash,
+                                    const QDateTime& expiresAt) const
+{
+    scoped([&] {
+        Query q(m_db, tr("Could not store the session"));
+        q.prepare(u"INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)"_s)
+            .bind(userId).bind(family).bind(QString::fromLatin1(tokenHash)).bind(SqlTime::now())
+            .bind(SqlTime::format(expiresAt)).exec();
+    });
+}
+
+std::optional<SqlSession::RefreshToken> SqlSession::refreshToken(const QByteArray& tokenHash) const
+{
+    return scoped([&]() -> std::optional<RefreshToken> {
+        Query q(m_db, tr("Could not read the session"));
+        q.prepare(u"SELECT id, user_id, family, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?"_s)
+            .bind(QString::fromLatin1(tokenHash)).exec();
+        if (!q.next())
+            return std::nullopt;
+        return RefreshToken{q.integer(0), q.integer(1), q.text(2), SqlTime::parse(q.text(3)), !q.value(4).isNull()};
+    });
+}
+
+bool SqlSession::revokeRefreshToken(qint64 id) const
+{
+    return scoped([&]() -> bool {
+        Query q(m_db, tr("Could not end the session"));
+        q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"_s)
+            .bind(SqlTime::now()).bind(id).exec();
+        return q.raw().numRowsAffected() == 1;
+    });
+}
+
+void SqlSession::revokeRefreshFamily(const QString& family) const
+{
+    scoped([&] {
+        Query q(m_db, tr("Could not end the session"));
+        q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"_s)
+            .bind(SqlTime::now()).bind(family).exec();
     });
 }
 

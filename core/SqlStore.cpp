@@ -34,6 +34,8 @@ SqlStore::SqlStore(DatabaseLocation location)
     : m_location(std::move(location))
     , m_connectionName(u"tenantdesk-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    m_actor = u"local:"_s + (user.isEmpty() ? u"unknown"_s : user);
     m_worker.setObjectName(u"SqlStore worker"_s);
     m_workerContext = new QObject;
     m_workerContext->moveToThread(&m_worker);
@@ -79,7 +81,9 @@ auto SqlStore::run(Fn fn)
     using T = std::invoke_result_t<Fn, const SqlSession&>;
     return post<T>([this, fn = std::move(fn)](QPromise<T>& promise) {
         checkUsable();
-        promise.addResult(fn(SqlSession(connection())));
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.addResult(fn(session));
     });
 }
 
@@ -160,6 +164,41 @@ QFuture<EnvironmentSummary> SqlStore::environmentSummary(EnvironmentId id)
 QFuture<Page<User>> SqlStore::users(const UserQuery& query)
 {
     return run([query](const SqlSession& s) { return s.users(query); });
+}
+
+QFuture<Page<MembershipEntry>> SqlStore::memberships(const MembershipQuery& query)
+{
+    return run([query](const SqlSession& s) { return s.memberships(query); });
+}
+
+QFuture<QList<Role>> SqlStore::roles(TenantId tenantId)
+{
+    return run([tenantId](const SqlSession& s) { return s.roles(tenantId); });
+}
+
+QFuture<Page<AuditEvent>> SqlStore::auditEvents(const AuditQuery& query)
+{
+    return run([query](const SqlSession& s) { return s.auditEvents(query); });
+}
+
+QFuture<QList<UsageSample>> SqlStore::usage(const UsageQuery& query)
+{
+    return run([query](const SqlSession& s) { return s.usage(query); });
+}
+
+QFuture<QList<BillingSummaryRow>> SqlStore::billingSummary(const BillingQuery& query)
+{
+    return run([query](const SqlSession& s) { return s.billingSummary(query); });
+}
+
+QFuture<Tenant> SqlStore::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion)
+{
+    return run([id, change, expectedVersion](const SqlSession& s) { return s.updateTenant(id, change, expectedVersion); });
+}
+
+void SqlStore::setActor(const QString& actor)
+{
+    QMetaObject::invokeMethod(m_workerContext, [this, actor]() { m_actor = actor; }, Qt::QueuedConnection);
 }
 
 QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)

@@ -40,6 +40,15 @@ public:
     QFuture<QList<Environment>> environments(TenantId tenantId) override;
     QFuture<EnvironmentSummary> environmentSummary(EnvironmentId id) override;
     QFuture<Page<User>> users(const UserQuery& query) override;
+    QFuture<Page<MembershipEntry>> memberships(const MembershipQuery& query) override;
+    QFuture<QList<Role>> roles(TenantId tenantId) override;
+    QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) override;
+    QFuture<QList<UsageSample>> usage(const UsageQuery& query) override;
+    QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) override;
+    QFuture<Tenant> updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) override;
+
+    // Who this store's changes are recorded as in the audit trail (by default the local user).
+    void setActor(const QString& actor);
 
     QFuture<DemoSummary> generateDemo(const DemoScale& scale) override;
 
@@ -57,6 +66,7 @@ private:
     void closeOnWorker();
 
     const DatabaseLocation m_location;
+    QString m_actor; // read on the worker thread only
     const QString m_connectionName;
     std::atomic<bool> m_open = false;
     std::atomic<bool> m_closing = false; // long work stops early when the store is going away

@@ -46,6 +46,16 @@ public:
     virtual QFuture<QList<Environment>> environments(TenantId tenantId) = 0;
     virtual QFuture<EnvironmentSummary> environmentSummary(EnvironmentId id) = 0;
     virtual QFuture<Page<User>> users(const UserQuery& query) = 0;
+    virtual QFuture<Page<MembershipEntry>> memberships(const MembershipQuery& query) = 0;
+    // The built-in roles and the custom roles of the tenant and its ancestors (0: built-in only).
+    virtual QFuture<QList<Role>> roles(TenantId tenantId) = 0;
+    virtual QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) = 0;
+    virtual QFuture<QList<UsageSample>> usage(const UsageQuery& query) = 0;
+    virtual QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) = 0;
+
+    // Changes a tenant that is still at `expectedVersion`; Conflict when someone else changed it
+    // first, so that no edit silently overwrites another. The change is audited.
+    virtual QFuture<Tenant> updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) = 0;
 
     // Fills an open, empty database with the demo data of `scale` in one transaction. Reports
     // progress (0 to 1000) through the future; cancelling it rolls everything back.

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "AuditEvent.h"
 #include "Environment.h"
 #include "Ids.h"
+#include "Role.h"
+#include "UsageSample.h"
 #include "Tenant.h"
 #include "User.h"
 
@@ -65,6 +68,71 @@ struct PlatformSummary {
     int roleCount = 0;
     int schemaVersion = 0;
     QList<QPair<TenantStatus, int>> tenantsByStatus;
+};
+
+// The memberships held on one tenant and its environments, one page at a time, ordered by user.
+struct MembershipQuery {
+    TenantId tenantId = 0;
+    UserId userId = 0; // 0: every user
+    int limit = 100;
+    QString cursor;
+};
+
+// A membership with the names a person reads.
+struct MembershipEntry {
+    TenantId tenantId = 0;
+    UserId userId = 0;
+    EnvironmentId environmentId = 0; // 0: the whole tenant
+    RoleId roleId = 0;
+    QString userEmail;
+    QString userDisplayName;
+    QString roleName;
+    QString environmentName;
+    friend bool operator==(const MembershipEntry&, const MembershipEntry&) = default;
+};
+
+// Audit events, newest first.
+struct AuditQuery {
+    TenantId tenantId = 0; // 0: every tenant and the platform's own events
+    int limit = 100;
+    QString cursor;
+};
+
+// Usage samples of one metric of a tenant (or one of its environments) in [from, to), by time.
+struct UsageQuery {
+    TenantId tenantId = 0;
+    EnvironmentId environmentId = 0; // 0: every environment of the tenant
+    UsageMetric metric = UsageMetric::CpuHours;
+    QDateTime from;
+    QDateTime to;
+};
+
+// Billed cost summed by tenant, service and month of the charge period.
+struct BillingQuery {
+    TenantId tenantId = 0; // 0: every tenant, and unallocated cost
+    QDateTime from;        // charge period start in [from, to)
+    QDateTime to;
+};
+
+struct BillingSummaryRow {
+    TenantId tenantId = 0; // 0: unallocated
+    QString month;         // "2026-09"
+    QString serviceName;
+    QString billingCurrency;
+    QString billedCost;    // exact decimal text
+    QString effectiveCost;
+    int lineCount = 0;
+    friend bool operator==(const BillingSummaryRow&, const BillingSummaryRow&) = default;
+};
+
+// The fields of a tenant that an edit may change; an absent field is left as it is.
+struct TenantChange {
+    std::optional<QString> displayName;
+    std::optional<QString> domain;
+    std::optional<QString> timezone;
+    std::optional<QString> language;
+
+    bool isEmpty() const { return !displayName && !domain && !timezone && !language; }
 };
 
 // What a store says about itself once open.

@@ -84,12 +84,14 @@ private Q_SLOTS:
 
         const Run show = tenantctl({u"--database"_s, m_database, u"tenants"_s, u"show"_s, childSlug, u"--json"_s});
         QCOMPARE(show.exitCode, 0);
-        const QJsonObject tenant = QJsonDocument::fromJson(show.out.toUtf8()).object();
+        const QJsonObject summary = QJsonDocument::fromJson(show.out.toUtf8()).object();
+        const QJsonObject tenant = summary.value(u"tenant"_s).toObject();
         QCOMPARE(tenant.value(u"slug"_s).toString(), childSlug);
         QCOMPARE(tenant.value(u"parent_id"_s).toInteger(), parent.value(u"id"_s).toInteger());
-        QCOMPARE(tenant.value(u"ancestor_slugs"_s).toArray().last().toString(), parentSlug);
-        QCOMPARE(tenant.value(u"environments"_s).toArray().size(), 4);
-        QVERIFY(tenant.value(u"member_count"_s).toInt() >= 0);
+        QCOMPARE(summary.value(u"ancestor_slugs"_s).toArray().last().toString(), parentSlug);
+        QCOMPARE(summary.value(u"ancestors"_s).toArray().last().toObject().value(u"slug"_s).toString(), parentSlug);
+        QCOMPARE(summary.value(u"environments"_s).toArray().size(), 4);
+        QVERIFY(summary.value(u"member_count"_s).toInt() >= 0);
 
         const Run text = tenantctl({u"--database"_s, m_database, u"tenants"_s, u"show"_s, childSlug});
         QCOMPARE(text.exitCode, 0);

@@ -165,13 +165,14 @@ private Q_SLOTS:
             QVERIFY(byId.contains(membership.tenantId));
             QVERIFY(membership.userId >= 1 && membership.userId <= 300);
         }
-        // The audit trail is a hash chain.
-        QByteArray previous;
+        // Each tenant's audit trail is a hash chain.
+        QHash<TenantId, QByteArray> previous;
         for (const AuditEvent& event : std::as_const(sink.audit)) {
-            QCOMPARE(event.previousHash, previous);
+            QCOMPARE(event.previousHash, previous.value(event.tenantId));
             QCOMPARE(event.computeHash(), event.hash);
-            previous = event.hash;
+            previous[event.tenantId] = event.hash;
         }
+        QVERIFY(previous.size() > 1);
     }
 
     void largeScaleHasATenantWithTenThousandSubTenants()
