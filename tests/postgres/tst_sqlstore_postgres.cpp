@@ -346,6 +346,66 @@ private Q_SLOTS:
             QCOMPARE(sqlite.size(), DemoScale::small().users);
     }
 
+    void sameMembershipsRolesAndAudit()
+    {
+        const QList<Tenant> tenants = allTenants(*m_sqlite, TenantSort::Slug, Qt::AscendingOrder, 100);
+        for (const Tenant& tenant : tenants) {
+            QList<MembershipEntry> sqlite, postgres;
+            for (auto [store, into] : {std::pair{m_sqlite.get(), &sqlite}, std::pair{m_postgres.get(), &postgres}}) {
+                MembershipQuery query{.tenantId = tenant.id, .limit = 5};
+                do {
+                    const Page<MembershipEntry> page = await(store->memberships(query));
+                    *into += page.items;
+                    query.cursor = page.nextCursor;
+                } while (!query.cursor.isEmpty());
+            }
+            QCOMPARE(postgres, sqlite);
+            QCOMPARE(await(m_postgres->roles(tenant.id)), await(m_sqlite->roles(tenant.id)));
+            const AuditQuery audit{.tenantId = tenant.id, .limit = 100};
+            QCOMPARE(await(m_postgres->auditEvents(audit)).items, await(m_sqlite->auditEvents(audit)).items);
+        }
+        QCOMPARE(await(m_postgres->roles(0)), await(m_sqlite->roles(0)));
+    }
+
+    void usageAndBillingReadBack()
+    {
+        // Not compared with the fixture: this demo has two days of usage, whose random draws
+        // also shape the billing lines that follow them.
+        const Tenant tenant = await(m_postgres->tenants({.limit = 1})).items.constFirst();
+        const QDateTime end = DemoScale::small().anchor;
+        const QList<UsageSample> samples = await(m_postgres->usage({.tenantId = tenant.id, .metric = UsageMetric::ApiCalls,
+                                                                     .from = end.addDays(-2), .to = end}));
+        QCOMPARE(samples.size(), 2 * 24 * tenant.environmentCount);
+        for (const UsageSample& sample : samples)
+            QVERIFY(sample.value >= 0 && sample.at >= end.addDays(-2) && sample.at < end);
+        const QList<BillingSummaryRow> billing = await(m_postgres->billingSummary({.tenantId = tenant.id}));
+        QVERIFY(!billing.isEmpty());
+        for (const BillingSummaryRow& row : billing)
+            QCOMPARE(row.tenantId, tenant.id);
+    }
+
+    void updateTenantIsVersionedAndAudited()
+    {
+        const QString database = cluster().createDatabase(u"updated"_s);
+        SqlStore store(cluster().ownerLocation(database));
+        await(store.open(OpenMode::CreateIfMissing));
+        DemoScale scale = DemoScale::small();
+        scale.usageDays = 0;
+        scale.billingMonths = 1;
+        await(store.generateDemo(scale));
+        const Tenant before = await(store.tenants({.limit = 1})).items.constFirst();
+        const Tenant after = await(store.updateTenant(before.id, {.displayName = u"Renamed Ltd"_s}, before.version));
+        QCOMPARE(after.displayName, u"Renamed Ltd"_s);
+        QCOMPARE(after.version, before.version + 1);
+        const Page<AuditEvent> audit = await(store.auditEvents({.tenantId = before.id, .limit = 1}));
+        QCOMPARE(audit.items.constFirst().action, u"tenant.update"_s);
+        // A stale version is refused and changes nothing, the audit trail included.
+        QCOMPARE(awaitError(store.updateTenant(before.id, {.displayName = u"Again"_s}, before.version))->code(),
+                 ErrorCode::Conflict);
+        QCOMPARE(await(store.tenant(before.id)), after);
+        QCOMPARE(await(store.auditEvents({.tenantId = before.id, .limit = 1})).items.constFirst(), audit.items.constFirst());
+    }
+
     void demoGoesOnlyIntoAnEmptyDatabase()
     {
         const auto error = awaitError(m_postgres->generateDemo(DemoScale::small()));
