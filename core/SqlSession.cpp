@@ -19,6 +19,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QUrlQuery>
 #include <QUuid>
 
 #include <sqlite3.h>
@@ -42,8 +43,27 @@ QString shown(const QString& path)
     return QDir::toNativeSeparators(path);
 }
 
+bool isPostgres(const QSqlDatabase& db)
+{
+    return db.driverName() == u"QPSQL"_s;
+}
+
+// The database as a person would name it, without a password: the file, or the server and database.
+QString shownDatabase(const QSqlDatabase& db)
+{
+    if (!isPostgres(db))
+        return shown(db.databaseName());
+    QUrl url;
+    url.setScheme(u"postgresql"_s);
+    url.setUserName(db.userName());
+    url.setHost(db.hostName());
+    url.setPort(db.port());
+    url.setPath(u'/' + db.databaseName());
+    return url.toDisplayString(QUrl::RemovePassword);
+}
+
 // Maps what SQLite reported onto an ErrorCode with a sentence a person can act on.
-[[noreturn]] void throwSqlError(const QSqlError& error, const QString& doing, const QString& path)
+[[noreturn]] void throwSqliteError(const QSqlError& error, const QString& doing, const QString& path)
 {
     const int code = error.nativeErrorCode().toInt() & 0xff;
     const QString detail = error.text();
@@ -78,12 +98,60 @@ QString shown(const QString& path)
     }
 }
 
+// Maps what PostgreSQL reported (its SQLSTATE, or libpq's text when no statement ran) onto an
+// ErrorCode. `server` is shown without its password; libpq's messages never carry one.
+[[noreturn]] void throwPostgresError(const QSqlError& error, const QString& doing, const QString& server)
+{
+    const QString state = error.nativeErrorCode();
+    const QString detail = error.text();
+    const QString text = error.databaseText();
+    if (state.startsWith(u"23"_s))
+        throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
+    if (state == u"42501"_s)
+        throw StoreError(ErrorCode::Forbidden,
+                         tr("%1: the database role may not do this in “%2” (it lacks a right, or the row lies "
+                            "outside the session's tenants).").arg(doing, server), detail);
+    if (state == u"40001"_s || state == u"40P01"_s)
+        throw StoreError(ErrorCode::Unavailable,
+                         tr("%1: “%2” was busy with a conflicting change. Try again.").arg(doing, server), detail);
+    if (state.startsWith(u"28"_s)
+        || (state.isEmpty()
+            && (text.contains(u"authentication failed"_s) || text.contains(u"no pg_hba.conf entry"_s)
+                || (text.contains(u"role \""_s) && text.contains(u"does not exist"_s)))))
+        throw StoreError(ErrorCode::Forbidden,
+                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”. "
+                            "Check them.").arg(doing, server), detail);
+    if (state == u"3D000"_s
+        || (state.isEmpty() && text.contains(u"database \""_s) && text.contains(u"does not exist"_s)))
+        throw StoreError(ErrorCode::NotFound,
+                         tr("%1: the database of “%2” does not exist on its server. Create it first.").arg(doing, server),
+                         detail);
+    if (state.startsWith(u"08"_s) || state.startsWith(u"57P"_s) || state.startsWith(u"53"_s) || state == u"57014"_s
+        || (state.isEmpty() && error.type() == QSqlError::ConnectionError)
+        || text.contains(u"server closed the connection"_s) || text.contains(u"no connection to the server"_s)
+        || text.contains(u"terminating connection"_s))
+        throw StoreError(ErrorCode::Unavailable,
+                         tr("%1: the PostgreSQL server of “%2” cannot be reached or is not taking work now. "
+                            "Check that it runs and accepts connections, then try again.").arg(doing, server), detail);
+    if (state == u"XX001"_s || state == u"XX002"_s)
+        throw StoreError(ErrorCode::Corrupt,
+                         tr("%1: the database “%2” is damaged. Restore it from a backup.").arg(doing, server), detail);
+    throw StoreError(ErrorCode::Internal, tr("%1: the database “%2” reported an error.").arg(doing, server), detail);
+}
+
+[[noreturn]] void throwSqlError(const QSqlError& error, const QString& doing, const QSqlDatabase& db)
+{
+    if (isPostgres(db))
+        throwPostgresError(error, doing, shownDatabase(db));
+    throwSqliteError(error, doing, db.databaseName());
+}
+
 // A query that throws a StoreError instead of returning false.
 class Query
 {
 public:
     Query(const QSqlDatabase& db, QString doing)
-        : m_query(db), m_doing(std::move(doing)), m_path(db.databaseName())
+        : m_query(db), m_doing(std::move(doing)), m_db(db)
     {
         m_query.setForwardOnly(true);
     }
@@ -91,7 +159,7 @@ public:
     Query& prepare(const QString& sql)
     {
         if (!m_query.prepare(sql))
-            throwSqlError(m_query.lastError(), m_doing, m_path);
+            throwSqlError(m_query.lastError(), m_doing, m_db);
         return *this;
     }
     Query& bind(const QVariant& value)
@@ -102,13 +170,13 @@ public:
     Query& exec()
     {
         if (!m_query.exec())
-            throwSqlError(m_query.lastError(), m_doing, m_path);
+            throwSqlError(m_query.lastError(), m_doing, m_db);
         return *this;
     }
     Query& exec(const QString& sql)
     {
         if (!m_query.exec(sql))
-            throwSqlError(m_query.lastError(), m_doing, m_path);
+            throwSqlError(m_query.lastError(), m_doing, m_db);
         return *this;
     }
     bool next() { return m_query.next(); }
@@ -127,7 +195,7 @@ public:
 private:
     QSqlQuery m_query;
     QString m_doing;
-    QString m_path;
+    QSqlDatabase m_db;
 };
 
 const QString tenantColumns = u"t.id, t.parent_id, t.path, t.slug, t.display_name, t.status, t.domain, "
@@ -237,6 +305,13 @@ QString likePattern(const QString& text)
     return u'%' + escaped + u'%';
 }
 
+// SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE does the same on text
+// compared byte by byte (COLLATE "C", as every TenantDesk text column is there).
+QString likeOperator(const QSqlDatabase& db)
+{
+    return isPostgres(db) ? u"ILIKE"_s : u"LIKE"_s;
+}
+
 int checkedLimit(int limit, int maximum)
 {
     if (limit < 1 || limit > maximum)
@@ -291,9 +366,63 @@ QList<Environment> fetchEnvironments(const QSqlDatabase& db, TenantId tenantId)
 
 } // namespace
 
-SqlSession::SqlSession(QSqlDatabase db)
+SqlSession::SqlSession(QSqlDatabase db, TenantScope scope)
     : m_db(std::move(db))
+    , m_scope(std::move(scope))
+    , m_postgres(isPostgres(m_db))
 {
+}
+
+void SqlSession::begin() const
+{
+    const QString doing = tr("Could not start a transaction");
+    if (m_inTransaction)
+        throw StoreError(ErrorCode::Internal, tr("%1: one is already running on this connection.").arg(doing));
+    if (m_postgres) {
+        QSqlDatabase db = m_db; // a handle on the same connection
+        if (!db.transaction())
+            throwSqlError(db.lastError(), doing, db);
+        m_inTransaction = true;
+        try {
+            // is_local = true: the scope ends with the transaction, whichever way it ends.
+            Query(m_db, doing).prepare(u"SELECT set_config('app.tenant_ids', ?, true)"_s)
+                .bind(m_scope.settingValue()).exec();
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    } else {
+        Query(m_db, doing).exec(u"BEGIN IMMEDIATE"_s);
+        m_inTransaction = true;
+    }
+}
+
+void SqlSession::commit() const
+{
+    if (!m_inTransaction)
+        throw StoreError(ErrorCode::Internal, tr("Could not commit: no transaction is running on this connection."));
+    QSqlDatabase db = m_db;
+    if (!db.commit()) {
+        const QSqlError error = db.lastError();
+        rollback(); // SQLite keeps a transaction whose COMMIT failed; PostgreSQL has ended it already
+        throwSqlError(error, tr("Could not save the changes"), m_db);
+    }
+    m_inTransaction = false;
+}
+
+void SqlSession::rollback() const noexcept
+{
+    if (!m_inTransaction)
+        return;
+    m_inTransaction = false;
+    QSqlDatabase db = m_db;
+    if (!db.rollback())
+        qCWarning(lcStore) << "Rollback failed on" << shownDatabase(db) << ":" << db.lastError().text();
+}
+
+void SqlSession::throwError(const QSqlError& error, const QString& doing, const QSqlDatabase& db)
+{
+    throwSqlError(error, doing, db);
 }
 
 void SqlSession::close(const QString& connectionName)
@@ -322,16 +451,194 @@ void setSqlitePragmas(const QSqlDatabase& db, const QString& doing)
     q.exec(u"PRAGMA synchronous = NORMAL"_s);
 }
 
+// A connection to the PostgreSQL server, user and database of `location` (not yet opened). Query
+// items of the URL that are libpq connection parameters (sslmode=require, connect_timeout=5, ...)
+// are passed on.
+QSqlDatabase addPostgresConnection(const DatabaseLocation& location, const QString& connectionName)
+{
+    if (!QSqlDatabase::isDriverAvailable(u"QPSQL"_s))
+        throw StoreError(ErrorCode::Unsupported,
+                         tr("Could not open “%1”: Qt's PostgreSQL driver (QPSQL) is not installed. "
+                            "Install it (Debian: libqt6sql6-psql).").arg(location.shown()));
+    QStringList options{u"connect_timeout=10"_s, u"application_name=TenantDesk"_s};
+    static const QRegularExpression keyPattern(u"^[a-z_]+$"_s);
+    static const QRegularExpression valuePattern(u"^[^\\s;'\\\\]*$"_s);
+    for (const auto& [key, value] : QUrlQuery(location.url).queryItems(QUrl::FullyDecoded)) {
+        if (!keyPattern.match(key).hasMatch() || !valuePattern.match(value).hasMatch())
+            throw StoreError(ErrorCode::Invalid,
+                             tr("“%1” has a connection parameter that TenantDesk cannot pass on: “%2”.")
+                                 .arg(location.shown(), key));
+        options.removeIf([&key](const QString& option) { return option.startsWith(key + u'='); });
+        options << key + u'=' + value;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);
+    db.setHostName(location.url.host());
+    if (location.url.port() > 0)
+        db.setPort(location.url.port());
+    db.setDatabaseName(location.url.path(QUrl::FullyDecoded).mid(1));
+    db.setUserName(location.url.userName(QUrl::FullyDecoded));
+    db.setPassword(location.url.password(QUrl::FullyDecoded));
+    db.setConnectOptions(options.join(u';'));
+    return db;
+}
+
+// The name the advisory lock that serialises TenantDesk's migrations of one database goes by.
+constexpr qint64 migrationLock = SqlSchema::sqliteApplicationId;
+// What schema_migrations' comment says in every TenantDesk PostgreSQL database (migration 1 sets it):
+// many frameworks have a schema_migrations table; theirs does not say this.
+const QString postgresMarker = u"TenantDesk schema history"_s;
+
+// Gives the application role tenantdesk_app, when the cluster has it, the rights tenantdesk-server
+// needs: reading and writing rows (row-level security decides which), not changing the schema.
+// Run as the role that owns the tables, inside the migration that brings row-level security.
+void grantApplicationRole(const QSqlDatabase& db, const QString& doing, const QString& server)
+{
+    Query q(db, doing);
+    q.exec(u"SELECT rolsuper, rolbypassrls, rolname = current_user FROM pg_catalog.pg_roles "
+           "WHERE rolname = 'tenantdesk_app'"_s);
+    if (!q.next()) {
+        qCInfo(lcStore) << "There is no role tenantdesk_app on" << server
+                        << "; tenantdesk-server's rights are to be granted by hand (docs/POSTGRESQL.md)";
+        return;
+    }
+    if (q.value(2).toBool())
+        throw StoreError(ErrorCode::Forbidden,
+                         tr("%1: the schema is to be created by the role that owns TenantDesk's tables, not by "
+                            "tenantdesk_app, the role tenantdesk-server connects as. Connect as the owner role "
+                            "(see docs/POSTGRESQL.md).").arg(doing));
+    if (q.value(0).toBool() || q.value(1).toBool())
+        throw StoreError(ErrorCode::Forbidden,
+                         tr("%1: the role tenantdesk_app on “%2” is a superuser or may bypass row-level security, "
+                            "so tenants would not be kept apart. Run ALTER ROLE tenantdesk_app NOSUPERUSER "
+                            "NOBYPASSRLS, then open the database again.").arg(doing, server));
+    const QString schema = q.exec(u"SELECT quote_ident(current_schema())"_s).next() ? q.text(0) : QString();
+    const QStringList grants{
+        u"GRANT USAGE ON SCHEMA {schema} TO tenantdesk_app"_s,
+        u"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO tenantdesk_app"_s,
+        u"REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM tenantdesk_app"_s,
+        u"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO tenantdesk_app"_s,
+        u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tenantdesk_app"_s,
+        u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO tenantdesk_app"_s,
+    };
+    for (const QString& grant : grants) {
+        QSqlQuery raw(db);
+        if (!raw.exec(QString(grant).replace(u"{schema}"_s, schema)))
+            throw StoreError(ErrorCode::Forbidden,
+                             tr("%1: could not give the role tenantdesk_app its rights on the tables of “%2”. "
+                                "Connect as the role that owns them (see docs/POSTGRESQL.md).").arg(doing, server),
+                             raw.lastError().text());
+    }
+}
+
+StoreInfo openPostgres(const DatabaseLocation& location, OpenMode mode, const QString& connectionName)
+{
+    const QString server = location.shown();
+    const QString doing = tr("Could not open “%1”").arg(server);
+    QSqlDatabase db = addPostgresConnection(location, connectionName);
+    QString engineVersion;
+    bool fresh = false;
+    try {
+        if (!db.open())
+            throwSqlError(db.lastError(), doing, db);
+
+        // Read-only checks first: nothing is written to a database that is not ours.
+        Query q(db, doing);
+        q.exec(u"SELECT current_setting('server_version_num')::int, current_setting('server_version'), "
+               "current_schema()"_s);
+        q.next();
+        const int versionNumber = q.value(0).toInt();
+        engineVersion = u"PostgreSQL "_s + q.text(1).section(u' ', 0, 0);
+        if (versionNumber < 120000)
+            throw StoreError(ErrorCode::Unsupported,
+                             tr("“%1” runs %2; TenantDesk needs PostgreSQL 12 or newer.").arg(server, engineVersion));
+        if (q.value(2).isNull())
+            throw StoreError(ErrorCode::Invalid,
+                             tr("“%1” has no schema on the user's search_path to keep TenantDesk's tables in. "
+                                "Create one, or set the search_path.").arg(server));
+        QStringList tables;
+        q.exec(u"SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"_s);
+        while (q.next())
+            tables << q.text(0);
+        int version = 0;
+        if (tables.isEmpty()) {
+            if (mode == OpenMode::OpenExisting)
+                throw StoreError(ErrorCode::Unsupported,
+                                 tr("“%1” is an empty PostgreSQL database, not a TenantDesk database.").arg(server));
+            fresh = true;
+        } else {
+            const bool ours = tables.contains(u"schema_migrations"_s) && tables.contains(u"platform"_s)
+                && q.exec(u"SELECT obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c "
+                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE n.nspname = current_schema() AND c.relname = 'schema_migrations'"_s).next()
+                && q.text(0) == postgresMarker;
+            if (!ours)
+                throw StoreError(ErrorCode::Unsupported,
+                                 tr("“%1” is a PostgreSQL database of another application, not a TenantDesk database.")
+                                     .arg(server));
+            version = q.exec(u"SELECT coalesce(max(version), 0) FROM schema_migrations"_s).next() ? q.value(0).toInt() : 0;
+            if (version > SqlSchema::latestVersion())
+                throw StoreError(ErrorCode::Unsupported,
+                                 tr("“%1” was written by a newer TenantDesk (schema version %2; this TenantDesk reads up to version %3). "
+                                    "Update TenantDesk to open it.").arg(server).arg(version).arg(SqlSchema::latestVersion()));
+        }
+
+        if (version < SqlSchema::latestVersion()) {
+            const QString migrating = tr("Could not bring “%1” up to date").arg(server);
+            for (const Migration& migration : SqlSchema::migrations(SqlDialect::PostgreSQL)) {
+                if (migration.version <= version)
+                    continue;
+                SqlSession session(db); // the platform scope: a migration may rewrite any tenant's rows
+                const bool applied = session.transaction([&] {
+                    Query step(db, migrating);
+                    // Another TenantDesk may be migrating the same database: one at a time, and
+                    // each looks again at what is done once it holds the lock.
+                    step.prepare(u"SELECT pg_advisory_xact_lock(?)"_s).bind(migrationLock).exec();
+                    const bool haveHistory = step.exec(u"SELECT to_regclass('schema_migrations') IS NOT NULL"_s).next()
+                        && step.value(0).toBool();
+                    if (haveHistory && step.exec(u"SELECT coalesce(max(version), 0) FROM schema_migrations"_s).next()
+                        && step.value(0).toInt() >= migration.version)
+                        return false;
+                    if (!haveHistory) {
+                        step.exec(u"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                                  "description TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
+                        step.exec(u"COMMENT ON TABLE schema_migrations IS '"_s + postgresMarker + u'\'');
+                    }
+                    for (const QString& statement : migration.statements)
+                        step.exec(statement);
+                    if (migration.version == 1)
+                        step.prepare(u"INSERT INTO platform (id, name, created_at) VALUES (1, ?, ?)"_s)
+                            .bind(tr("Platform")).bind(SqlTime::now()).exec();
+                    if (migration.version == 2)
+                        grantApplicationRole(db, migrating, server);
+                    step.prepare(u"INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"_s)
+                        .bind(migration.version).bind(migration.description).bind(SqlTime::now()).exec();
+                    return true;
+                });
+                if (applied)
+                    qCInfo(lcStore) << "Migrated" << server << "to schema version" << migration.version;
+            }
+        }
+    } catch (...) {
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        throw;
+    }
+    return StoreInfo{u"PostgreSQL"_s, server, engineVersion, SqlSchema::latestVersion(), fresh};
+}
+
 } // namespace
 
 void SqlSession::connect(const DatabaseLocation& location, const QString& connectionName)
 {
     const QString doing = tr("Could not open “%1”").arg(location.shown());
-    QSqlDatabase db = addSqliteConnection(location.path, connectionName);
+    QSqlDatabase db = location.isSqlite() ? addSqliteConnection(location.path, connectionName)
+                                          : addPostgresConnection(location, connectionName);
     try {
         if (!db.open())
-            throwSqlError(db.lastError(), doing, location.path);
-        setSqlitePragmas(db, doing);
+            throwSqlError(db.lastError(), doing, db);
+        if (location.isSqlite())
+            setSqlitePragmas(db, doing);
     } catch (...) {
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(connectionName);
@@ -342,6 +649,8 @@ void SqlSession::connect(const DatabaseLocation& location, const QString& connec
 StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, const QString& connectionName)
 {
     close(connectionName);
+    if (!location.isSqlite())
+        return openPostgres(location, mode, connectionName);
     const QString path = location.path;
     const QFileInfo file(path);
     const QString doing = tr("Could not open “%1”").arg(shown(path));
@@ -375,7 +684,7 @@ StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, cons
     QSqlDatabase db = addSqliteConnection(path, connectionName);
     try {
         if (!db.open())
-            throwSqlError(db.lastError(), doing, path);
+            throwSqlError(db.lastError(), doing, db);
 
         // Read-only checks first: nothing is written to a file that is not ours.
         Query q(db, doing);
@@ -417,7 +726,7 @@ StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, cons
                 if (migration.version <= version)
                     continue;
                 if (!db.transaction())
-                    throwSqlError(db.lastError(), migrating, path);
+                    throwSqlError(db.lastError(), migrating, db);
                 try {
                     Query step(db, migrating);
                     for (const QString& statement : migration.statements)
@@ -430,7 +739,7 @@ StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, cons
                     step.prepare(u"INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"_s)
                         .bind(migration.version).bind(migration.description).bind(SqlTime::now()).exec();
                     if (!db.commit())
-                        throwSqlError(db.lastError(), migrating, path);
+                        throwSqlError(db.lastError(), migrating, db);
                 } catch (...) {
                     db.rollback();
                     throw;
@@ -449,32 +758,36 @@ StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, cons
 
 Platform SqlSession::platform() const
 {
-    Query q(m_db, tr("Could not read the platform"));
-    q.exec(u"SELECT name, created_at FROM platform WHERE id = 1"_s);
-    if (!q.next())
-        return Platform{tr("Platform"), {}};
-    return Platform{q.text(0), SqlTime::parse(q.text(1))};
+    return scoped([this] {
+        Query q(m_db, tr("Could not read the platform"));
+        q.exec(u"SELECT name, created_at FROM platform WHERE id = 1"_s);
+        if (!q.next())
+            return Platform{tr("Platform"), {}};
+        return Platform{q.text(0), SqlTime::parse(q.text(1))};
+    });
 }
 
 PlatformSummary SqlSession::platformSummary() const
 {
-    Query q(m_db, tr("Could not read the platform summary"));
-    PlatformSummary summary;
-    q.exec(u"SELECT name FROM platform WHERE id = 1"_s);
-    summary.name = q.next() ? q.text(0) : tr("Platform");
-    summary.tenantCount = q.prepare(u"SELECT count(*) FROM tenants"_s).scalar(0).toInt();
-    summary.topLevelTenantCount = q.prepare(u"SELECT count(*) FROM tenants WHERE parent_id IS NULL"_s).scalar(0).toInt();
-    summary.environmentCount = q.prepare(u"SELECT count(*) FROM environments"_s).scalar(0).toInt();
-    summary.userCount = q.prepare(u"SELECT count(*) FROM users"_s).scalar(0).toInt();
-    summary.roleCount = q.prepare(u"SELECT count(*) FROM roles"_s).scalar(0).toInt();
-    summary.schemaVersion = q.prepare(u"SELECT max(version) FROM schema_migrations"_s).scalar(0).toInt();
-    q.exec(u"SELECT status, count(*) FROM tenants GROUP BY status"_s);
-    while (q.next()) {
-        if (const auto status = tenantStatusFromKey(q.text(0)))
-            summary.tenantsByStatus.append({*status, int(q.integer(1))});
-    }
-    std::sort(summary.tenantsByStatus.begin(), summary.tenantsByStatus.end());
-    return summary;
+    return scoped([this] {
+        Query q(m_db, tr("Could not read the platform summary"));
+        PlatformSummary summary;
+        q.exec(u"SELECT name FROM platform WHERE id = 1"_s);
+        summary.name = q.next() ? q.text(0) : tr("Platform");
+        summary.tenantCount = q.prepare(u"SELECT count(*) FROM tenants"_s).scalar(0).toInt();
+        summary.topLevelTenantCount = q.prepare(u"SELECT count(*) FROM tenants WHERE parent_id IS NULL"_s).scalar(0).toInt();
+        summary.environmentCount = q.prepare(u"SELECT count(*) FROM environments"_s).scalar(0).toInt();
+        summary.userCount = q.prepare(u"SELECT count(*) FROM users"_s).scalar(0).toInt();
+        summary.roleCount = q.prepare(u"SELECT count(*) FROM roles"_s).scalar(0).toInt();
+        summary.schemaVersion = q.prepare(u"SELECT max(version) FROM schema_migrations"_s).scalar(0).toInt();
+        q.exec(u"SELECT status, count(*) FROM tenants GROUP BY status"_s);
+        while (q.next()) {
+            if (const auto status = tenantStatusFromKey(q.text(0)))
+                summary.tenantsByStatus.append({*status, int(q.integer(1))});
+        }
+        std::sort(summary.tenantsByStatus.begin(), summary.tenantsByStatus.end());
+        return summary;
+    });
 }
 
 Page<Tenant> SqlSession::tenants(const TenantQuery& query) const
@@ -498,54 +811,62 @@ Page<Tenant> SqlSession::tenants(const TenantQuery& query) const
     const QString direction = ascending ? u" ASC"_s : u" DESC"_s;
     sql += u" ORDER BY "_s + column + direction + u", t.id"_s + direction + u" LIMIT ?"_s;
 
-    Query q(m_db, tr("Could not read the tenants"));
-    q.prepare(sql);
-    if (query.parentId != 0)
-        q.bind(query.parentId);
-    if (after)
-        q.bind(after->first).bind(after->second);
-    q.bind(limit + 1).exec();
-    Page<Tenant> page;
-    QString lastSortValue;
-    while (q.next()) {
-        if (page.items.size() == limit) {
-            page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
-            break;
+    return scoped([&] {
+        Query q(m_db, tr("Could not read the tenants"));
+        q.prepare(sql);
+        if (query.parentId != 0)
+            q.bind(query.parentId);
+        if (after)
+            q.bind(after->first).bind(after->second);
+        q.bind(limit + 1).exec();
+        Page<Tenant> page;
+        QString lastSortValue;
+        while (q.next()) {
+            if (page.items.size() == limit) {
+                page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
+                break;
+            }
+            page.items.append(tenantFromRow(q));
+            lastSortValue = q.text(22);
         }
-        page.items.append(tenantFromRow(q));
-        lastSortValue = q.text(22);
-    }
-    return page;
+        return page;
+    });
 }
 
 bool SqlSession::hasTenants() const
 {
-    Query q(m_db, tr("Could not check the database"));
-    return q.prepare(u"SELECT EXISTS (SELECT 1 FROM tenants)"_s).scalar(false).toBool();
+    return scoped([this] {
+        Query q(m_db, tr("Could not check the database"));
+        return q.prepare(u"SELECT EXISTS (SELECT 1 FROM tenants)"_s).scalar(false).toBool();
+    });
 }
 
 Tenant SqlSession::tenant(TenantId id) const
 {
-    return fetchTenant(m_db, id);
+    return scoped([&] { return fetchTenant(m_db, id); });
 }
 
 Tenant SqlSession::tenantBySlug(const QString& slug) const
 {
-    return fetchTenantBy(m_db, u"slug"_s, slug, tr("There is no tenant with the slug “%1”.").arg(slug));
+    return scoped([&] {
+        return fetchTenantBy(m_db, u"slug"_s, slug, tr("There is no tenant with the slug “%1”.").arg(slug));
+    });
 }
 
 TenantSummary SqlSession::tenantSummary(TenantId id) const
 {
-    TenantSummary summary;
-    summary.tenant = fetchTenant(m_db, id);
-    QList<Tenant> ancestors = fetchTenants(m_db, summary.tenant.ancestorIds);
-    std::sort(ancestors.begin(), ancestors.end(), [](const Tenant& a, const Tenant& b) { return a.depth() < b.depth(); });
-    summary.ancestors = ancestors;
-    summary.environments = fetchEnvironments(m_db, id);
-    Query q(m_db, tr("Could not count the members of a tenant"));
-    summary.memberCount = q.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ?"_s)
-                              .bind(id).scalar(0).toInt();
-    return summary;
+    return scoped([&] {
+        TenantSummary summary;
+        summary.tenant = fetchTenant(m_db, id);
+        QList<Tenant> ancestors = fetchTenants(m_db, summary.tenant.ancestorIds);
+        std::sort(ancestors.begin(), ancestors.end(), [](const Tenant& a, const Tenant& b) { return a.depth() < b.depth(); });
+        summary.ancestors = ancestors;
+        summary.environments = fetchEnvironments(m_db, id);
+        Query q(m_db, tr("Could not count the members of a tenant"));
+        summary.memberCount = q.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ?"_s)
+                                  .bind(id).scalar(0).toInt();
+        return summary;
+    });
 }
 
 TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) const
@@ -555,88 +876,96 @@ TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) 
     TenantSearchResult result;
     if (text.isEmpty())
         return result;
-    Query q(m_db, tr("Could not search the tenants"));
-    // The matches are chosen first, so that the counts are computed for the page only.
-    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
-              "SELECT id FROM tenants WHERE display_name LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\' "
-              "ORDER BY depth, display_name, id LIMIT ?) "
-              "ORDER BY t.depth, t.display_name, t.id"_s)
-        .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
-    QList<TenantId> ancestorIds;
-    QSet<TenantId> seen;
-    while (q.next()) {
-        if (result.matches.size() == limit) {
-            result.truncated = true;
-            break;
+    const QString like = likeOperator(m_db);
+    return scoped([&] {
+        Query q(m_db, tr("Could not search the tenants"));
+        // The matches are chosen first, so that the counts are computed for the page only.
+        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
+                  "SELECT id FROM tenants WHERE display_name "_s + like + u" ? ESCAPE '\\' OR slug "_s + like
+                  + u" ? ESCAPE '\\' ORDER BY depth, display_name, id LIMIT ?) "
+                  "ORDER BY t.depth, t.display_name, t.id"_s)
+            .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
+        QList<TenantId> ancestorIds;
+        QSet<TenantId> seen;
+        while (q.next()) {
+            if (result.matches.size() == limit) {
+                result.truncated = true;
+                break;
+            }
+            Tenant match = tenantFromRow(q);
+            seen.insert(match.id);
+            result.matches.append(std::move(match));
         }
-        Tenant match = tenantFromRow(q);
-        seen.insert(match.id);
-        result.matches.append(std::move(match));
-    }
-    for (const Tenant& match : std::as_const(result.matches)) {
-        for (TenantId id : match.ancestorIds) {
-            if (!seen.contains(id)) {
-                seen.insert(id);
-                ancestorIds.append(id);
+        for (const Tenant& match : std::as_const(result.matches)) {
+            for (TenantId id : match.ancestorIds) {
+                if (!seen.contains(id)) {
+                    seen.insert(id);
+                    ancestorIds.append(id);
+                }
             }
         }
-    }
-    result.ancestors = fetchTenants(m_db, ancestorIds);
-    return result;
+        result.ancestors = fetchTenants(m_db, ancestorIds);
+        return result;
+    });
 }
 
 QList<Environment> SqlSession::environments(TenantId tenantId) const
 {
-    return fetchEnvironments(m_db, tenantId);
+    return scoped([&] { return fetchEnvironments(m_db, tenantId); });
 }
 
 EnvironmentSummary SqlSession::environmentSummary(EnvironmentId id) const
 {
-    Query q(m_db, tr("Could not read an environment"));
-    q.prepare(u"SELECT "_s + environmentColumns + u" FROM environments WHERE id = ?"_s).bind(id).exec();
-    if (!q.next())
-        throw StoreError(ErrorCode::NotFound, tr("There is no environment with id %1; it may have been deleted.").arg(id));
-    EnvironmentSummary summary;
-    summary.environment = environmentFromRow(q);
-    summary.tenant = fetchTenant(m_db, summary.environment.tenantId);
-    Query count(m_db, tr("Could not count the members of an environment"));
-    summary.memberCount = count.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ? AND environment_id = ?"_s)
-                              .bind(summary.environment.tenantId).bind(id).scalar(0).toInt();
-    return summary;
+    return scoped([&] {
+        Query q(m_db, tr("Could not read an environment"));
+        q.prepare(u"SELECT "_s + environmentColumns + u" FROM environments WHERE id = ?"_s).bind(id).exec();
+        if (!q.next())
+            throw StoreError(ErrorCode::NotFound, tr("There is no environment with id %1; it may have been deleted.").arg(id));
+        EnvironmentSummary summary;
+        summary.environment = environmentFromRow(q);
+        summary.tenant = fetchTenant(m_db, summary.environment.tenantId);
+        Query count(m_db, tr("Could not count the members of an environment"));
+        summary.memberCount = count.prepare(u"SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = ? AND environment_id = ?"_s)
+                                  .bind(summary.environment.tenantId).bind(id).scalar(0).toInt();
+        return summary;
+    });
 }
 
 Page<User> SqlSession::users(const UserQuery& query) const
 {
     const int limit = checkedLimit(query.limit, maximumPageSize);
+    const QString like = likeOperator(m_db);
     QString sql = u"SELECT "_s + userColumns + u" FROM users u WHERE 1 = 1"_s;
     if (query.tenantId != 0)
         sql += u" AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ? AND m.user_id = u.id)"_s;
     if (!query.text.isEmpty())
-        sql += u" AND (u.display_name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')"_s;
+        sql += u" AND (u.display_name "_s + like + u" ? ESCAPE '\\' OR u.email "_s + like + u" ? ESCAPE '\\')"_s;
     std::optional<std::pair<QString, qint64>> after;
     if (!query.cursor.isEmpty()) {
         after = decodeCursor(query.cursor);
         sql += u" AND (u.display_name, u.id) > (?, ?)"_s;
     }
     sql += u" ORDER BY u.display_name, u.id LIMIT ?"_s;
-    Query q(m_db, tr("Could not read the users"));
-    q.prepare(sql);
-    if (query.tenantId != 0)
-        q.bind(query.tenantId);
-    if (!query.text.isEmpty())
-        q.bind(likePattern(query.text)).bind(likePattern(query.text));
-    if (after)
-        q.bind(after->first).bind(after->second);
-    q.bind(limit + 1).exec();
-    Page<User> page;
-    while (q.next()) {
-        if (page.items.size() == limit) {
-            page.nextCursor = encodeCursor(page.items.constLast().displayName, page.items.constLast().id);
-            break;
+    return scoped([&] {
+        Query q(m_db, tr("Could not read the users"));
+        q.prepare(sql);
+        if (query.tenantId != 0)
+            q.bind(query.tenantId);
+        if (!query.text.isEmpty())
+            q.bind(likePattern(query.text)).bind(likePattern(query.text));
+        if (after)
+            q.bind(after->first).bind(after->second);
+        q.bind(limit + 1).exec();
+        Page<User> page;
+        while (q.next()) {
+            if (page.items.size() == limit) {
+                page.nextCursor = encodeCursor(page.items.constLast().displayName, page.items.constLast().id);
+                break;
+            }
+            page.items.append(userFromRow(q));
         }
-        page.items.append(userFromRow(q));
-    }
-    return page;
+        return page;
+    });
 }
 
 } // namespace TenantDesk
@@ -712,166 +1041,176 @@ void checkTenantChange(const TenantChange& change)
 
 Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) const
 {
-    const int limit = checkedLimit(query.limit, maximumPageSize);
-    QString sql = membershipSelect + u" WHERE m.tenant_id = ?"_s;
-    if (query.userId != 0)
-        sql += u" AND m.user_id = ?"_s;
-    std::optional<std::pair<QString, qint64>> after;
-    if (!query.cursor.isEmpty()) {
-        after = decodeCursor(query.cursor);
-        // The cursor holds the last row's "environment/role" key and its user id.
-        sql += u" AND (m.user_id, m.environment_id, m.role_id) > (?, ?, ?)"_s;
-    }
-    sql += u" ORDER BY m.user_id, m.environment_id, m.role_id LIMIT ?"_s;
-    Query q(m_db, tr("Could not read the memberships"));
-    q.prepare(sql).bind(query.tenantId);
-    if (query.userId != 0)
-        q.bind(query.userId);
-    if (after) {
-        const QStringList parts = after->first.split(u'/');
-        bool environmentOk = false, roleOk = false;
-        const qint64 environment = parts.value(0).toLongLong(&environmentOk);
-        const qint64 role = parts.value(1).toLongLong(&roleOk);
-        if (parts.size() != 2 || !environmentOk || !roleOk)
-            throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(query.cursor)).withField(u"cursor"_s);
-        q.bind(after->second).bind(environment).bind(role);
-    }
-    q.bind(limit + 1).exec();
-    return readPage<MembershipEntry>(q, limit, membershipFromRow, [](const MembershipEntry& m) {
-        return std::pair(QString(QString::number(m.environmentId) + u'/' + QString::number(m.roleId)), m.userId);
+    return scoped([&]() -> Page<MembershipEntry> {
+        const int limit = checkedLimit(query.limit, maximumPageSize);
+        QString sql = membershipSelect + u" WHERE m.tenant_id = ?"_s;
+        if (query.userId != 0)
+            sql += u" AND m.user_id = ?"_s;
+        std::optional<std::pair<QString, qint64>> after;
+        if (!query.cursor.isEmpty()) {
+            after = decodeCursor(query.cursor);
+            // The cursor holds the last row's "environment/role" key and its user id.
+            sql += u" AND (m.user_id, m.environment_id, m.role_id) > (?, ?, ?)"_s;
+        }
+        sql += u" ORDER BY m.user_id, m.environment_id, m.role_id LIMIT ?"_s;
+        Query q(m_db, tr("Could not read the memberships"));
+        q.prepare(sql).bind(query.tenantId);
+        if (query.userId != 0)
+            q.bind(query.userId);
+        if (after) {
+            const QStringList parts = after->first.split(u'/');
+            bool environmentOk = false, roleOk = false;
+            const qint64 environment = parts.value(0).toLongLong(&environmentOk);
+            const qint64 role = parts.value(1).toLongLong(&roleOk);
+            if (parts.size() != 2 || !environmentOk || !roleOk)
+                throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(query.cursor)).withField(u"cursor"_s);
+            q.bind(after->second).bind(environment).bind(role);
+        }
+        q.bind(limit + 1).exec();
+        return readPage<MembershipEntry>(q, limit, membershipFromRow, [](const MembershipEntry& m) {
+            return std::pair(QString(QString::number(m.environmentId) + u'/' + QString::number(m.roleId)), m.userId);
+        });
     });
 }
 
 QList<Role> SqlSession::roles(TenantId tenantId) const
 {
-    QList<TenantId> owners;
-    if (tenantId != 0) {
-        const Tenant owner = fetchTenant(m_db, tenantId);
-        owners = owner.ancestorIds;
-        owners.append(tenantId);
-    }
-    QString sql = u"SELECT id, coalesce(tenant_id, 0), name, description, scope, built_in FROM roles WHERE tenant_id IS NULL"_s;
-    if (!owners.isEmpty())
-        sql += u" OR tenant_id IN ("_s + QStringList(owners.size(), u"?"_s).join(u',') + u')';
-    sql += u" ORDER BY built_in DESC, name, id"_s;
-    Query q(m_db, tr("Could not read the roles"));
-    q.prepare(sql);
-    for (TenantId owner : std::as_const(owners))
-        q.bind(owner);
-    q.exec();
-    QList<Role> roles;
-    QHash<RoleId, qsizetype> index;
-    while (q.next()) {
-        Role role;
-        role.id = q.integer(0);
-        role.tenantId = q.integer(1);
-        role.name = q.text(2);
-        role.description = q.text(3);
-        role.scope = roleScopeFromKey(q.text(4)).value_or(RoleScope::Tenant);
-        role.builtIn = q.integer(5) != 0;
-        index.insert(role.id, roles.size());
-        roles.append(role);
-    }
-    if (roles.isEmpty())
+    return scoped([&]() -> QList<Role> {
+        QList<TenantId> owners;
+        if (tenantId != 0) {
+            const Tenant owner = fetchTenant(m_db, tenantId);
+            owners = owner.ancestorIds;
+            owners.append(tenantId);
+        }
+        QString sql = u"SELECT id, coalesce(tenant_id, 0), name, description, scope, built_in FROM roles WHERE tenant_id IS NULL"_s;
+        if (!owners.isEmpty())
+            sql += u" OR tenant_id IN ("_s + QStringList(owners.size(), u"?"_s).join(u',') + u')';
+        sql += u" ORDER BY built_in DESC, name, id"_s;
+        Query q(m_db, tr("Could not read the roles"));
+        q.prepare(sql);
+        for (TenantId owner : std::as_const(owners))
+            q.bind(owner);
+        q.exec();
+        QList<Role> roles;
+        QHash<RoleId, qsizetype> index;
+        while (q.next()) {
+            Role role;
+            role.id = q.integer(0);
+            role.tenantId = q.integer(1);
+            role.name = q.text(2);
+            role.description = q.text(3);
+            role.scope = roleScopeFromKey(q.text(4)).value_or(RoleScope::Tenant);
+            role.builtIn = q.integer(5) != 0;
+            index.insert(role.id, roles.size());
+            roles.append(role);
+        }
+        if (roles.isEmpty())
+            return roles;
+        const QString ids = QStringList(index.size(), u"?"_s).join(u',');
+        Query permissions(m_db, tr("Could not read the permissions of the roles"));
+        permissions.prepare(u"SELECT role_id, permission FROM role_permissions WHERE role_id IN ("_s + ids + u") ORDER BY permission"_s);
+        for (const Role& role : std::as_const(roles))
+            permissions.bind(role.id);
+        permissions.exec();
+        while (permissions.next())
+            roles[index.value(permissions.integer(0))].permissions.append(permissions.text(1));
+        Query composites(m_db, tr("Could not read the composite roles"));
+        composites.prepare(u"SELECT role_id, included_role_id FROM role_composites WHERE role_id IN ("_s + ids
+                           + u") ORDER BY included_role_id"_s);
+        for (const Role& role : std::as_const(roles))
+            composites.bind(role.id);
+        composites.exec();
+        while (composites.next())
+            roles[index.value(composites.integer(0))].includedRoleIds.append(composites.integer(1));
         return roles;
-    const QString ids = QStringList(index.size(), u"?"_s).join(u',');
-    Query permissions(m_db, tr("Could not read the permissions of the roles"));
-    permissions.prepare(u"SELECT role_id, permission FROM role_permissions WHERE role_id IN ("_s + ids + u") ORDER BY permission"_s);
-    for (const Role& role : std::as_const(roles))
-        permissions.bind(role.id);
-    permissions.exec();
-    while (permissions.next())
-        roles[index.value(permissions.integer(0))].permissions.append(permissions.text(1));
-    Query composites(m_db, tr("Could not read the composite roles"));
-    composites.prepare(u"SELECT role_id, included_role_id FROM role_composites WHERE role_id IN ("_s + ids
-                       + u") ORDER BY included_role_id"_s);
-    for (const Role& role : std::as_const(roles))
-        composites.bind(role.id);
-    composites.exec();
-    while (composites.next())
-        roles[index.value(composites.integer(0))].includedRoleIds.append(composites.integer(1));
-    return roles;
+    });
 }
 
 Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
 {
-    const int limit = checkedLimit(query.limit, maximumPageSize);
-    QString sql = u"SELECT "_s + auditColumns + u" FROM audit_events WHERE 1 = 1"_s;
-    if (query.tenantId != 0)
-        sql += u" AND tenant_id = ?"_s;
-    std::optional<std::pair<QString, qint64>> after;
-    if (!query.cursor.isEmpty()) {
-        after = decodeCursor(query.cursor);
-        sql += u" AND id < ?"_s;
-    }
-    sql += u" ORDER BY id DESC LIMIT ?"_s;
-    Query q(m_db, tr("Could not read the audit trail"));
-    q.prepare(sql);
-    if (query.tenantId != 0)
-        q.bind(query.tenantId);
-    if (after)
-        q.bind(after->second);
-    q.bind(limit + 1).exec();
-    return readPage<AuditEvent>(q, limit, auditFromRow, [](const AuditEvent& e) { return std::pair(QString(), e.id); });
+    return scoped([&]() -> Page<AuditEvent> {
+        const int limit = checkedLimit(query.limit, maximumPageSize);
+        QString sql = u"SELECT "_s + auditColumns + u" FROM audit_events WHERE 1 = 1"_s;
+        if (query.tenantId != 0)
+            sql += u" AND tenant_id = ?"_s;
+        std::optional<std::pair<QString, qint64>> after;
+        if (!query.cursor.isEmpty()) {
+            after = decodeCursor(query.cursor);
+            sql += u" AND id < ?"_s;
+        }
+        sql += u" ORDER BY id DESC LIMIT ?"_s;
+        Query q(m_db, tr("Could not read the audit trail"));
+        q.prepare(sql);
+        if (query.tenantId != 0)
+            q.bind(query.tenantId);
+        if (after)
+            q.bind(after->second);
+        q.bind(limit + 1).exec();
+        return readPage<AuditEvent>(q, limit, auditFromRow, [](const AuditEvent& e) { return std::pair(QString(), e.id); });
+    });
 }
 
 QList<UsageSample> SqlSession::usage(const UsageQuery& query) const
 {
-    if (!query.from.isValid() || !query.to.isValid() || query.from >= query.to)
-        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end.")).withField(u"from"_s);
-    if (query.from.secsTo(query.to) > 400LL * 24 * 3600)
-        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days.")).withField(u"to"_s);
-    QString sql = u"SELECT tenant_id, environment_id, at, value FROM usage_samples "
-                  "WHERE tenant_id = ? AND metric = ? AND at >= ? AND at < ?"_s;
-    if (query.environmentId != 0)
-        sql += u" AND environment_id = ?"_s;
-    sql += u" ORDER BY at, environment_id"_s;
-    Query q(m_db, tr("Could not read the usage"));
-    q.prepare(sql).bind(query.tenantId).bind(usageMetricKey(query.metric))
-        .bind(query.from.toSecsSinceEpoch()).bind(query.to.toSecsSinceEpoch());
-    if (query.environmentId != 0)
-        q.bind(query.environmentId);
-    q.exec();
-    QList<UsageSample> samples;
-    while (q.next())
-        samples.append(UsageSample{q.integer(0), q.integer(1), query.metric,
-                                   QDateTime::fromSecsSinceEpoch(q.integer(2), QTimeZone::utc()), q.value(3).toDouble()});
-    return samples;
+    return scoped([&]() -> QList<UsageSample> {
+        if (!query.from.isValid() || !query.to.isValid() || query.from >= query.to)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end.")).withField(u"from"_s);
+        if (query.from.secsTo(query.to) > 400LL * 24 * 3600)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days.")).withField(u"to"_s);
+        QString sql = u"SELECT tenant_id, environment_id, at, value FROM usage_samples "
+                      "WHERE tenant_id = ? AND metric = ? AND at >= ? AND at < ?"_s;
+        if (query.environmentId != 0)
+            sql += u" AND environment_id = ?"_s;
+        sql += u" ORDER BY at, environment_id"_s;
+        Query q(m_db, tr("Could not read the usage"));
+        q.prepare(sql).bind(query.tenantId).bind(usageMetricKey(query.metric))
+            .bind(query.from.toSecsSinceEpoch()).bind(query.to.toSecsSinceEpoch());
+        if (query.environmentId != 0)
+            q.bind(query.environmentId);
+        q.exec();
+        QList<UsageSample> samples;
+        while (q.next())
+            samples.append(UsageSample{q.integer(0), q.integer(1), query.metric,
+                                       QDateTime::fromSecsSinceEpoch(q.integer(2), QTimeZone::utc()), q.value(3).toDouble()});
+        return samples;
+    });
 }
 
 QList<BillingSummaryRow> SqlSession::billingSummary(const BillingQuery& query) const
 {
-    QString sql = u"SELECT coalesce(tenant_id, 0), substr(charge_period_start, 1, 7), service_name, billing_currency, "
-                  "billed_cost, effective_cost FROM billing_lines WHERE 1 = 1"_s;
-    if (query.tenantId != 0)
-        sql += u" AND tenant_id = ?"_s;
-    if (query.from.isValid())
-        sql += u" AND charge_period_start >= ?"_s;
-    if (query.to.isValid())
-        sql += u" AND charge_period_start < ?"_s;
-    Query q(m_db, tr("Could not read the billing lines"));
-    q.prepare(sql);
-    if (query.tenantId != 0)
-        q.bind(query.tenantId);
-    if (query.from.isValid())
-        q.bind(SqlTime::format(query.from));
-    if (query.to.isValid())
-        q.bind(SqlTime::format(query.to));
-    q.exec();
-    // Costs are exact decimal text: they are summed here, exactly, not by the database as floats.
-    struct Sums { DecimalSum billed, effective; int lines = 0; };
-    std::map<std::tuple<TenantId, QString, QString, QString>, Sums> groups;
-    while (q.next()) {
-        Sums& sums = groups[{q.integer(0), q.text(1), q.text(2), q.text(3)}];
-        if (!sums.billed.add(q.text(4)) || !sums.effective.add(q.text(5)))
-            throw StoreError(ErrorCode::Corrupt, tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(q.text(4)));
-        ++sums.lines;
-    }
-    QList<BillingSummaryRow> rows;
-    for (const auto& [key, sums] : groups)
-        rows.append(BillingSummaryRow{std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key),
-                                      sums.billed.text(), sums.effective.text(), sums.lines});
-    return rows;
+    return scoped([&]() -> QList<BillingSummaryRow> {
+        QString sql = u"SELECT coalesce(tenant_id, 0), substr(charge_period_start, 1, 7), service_name, billing_currency, "
+                      "billed_cost, effective_cost FROM billing_lines WHERE 1 = 1"_s;
+        if (query.tenantId != 0)
+            sql += u" AND tenant_id = ?"_s;
+        if (query.from.isValid())
+            sql += u" AND charge_period_start >= ?"_s;
+        if (query.to.isValid())
+            sql += u" AND charge_period_start < ?"_s;
+        Query q(m_db, tr("Could not read the billing lines"));
+        q.prepare(sql);
+        if (query.tenantId != 0)
+            q.bind(query.tenantId);
+        if (query.from.isValid())
+            q.bind(SqlTime::format(query.from));
+        if (query.to.isValid())
+            q.bind(SqlTime::format(query.to));
+        q.exec();
+        // Costs are exact decimal text: they are summed here, exactly, not by the database as floats.
+        struct Sums { DecimalSum billed, effective; int lines = 0; };
+        std::map<std::tuple<TenantId, QString, QString, QString>, Sums> groups;
+        while (q.next()) {
+            Sums& sums = groups[{q.integer(0), q.text(1), q.text(2), q.text(3)}];
+            if (!sums.billed.add(q.text(4)) || !sums.effective.add(q.text(5)))
+                throw StoreError(ErrorCode::Corrupt, tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(q.text(4)));
+            ++sums.lines;
+        }
+        QList<BillingSummaryRow> rows;
+        for (const auto& [key, sums] : groups)
+            rows.append(BillingSummaryRow{std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key),
+                                          sums.billed.text(), sums.effective.text(), sums.lines});
+        return rows;
+    });
 }
 
 void SqlSession::appendAudit(AuditEvent event) const
@@ -900,10 +1239,7 @@ Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 
 {
     checkTenantChange(change);
     const QString doing = tr("Could not change the tenant");
-    QSqlDatabase db = m_db;
-    if (!db.transaction())
-        throwSqlError(db.lastError(), doing, db.databaseName());
-    try {
+    return transaction([&] {
         const Tenant before = fetchTenant(m_db, id);
         if (before.version != expectedVersion)
             throw StoreError(ErrorCode::Conflict,
@@ -925,10 +1261,8 @@ Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 
         set("domain", change.domain, before.domain);
         set("timezone", change.timezone, before.timezone);
         set("language", change.language, before.language);
-        if (assignments.isEmpty()) {
-            db.rollback();
+        if (assignments.isEmpty())
             return before; // nothing differs: no new version, no audit event
-        }
         const QDateTime now = QDateTime::currentDateTimeUtc();
         Query update(m_db, doing);
         update.prepare(u"UPDATE tenants SET "_s + assignments.join(u", "_s)
@@ -940,14 +1274,8 @@ Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 
             throw StoreError(ErrorCode::Conflict, tr("“%1” was changed by someone else; review their change, then edit again.")
                                                       .arg(before.displayName));
         appendAudit(AuditEvent{0, id, now, m_actor, u"tenant.update"_s, u"tenant"_s, before.slug, beforeJson, afterJson, {}, {}});
-        const Tenant after = fetchTenant(m_db, id);
-        if (!db.commit())
-            throwSqlError(db.lastError(), doing, db.databaseName());
-        return after;
-    } catch (...) {
-        db.rollback();
-        throw;
-    }
+        return fetchTenant(m_db, id);
+    });
 }
 
 } // namespace TenantDesk
@@ -956,122 +1284,146 @@ namespace TenantDesk {
 
 User SqlSession::userById(UserId id) const
 {
-    Query q(m_db, tr("Could not read a user"));
-    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE u.id = ?"_s).bind(id).exec();
-    if (!q.next())
-        throw StoreError(ErrorCode::NotFound, tr("There is no user with id %1; they may have been deleted.").arg(id));
-    return userFromRow(q);
+    return scoped([&]() -> User {
+        Query q(m_db, tr("Could not read a user"));
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE u.id = ?"_s).bind(id).exec();
+        if (!q.next())
+            throw StoreError(ErrorCode::NotFound, tr("There is no user with id %1; they may have been deleted.").arg(id));
+        return userFromRow(q);
+    });
 }
 
 std::optional<SqlSession::Credential> SqlSession::credentialByEmail(const QString& email) const
 {
-    Query q(m_db, tr("Could not read the account"));
-    q.prepare(u"SELECT "_s + userColumns + u", c.password_hash, c.must_change FROM users u "
-              "JOIN credentials c ON c.user_id = u.id WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
-    if (!q.next())
-        return std::nullopt;
-    return Credential{userFromRow(q), q.text(7), q.integer(8) != 0};
+    return scoped([&]() -> std::optional<Credential> {
+        Query q(m_db, tr("Could not read the account"));
+        q.prepare(u"SELECT "_s + userColumns + u", c.password_hash, c.must_change FROM users u "
+                  "JOIN credentials c ON c.user_id = u.id WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+        if (!q.next())
+            return std::nullopt;
+        return Credential{userFromRow(q), q.text(7), q.integer(8) != 0};
+    });
 }
 
 void SqlSession::setCredential(UserId userId, const QString& passwordHash, bool mustChange) const
 {
-    Query q(m_db, tr("Could not store the password"));
-    q.prepare(u"DELETE FROM credentials WHERE user_id = ?"_s).bind(userId).exec();
-    q.prepare(u"INSERT INTO credentials (user_id, password_hash, must_change, updated_at) VALUES (?, ?, ?, ?)"_s)
-        .bind(userId).bind(passwordHash).bind(mustChange ? 1 : 0).bind(SqlTime::now()).exec();
+    scoped([&] {
+        Query q(m_db, tr("Could not store the password"));
+        q.prepare(u"DELETE FROM credentials WHERE user_id = ?"_s).bind(userId).exec();
+        q.prepare(u"INSERT INTO credentials (user_id, password_hash, must_change, updated_at) VALUES (?, ?, ?, ?)"_s)
+            .bind(userId).bind(passwordHash).bind(mustChange ? 1 : 0).bind(SqlTime::now()).exec();
+    });
 }
 
 void SqlSession::recordSignIn(UserId userId) const
 {
-    Query q(m_db, tr("Could not record the sign-in"));
-    q.prepare(u"UPDATE users SET last_sign_in_at = ? WHERE id = ?"_s).bind(SqlTime::now()).bind(userId).exec();
+    scoped([&] {
+        Query q(m_db, tr("Could not record the sign-in"));
+        q.prepare(u"UPDATE users SET last_sign_in_at = ? WHERE id = ?"_s).bind(SqlTime::now()).bind(userId).exec();
+    });
 }
 
 User SqlSession::ensureUser(const QString& email, const QString& displayName) const
 {
-    Query q(m_db, tr("Could not create the user"));
-    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
-    if (q.next())
+    return scoped([&]() -> User {
+        Query q(m_db, tr("Could not create the user"));
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+        if (q.next())
+            return userFromRow(q);
+        q.prepare(u"INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)"_s)
+            .bind(email).bind(displayName).bind(SqlTime::now()).exec();
+        q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE email = ?"_s).bind(email).exec();
+        if (!q.next())
+            throw StoreError(ErrorCode::Internal, tr("The new user “%1” could not be read back.").arg(email));
         return userFromRow(q);
-    q.prepare(u"INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)"_s)
-        .bind(email).bind(displayName).bind(SqlTime::now()).exec();
-    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE email = ?"_s).bind(email).exec();
-    if (!q.next())
-        throw StoreError(ErrorCode::Internal, tr("The new user “%1” could not be read back.").arg(email));
-    return userFromRow(q);
+    });
 }
 
 void SqlSession::grantPlatformRole(UserId userId, const QString& roleName) const
 {
-    Query q(m_db, tr("Could not grant the platform role"));
-    const QVariant roleId = q.prepare(u"SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(roleName).scalar();
-    if (!roleId.isValid())
-        throw StoreError(ErrorCode::NotFound, tr("There is no built-in role “%1”.").arg(roleName));
-    q.prepare(u"SELECT count(*) FROM platform_principals WHERE user_id = ? AND role_id = ?"_s).bind(userId).bind(roleId);
-    if (q.scalar(0).toInt() == 0)
-        q.prepare(u"INSERT INTO platform_principals (user_id, role_id) VALUES (?, ?)"_s).bind(userId).bind(roleId).exec();
+    scoped([&] {
+        Query q(m_db, tr("Could not grant the platform role"));
+        const QVariant roleId = q.prepare(u"SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(roleName).scalar();
+        if (!roleId.isValid())
+            throw StoreError(ErrorCode::NotFound, tr("There is no built-in role “%1”.").arg(roleName));
+        q.prepare(u"SELECT count(*) FROM platform_principals WHERE user_id = ? AND role_id = ?"_s).bind(userId).bind(roleId);
+        if (q.scalar(0).toInt() == 0)
+            q.prepare(u"INSERT INTO platform_principals (user_id, role_id) VALUES (?, ?)"_s).bind(userId).bind(roleId).exec();
+    });
 }
 
 QList<Role> SqlSession::platformRolesOf(UserId userId) const
 {
-    Query q(m_db, tr("Could not read the user's platform roles"));
-    q.prepare(u"SELECT role_id FROM platform_principals WHERE user_id = ?"_s).bind(userId).exec();
-    QSet<RoleId> held;
-    while (q.next())
-        held.insert(q.integer(0));
-    QList<Role> result;
-    if (held.isEmpty())
+    return scoped([&]() -> QList<Role> {
+        Query q(m_db, tr("Could not read the user's platform roles"));
+        q.prepare(u"SELECT role_id FROM platform_principals WHERE user_id = ?"_s).bind(userId).exec();
+        QSet<RoleId> held;
+        while (q.next())
+            held.insert(q.integer(0));
+        QList<Role> result;
+        if (held.isEmpty())
+            return result;
+        for (const Role& role : roles(0)) {
+            if (held.contains(role.id))
+                result.append(role);
+        }
         return result;
-    for (const Role& role : roles(0)) {
-        if (held.contains(role.id))
-            result.append(role);
-    }
-    return result;
+    });
 }
 
 QList<MembershipEntry> SqlSession::membershipsOfUser(UserId userId) const
 {
-    Query q(m_db, tr("Could not read the user's memberships"));
-    q.prepare(membershipSelect + u" WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s)
-        .bind(userId).exec();
-    QList<MembershipEntry> entries;
-    while (q.next())
-        entries.append(membershipFromRow(q));
-    return entries;
+    return scoped([&]() -> QList<MembershipEntry> {
+        Query q(m_db, tr("Could not read the user's memberships"));
+        q.prepare(membershipSelect + u" WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s)
+            .bind(userId).exec();
+        QList<MembershipEntry> entries;
+        while (q.next())
+            entries.append(membershipFromRow(q));
+        return entries;
+    });
 }
 
 void SqlSession::insertRefreshToken(UserId userId, const QString& family, const QByteArray& tokenHash,
                                     const QDateTime& expiresAt) const
 {
-    Query q(m_db, tr("Could not store the session"));
-    q.prepare(u"INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)"_s)
-        .bind(userId).bind(family).bind(QString::fromLatin1(tokenHash)).bind(SqlTime::now())
-        .bind(SqlTime::format(expiresAt)).exec();
+    scoped([&] {
+        Query q(m_db, tr("Could not store the session"));
+        q.prepare(u"INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)"_s)
+            .bind(userId).bind(family).bind(QString::fromLatin1(tokenHash)).bind(SqlTime::now())
+            .bind(SqlTime::format(expiresAt)).exec();
+    });
 }
 
 std::optional<SqlSession::RefreshToken> SqlSession::refreshToken(const QByteArray& tokenHash) const
 {
-    Query q(m_db, tr("Could not read the session"));
-    q.prepare(u"SELECT id, user_id, family, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?"_s)
-        .bind(QString::fromLatin1(tokenHash)).exec();
-    if (!q.next())
-        return std::nullopt;
-    return RefreshToken{q.integer(0), q.integer(1), q.text(2), SqlTime::parse(q.text(3)), !q.value(4).isNull()};
+    return scoped([&]() -> std::optional<RefreshToken> {
+        Query q(m_db, tr("Could not read the session"));
+        q.prepare(u"SELECT id, user_id, family, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?"_s)
+            .bind(QString::fromLatin1(tokenHash)).exec();
+        if (!q.next())
+            return std::nullopt;
+        return RefreshToken{q.integer(0), q.integer(1), q.text(2), SqlTime::parse(q.text(3)), !q.value(4).isNull()};
+    });
 }
 
 bool SqlSession::revokeRefreshToken(qint64 id) const
 {
-    Query q(m_db, tr("Could not end the session"));
-    q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"_s)
-        .bind(SqlTime::now()).bind(id).exec();
-    return q.raw().numRowsAffected() == 1;
+    return scoped([&]() -> bool {
+        Query q(m_db, tr("Could not end the session"));
+        q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"_s)
+            .bind(SqlTime::now()).bind(id).exec();
+        return q.raw().numRowsAffected() == 1;
+    });
 }
 
 void SqlSession::revokeRefreshFamily(const QString& family) const
 {
-    Query q(m_db, tr("Could not end the session"));
-    q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"_s)
-        .bind(SqlTime::now()).bind(family).exec();
+    scoped([&] {
+        Query q(m_db, tr("Could not end the session"));
+        q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"_s)
+            .bind(SqlTime::now()).bind(family).exec();
+    });
 }
 
 } // namespace TenantDesk

@@ -4,14 +4,24 @@
 #include "Page.h"
 #include "Store.h"
 #include "StoreQueries.h"
+#include "TenantScope.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
+
+#include <type_traits>
 
 namespace TenantDesk {
 
 // The store's queries, run synchronously on one QtSql connection by the thread that owns it:
 // SqlStore's worker thread, or one of tenantdesk-server's request threads. Every failure is a
 // StoreError with a sentence a person can act on.
+//
+// A session reads in a tenant scope. On PostgreSQL every public operation runs in a transaction
+// that first sets app.tenant_ids to the scope (for that transaction only), and the database's
+// row-level security hides every row outside it; a connection taken from a pool therefore never
+// carries an earlier caller's scope. On SQLite the database does not enforce the scope (the
+// server's policy does) and reads run without a transaction, as fast as before.
 class SqlSession
 {
 public:
@@ -23,8 +33,30 @@ public:
     static void connect(const DatabaseLocation& location, const QString& connectionName);
     // Closes and removes the connection, if there is one.
     static void close(const QString& connectionName);
+    // Throws what `error` means as a StoreError (its code from SQLite's result code or PostgreSQL's
+    // SQLSTATE), its message saying what was being done (`doing`) and naming the database.
+    [[noreturn]] static void throwError(const QSqlError& error, const QString& doing, const QSqlDatabase& db);
 
-    explicit SqlSession(QSqlDatabase db);
+    explicit SqlSession(QSqlDatabase db, TenantScope scope = TenantScope::allTenants());
+
+    const TenantScope& scope() const { return m_scope; }
+    // Whether the database itself hides what lies outside the scope (PostgreSQL's row-level security).
+    bool enforcesScope() const { return m_postgres; }
+
+    // Runs `fn()` in one transaction in the session's scope and returns what it returns: several
+    // operations (and, later, writes) see one state and change it together. A StoreError or other
+    // exception from `fn` rolls everything back and is rethrown. Inside, the session's own
+    // operations join the transaction instead of starting theirs. On SQLite the transaction takes
+    // the write lock at once (BEGIN IMMEDIATE), so that a write inside never fails on an upgrade.
+    template<class Fn>
+    std::invoke_result_t<Fn&> transaction(Fn fn) const;
+
+    // The steps of transaction(), for work that spans calls (a bulk load): begin() starts the
+    // transaction and sets the scope; commit() or rollback() ends it.
+    void begin() const;
+    void commit() const;
+    void rollback() const noexcept;
+    bool inTransaction() const { return m_inTransaction; }
 
     Platform platform() const;
     PlatformSummary platformSummary() const;
@@ -86,11 +118,46 @@ public:
     static constexpr int maximumPageSize = 1000;
 
 private:
+    // Runs `fn()` in a scoped transaction on PostgreSQL (joining one that runs), directly on SQLite.
+    template<class Fn>
+    std::invoke_result_t<Fn&> scoped(Fn fn) const;
     // Appends an audit event to its tenant's hash chain.
     void appendAudit(AuditEvent event) const;
 
     QSqlDatabase m_db;
+    TenantScope m_scope;
+    bool m_postgres = false;
+    mutable bool m_inTransaction = false;
     QString m_actor = QStringLiteral("system");
 };
+
+template<class Fn>
+std::invoke_result_t<Fn&> SqlSession::transaction(Fn fn) const
+{
+    if (m_inTransaction)
+        return fn();
+    begin();
+    try {
+        if constexpr (std::is_void_v<std::invoke_result_t<Fn&>>) {
+            fn();
+            commit();
+        } else {
+            auto result = fn();
+            commit();
+            return result;
+        }
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+template<class Fn>
+std::invoke_result_t<Fn&> SqlSession::scoped(Fn fn) const
+{
+    if (!m_postgres)
+        return fn();
+    return transaction(std::move(fn));
+}
 
 } // namespace TenantDesk

@@ -1,6 +1,7 @@
 #include "SqlStore.h"
 
 #include "Logging.h"
+#include "SqlDemoWriter.h"
 #include "SqliteDemoWriter.h"
 #include "StoreError.h"
 
@@ -204,35 +205,40 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
 {
     return post<DemoSummary>([this, scale](QPromise<DemoSummary>& promise) {
         checkUsable();
-        if (!m_location.isSqlite())
-            throw StoreError(ErrorCode::Unsupported,
-                             tr("Demo data is generated into an SQLite file; “%1” is a PostgreSQL database.").arg(m_location.shown()));
         const QSqlDatabase db = connection();
-        {
-            if (SqlSession(db).hasTenants())
-                throw StoreError(ErrorCode::Conflict,
-                                 tr("“%1” already holds tenants; demo data goes into an empty database.").arg(m_location.shown()));
+        if (SqlSession(db).hasTenants())
+            throw StoreError(ErrorCode::Conflict,
+                             tr("“%1” already holds tenants; demo data goes into an empty database.").arg(m_location.shown()));
+
+        promise.setProgressRange(0, 1000);
+        DemoDataGenerator generator(scale);
+        const auto generateInto = [&](auto& writer) {
+            const DemoSummary summary = generator.generate(writer, [this, &promise](double fraction) {
+                promise.setProgressValue(int(fraction * 1000));
+                return !promise.isCanceled() && !m_closing;
+            });
+            if (m_closing) // the writer rolls back
+                throw StoreError(ErrorCode::Unavailable,
+                                 tr("The database “%1” was closed while the demo was generated; nothing was kept.").arg(m_location.shown()));
+            if (promise.isCanceled())
+                return; // the writer rolls back
+            writer.commit();
+            qCInfo(lcStore) << "Generated demo data into" << m_location.shown() << ":" << summary.tenants << "tenants,"
+                            << summary.users << "users";
+            promise.addResult(summary);
+        };
+
+        if (!m_location.isSqlite()) {
+            SqlDemoWriter writer(db); // in the platform scope
+            generateInto(writer);
+            return;
         }
         const QVariant handle = db.driver()->handle();
         if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !handle.isValid())
             throw StoreError(ErrorCode::Internal, tr("The SQLite driver gave no database handle."));
         sqlite3* sqlite = *static_cast<sqlite3* const*>(handle.constData());
-
-        promise.setProgressRange(0, 1000);
         SqliteDemoWriter writer(sqlite);
-        DemoDataGenerator generator(scale);
-        const DemoSummary summary = generator.generate(writer, [this, &promise](double fraction) {
-            promise.setProgressValue(int(fraction * 1000));
-            return !promise.isCanceled() && !m_closing;
-        });
-        if (m_closing) // the writer rolls back
-            throw StoreError(ErrorCode::Unavailable,
-                             tr("The database “%1” was closed while the demo was generated; nothing was kept.").arg(m_location.shown()));
-        if (promise.isCanceled())
-            return; // the writer rolls back
-        writer.commit();
-        qCInfo(lcStore) << "Generated demo data into" << m_location.shown() << ":" << summary.tenants << "tenants," << summary.users << "users";
-        promise.addResult(summary);
+        generateInto(writer);
     });
 }
 

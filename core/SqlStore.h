@@ -14,8 +14,9 @@
 
 namespace TenantDesk {
 
-// The Store on a database through QtSql: an SQLite file (WAL mode, foreign keys on). Every query
-// runs on the store's own worker thread, which owns the connection, through SqlSession.
+// The Store on a database through QtSql: an SQLite file (WAL mode, foreign keys on) or a
+// PostgreSQL database (QPSQL). Every query runs on the store's own worker thread, which owns the
+// connection, through SqlSession, in the platform scope (every tenant).
 class SqlStore final : public Store
 {
 public:

@@ -270,7 +270,15 @@ struct ApiServer::Impl {
             connection = u"server-"_s + QString::number(++connectionSerial);
             SqlSession::connect(options.database, connection);
         }
-        SqlSession s(QSqlDatabase::database(connection, false));
+        // Sign-in and health checks read in the platform scope; a caller's requests in their own:
+        // on PostgreSQL row-level security then hides every tenant outside it, below the policy.
+        TenantScope scope = TenantScope::allTenants();
+        if (principal) {
+            const PolicyScope roots = Policy::scopeRoots(*principal);
+            if (!roots.all)
+                scope = TenantScope::subtrees(roots.roots);
+        }
+        SqlSession s(QSqlDatabase::database(connection, false), std::move(scope));
         if (principal)
             s.setActor(principal->email);
         return s;
@@ -880,17 +888,11 @@ void inTransaction(const DatabaseLocation& location, const QString& actor, Fn ch
     const QString connection = u"server-command"_s;
     SqlSession::open(location, OpenMode::CreateIfMissing, connection);
     {
-        QSqlDatabase db = QSqlDatabase::database(connection, false);
-        SqlSession s(db);
+        SqlSession s(QSqlDatabase::database(connection, false));
         s.setActor(actor);
-        if (!db.transaction())
-            throw StoreError(ErrorCode::Unavailable, tr("Could not start a transaction on the database."));
         try {
-            change(s);
-            if (!db.commit())
-                throw StoreError(ErrorCode::Unavailable, tr("Could not commit the change."));
+            s.transaction([&] { change(s); });
         } catch (...) {
-            db.rollback();
             SqlSession::close(connection);
             throw;
         }

@@ -191,11 +191,22 @@ private Q_SLOTS:
         QCOMPARE(SqlSchema::latestVersion(), sqlite.constLast().version);
         for (qsizetype i = 0; i < sqlite.size(); ++i) {
             QCOMPARE(sqlite[i].version, int(i + 1));
-            // PostgreSQL runs every SQLite statement, and may add its own (row-level security).
+            QCOMPARE(postgres[i].version, int(i + 1));
+            // PostgreSQL runs every SQLite statement (the same tables and indexes in the same order),
+            // and may add its own (row-level security and its index).
             QVERIFY(postgres[i].statements.size() >= sqlite[i].statements.size());
-            for (const QString& statement : postgres[i].statements) {
+            for (qsizetype j = 0; j < postgres[i].statements.size(); ++j) {
+                const QString& statement = postgres[i].statements[j];
                 QVERIFY2(!statement.contains(u"{{"_s), qPrintable(statement));
                 QVERIFY2(!statement.contains(u"WITHOUT ROWID"_s), qPrintable(statement));
+                if (j < sqlite[i].statements.size()) {
+                    QCOMPARE(statement.section(u'(', 0, 0).simplified(),
+                             sqlite[i].statements[j].section(u'(', 0, 0).simplified());
+                } else {
+                    QVERIFY2(statement.startsWith(u"ALTER TABLE"_s) || statement.startsWith(u"CREATE POLICY"_s)
+                                 || statement.startsWith(u"CREATE INDEX"_s),
+                             qPrintable(statement));
+                }
             }
         }
         const QString rls = postgres.constLast().statements.join(u'\n');

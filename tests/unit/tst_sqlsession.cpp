@@ -1,0 +1,105 @@
+// SqlSession's scope and transactions on SQLite (tests/postgres has the PostgreSQL side).
+#include "SqlSession.h"
+#include "TestSupport.h"
+
+#include <QScopeGuard>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace TenantDesk;
+using namespace TenantDesk::Test;
+using namespace Qt::StringLiterals;
+
+class TestSqlSession : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    static int userCount(const QSqlDatabase& db)
+    {
+        QSqlQuery query(db);
+        if (!query.exec(u"SELECT count(*) FROM users"_s) || !query.next())
+            qFatal("counting users failed");
+        return query.value(0).toInt();
+    }
+    static void addUser(const QSqlDatabase& db, const QString& email)
+    {
+        QSqlQuery query(db);
+        query.prepare(u"INSERT INTO users (email, display_name, status, created_at) VALUES (?, 'Ann', 'active', '2026-11-01T00:00:00Z')"_s);
+        query.addBindValue(email);
+        if (!query.exec())
+            throw StoreError(ErrorCode::Conflict, u"could not add %1"_s.arg(email));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void tenantScopeValues()
+    {
+        QCOMPARE(TenantScope::allTenants().settingValue(), u"*"_s);
+        QVERIFY(TenantScope::allTenants().isAllTenants());
+        QCOMPARE(TenantScope().settingValue(), QString());
+        QVERIFY(TenantScope().isEmpty());
+        const TenantScope some = TenantScope::subtrees({57, 12, 0, 57, -3});
+        QCOMPARE(some.settingValue(), u"12,57"_s);
+        QCOMPARE(some.rootIds(), (QList<TenantId>{12, 57}));
+        QVERIFY(!some.isAllTenants());
+        QVERIFY(some.covers(12));
+        QVERIFY(some.covers(99, {57, 80}));
+        QVERIFY(!some.covers(99, {1, 2}));
+        QVERIFY(!TenantScope().covers(12));
+        QVERIFY(TenantScope::allTenants().covers(12));
+        QCOMPARE(some, TenantScope::subtrees({12, 57}));
+    }
+
+    void transactionsCommitOrRollBackOnSqlite()
+    {
+        const QString connection = u"session-test"_s;
+        const auto close = qScopeGuard([&connection] { SqlSession::close(connection); });
+        SqlSession::open(DatabaseLocation::sqlite(m_dir.filePath(u"session.tenantdesk"_s)), OpenMode::CreateIfMissing,
+                         connection);
+        const QSqlDatabase db = QSqlDatabase::database(connection, false);
+        const SqlSession session(db, TenantScope::subtrees({1}));
+        QVERIFY(!session.enforcesScope()); // SQLite: the server's policy guards the scope
+        QCOMPARE(session.scope().settingValue(), u"1"_s);
+
+        // A result comes back and the writes stay.
+        bool inside = false;
+        const int added = session.transaction([&] {
+            addUser(db, u"ann@example.test"_s);
+            inside = session.inTransaction();
+            return session.platformSummary().userCount; // joins the running transaction
+        });
+        QVERIFY(inside);
+        QCOMPARE(added, 1);
+        QVERIFY(!session.inTransaction());
+        QCOMPARE(userCount(db), 1);
+
+        // A failure rolls every write back and comes out as it was thrown.
+        try {
+            session.transaction([&] {
+                addUser(db, u"bob@example.test"_s);
+                addUser(db, u"ann@example.test"_s); // taken
+            });
+            QFAIL("the transaction did not fail");
+        } catch (const StoreError& error) {
+            QCOMPARE(error.code(), ErrorCode::Conflict);
+        }
+        QVERIFY(!session.inTransaction());
+        QCOMPARE(userCount(db), 1);
+
+        // Outside a transaction, reads run as before.
+        QCOMPARE(session.platformSummary().userCount, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqlSession)
+#include "tst_sqlsession.moc"
