@@ -39,7 +39,7 @@ QJsonArray arrayOf(const QList<T>& list)
 [[noreturn]] void invalid(const QString& field, const QString& expected)
 {
     throw StoreError(ErrorCode::Invalid,
-                     QCoreApplication::translate("JsonCodec", "%1: expected %2.").arg(field, expected));
+                     QCoreApplication::translate("JsonCodec", "%1: expected %2.").arg(field, expected)).withField(field);
 }
 
 // Reads the fields of one JSON object, naming the field in every error.
@@ -544,7 +544,7 @@ TenantChange tenantChangeFromJson(const QJsonObject& object)
             throw StoreError(ErrorCode::Invalid,
                              QCoreApplication::translate("JsonCodec", "%1: this field is unknown or cannot be changed "
                                                                       "(editable: display_name, domain, timezone, language).")
-                                 .arg(it.key()));
+                                 .arg(it.key())).withField(it.key());
     }
     const Reader r(object);
     TenantChange change;

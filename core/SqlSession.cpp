@@ -226,7 +226,7 @@ std::pair<QString, qint64> decodeCursor(const QString& cursor)
     bool ok = false;
     const qint64 id = array.size() == 2 ? array.at(1).toString().toLongLong(&ok) : 0;
     if (!ok || !array.at(0).isString())
-        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor));
+        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor)).withField(u"cursor"_s);
     return {array.at(0).toString(), id};
 }
 
@@ -240,7 +240,7 @@ QString likePattern(const QString& text)
 int checkedLimit(int limit, int maximum)
 {
     if (limit < 1 || limit > maximum)
-        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit));
+        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit)).withField(u"limit"_s);
     return limit;
 }
 
@@ -684,18 +684,18 @@ AuditEvent auditFromRow(const Query& q)
 void checkTenantChange(const TenantChange& change)
 {
     if (change.isEmpty())
-        throw StoreError(ErrorCode::Invalid, tr("The change names no field to change."));
+        throw StoreError(ErrorCode::Invalid, tr("The change names no field to change.")).withField(u"body"_s);
     if (change.displayName && (change.displayName->trimmed().isEmpty() || change.displayName->size() > 200))
-        throw StoreError(ErrorCode::Invalid, tr("display_name: a tenant's name has 1 to 200 characters."));
+        throw StoreError(ErrorCode::Invalid, tr("display_name: a tenant's name has 1 to 200 characters.")).withField(u"display_name"_s);
     static const QRegularExpression domainPattern(
         u"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"_s);
     if (change.domain && !change.domain->isEmpty() && !domainPattern.match(*change.domain).hasMatch())
-        throw StoreError(ErrorCode::Invalid, tr("domain: “%1” is not a domain name such as example.com.").arg(*change.domain));
+        throw StoreError(ErrorCode::Invalid, tr("domain: “%1” is not a domain name such as example.com.").arg(*change.domain)).withField(u"domain"_s);
     if (change.timezone && !QTimeZone::isTimeZoneIdAvailable(change.timezone->toUtf8()))
-        throw StoreError(ErrorCode::Invalid, tr("timezone: “%1” is not an IANA time zone such as Europe/Berlin.").arg(*change.timezone));
+        throw StoreError(ErrorCode::Invalid, tr("timezone: “%1” is not an IANA time zone such as Europe/Berlin.").arg(*change.timezone)).withField(u"timezone"_s);
     static const QRegularExpression languagePattern(u"^[a-z]{2,3}(-[A-Z]{2})?$"_s);
     if (change.language && !languagePattern.match(*change.language).hasMatch())
-        throw StoreError(ErrorCode::Invalid, tr("language: “%1” is not a language tag such as de or en-GB.").arg(*change.language));
+        throw StoreError(ErrorCode::Invalid, tr("language: “%1” is not a language tag such as de or en-GB.").arg(*change.language)).withField(u"language"_s);
 }
 
 } // namespace
@@ -727,7 +727,7 @@ Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) cons
         const qint64 environment = parts.value(0).toLongLong(&environmentOk);
         const qint64 role = parts.value(1).toLongLong(&roleOk);
         if (parts.size() != 2 || !environmentOk || !roleOk)
-            throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(query.cursor));
+            throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(query.cursor)).withField(u"cursor"_s);
         q.bind(after->second).bind(environment).bind(role);
     }
     q.bind(limit + 1).exec();
@@ -815,9 +815,9 @@ Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
 QList<UsageSample> SqlSession::usage(const UsageQuery& query) const
 {
     if (!query.from.isValid() || !query.to.isValid() || query.from >= query.to)
-        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end."));
+        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end.")).withField(u"from"_s);
     if (query.from.secsTo(query.to) > 400LL * 24 * 3600)
-        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days."));
+        throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days.")).withField(u"to"_s);
     QString sql = u"SELECT tenant_id, environment_id, at, value FROM usage_samples "
                   "WHERE tenant_id = ? AND metric = ? AND at >= ? AND at < ?"_s;
     if (query.environmentId != 0)
@@ -945,6 +945,134 @@ Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 
         db.rollback();
         throw;
     }
+}
+
+} // namespace TenantDesk
+
+namespace TenantDesk {
+
+User SqlSession::userById(UserId id) const
+{
+    Query q(m_db, tr("Could not read a user"));
+    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE u.id = ?"_s).bind(id).exec();
+    if (!q.next())
+        throw StoreError(ErrorCode::NotFound, tr("There is no user with id %1; they may have been deleted.").arg(id));
+    return userFromRow(q);
+}
+
+std::optional<SqlSession::Credential> SqlSession::credentialByEmail(const QString& email) const
+{
+    Query q(m_db, tr("Could not read the account"));
+    q.prepare(u"SELECT "_s + userColumns + u", c.password_hash, c.must_change FROM users u "
+              "JOIN credentials c ON c.user_id = u.id WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+    if (!q.next())
+        return std::nullopt;
+    return Credential{userFromRow(q), q.text(7), q.integer(8) != 0};
+}
+
+void SqlSession::setCredential(UserId userId, const QString& passwordHash, bool mustChange) const
+{
+    Query q(m_db, tr("Could not store the password"));
+    q.prepare(u"DELETE FROM credentials WHERE user_id = ?"_s).bind(userId).exec();
+    q.prepare(u"INSERT INTO credentials (user_id, password_hash, must_change, updated_at) VALUES (?, ?, ?, ?)"_s)
+        .bind(userId).bind(passwordHash).bind(mustChange ? 1 : 0).bind(SqlTime::now()).exec();
+}
+
+void SqlSession::recordSignIn(UserId userId) const
+{
+    Query q(m_db, tr("Could not record the sign-in"));
+    q.prepare(u"UPDATE users SET last_sign_in_at = ? WHERE id = ?"_s).bind(SqlTime::now()).bind(userId).exec();
+}
+
+User SqlSession::ensureUser(const QString& email, const QString& displayName) const
+{
+    Query q(m_db, tr("Could not create the user"));
+    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE lower(u.email) = lower(?)"_s).bind(email).exec();
+    if (q.next())
+        return userFromRow(q);
+    q.prepare(u"INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)"_s)
+        .bind(email).bind(displayName).bind(SqlTime::now()).exec();
+    q.prepare(u"SELECT "_s + userColumns + u" FROM users u WHERE email = ?"_s).bind(email).exec();
+    if (!q.next())
+        throw StoreError(ErrorCode::Internal, tr("The new user “%1” could not be read back.").arg(email));
+    return userFromRow(q);
+}
+
+void SqlSession::grantPlatformRole(UserId userId, const QString& roleName) const
+{
+    Query q(m_db, tr("Could not grant the platform role"));
+    const QVariant roleId = q.prepare(u"SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(roleName).scalar();
+    if (!roleId.isValid())
+        throw StoreError(ErrorCode::NotFound, tr("There is no built-in role “%1”.").arg(roleName));
+    q.prepare(u"SELECT count(*) FROM platform_principals WHERE user_id = ? AND role_id = ?"_s).bind(userId).bind(roleId);
+    if (q.scalar(0).toInt() == 0)
+        q.prepare(u"INSERT INTO platform_principals (user_id, role_id) VALUES (?, ?)"_s).bind(userId).bind(roleId).exec();
+}
+
+QList<Role> SqlSession::platformRolesOf(UserId userId) const
+{
+    Query q(m_db, tr("Could not read the user's platform roles"));
+    q.prepare(u"SELECT role_id FROM platform_principals WHERE user_id = ?"_s).bind(userId).exec();
+    QSet<RoleId> held;
+    while (q.next())
+        held.insert(q.integer(0));
+    QList<Role> result;
+    if (held.isEmpty())
+        return result;
+    for (const Role& role : roles(0)) {
+        if (held.contains(role.id))
+            result.append(role);
+    }
+    return result;
+}
+
+QList<MembershipEntry> SqlSession::membershipsOfUser(UserId userId) const
+{
+    Query q(m_db, tr("Could not read the user's memberships"));
+    q.prepare(u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, r.name, "
+              "coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id "
+              "JOIN roles r ON r.id = m.role_id "
+              "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id "
+              "WHERE m.user_id = ? ORDER BY m.tenant_id, m.environment_id, m.role_id"_s).bind(userId).exec();
+    QList<MembershipEntry> entries;
+    while (q.next())
+        entries.append(MembershipEntry{q.integer(0), q.integer(1), q.integer(2), q.integer(3),
+                                       q.text(4), q.text(5), q.text(6), q.text(7)});
+    return entries;
+}
+
+void SqlSession::insertRefreshToken(UserId userId, const QString& family, const QByteArray& tokenHash,
+                                    const QDateTime& expiresAt) const
+{
+    Query q(m_db, tr("Could not store the session"));
+    q.prepare(u"INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)"_s)
+        .bind(userId).bind(family).bind(QString::fromLatin1(tokenHash)).bind(SqlTime::now())
+        .bind(SqlTime::format(expiresAt)).exec();
+}
+
+std::optional<SqlSession::RefreshToken> SqlSession::refreshToken(const QByteArray& tokenHash) const
+{
+    Query q(m_db, tr("Could not read the session"));
+    q.prepare(u"SELECT id, user_id, family, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = ?"_s)
+        .bind(QString::fromLatin1(tokenHash)).exec();
+    if (!q.next())
+        return std::nullopt;
+    return RefreshToken{q.integer(0), q.integer(1), q.text(2), SqlTime::parse(q.text(3)), !q.value(4).isNull()};
+}
+
+bool SqlSession::revokeRefreshToken(qint64 id) const
+{
+    Query q(m_db, tr("Could not end the session"));
+    q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"_s)
+        .bind(SqlTime::now()).bind(id).exec();
+    return q.raw().numRowsAffected() == 1;
+}
+
+void SqlSession::revokeRefreshFamily(const QString& family) const
+{
+    Query q(m_db, tr("Could not end the session"));
+    q.prepare(u"UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"_s)
+        .bind(SqlTime::now()).bind(family).exec();
 }
 
 } // namespace TenantDesk

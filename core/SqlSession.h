@@ -48,6 +48,37 @@ public:
     // changed it first), and writes the audit event in the same transaction.
     Tenant updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const;
 
+    // Sign-in: accounts, their password hashes and refresh tokens (tables without tenant data).
+    struct Credential {
+        User user;
+        QString passwordHash; // argon2id, PHC string
+        bool mustChange = false;
+    };
+    User userById(UserId id) const;
+    std::optional<Credential> credentialByEmail(const QString& email) const;
+    void setCredential(UserId userId, const QString& passwordHash, bool mustChange) const;
+    void recordSignIn(UserId userId) const;
+    // The user with this e-mail, created (active) when there is none.
+    User ensureUser(const QString& email, const QString& displayName) const;
+    // Makes the user a platform principal holding the built-in role `roleName`.
+    void grantPlatformRole(UserId userId, const QString& roleName) const;
+    // The platform-scope roles a user holds, and every membership of the user on any tenant.
+    QList<Role> platformRolesOf(UserId userId) const;
+    QList<MembershipEntry> membershipsOfUser(UserId userId) const;
+
+    struct RefreshToken {
+        qint64 id = 0;
+        UserId userId = 0;
+        QString family;   // every token rotated from one sign-in
+        QDateTime expiresAt;
+        bool revoked = false;
+    };
+    void insertRefreshToken(UserId userId, const QString& family, const QByteArray& tokenHash, const QDateTime& expiresAt) const;
+    std::optional<RefreshToken> refreshToken(const QByteArray& tokenHash) const;
+    // Revokes one token; false when it was already revoked (so a token is used at most once).
+    bool revokeRefreshToken(qint64 id) const;
+    void revokeRefreshFamily(const QString& family) const;
+
     // Who the changes of this session are recorded as, in audit events ("ann@example.com").
     void setActor(const QString& actor) { m_actor = actor; }
 

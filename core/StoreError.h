@@ -31,6 +31,9 @@ public:
     const QString& message() const noexcept { return m_message; }
     // The underlying cause as the database or network reported it (may be empty).
     const QString& detail() const noexcept { return m_detail; }
+    // The input field the error is about, for Invalid ("display_name", "tenant.quotas.cpu_cores").
+    const QString& field() const noexcept { return m_field; }
+    StoreError& withField(QString field) { m_field = std::move(field); return *this; }
     // message() followed by the detail, for logs and the command line.
     QString fullMessage() const;
 
@@ -42,6 +45,7 @@ private:
     ErrorCode m_code;
     QString m_message;
     QString m_detail;
+    QString m_field;
     QByteArray m_what;
 };
 

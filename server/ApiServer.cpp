@@ -1,0 +1,943 @@
+#include "ApiServer.h"
+
+#include "JsonCodec.h"
+#include "Jwt.h"
+#include "PasswordHash.h"
+#include "Permission.h"
+#include "Policy.h"
+#include "SigningKey.h"
+#include "SqlSession.h"
+#include "SqlTime.h"
+#include "StoreError.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QThread>
+#include <QTimeZone>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <httplib.h>
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+
+namespace TenantDesk {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("tenantdesk-server", text);
+}
+
+// An answer other than success, as RFC 9457 problem details.
+struct ApiError {
+    int status;
+    QString code;   // ErrorCode name, or a protocol one ("Unauthenticated", "PreconditionFailed", ...)
+    QString detail;
+    QString field;
+    QJsonObject extra;
+    int retryAfter = 0;
+};
+
+int statusOf(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::NotFound: return 404;
+    case ErrorCode::Conflict: return 409;
+    case ErrorCode::Forbidden: return 403;
+    case ErrorCode::Invalid: return 400;
+    case ErrorCode::Unavailable: return 503;
+    case ErrorCode::Unsupported: return 422;
+    case ErrorCode::Corrupt: return 500;
+    case ErrorCode::Internal: return 500;
+    }
+    return 500;
+}
+
+QString titleOf(int status)
+{
+    switch (status) {
+    case 400: return u"Bad Request"_s;
+    case 401: return u"Unauthorized"_s;
+    case 403: return u"Forbidden"_s;
+    case 404: return u"Not Found"_s;
+    case 405: return u"Method Not Allowed"_s;
+    case 409: return u"Conflict"_s;
+    case 412: return u"Precondition Failed"_s;
+    case 413: return u"Content Too Large"_s;
+    case 415: return u"Unsupported Media Type"_s;
+    case 422: return u"Unprocessable Content"_s;
+    case 428: return u"Precondition Required"_s;
+    case 429: return u"Too Many Requests"_s;
+    case 503: return u"Service Unavailable"_s;
+    default: return status >= 500 ? u"Internal Server Error"_s : u"Error"_s;
+    }
+}
+
+std::string utf8(const QString& text)
+{
+    return text.toStdString();
+}
+
+QString qs(const std::string& text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+QByteArray compact(const QJsonObject& object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QString etagOf(qint64 version)
+{
+    return u'"' + QString::number(version) + u'"';
+}
+
+QByteArray sha256Hex(const QByteArray& data)
+{
+    return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+}
+
+QByteArray randomToken(int bytes)
+{
+    QByteArray data(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(data.begin(), data.end());
+    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+// The query parameters of a request, each read and checked once; an unknown one is refused.
+class Params
+{
+public:
+    Params(const httplib::Request& request, std::initializer_list<const char*> allowed)
+    {
+        for (const auto& [key, value] : request.params) {
+            const QString name = qs(key);
+            bool known = false;
+            for (const char* a : allowed)
+                known = known || name == QLatin1StringView(a);
+            if (!known)
+                throw ApiError{400, u"Invalid"_s, tr("%1: this query parameter is unknown here.").arg(name), name, {}};
+            if (m_values.contains(name))
+                throw ApiError{400, u"Invalid"_s, tr("%1: given more than once.").arg(name), name, {}};
+            m_values.insert(name, qs(value));
+        }
+    }
+    bool has(const QString& name) const { return m_values.contains(name); }
+    QString text(const QString& name, qsizetype maximum = 200) const
+    {
+        const QString value = m_values.value(name);
+        if (value.size() > maximum)
+            throw ApiError{400, u"Invalid"_s, tr("%1: at most %2 characters.").arg(name).arg(maximum), name, {}};
+        return value;
+    }
+    qint64 id(const QString& name) const
+    {
+        if (!has(name))
+            return 0;
+        bool ok = false;
+        const qint64 value = m_values.value(name).toLongLong(&ok);
+        if (!ok || value < 0)
+            throw ApiError{400, u"Invalid"_s, tr("%1: expected a tenant, user or environment id (a whole number).").arg(name), name, {}};
+        return value;
+    }
+    int limit(int fallback, int maximum = 500) const
+    {
+        if (!has(u"limit"_s))
+            return fallback;
+        bool ok = false;
+        const int value = m_values.value(u"limit"_s).toInt(&ok);
+        if (!ok || value < 1 || value > maximum)
+            throw ApiError{400, u"Invalid"_s, tr("limit: a page holds 1 to %1 items.").arg(maximum), u"limit"_s, {}};
+        return value;
+    }
+    QDateTime time(const QString& name) const
+    {
+        if (!has(name))
+            return {};
+        const QDateTime value = SqlTime::parse(m_values.value(name));
+        if (!value.isValid())
+            throw ApiError{400, u"Invalid"_s, tr("%1: expected an ISO 8601 time such as 2026-11-01T00:00:00Z.").arg(name), name, {}};
+        return value;
+    }
+    template<typename E>
+    E key(const QString& name, E fallback, std::optional<E> (*fromKey)(const QString&)) const
+    {
+        if (!has(name))
+            return fallback;
+        const auto value = fromKey(m_values.value(name));
+        if (!value)
+            throw ApiError{400, u"Invalid"_s, tr("%1: “%2” is not one of the accepted values.").arg(name, m_values.value(name)), name, {}};
+        return *value;
+    }
+
+private:
+    QHash<QString, QString> m_values;
+};
+
+std::optional<TenantSort> tenantSortFromKey(const QString& key)
+{
+    if (key == u"display_name") return TenantSort::DisplayName;
+    if (key == u"slug") return TenantSort::Slug;
+    if (key == u"status") return TenantSort::Status;
+    if (key == u"created_at") return TenantSort::CreatedAt;
+    return std::nullopt;
+}
+
+std::optional<Qt::SortOrder> sortOrderFromKey(const QString& key)
+{
+    if (key == u"asc") return Qt::AscendingOrder;
+    if (key == u"desc") return Qt::DescendingOrder;
+    return std::nullopt;
+}
+
+// The page cursor handed out by the API records the order it was made for, so that a cursor is
+// never used with another order: "<sort>.<order>.<store cursor>".
+QString apiCursor(const QString& storeCursor, const QString& sortKey, const QString& orderKey)
+{
+    return storeCursor.isEmpty() ? QString() : sortKey + u'.' + orderKey + u'.' + storeCursor;
+}
+
+QString storeCursor(const Params& params, const QString& sortKey, const QString& orderKey)
+{
+    const QString cursor = params.text(u"cursor"_s, 1000);
+    if (cursor.isEmpty())
+        return {};
+    const QString prefix = sortKey + u'.' + orderKey + u'.';
+    if (!cursor.startsWith(prefix))
+        throw ApiError{400, u"Invalid"_s, tr("cursor: this cursor belongs to another query or order; start again from the first page."),
+                       u"cursor"_s, {}};
+    return cursor.mid(prefix.size());
+}
+
+} // namespace
+
+// One request as a handler sees it.
+struct RequestContext {
+    const httplib::Request& http;
+    httplib::Response& response;
+    QString requestId;
+    Principal principal;
+    QStringList captures; // the path's {parameters}, in order
+
+    qint64 pathId(int index) const
+    {
+        bool ok = false;
+        const qint64 id = captures.value(index).toLongLong(&ok);
+        if (!ok || id <= 0)
+            throw ApiError{404, u"NotFound"_s, tr("There is no such resource."), {}, {}};
+        return id;
+    }
+};
+
+struct ApiServer::Impl {
+    ServerOptions options;
+    QByteArray signingKey;
+    RateLimiter limiter;
+    std::unique_ptr<httplib::Server> http;
+    QList<RouteInfo> routes;
+    QMutex logMutex;
+    FILE* accessLog = stderr;
+    QAtomicInteger<qint64> connectionSerial = 0;
+    int schemaVersion = 0;
+    // Rate limits of tenants, read from the database at most once a minute.
+    QMutex limitsMutex;
+    QHash<TenantId, std::pair<int, qint64>> limits; // tenant → (requests per minute, read at ms)
+
+    explicit Impl(ServerOptions o) : options(std::move(o)) {}
+
+    using Handler = std::function<void(RequestContext&)>;
+    enum class Access { Public, SignedIn };
+
+    // The connection of the calling request thread, opened on first use.
+    SqlSession session(const Principal* principal = nullptr)
+    {
+        thread_local QString connection;
+        if (connection.isEmpty() || !QSqlDatabase::contains(connection)) {
+            connection = u"server-"_s + QString::number(++connectionSerial);
+            SqlSession::connect(options.database, connection);
+        }
+        SqlSession s(QSqlDatabase::database(connection, false));
+        if (principal)
+            s.setActor(principal->email);
+        return s;
+    }
+
+    void writeLog(const RequestContext& context, int status, double milliseconds)
+    {
+        // Never the Authorization header, a body, or a token: method, path, status, who, how long.
+        const QByteArray line = SqlTime::formatPrecise(QDateTime::currentDateTimeUtc()).toUtf8() + " rid="
+            + context.requestId.toLatin1() + " user=" + QByteArray::number(context.principal.userId) + ' '
+            + QByteArray::fromStdString(context.http.method) + ' ' + QByteArray::fromStdString(context.http.path) + ' '
+            + QByteArray::number(status) + ' ' + QByteArray::number(milliseconds, 'f', 2) + "ms\n";
+        QMutexLocker lock(&logMutex);
+        std::fwrite(line.constData(), 1, size_t(line.size()), accessLog);
+        std::fflush(accessLog);
+    }
+
+    static void sendJson(httplib::Response& response, int status, const QJsonObject& body,
+                         const char* contentType = "application/json")
+    {
+        response.status = status;
+        const QByteArray bytes = compact(body);
+        response.set_content(bytes.constData(), size_t(bytes.size()), contentType);
+    }
+
+    static void sendProblem(RequestContext& context, const ApiError& error)
+    {
+        QJsonObject problem{
+            {u"type"_s, QString(u"https://tenantdesk.example/problems/"_s + error.code)},
+            {u"title"_s, titleOf(error.status)},
+            {u"status"_s, error.status},
+            {u"detail"_s, error.detail},
+            {u"instance"_s, qs(context.http.path)},
+            {u"code"_s, error.code},
+            {u"request_id"_s, context.requestId},
+        };
+        if (!error.field.isEmpty())
+            problem.insert(u"field"_s, error.field);
+        for (auto it = error.extra.begin(); it != error.extra.end(); ++it)
+            problem.insert(it.key(), it.value());
+        if (error.retryAfter > 0)
+            context.response.set_header("Retry-After", std::to_string(error.retryAfter));
+        if (error.status == 401)
+            context.response.set_header("WWW-Authenticate", "Bearer realm=\"tenantdesk\"");
+        sendJson(context.response, error.status, problem, "application/problem+json");
+    }
+
+    static ApiError fromStoreError(const StoreError& error)
+    {
+        // The detail a database reported may name tables or values: it goes to the log, not out.
+        return ApiError{statusOf(error.code()), errorCodeName(error.code()), error.message(), error.field(), {}};
+    }
+
+    Principal authenticate(const httplib::Request& request)
+    {
+        const std::string header = request.get_header_value("Authorization");
+        if (header.rfind("Bearer ", 0) != 0)
+            throw ApiError{401, u"Unauthenticated"_s, tr("Sign in first: this request carries no access token."), {}, {}};
+        const JwtResult result = Jwt::verify(QByteArray::fromStdString(header.substr(7)), signingKey,
+                                             QDateTime::currentDateTimeUtc());
+        if (!result.isValid())
+            throw ApiError{401, u"Unauthenticated"_s,
+                           result.failure == JwtFailure::Expired ? tr("The access token has expired; refresh it or sign in again.")
+                                                                 : tr("The access token is not valid; sign in again."),
+                           {}, {}};
+        auto principal = Policy::principalFromClaims(result.claims);
+        if (!principal)
+            throw ApiError{401, u"Unauthenticated"_s, tr("The access token is not valid; sign in again."), {}, {}};
+        return *principal;
+    }
+
+    void route(const char* method, const QString& pathTemplate, Access access, Handler handler)
+    {
+        routes.append(RouteInfo{QString::fromLatin1(method), pathTemplate});
+        // {id}-like parameters are whole numbers; {slug} is anything up to the next slash.
+        static const QRegularExpression parameter(u"\\{([a-z_]+)\\}"_s);
+        QString pattern = QRegularExpression::escape(pathTemplate);
+        pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]*id)\\\\\\}"_s), u"([0-9]{1,18})"_s);
+        pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]+)\\\\\\}"_s), u"([^/]{1,200})"_s);
+        Q_UNUSED(parameter);
+        auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
+            QElapsedTimer timer;
+            timer.start();
+            RequestContext context{request, response, requestIdOf(request), {}, {}};
+            for (size_t i = 1; i < request.matches.size(); ++i)
+                context.captures.append(qs(request.matches[i].str()));
+            response.set_header("X-Request-Id", utf8(context.requestId));
+            try {
+                if (access == Access::SignedIn)
+                    context.principal = authenticate(request);
+                handler(context);
+            } catch (const ApiError& error) {
+                sendProblem(context, error);
+            } catch (const StoreError& error) {
+                if (error.code() == ErrorCode::Internal || error.code() == ErrorCode::Corrupt || !error.detail().isEmpty())
+                    logError(context, error.fullMessage());
+                sendProblem(context, fromStoreError(error));
+            } catch (const std::exception& error) {
+                logError(context, QString::fromLocal8Bit(error.what()));
+                sendProblem(context, ApiError{500, u"Internal"_s, tr("The server met an unexpected error; it was logged."), {}, {}});
+            }
+            writeLog(context, response.status, double(timer.nsecsElapsed()) / 1e6);
+        };
+        const std::string regex = utf8(pattern);
+        const QString m = QString::fromLatin1(method);
+        if (m == u"GET")
+            http->Get(regex, wrapped);
+        else if (m == u"POST")
+            http->Post(regex, wrapped);
+        else if (m == u"PATCH")
+            http->Patch(regex, wrapped);
+        else if (m == u"DELETE")
+            http->Delete(regex, wrapped);
+    }
+
+    void logError(const RequestContext& context, const QString& message)
+    {
+        const QByteArray line = SqlTime::formatPrecise(QDateTime::currentDateTimeUtc()).toUtf8() + " rid="
+            + context.requestId.toLatin1() + " error: " + message.toUtf8() + '\n';
+        QMutexLocker lock(&logMutex);
+        std::fwrite(line.constData(), 1, size_t(line.size()), accessLog);
+    }
+
+    static QString requestIdOf(const httplib::Request& request)
+    {
+        static const QRegularExpression valid(u"^[A-Za-z0-9._-]{1,64}$"_s);
+        const QString given = qs(request.get_header_value("X-Request-Id"));
+        if (valid.match(given).hasMatch())
+            return given;
+        return QUuid::createUuid().toString(QUuid::Id128).left(16);
+    }
+
+    static QJsonObject jsonBody(const RequestContext& context)
+    {
+        const std::string type = context.http.get_header_value("Content-Type");
+        if (type.rfind("application/json", 0) != 0)
+            throw ApiError{415, u"Invalid"_s, tr("The body must be JSON (Content-Type: application/json)."), u"body"_s, {}};
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(context.http.body), &error);
+        if (error.error != QJsonParseError::NoError)
+            throw ApiError{400, u"Invalid"_s, tr("The body is not valid JSON: %1 at character %2.").arg(error.errorString()).arg(error.offset),
+                           u"body"_s, {}};
+        if (!document.isObject())
+            throw ApiError{400, u"Invalid"_s, tr("The body must be a JSON object."), u"body"_s, {}};
+        return document.object();
+    }
+
+    static QString requiredText(const QJsonObject& body, const QString& field, qsizetype maximum)
+    {
+        const QJsonValue value = body.value(field);
+        if (!value.isString() || value.toString().isEmpty())
+            throw ApiError{400, u"Invalid"_s, tr("%1: required, a non-empty string.").arg(field), field, {}};
+        if (value.toString().size() > maximum)
+            throw ApiError{400, u"Invalid"_s, tr("%1: at most %2 characters.").arg(field).arg(maximum), field, {}};
+        return value.toString();
+    }
+
+    static void onlyFields(const QJsonObject& body, const QStringList& allowed)
+    {
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            if (!allowed.contains(it.key()))
+                throw ApiError{400, u"Invalid"_s, tr("%1: this field is unknown here.").arg(it.key()), it.key(), {}};
+        }
+    }
+
+    // The tenant a request is about, after the policy and the tenant's rate limit admitted it.
+    // A tenant the caller may not see is "not found": its existence is not revealed.
+    Tenant requireTenant(RequestContext& context, SqlSession& s, TenantId id, const QString& permission)
+    {
+        Tenant tenant;
+        try {
+            tenant = s.tenant(id);
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::NotFound)
+                throw ApiError{404, u"NotFound"_s, tr("There is no tenant with id %1 that you may see.").arg(id), {}, {}};
+            throw;
+        }
+        if (!Policy::canSee(context.principal, tenant))
+            throw ApiError{404, u"NotFound"_s, tr("There is no tenant with id %1 that you may see.").arg(id), {}, {}};
+        if (!Policy::allows(context.principal, permission, tenant))
+            throw ApiError{403, u"Forbidden"_s, tr("You may not do this on this tenant (it needs the permission %1).").arg(permission), {}, {}};
+        admit(context, s, tenant);
+        return tenant;
+    }
+
+    void requirePlatform(const RequestContext& context, const QString& permission)
+    {
+        if (!context.principal.platformPermissions.contains(permission))
+            throw ApiError{403, u"Forbidden"_s,
+                           tr("This needs the platform-wide permission %1; name a tenant you administer instead.").arg(permission), {}, {}};
+    }
+
+    void admit(RequestContext& context, SqlSession& s, const Tenant& tenant)
+    {
+        Q_UNUSED(s);
+        const int limit = tenant.apiRateLimit.value_or(options.defaultRateLimit);
+        const int wait = limiter.admit(tenant.id, limit);
+        if (wait > 0)
+            throw ApiError{429, u"RateLimited"_s,
+                           tr("The tenant “%1” has used its %2 requests per minute; try again in %3 s.").arg(tenant.slug).arg(limit).arg(wait),
+                           {}, {}, wait};
+        context.response.set_header("X-RateLimit-Limit", std::to_string(limit));
+    }
+
+    void sendTenant(RequestContext& context, const Tenant& tenant)
+    {
+        context.response.set_header("ETag", utf8(etagOf(tenant.version)));
+        if (context.http.get_header_value("If-None-Match") == utf8(etagOf(tenant.version))) {
+            context.response.status = 304;
+            return;
+        }
+        sendJson(context.response, 200, JsonCodec::toJson(tenant));
+    }
+
+    // Builds the principal of a user from their roles and memberships.
+    Principal principalOf(SqlSession& s, const User& user)
+    {
+        Principal principal;
+        principal.userId = user.id;
+        principal.email = user.email;
+        const QList<Role> builtIn = s.roles(0);
+        for (const Role& role : s.platformRolesOf(user.id)) {
+            for (const QString& permission : Policy::flattenPermissions(role, builtIn)) {
+                if (!principal.platformPermissions.contains(permission))
+                    principal.platformPermissions.append(permission);
+            }
+        }
+        principal.platformPermissions.sort();
+        QHash<TenantId, std::pair<Tenant, QList<Role>>> tenants;
+        for (const MembershipEntry& m : s.membershipsOfUser(user.id)) {
+            auto it = tenants.find(m.tenantId);
+            if (it == tenants.end())
+                it = tenants.insert(m.tenantId, {s.tenant(m.tenantId), s.roles(m.tenantId)});
+            const QList<Role>& roles = it->second;
+            const auto role = std::find_if(roles.begin(), roles.end(), [&m](const Role& r) { return r.id == m.roleId; });
+            if (role != roles.end())
+                principal.grants.append(Policy::grantFor(*role, it->first, m.environmentId, roles));
+        }
+        return principal;
+    }
+
+    QJsonObject issueTokens(SqlSession& s, const User& user, const QString& family)
+    {
+        const Principal principal = principalOf(s, user);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QJsonObject claims = Policy::toClaims(principal);
+        claims.insert(u"iss"_s, u"tenantdesk-server"_s);
+        claims.insert(u"iat"_s, now.toSecsSinceEpoch());
+        claims.insert(u"exp"_s, now.toSecsSinceEpoch() + options.accessTokenSeconds);
+        claims.insert(u"jti"_s, QString::fromLatin1(randomToken(12)));
+        const QByteArray access = Jwt::sign(claims, signingKey);
+        const QByteArray refresh = randomToken(32);
+        s.insertRefreshToken(user.id, family, sha256Hex(refresh), now.addDays(options.refreshTokenDays));
+        return QJsonObject{
+            {u"access_token"_s, QString::fromLatin1(access)},
+            {u"token_type"_s, u"Bearer"_s},
+            {u"expires_in"_s, options.accessTokenSeconds},
+            {u"refresh_token"_s, QString::fromLatin1(refresh)},
+            {u"user"_s, JsonCodec::toJson(user)},
+        };
+    }
+
+    void addRoutes();
+};
+
+void ApiServer::Impl::addRoutes()
+{
+    route("GET", u"/healthz"_s, Access::Public, [this](RequestContext& c) {
+        SqlSession s = session();
+        s.platform(); // the database answers
+        sendJson(c.response, 200, QJsonObject{{u"status"_s, u"ok"_s},
+                                              {u"version"_s, QCoreApplication::applicationVersion()},
+                                              {u"schema_version"_s, schemaVersion}});
+    });
+
+    // Sign-in. Failures say the same whether the e-mail or the password was wrong.
+    route("POST", u"/api/v1/auth/login"_s, Access::Public, [this](RequestContext& c) {
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"email"_s, u"password"_s});
+        const QString email = requiredText(body, u"email"_s, 320);
+        const QString password = requiredText(body, u"password"_s, 1024);
+        SqlSession s = session();
+        const auto credential = s.credentialByEmail(email);
+        // A hash is computed even for an unknown e-mail, so the answer takes as long either way.
+        static const QString decoy = PasswordHash::hash(u"decoy-password"_s);
+        const bool passwordOk = PasswordHash::verify(password, credential ? credential->passwordHash : decoy);
+        if (!credential || !passwordOk || credential->user.status != UserStatus::Active)
+            throw ApiError{401, u"Unauthenticated"_s, tr("The e-mail or the password is wrong, or the account is not active."), {}, {}};
+        s.recordSignIn(credential->user.id);
+        sendJson(c.response, 200, issueTokens(s, credential->user, QUuid::createUuid().toString(QUuid::WithoutBraces)));
+    });
+
+    // Rotation: each refresh token works once; using one twice revokes its whole family.
+    route("POST", u"/api/v1/auth/refresh"_s, Access::Public, [this](RequestContext& c) {
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"refresh_token"_s});
+        const QByteArray token = requiredText(body, u"refresh_token"_s, 200).toLatin1();
+        SqlSession s = session();
+        const auto record = s.refreshToken(sha256Hex(token));
+        const ApiError refused{401, u"Unauthenticated"_s, tr("The session has ended; sign in again."), {}, {}};
+        if (!record || record->expiresAt < QDateTime::currentDateTimeUtc())
+            throw refused;
+        if (record->revoked || !s.revokeRefreshToken(record->id)) {
+            s.revokeRefreshFamily(record->family); // a reused token: someone else may hold a copy
+            throw refused;
+        }
+        const User user = s.userById(record->userId);
+        if (user.status != UserStatus::Active)
+            throw refused;
+        sendJson(c.response, 200, issueTokens(s, user, record->family));
+    });
+
+    route("POST", u"/api/v1/auth/logout"_s, Access::Public, [this](RequestContext& c) {
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"refresh_token"_s});
+        const QByteArray token = requiredText(body, u"refresh_token"_s, 200).toLatin1();
+        SqlSession s = session();
+        if (const auto record = s.refreshToken(sha256Hex(token)))
+            s.revokeRefreshFamily(record->family);
+        c.response.status = 204;
+    });
+
+    route("GET", u"/api/v1/platform"_s, Access::SignedIn, [this](RequestContext& c) {
+        sendJson(c.response, 200, JsonCodec::toJson(session(&c.principal).platform()));
+    });
+
+    route("GET", u"/api/v1/platform/summary"_s, Access::SignedIn, [this](RequestContext& c) {
+        requirePlatform(c, Permission::TenantRead);
+        sendJson(c.response, 200, JsonCodec::toJson(session(&c.principal).platformSummary()));
+    });
+
+    route("GET", u"/api/v1/tenants"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"parent_id", "sort", "order", "limit", "cursor"});
+        SqlSession s = session(&c.principal);
+        TenantQuery query;
+        query.parentId = p.id(u"parent_id"_s);
+        query.sort = p.key(u"sort"_s, TenantSort::DisplayName, tenantSortFromKey);
+        query.order = p.key(u"order"_s, Qt::AscendingOrder, sortOrderFromKey);
+        query.limit = p.limit(200);
+        const QString sortKey = p.has(u"sort"_s) ? p.text(u"sort"_s) : u"display_name"_s;
+        const QString orderKey = p.has(u"order"_s) ? p.text(u"order"_s) : u"asc"_s;
+        query.cursor = storeCursor(p, sortKey, orderKey);
+        Page<Tenant> page;
+        if (query.parentId != 0) {
+            requireTenant(c, s, query.parentId, Permission::TenantRead);
+            page = s.tenants(query);
+        } else if (c.principal.platformPermissions.contains(Permission::TenantRead)) {
+            page = s.tenants(query);
+        } else {
+            // Below the platform, a tenant-scoped caller sees the tenants they were given.
+            for (TenantId root : Policy::scopeRoots(c.principal).roots) {
+                const Tenant tenant = s.tenant(root);
+                if (Policy::allows(c.principal, Permission::TenantRead, tenant))
+                    page.items.append(tenant);
+            }
+            std::sort(page.items.begin(), page.items.end(), [](const Tenant& a, const Tenant& b) {
+                return std::tie(a.displayName, a.id) < std::tie(b.displayName, b.id);
+            });
+        }
+        page.nextCursor = apiCursor(page.nextCursor, sortKey, orderKey);
+        sendJson(c.response, 200, JsonCodec::pageToJson(page));
+    });
+
+    route("GET", u"/api/v1/tenants/search"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"q", "limit"});
+        SqlSession s = session(&c.principal);
+        TenantSearchResult result = s.searchTenants(p.text(u"q"_s), p.limit(100));
+        if (!c.principal.platformPermissions.contains(Permission::TenantRead)) {
+            const auto visible = [&c](const Tenant& t) { return Policy::allows(c.principal, Permission::TenantRead, t); };
+            result.matches.removeIf([&](const Tenant& t) { return !visible(t); });
+            result.ancestors.removeIf([&](const Tenant& t) { return !visible(t); });
+        }
+        sendJson(c.response, 200, JsonCodec::toJson(result));
+    });
+
+    route("GET", u"/api/v1/tenants/by-slug/{slug}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const QString slug = QUrl::fromPercentEncoding(c.captures.value(0).toUtf8());
+        if (const QString problem = validateTenantSlug(slug); !problem.isEmpty())
+            throw ApiError{400, u"Invalid"_s, u"slug: "_s + problem, u"slug"_s, {}};
+        SqlSession s = session(&c.principal);
+        Tenant tenant;
+        try {
+            tenant = s.tenantBySlug(slug);
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::NotFound)
+                throw ApiError{404, u"NotFound"_s, tr("There is no tenant with this slug that you may see."), {}, {}};
+            throw;
+        }
+        sendTenant(c, requireTenant(c, s, tenant.id, Permission::TenantRead));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        sendTenant(c, requireTenant(c, s, c.pathId(0), Permission::TenantRead));
+    });
+
+    route("PATCH", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
+        const QString ifMatch = qs(c.http.get_header_value("If-Match"));
+        if (ifMatch.isEmpty())
+            throw ApiError{428, u"PreconditionRequired"_s,
+                           tr("A change needs the If-Match header with the ETag of the version it was made on."), u"If-Match"_s, {}};
+        static const QRegularExpression etag(u"^(W/)?\"([0-9]{1,18})\"$"_s);
+        const auto match = etag.match(ifMatch);
+        if (!match.hasMatch())
+            throw ApiError{400, u"Invalid"_s, tr("If-Match: expected an ETag such as \"7\"."), u"If-Match"_s, {}};
+        const qint64 expected = match.captured(2).toLongLong();
+        const auto stale = [&](const Tenant& now) {
+            return ApiError{412, u"PreconditionFailed"_s,
+                            tr("“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.")
+                                .arg(now.displayName).arg(now.version),
+                            {}, QJsonObject{{u"current"_s, JsonCodec::toJson(now)}}};
+        };
+        if (expected != current.version)
+            throw stale(current);
+        TenantChange change;
+        try {
+            change = JsonCodec::tenantChangeFromJson(jsonBody(c));
+            sendTenant(c, s.updateTenant(current.id, change, expected));
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::Conflict)
+                throw stale(s.tenant(current.id));
+            throw;
+        }
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        requireTenant(c, s, c.pathId(0), Permission::TenantRead);
+        TenantSummary summary = s.tenantSummary(c.pathId(0));
+        summary.ancestors.removeIf([&c](const Tenant& t) { return !Policy::canSee(c.principal, t); });
+        sendJson(c.response, 200, JsonCodec::toJson(summary));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/environments"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        requireTenant(c, s, c.pathId(0), Permission::TenantRead);
+        sendJson(c.response, 200, JsonCodec::listToJson(s.environments(c.pathId(0))));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/memberships"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"user_id", "limit", "cursor"});
+        SqlSession s = session(&c.principal);
+        requireTenant(c, s, c.pathId(0), Permission::UserRead);
+        MembershipQuery query{c.pathId(0), p.id(u"user_id"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
+        sendJson(c.response, 200, JsonCodec::pageToJson(s.memberships(query)));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/roles"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        requireTenant(c, s, c.pathId(0), Permission::TenantRead);
+        sendJson(c.response, 200, JsonCodec::listToJson(s.roles(c.pathId(0))));
+    });
+
+    route("GET", u"/api/v1/roles"_s, Access::SignedIn, [this](RequestContext& c) {
+        sendJson(c.response, 200, JsonCodec::listToJson(session(&c.principal).roles(0)));
+    });
+
+    route("GET", u"/api/v1/environments/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        EnvironmentSummary summary;
+        try {
+            summary = s.environmentSummary(c.pathId(0));
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::NotFound)
+                throw ApiError{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(c.pathId(0)), {}, {}};
+            throw;
+        }
+        if (!Policy::canSee(c.principal, summary.tenant))
+            throw ApiError{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(c.pathId(0)), {}, {}};
+        requireTenant(c, s, summary.tenant.id, Permission::TenantRead);
+        sendJson(c.response, 200, JsonCodec::toJson(summary));
+    });
+
+    route("GET", u"/api/v1/users"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "q", "limit", "cursor"});
+        SqlSession s = session(&c.principal);
+        UserQuery query{p.id(u"tenant_id"_s), p.text(u"q"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
+        if (query.tenantId != 0)
+            requireTenant(c, s, query.tenantId, Permission::UserRead);
+        else
+            requirePlatform(c, Permission::UserRead);
+        sendJson(c.response, 200, JsonCodec::pageToJson(s.users(query)));
+    });
+
+    route("GET", u"/api/v1/audit"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "limit", "cursor"});
+        SqlSession s = session(&c.principal);
+        AuditQuery query{p.id(u"tenant_id"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
+        if (query.tenantId != 0)
+            requireTenant(c, s, query.tenantId, Permission::AuditRead);
+        else
+            requirePlatform(c, Permission::AuditRead);
+        sendJson(c.response, 200, JsonCodec::pageToJson(s.auditEvents(query)));
+    });
+
+    route("GET", u"/api/v1/usage"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "environment_id", "metric", "from", "to"});
+        if (!p.has(u"tenant_id"_s))
+            throw ApiError{400, u"Invalid"_s, tr("tenant_id: required."), u"tenant_id"_s, {}};
+        SqlSession s = session(&c.principal);
+        UsageQuery query{p.id(u"tenant_id"_s), p.id(u"environment_id"_s),
+                         p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey), p.time(u"from"_s), p.time(u"to"_s)};
+        requireTenant(c, s, query.tenantId, Permission::UsageRead);
+        sendJson(c.response, 200, JsonCodec::listToJson(s.usage(query)));
+    });
+
+    route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "from", "to"});
+        SqlSession s = session(&c.principal);
+        BillingQuery query{p.id(u"tenant_id"_s), p.time(u"from"_s), p.time(u"to"_s)};
+        if (query.tenantId != 0)
+            requireTenant(c, s, query.tenantId, Permission::BillingRead);
+        else
+            requirePlatform(c, Permission::BillingRead);
+        sendJson(c.response, 200, JsonCodec::listToJson(s.billingSummary(query)));
+    });
+}
+
+ApiServer::ApiServer(ServerOptions options)
+    : d(std::make_unique<Impl>(std::move(options)))
+{
+}
+
+ApiServer::~ApiServer()
+{
+    if (d->accessLog != stderr)
+        std::fclose(d->accessLog);
+}
+
+void ApiServer::prepare()
+{
+    const QString connection = u"server-prepare"_s;
+    const StoreInfo info = SqlSession::open(d->options.database, OpenMode::CreateIfMissing, connection);
+    d->schemaVersion = info.schemaVersion;
+    SqlSession::close(connection);
+    d->signingKey = SigningKey::loadOrCreate(d->options.signingKeyFile);
+    if (!d->options.accessLog.isEmpty()) {
+        FILE* file = std::fopen(QFile::encodeName(d->options.accessLog).constData(), "a");
+        if (!file)
+            throw StoreError(ErrorCode::Unavailable, tr("Could not open the access log “%1”.").arg(d->options.accessLog));
+        d->accessLog = file;
+    }
+
+    if (d->options.tlsCertificate.isEmpty()) {
+        d->http = std::make_unique<httplib::Server>();
+    } else {
+        auto tls = std::make_unique<httplib::SSLServer>(QFile::encodeName(d->options.tlsCertificate).constData(),
+                                                        QFile::encodeName(d->options.tlsKey).constData());
+        if (!tls->is_valid())
+            throw StoreError(ErrorCode::Invalid, tr("The TLS certificate “%1” or its key “%2” cannot be used.")
+                                                     .arg(d->options.tlsCertificate, d->options.tlsKey));
+        d->http = std::move(tls);
+    }
+    const int threads = d->options.threads;
+    d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+    d->http->set_payload_max_length(size_t(d->options.maxBodyBytes));
+    d->http->set_keep_alive_max_count(10000);
+    d->http->set_read_timeout(30, 0);
+    // Errors cpp-httplib answers itself (no route, body too large...) become problem+json too.
+    d->http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty())
+            return httplib::Server::HandlerResponse::Unhandled;
+        RequestContext context{request, response, Impl::requestIdOf(request), {}, {}};
+        QString detail = tr("There is no such resource.");
+        QString code = u"NotFound"_s;
+        if (response.status == 413) {
+            detail = tr("The body is larger than the server accepts.");
+            code = u"Invalid"_s;
+        } else if (response.status == 400) {
+            detail = tr("The request is malformed.");
+            code = u"Invalid"_s;
+        } else if (response.status != 404) {
+            code = u"Internal"_s;
+            detail = titleOf(response.status);
+        }
+        Impl::sendProblem(context, ApiError{response.status, code, detail, {}, {}});
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+    d->addRoutes();
+}
+
+int ApiServer::bind()
+{
+    const std::string host = utf8(d->options.host);
+    if (d->options.port == 0)
+        return d->http->bind_to_any_port(host);
+    return d->http->bind_to_port(host, d->options.port) ? d->options.port : -1;
+}
+
+bool ApiServer::serve()
+{
+    return d->http->listen_after_bind();
+}
+
+void ApiServer::stop()
+{
+    if (d->http)
+        d->http->stop();
+}
+
+namespace {
+
+// Runs `change` on a connection of its own in one transaction (for the one-shot commands).
+template<typename Fn>
+void inTransaction(const DatabaseLocation& location, const QString& actor, Fn change)
+{
+    const QString connection = u"server-command"_s;
+    SqlSession::open(location, OpenMode::CreateIfMissing, connection);
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection, false);
+        SqlSession s(db);
+        s.setActor(actor);
+        if (!db.transaction())
+            throw StoreError(ErrorCode::Unavailable, tr("Could not start a transaction on the database."));
+        try {
+            change(s);
+            if (!db.commit())
+                throw StoreError(ErrorCode::Unavailable, tr("Could not commit the change."));
+        } catch (...) {
+            db.rollback();
+            SqlSession::close(connection);
+            throw;
+        }
+    }
+    SqlSession::close(connection);
+}
+
+} // namespace
+
+QString ApiServer::resetPassword(const QString& email)
+{
+    QString password;
+    inTransaction(d->options.database, u"tenantdesk-server --reset-password"_s, [&](SqlSession& s) {
+        Page<User> matches = s.users(UserQuery{0, email, 10, {}});
+        const auto user = std::find_if(matches.items.cbegin(), matches.items.cend(),
+                                       [&email](const User& u) { return u.email.compare(email, Qt::CaseInsensitive) == 0; });
+        if (user == matches.items.cend())
+            throw StoreError(ErrorCode::NotFound, tr("There is no user with the e-mail “%1”.").arg(email)).withField(u"email"_s);
+        password = PasswordHash::generateOneTimePassword();
+        s.setCredential(user->id, PasswordHash::hash(password), true);
+    });
+    return password;
+}
+
+QString ApiServer::bootstrapAdmin(const QString& email)
+{
+    static const QRegularExpression plausible(u"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"_s);
+    if (!plausible.match(email).hasMatch())
+        throw StoreError(ErrorCode::Invalid, tr("“%1” is not an e-mail address.").arg(email)).withField(u"email"_s);
+    QString password;
+    inTransaction(d->options.database, u"tenantdesk-server --bootstrap-admin"_s, [&](SqlSession& s) {
+        const User user = s.ensureUser(email, email.section(u'@', 0, 0));
+        s.grantPlatformRole(user.id, BuiltInRole::PlatformAdmin);
+        password = PasswordHash::generateOneTimePassword();
+        s.setCredential(user.id, PasswordHash::hash(password), true);
+    });
+    return password;
+}
+
+QList<ApiServer::RouteInfo> ApiServer::routeList()
+{
+    Impl impl{ServerOptions{}};
+    impl.http = std::make_unique<httplib::Server>();
+    impl.addRoutes();
+    return impl.routes;
+}
+
+} // namespace TenantDesk
