@@ -562,11 +562,10 @@ private:
         QString said = problem.value(u"detail"_s).toString();
         if (said.isEmpty())
             said = problem.value(u"title"_s).toString();
-        QString detail = request.describe() + u" → HTTP "_s + QString::number(response.status);
-        if (const QString field = problem.value(u"field"_s).toString(); !field.isEmpty())
-            detail += u", field "_s + field;
+        const QString detail = request.describe() + u" → HTTP "_s + QString::number(response.status);
+        const QString field = problem.value(u"field"_s).toString();
         const auto error = [&](ErrorCode code, const QString& fallback) {
-            return std::make_exception_ptr(StoreError(code, said.isEmpty() ? fallback : said, detail));
+            return std::make_exception_ptr(StoreError(code, said.isEmpty() ? fallback : said, detail).withField(field));
         };
 
         const int status = response.status;

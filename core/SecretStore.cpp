@@ -89,7 +89,10 @@ SecretStore::SecretStore(QString service)
 
 QString SecretStore::serverKey(const QUrl& server, const QString& email)
 {
-    return server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash) + u' ' + email;
+    QUrl url = server.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash);
+    if (url.path() == u"/"_s)
+        url.setPath({});
+    return url.toString() + u' ' + email;
 }
 
 QFuture<void> SecretStore::save(const QString& key, const QString& secret) const
