@@ -735,7 +735,7 @@ Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) cons
         return MembershipEntry{row.integer(0), row.integer(1), row.integer(2), row.integer(3),
                                row.text(4), row.text(5), row.text(6), row.text(7)};
     }, [](const MembershipEntry& m) {
-        return std::pair(QString::number(m.environmentId) + u'/' + QString::number(m.roleId), m.userId);
+        return std::pair(QString(QString::number(m.environmentId) + u'/' + QString::number(m.roleId)), m.userId);
     });
 }
 

@@ -303,7 +303,8 @@ struct ApiServer::Impl {
             {u"title"_s, titleOf(error.status)},
             {u"status"_s, error.status},
             {u"detail"_s, error.detail},
-            {u"instance"_s, qs(context.http.path)},
+            // The occurrence, not the path: a path may hold what the caller may not see echoed.
+            {u"instance"_s, QString(u"urn:tenantdesk:request:"_s + context.requestId)},
             {u"code"_s, error.code},
             {u"request_id"_s, context.requestId},
         };

