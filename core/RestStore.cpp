@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace TenantDesk {
@@ -151,6 +152,35 @@ bool isTrustProblem(QSslError::SslError error)
         return false;
     }
 }
+
+// A request body that can be read once and never rewound.
+class OneShotBody : public QIODevice
+{
+public:
+    explicit OneShotBody(QByteArray data)
+        : m_data(std::move(data))
+    {
+        open(QIODevice::ReadOnly);
+    }
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_read + QIODevice::bytesAvailable(); }
+    bool atEnd() const override { return m_read >= m_data.size() && QIODevice::bytesAvailable() == 0; }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override
+    {
+        const qint64 count = std::min<qint64>(maxSize, m_data.size() - m_read);
+        std::memcpy(data, m_data.constData() + m_read, size_t(count));
+        m_read += count;
+        return count;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_read = 0;
+};
 
 template<typename T>
 void fail(QPromise<T>& promise, std::exception_ptr error)
@@ -402,14 +432,21 @@ private:
             network.setRawHeader("Authorization", "Bearer " + token.toLatin1());
         for (const auto& [name, value] : request.headers)
             network.setRawHeader(name, value);
-        QByteArray body;
-        if (request.body) {
-            body = QJsonDocument(*request.body).toJson(QJsonDocument::Compact);
-            network.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        }
         ++m_requestCount;
-        QNetworkReply* reply = request.method == "GET" ? m_network->get(network)
-                                                       : m_network->sendCustomRequest(network, request.method, body);
+        QNetworkReply* reply = nullptr;
+        if (request.method == "GET") {
+            reply = m_network->get(network);
+        } else {
+            // QtNetwork would send a body again by itself when the connection closes before an
+            // answer; a body it cannot rewind is sent once, and retrying is decided here.
+            const QByteArray body = request.body ? QJsonDocument(*request.body).toJson(QJsonDocument::Compact) : QByteArray();
+            network.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            network.setHeader(QNetworkRequest::ContentLengthHeader, body.size());
+            network.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+            auto* upload = new OneShotBody(body);
+            reply = m_network->sendCustomRequest(network, request.method, upload);
+            upload->setParent(reply);
+        }
         m_replies.insert(reply);
         auto timer = std::make_shared<QElapsedTimer>();
         timer->start();
@@ -524,6 +561,13 @@ private:
         case QNetworkReply::ConnectionRefusedError:
             message = trRest("The server at %1 refused the connection: it may be down, or the port may be wrong.").arg(server());
             break;
+        case QNetworkReply::RemoteHostClosedError:
+        case QNetworkReply::ContentReSendError:
+            message = call->request.idempotent()
+                ? trRest("The server at %1 closed the connection before answering; try again.").arg(server())
+                : trRest("The connection to %1 was lost before the server answered, so the change may or may not have "
+                         "been made: reload to see, then try again.").arg(server());
+            break;
         case QNetworkReply::SslHandshakeFailedError:
             message = trRest("Could not set up a secure connection to %1.").arg(server());
             break;
@@ -559,9 +603,7 @@ private:
         const QJsonDocument document = QJsonDocument::fromJson(response.body);
         if (document.isObject())
             problem = document.object();
-        QString said = problem.value(u"detail"_s).toString();
-        if (said.isEmpty())
-            said = problem.value(u"title"_s).toString();
+        const QString said = problem.value(u"detail"_s).toString();
         const QString detail = request.describe() + u" → HTTP "_s + QString::number(response.status);
         const QString field = problem.value(u"field"_s).toString();
         const auto error = [&](ErrorCode code, const QString& fallback) {
@@ -583,9 +625,12 @@ private:
             return error(ErrorCode::NotFound, trRest("The server has no such object."));
         case 409:
         case 412:
-            return std::make_exception_ptr(ConflictError(
-                said.isEmpty() ? trRest("Someone else changed this since you read it; compare and try again.") : said,
-                detail, problem.value(u"current"_s).toObject()));
+        {
+            ConflictError conflict(said.isEmpty() ? trRest("Someone else changed this since you read it; compare and try again.") : said,
+                                   detail, problem.value(u"current"_s).toObject());
+            conflict.withField(field);
+            return std::make_exception_ptr(conflict);
+        }
         case 400:
         case 413:
         case 422:
