@@ -154,7 +154,12 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     }
 }
 
-ConnectDialog::~ConnectDialog() = default;
+ConnectDialog::~ConnectDialog()
+{
+    // Focus leaving the fields as the widgets go must not check them any more.
+    for (QLineEdit* edit : {m_serverEdit, m_emailEdit, m_passwordEdit})
+        disconnect(edit, nullptr, this, nullptr);
+}
 
 void ConnectDialog::setServer(const QUrl& url, const QString& email)
 {
