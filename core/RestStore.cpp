@@ -77,6 +77,7 @@ struct Response {
     int status = 0;
     QByteArray body;
     QString where; // "GET /api/v1/tenants"
+    QString location; // of a redirect
 
     // The body as a JSON object; Internal when it is not one.
     QJsonObject object() const
@@ -499,7 +500,8 @@ private:
             networkFailure(reply, call);
             return;
         }
-        Response response{status.toInt(), reply->readAll(), request.describe()};
+        Response response{status.toInt(), reply->readAll(), request.describe(),
+                          QString::fromUtf8(reply->rawHeader("Location"))};
         if (response.status >= 200 && response.status < 300) {
             complete(call, response);
             return;
@@ -646,7 +648,7 @@ private:
         }
         if (status >= 300 && status < 400)
             return error(ErrorCode::Unavailable, trRest("The server sent TenantDesk elsewhere (%1); connect to that address instead.")
-                                                     .arg(QString::fromUtf8(response.body.left(200))));
+                                                     .arg(response.location));
         if (status >= 500)
             return error(ErrorCode::Unavailable, retryAfter >= 0
                     ? trRest("The server %1 is not available; try again in %n second(s).", int(retryAfter)).arg(server())
