@@ -4,6 +4,9 @@
 #include <QFile>
 #include <QRegularExpression>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace TenantDesk::Test {
 
 using namespace Qt::StringLiterals;
@@ -19,6 +22,8 @@ TestServer::TestServer(QString binary, const QString& fixture, QString directory
         qFatal("Could not copy the fixture %s; did the fixture tests run?", qPrintable(fixture));
     QFile::setPermissions(m_database, QFile::ReadOwner | QFile::WriteOwner);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // A test that dies (a crash, the watchdog) takes its server with it.
+    m_process.setChildProcessModifier([]() { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process.setStandardErrorFile(QDir(m_directory).filePath(u"server-stderr.log"_s), QIODevice::Append);
 }
 
