@@ -4,16 +4,30 @@
 
 namespace TenantDesk::Settings {
 
-void rememberDatabase(const QString& path)
+namespace {
+
+void putFirst(const QString& entry)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
     QStringList recent = value(recentDatabases);
-    recent.removeAll(absolute);
-    recent.prepend(absolute);
+    recent.removeAll(entry);
+    recent.prepend(entry);
     while (recent.size() > maximumRecentDatabases)
         recent.removeLast();
     setValue(recentDatabases, recent);
+}
+
+} // namespace
+
+void rememberDatabase(const QString& path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    putFirst(absolute);
     setValue(lastDatabase, absolute);
+}
+
+void rememberServer(const QString& entry)
+{
+    putFirst(entry);
 }
 
 } // namespace TenantDesk::Settings

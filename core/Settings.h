@@ -39,6 +39,8 @@ void setValue(const SettingKey<T>& setting, const T& value)
 
 // Puts `path` first in the list of recently opened databases.
 void rememberDatabase(const QString& path);
+// Puts a server (serverRecentEntry(): its address and e-mail, no secret) first in that list.
+void rememberServer(const QString& entry);
 } // namespace Settings
 
 } // namespace TenantDesk

@@ -1,5 +1,6 @@
 #include "StoreFactory.h"
 
+#include "RestStore.h"
 #include "SqlStore.h"
 
 #include <QDir>
@@ -10,6 +11,11 @@ namespace TenantDesk::StoreFactory {
 std::unique_ptr<Store> localDatabase(const QString& path)
 {
     return std::make_unique<SqlStore>(path);
+}
+
+std::unique_ptr<Store> server(const ServerConnection& connection)
+{
+    return std::make_unique<RestStore>(connection);
 }
 
 QString defaultDatabaseFolder()

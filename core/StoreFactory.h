@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ServerConnection.h"
 #include "Store.h"
 
 #include <QString>
@@ -12,6 +13,9 @@ inline constexpr QLatin1StringView databaseSuffix{"tenantdesk"};
 
 // A store on the local database file at `path` (not yet opened).
 std::unique_ptr<Store> localDatabase(const QString& path);
+// A store on a TenantDesk server (not yet opened: open() signs in). Its ServerSession is
+// serverSession(store).
+std::unique_ptr<Store> server(const ServerConnection& connection);
 
 // Where the demo database lives: AppDataLocation/demo.tenantdesk.
 QString demoDatabasePath();

@@ -1,8 +1,11 @@
 #include "MainWindow.h"
 
 #include "Async.h"
+#include "ConnectDialog.h"
 #include "EnvironmentPage.h"
 #include "PlatformPage.h"
+#include "SecretStore.h"
+#include "ServerConnection.h"
 #include "Settings.h"
 #include "StoreFactory.h"
 #include "TenantPage.h"
@@ -63,8 +66,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_welcomePage, &WelcomePage::openDemoRequested, this, &MainWindow::openDemo);
     connect(m_welcomePage, &WelcomePage::newDatabaseRequested, this, &MainWindow::chooseNewDatabase);
     connect(m_welcomePage, &WelcomePage::openDatabaseRequested, this, &MainWindow::chooseDatabaseToOpen);
-    connect(m_welcomePage, &WelcomePage::recentDatabaseRequested, this,
-            [this](const QString& path) { openDatabase(path); });
+    connect(m_welcomePage, &WelcomePage::connectServerRequested, this, [this]() { connectToServer(); });
+    connect(m_welcomePage, &WelcomePage::recentDatabaseRequested, this, &MainWindow::openRecent);
     m_welcomePage->setRecentDatabases(Settings::value(Settings::recentDatabases));
 
     resize(1280, 800);
@@ -165,12 +168,18 @@ void MainWindow::createMenus()
     openAction->setShortcut(QKeySequence::Open);
     QAction* demoAction = fileMenu->addAction(tr("Open &Demo"), this, &MainWindow::openDemo);
     demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    QAction* connectAction = fileMenu->addAction(tr("Connect to &Server…"), this, [this]() { connectToServer(); });
+    connectAction->setObjectName(u"connectServerAction"_s);
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     refreshRecentMenu();
     fileMenu->addSeparator();
     m_closeAction = fileMenu->addAction(tr("&Close Database"), this, &MainWindow::closeDatabase);
     m_closeAction->setShortcut(QKeySequence::Close);
     m_closeAction->setEnabled(false);
+    m_signOutAction = fileMenu->addAction(tr("Sign &Out"), this, &MainWindow::signOut);
+    m_signOutAction->setObjectName(u"signOutAction"_s);
+    m_signOutAction->setEnabled(false);
     fileMenu->addSeparator();
     QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
@@ -205,10 +214,18 @@ void MainWindow::refreshRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList recent = Settings::value(Settings::recentDatabases);
-    for (const QString& path : recent)
-        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path]() { openDatabase(path); });
+    for (const QString& entry : recent)
+        m_recentMenu->addAction(WelcomePage::recentLabel(entry), this, [this, entry]() { openRecent(entry); });
     m_recentMenu->setEnabled(!recent.isEmpty());
     m_welcomePage->setRecentDatabases(recent);
+}
+
+void MainWindow::openRecent(const QString& entry)
+{
+    if (const auto server = parseServerRecentEntry(entry))
+        reconnectServer(server->first, server->second);
+    else
+        openDatabase(entry);
 }
 
 void MainWindow::chooseDatabaseToOpen()
@@ -320,6 +337,112 @@ void MainWindow::generateDemo(quint64 request, const StoreInfo& info)
     watcher->setFuture(m_pendingStore->generateDemo(DemoScale::small()));
 }
 
+void MainWindow::connectToServer(const QUrl& url, const QString& email, const QString& message, bool remember)
+{
+    auto* dialog = new ConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setServer(url, email);
+    dialog->setRememberMe(remember);
+    dialog->showMessage(message);
+    whenReady(SecretStore().isAvailable(), dialog, [dialog](bool available) { dialog->setKeychainAvailable(available); },
+              [dialog](const StoreError&) { dialog->setKeychainAvailable(false); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog]() {
+        const StoreInfo info = dialog->storeInfo();
+        beginOpen(dialog->takeStore()); // an open on its way no longer counts
+        if (!m_pendingStore)
+            return;
+        useStore(std::move(m_pendingStore), info);
+        keepSession(dialog->rememberMe());
+    });
+    dialog->open();
+}
+
+void MainWindow::reconnectServer(const QUrl& url, const QString& email)
+{
+    const quint64 request = beginOpen(nullptr);
+    statusBar()->showMessage(tr("Signing in to %1…").arg(url.toDisplayString()));
+    const auto askForPassword = [this, url, email](const QString& message, bool remember) {
+        statusBar()->clearMessage();
+        connectToServer(url, email, message, remember);
+    };
+    whenReady(SecretStore().load(SecretStore::serverKey(url, email)), this,
+        [this, request, url, email, askForPassword](const QString& refreshToken) {
+            if (request != m_openRequest)
+                return;
+            ServerConnection connection;
+            connection.url = url;
+            connection.email = email;
+            connection.refreshToken = refreshToken;
+            connection.trustedFingerprint = trustedFingerprint(url);
+            const quint64 open = beginOpen(StoreFactory::server(connection));
+            whenReady(m_pendingStore->open(OpenMode::OpenExisting), this,
+                [this, open](const StoreInfo& info) {
+                    if (!isCurrentOpen(open))
+                        return;
+                    useStore(std::move(m_pendingStore), info);
+                    keepSession(true);
+                },
+                [this, open, askForPassword](const StoreError& error) {
+                    if (!isCurrentOpen(open))
+                        return;
+                    m_pendingStore.reset();
+                    askForPassword(error.message(), true);
+                });
+        },
+        [this, request, url, email, askForPassword](const StoreError& error) {
+            if (request != m_openRequest)
+                return;
+            askForPassword(error.code() == ErrorCode::NotFound ? tr("Enter your password to sign in to %1 as %2.")
+                                                                     .arg(url.toDisplayString(), email)
+                                                               : error.message(),
+                           false);
+        });
+}
+
+void MainWindow::keepSession(bool remember)
+{
+    ServerSession* session = serverSession(m_store.get());
+    if (!session)
+        return;
+    const QString key = SecretStore::serverKey(session->serverUrl(), session->email());
+    if (!remember) {
+        session->setRefreshTokenHandler({});
+        whenReady(SecretStore().remove(key), this, []() {}, [](const StoreError&) {});
+        return;
+    }
+    // The refresh token changes on every refresh: the keychain always holds the newest.
+    const auto keep = [this, key](const QString& refreshToken) {
+        const SecretStore secrets;
+        whenReady(refreshToken.isEmpty() ? secrets.remove(key) : secrets.save(key, refreshToken), this, []() {},
+                  [this](const StoreError& error) {
+                      statusBar()->showMessage(tr("Could not keep the session in the keychain: %1").arg(error.message()), 10000);
+                  });
+    };
+    keep(session->refreshToken());
+    session->setRefreshTokenHandler(keep);
+}
+
+void MainWindow::signOut()
+{
+    ServerSession* session = serverSession(m_store.get());
+    if (!session)
+        return;
+    const QString server = session->serverUrl().toDisplayString();
+    session->setRefreshTokenHandler({});
+    whenReady(SecretStore().remove(SecretStore::serverKey(session->serverUrl(), session->email())), this, []() {},
+              [this](const StoreError& error) { showError(tr("Could not remove the session from the keychain"), error.fullMessage()); });
+    QFuture<void> revoked = session->signOut();
+    // The store stays until the server has answered, so that the sign-out reaches it.
+    m_treeModel->setStore(nullptr);
+    std::shared_ptr<Store> leaving = std::move(m_store);
+    closeDatabase();
+    whenReady(revoked, this, [this, leaving, server]() { statusBar()->showMessage(tr("Signed out of %1.").arg(server), 5000); },
+              [this, leaving](const StoreError& error) {
+                  showError(tr("Signed out on this computer only"),
+                            tr("The server could not be told, so the session ends when it expires: %1").arg(error.message()));
+              });
+}
+
 void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
 {
     m_treeModel->setStore(nullptr);
@@ -331,9 +454,17 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
     m_databaseLabel->setText(m_store->displayName());
-    setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(info.location).fileName()));
-    statusBar()->showMessage(info.created ? tr("Created a new database.") : tr("Database opened."), 4000);
-    Settings::rememberDatabase(info.location);
+    if (ServerSession* session = serverSession(m_store.get())) {
+        const QString user = session->user().email.isEmpty() ? session->email() : session->user().email;
+        setWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
+        statusBar()->showMessage(tr("Signed in to %1.").arg(session->serverUrl().toDisplayString()), 4000);
+        Settings::rememberServer(serverRecentEntry(session->serverUrl(), session->email()));
+    } else {
+        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(info.location).fileName()));
+        statusBar()->showMessage(info.created ? tr("Created a new database.") : tr("Database opened."), 4000);
+        Settings::rememberDatabase(info.location);
+    }
+    m_signOutAction->setEnabled(serverSession(m_store.get()) != nullptr);
     refreshRecentMenu();
     m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
     Q_EMIT storeOpened(m_store->displayName());
@@ -347,6 +478,7 @@ void MainWindow::closeDatabase()
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
+    m_signOutAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
 }

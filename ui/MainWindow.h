@@ -4,6 +4,7 @@
 #include "StoreError.h"
 
 #include <QMainWindow>
+#include <QUrl>
 #include <memory>
 
 class QLabel;
@@ -36,6 +37,15 @@ public:
     void openDatabase(const QString& path, OpenMode mode = OpenMode::OpenExisting);
     // Opens the demo database, generating it first when it is missing or empty.
     void openDemo();
+    // File → Connect to Server: the dialog, filled in with `url` and `email` when given, saying
+    // `message` (why signing in is needed). Once signed in the server is shown like a database.
+    void connectToServer(const QUrl& url = {}, const QString& email = {}, const QString& message = {},
+                         bool remember = false);
+    // Signs in again to a remembered server with the session kept in the keychain; asks for the
+    // password when the keychain has none or the session has ended.
+    void reconnectServer(const QUrl& url, const QString& email);
+    // File → Sign Out: revokes the server session, forgets it in the keychain and closes.
+    void signOut();
     void closeDatabase();
 
     Store* store() const { return m_store.get(); }
@@ -62,6 +72,9 @@ private:
     void showSelection();
     void applyFilterResult(int matches, bool truncated);
     void refreshRecentMenu();
+    void openRecent(const QString& entry);
+    // Keeps the signed-in session's refresh token in the keychain (and every new one), or forgets it.
+    void keepSession(bool remember);
     void showTreeContextMenu(const QPoint& position);
     void chooseDatabaseToOpen();
     void chooseNewDatabase();
@@ -92,6 +105,7 @@ private:
     QTimer* m_searchTimer;
     QMenu* m_recentMenu = nullptr;
     QAction* m_closeAction = nullptr;
+    QAction* m_signOutAction = nullptr;
     quint64 m_detailRequest = 0;
     bool m_errorDialogs = true;
 };

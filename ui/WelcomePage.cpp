@@ -1,5 +1,7 @@
 #include "WelcomePage.h"
 
+#include "ServerConnection.h"
+
 #include <QDir>
 #include <QLabel>
 #include <QListWidget>
@@ -28,7 +30,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     column->addWidget(title);
     auto* intro = new QLabel(tr("Administer the tenants of a multi-tenant platform: their sub-tenants and "
                                 "environments, users and roles, usage and billing. Start with the demo "
-                                "platform, a new empty database, or a database file you have."), this);
+                                "platform, a new empty database, a database file you have, or a TenantDesk server."), this);
     intro->setWordWrap(true);
     column->addWidget(intro);
     column->addSpacing(12);
@@ -44,6 +46,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     addButton(tr("Open the demo platform"), u"openDemoButton"_s, &WelcomePage::openDemoRequested)->setDefault(true);
     addButton(tr("New empty database…"), u"newDatabaseButton"_s, &WelcomePage::newDatabaseRequested);
     addButton(tr("Open a database file…"), u"openDatabaseButton"_s, &WelcomePage::openDatabaseRequested);
+    addButton(tr("Connect to a server…"), u"connectServerButton"_s, &WelcomePage::connectServerRequested);
 
     column->addSpacing(12);
     column->addWidget(new QLabel(tr("Recent databases:"), this));
@@ -61,10 +64,21 @@ void WelcomePage::setRecentDatabases(const QStringList& paths)
 {
     m_recentList->clear();
     for (const QString& path : paths) {
-        auto* item = new QListWidgetItem(QDir::toNativeSeparators(path), m_recentList);
+        auto* item = new QListWidgetItem(recentLabel(path), m_recentList);
         item->setData(Qt::UserRole, path);
     }
     m_recentList->setVisible(!paths.isEmpty());
+}
+
+} // namespace TenantDesk
+
+namespace TenantDesk {
+
+QString WelcomePage::recentLabel(const QString& entry)
+{
+    if (const auto server = parseServerRecentEntry(entry))
+        return tr("%1 — %2").arg(server->second, server->first.toDisplayString());
+    return QDir::toNativeSeparators(entry);
 }
 
 } // namespace TenantDesk

@@ -15,11 +15,14 @@ public:
     explicit WelcomePage(QWidget* parent = nullptr);
 
     void setRecentDatabases(const QStringList& paths);
+    // How a recent database file or server is listed: the path, or "ann@example.com — https://host".
+    static QString recentLabel(const QString& entry);
 
 Q_SIGNALS:
     void openDemoRequested();
     void newDatabaseRequested();
     void openDatabaseRequested();
+    void connectServerRequested();
     void recentDatabaseRequested(const QString& path);
 
 private:
