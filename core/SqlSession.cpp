@@ -334,6 +334,16 @@ Tenant fetchTenant(const QSqlDatabase& db, TenantId id)
     return fetchTenantBy(db, u"id"_s, id, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
 }
 
+// Throws NotFound unless tenant `id` exists (and, on PostgreSQL, lies in the session's scope):
+// asking for what belongs to a tenant that is not there is an error, not an empty answer.
+void requireTenant(const QSqlDatabase& db, TenantId id)
+{
+    Query q(db, tr("Could not read a tenant"));
+    q.prepare(u"SELECT 1 FROM tenants WHERE id = ?"_s).bind(id).exec();
+    if (!q.next())
+        throw StoreError(ErrorCode::NotFound, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
+}
+
 QList<Tenant> fetchTenants(const QSqlDatabase& db, const QList<TenantId>& ids)
 {
     QList<Tenant> tenants;
@@ -812,6 +822,8 @@ Page<Tenant> SqlSession::tenants(const TenantQuery& query) const
     sql += u" ORDER BY "_s + column + direction + u", t.id"_s + direction + u" LIMIT ?"_s;
 
     return scoped([&] {
+        if (query.parentId != 0)
+            requireTenant(m_db, query.parentId);
         Query q(m_db, tr("Could not read the tenants"));
         q.prepare(sql);
         if (query.parentId != 0)
@@ -911,7 +923,10 @@ TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) 
 
 QList<Environment> SqlSession::environments(TenantId tenantId) const
 {
-    return scoped([&] { return fetchEnvironments(m_db, tenantId); });
+    return scoped([&] {
+        requireTenant(m_db, tenantId);
+        return fetchEnvironments(m_db, tenantId);
+    });
 }
 
 EnvironmentSummary SqlSession::environmentSummary(EnvironmentId id) const
@@ -947,6 +962,8 @@ Page<User> SqlSession::users(const UserQuery& query) const
     }
     sql += u" ORDER BY u.display_name, u.id LIMIT ?"_s;
     return scoped([&] {
+        if (query.tenantId != 0)
+            requireTenant(m_db, query.tenantId);
         Query q(m_db, tr("Could not read the users"));
         q.prepare(sql);
         if (query.tenantId != 0)
@@ -1043,6 +1060,7 @@ Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) cons
 {
     return scoped([&]() -> Page<MembershipEntry> {
         const int limit = checkedLimit(query.limit, maximumPageSize);
+        requireTenant(m_db, query.tenantId);
         QString sql = membershipSelect + u" WHERE m.tenant_id = ?"_s;
         if (query.userId != 0)
             sql += u" AND m.user_id = ?"_s;
@@ -1130,6 +1148,8 @@ Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
 {
     return scoped([&]() -> Page<AuditEvent> {
         const int limit = checkedLimit(query.limit, maximumPageSize);
+        if (query.tenantId != 0)
+            requireTenant(m_db, query.tenantId);
         QString sql = u"SELECT "_s + auditColumns + u" FROM audit_events WHERE 1 = 1"_s;
         if (query.tenantId != 0)
             sql += u" AND tenant_id = ?"_s;
@@ -1157,6 +1177,7 @@ QList<UsageSample> SqlSession::usage(const UsageQuery& query) const
             throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range needs a start before its end.")).withField(u"from"_s);
         if (query.from.secsTo(query.to) > 400LL * 24 * 3600)
             throw StoreError(ErrorCode::Invalid, tr("from/to: a usage range covers at most 400 days.")).withField(u"to"_s);
+        requireTenant(m_db, query.tenantId);
         QString sql = u"SELECT tenant_id, environment_id, at, value FROM usage_samples "
                       "WHERE tenant_id = ? AND metric = ? AND at >= ? AND at < ?"_s;
         if (query.environmentId != 0)
@@ -1179,6 +1200,10 @@ QList<UsageSample> SqlSession::usage(const UsageQuery& query) const
 QList<BillingSummaryRow> SqlSession::billingSummary(const BillingQuery& query) const
 {
     return scoped([&]() -> QList<BillingSummaryRow> {
+        if (query.from.isValid() && query.to.isValid() && query.from >= query.to)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a billing range needs a start before its end.")).withField(u"from"_s);
+        if (query.tenantId != 0)
+            requireTenant(m_db, query.tenantId);
         QString sql = u"SELECT coalesce(tenant_id, 0), substr(charge_period_start, 1, 7), service_name, billing_currency, "
                       "billed_cost, effective_cost FROM billing_lines WHERE 1 = 1"_s;
         if (query.tenantId != 0)

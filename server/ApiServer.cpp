@@ -154,7 +154,7 @@ public:
             throw ApiError{400, u"Invalid"_s, tr("%1: expected a tenant, user or environment id (a whole number).").arg(name), name, {}};
         return value;
     }
-    int limit(int fallback, int maximum = 500) const
+    int limit(int fallback, int maximum = SqlSession::maximumPageSize) const
     {
         if (!has(u"limit"_s))
             return fallback;

@@ -11,20 +11,35 @@ namespace TenantDesk::Test {
 
 using namespace Qt::StringLiterals;
 
-TestServer::TestServer(QString binary, const QString& fixture, QString directory)
+TestServer::TestServer(QString binary, QString directory)
     : m_binary(std::move(binary))
     , m_directory(std::move(directory))
-    , m_database(QDir(m_directory).filePath(u"server.tenantdesk"_s))
     , m_signingKey(QDir(m_directory).filePath(u"signing.key"_s))
 {
-    QFile::remove(m_database);
-    if (!QFile::copy(fixture, m_database))
-        qFatal("Could not copy the fixture %s; did the fixture tests run?", qPrintable(fixture));
-    QFile::setPermissions(m_database, QFile::ReadOwner | QFile::WriteOwner);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     // A test that dies (a crash, the watchdog) takes its server with it.
     m_process.setChildProcessModifier([]() { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process.setStandardErrorFile(QDir(m_directory).filePath(u"server-stderr.log"_s), QIODevice::Append);
+}
+
+TestServer::TestServer(QString binary, const QString& fixture, QString directory)
+    : TestServer(std::move(binary), std::move(directory))
+{
+    m_database = QDir(m_directory).filePath(u"server.tenantdesk"_s);
+    m_databaseArgument = u"sqlite:"_s + m_database;
+    QFile::remove(m_database);
+    if (!QFile::copy(fixture, m_database))
+        qFatal("Could not copy the fixture %s; did the fixture tests run?", qPrintable(fixture));
+    QFile::setPermissions(m_database, QFile::ReadOwner | QFile::WriteOwner);
+}
+
+std::unique_ptr<TestServer> TestServer::over(QString binary, const QString& database, QString directory)
+{
+    std::unique_ptr<TestServer> server(new TestServer(std::move(binary), std::move(directory)));
+    server->m_databaseArgument = database;
+    if (database.startsWith(u"sqlite:"_s))
+        server->m_database = database.mid(7);
+    return server;
 }
 
 TestServer::~TestServer()
@@ -34,7 +49,7 @@ TestServer::~TestServer()
 
 QStringList TestServer::baseArguments() const
 {
-    return {u"--database"_s, u"sqlite:"_s + m_database, u"--signing-key"_s, m_signingKey};
+    return {u"--database"_s, m_databaseArgument, u"--signing-key"_s, m_signingKey};
 }
 
 QString TestServer::bootstrapAdmin(const QString& email)

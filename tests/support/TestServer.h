@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <memory>
+
 namespace TenantDesk::Test {
 
 // A real tenantdesk-server for a test: on 127.0.0.1 over its own copy of a demo database, with
@@ -14,6 +16,9 @@ class TestServer
 public:
     // `binary`: tenantdesk-server; `fixture`: the database copied into `directory`.
     TestServer(QString binary, const QString& fixture, QString directory);
+    // A server over `database` as it is, given as on its command line ("sqlite:PATH" or a
+    // postgresql:// URL); `directory` holds its signing key and logs.
+    static std::unique_ptr<TestServer> over(QString binary, const QString& database, QString directory);
     ~TestServer();
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
@@ -36,11 +41,13 @@ public:
     QString error() const { return m_error; }
 
 private:
+    TestServer(QString binary, QString directory);
     QStringList baseArguments() const;
 
     QString m_binary;
     QString m_directory;
-    QString m_database;
+    QString m_database;          // the SQLite file, if any
+    QString m_databaseArgument;  // --database
     QString m_signingKey;
     QProcess m_process;
     QUrl m_url;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "JsonCodec.h"
 #include "Store.h"
 #include "StoreError.h"
 
@@ -40,6 +41,22 @@ std::optional<StoreError> awaitError(QFuture<T> future)
         return error;
     }
     return std::nullopt;
+}
+
+// Values as JSON, to compare what two stores answered field by field (QCOMPARE shows both).
+template<typename T>
+QJsonObject json(const T& value)
+{
+    return JsonCodec::toJson(value);
+}
+
+template<typename T>
+QJsonArray jsonList(const QList<T>& list)
+{
+    QJsonArray array;
+    for (const T& item : list)
+        array.append(JsonCodec::toJson(item));
+    return array;
 }
 
 // SHA-256 of a file's bytes, to prove that a refused file was left untouched.

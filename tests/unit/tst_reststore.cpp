@@ -169,20 +169,6 @@ private:
     QHash<QTcpSocket*, QByteArray> m_buffers;
 };
 
-template<typename T>
-QJsonObject json(const T& value)
-{
-    return JsonCodec::toJson(value);
-}
-
-template<typename T>
-QJsonArray jsonList(const QList<T>& list)
-{
-    QJsonArray array;
-    for (const T& item : list)
-        array.append(JsonCodec::toJson(item));
-    return array;
-}
 
 // The future once finished, the event loop running meanwhile (a RestStore answers on this
 // thread): its waitForFinished() then rethrows the failure with its type.
