@@ -4,6 +4,7 @@
 #include "StoreError.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <QSet>
 
 namespace TenantDesk::JsonCodec {
@@ -11,11 +12,6 @@ namespace TenantDesk::JsonCodec {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QJsonValue optional(const std::optional<int>& value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
 
 QJsonValue idOrNull(qint64 id)
 {
@@ -25,6 +21,16 @@ QJsonValue idOrNull(qint64 id)
 QJsonValue timeOrNull(const QDateTime& time)
 {
     return time.isValid() ? QJsonValue(SqlTime::format(time)) : QJsonValue(QJsonValue::Null);
+}
+
+// The object as write() writes it: one definition of each shape, for the server's text and for
+// everyone who wants a QJsonObject.
+template<typename T>
+QJsonObject viaWriter(const T& value)
+{
+    JsonWriter w;
+    write(w, value);
+    return QJsonDocument::fromJson(w.text()).object();
 }
 
 template<typename T>
@@ -173,61 +179,79 @@ private:
 
 } // namespace
 
+void write(JsonWriter& w, const Tenant& t)
+{
+    w.beginObject().field("id", t.id).idOrNull("parent_id", t.parentId);
+    w.key("ancestor_ids").beginArray();
+    for (TenantId id : t.ancestorIds)
+        w.value(id);
+    w.endArray()
+        .field("slug", t.slug)
+        .field("display_name", t.displayName)
+        .field("status", tenantStatusKey(t.status))
+        .field("domain", t.domain)
+        .field("timezone", t.timezone)
+        .field("language", t.language);
+    w.key("quotas").beginObject()
+        .field("cpu_cores", t.quotas.cpuCores)
+        .field("memory_gb", t.quotas.memoryGb)
+        .field("storage_gb", t.quotas.storageGb)
+        .field("user_seats", t.quotas.userSeats)
+        .endObject();
+    w.field("api_rate_limit", t.apiRateLimit)
+        .field("feature_flags", t.featureFlags)
+        .field("security_policy", t.securityPolicy)
+        .field("settings", t.settings)
+        .field("created_at", SqlTime::format(t.createdAt))
+        .field("updated_at", SqlTime::format(t.updatedAt))
+        .field("version", t.version)
+        .field("sub_tenant_count", t.subTenantCount)
+        .field("environment_count", t.environmentCount)
+        .endObject();
+}
+
 QJsonObject toJson(const Tenant& t)
 {
-    QJsonArray ancestors;
-    for (TenantId id : t.ancestorIds)
-        ancestors.append(id);
-    return QJsonObject{
-        {u"id"_s, t.id},
-        {u"parent_id"_s, idOrNull(t.parentId)},
-        {u"ancestor_ids"_s, ancestors},
-        {u"slug"_s, t.slug},
-        {u"display_name"_s, t.displayName},
-        {u"status"_s, tenantStatusKey(t.status)},
-        {u"domain"_s, t.domain},
-        {u"timezone"_s, t.timezone},
-        {u"language"_s, t.language},
-        {u"quotas"_s, QJsonObject{{u"cpu_cores"_s, optional(t.quotas.cpuCores)},
-                                  {u"memory_gb"_s, optional(t.quotas.memoryGb)},
-                                  {u"storage_gb"_s, optional(t.quotas.storageGb)},
-                                  {u"user_seats"_s, optional(t.quotas.userSeats)}}},
-        {u"api_rate_limit"_s, optional(t.apiRateLimit)},
-        {u"feature_flags"_s, t.featureFlags},
-        {u"security_policy"_s, t.securityPolicy},
-        {u"settings"_s, t.settings},
-        {u"created_at"_s, SqlTime::format(t.createdAt)},
-        {u"updated_at"_s, SqlTime::format(t.updatedAt)},
-        {u"version"_s, t.version},
-        {u"sub_tenant_count"_s, t.subTenantCount},
-        {u"environment_count"_s, t.environmentCount},
-    };
+    return viaWriter(t);
+}
+
+void write(JsonWriter& w, const Environment& e)
+{
+    w.beginObject()
+        .field("id", e.id)
+        .field("tenant_id", e.tenantId)
+        .field("name", e.name)
+        .field("kind", environmentKindKey(e.kind))
+        .field("settings", e.settings)
+        .field("created_at", SqlTime::format(e.createdAt))
+        .field("version", e.version)
+        .endObject();
 }
 
 QJsonObject toJson(const Environment& e)
 {
-    return QJsonObject{
-        {u"id"_s, e.id},
-        {u"tenant_id"_s, e.tenantId},
-        {u"name"_s, e.name},
-        {u"kind"_s, environmentKindKey(e.kind)},
-        {u"settings"_s, e.settings},
-        {u"created_at"_s, SqlTime::format(e.createdAt)},
-        {u"version"_s, e.version},
-    };
+    return viaWriter(e);
+}
+
+void write(JsonWriter& w, const User& u)
+{
+    w.beginObject()
+        .field("id", u.id)
+        .field("email", u.email)
+        .field("display_name", u.displayName)
+        .field("status", userStatusKey(u.status))
+        .field("created_at", SqlTime::format(u.createdAt));
+    w.key("last_sign_in_at");
+    if (u.lastSignInAt.isValid())
+        w.value(SqlTime::format(u.lastSignInAt));
+    else
+        w.null();
+    w.field("version", u.version).endObject();
 }
 
 QJsonObject toJson(const User& u)
 {
-    return QJsonObject{
-        {u"id"_s, u.id},
-        {u"email"_s, u.email},
-        {u"display_name"_s, u.displayName},
-        {u"status"_s, userStatusKey(u.status)},
-        {u"created_at"_s, SqlTime::format(u.createdAt)},
-        {u"last_sign_in_at"_s, timeOrNull(u.lastSignInAt)},
-        {u"version"_s, u.version},
-    };
+    return viaWriter(u);
 }
 
 QJsonObject toJson(const TenantSummary& summary)
@@ -284,18 +308,23 @@ QJsonObject toJson(const TenantSearchResult& result)
     };
 }
 
+void write(JsonWriter& w, const MembershipEntry& m)
+{
+    w.beginObject()
+        .field("tenant_id", m.tenantId)
+        .field("user_id", m.userId)
+        .idOrNull("environment_id", m.environmentId)
+        .field("role_id", m.roleId)
+        .field("user_email", m.userEmail)
+        .field("user_display_name", m.userDisplayName)
+        .field("role_name", m.roleName)
+        .field("environment_name", m.environmentName)
+        .endObject();
+}
+
 QJsonObject toJson(const MembershipEntry& m)
 {
-    return QJsonObject{
-        {u"tenant_id"_s, m.tenantId},
-        {u"user_id"_s, m.userId},
-        {u"environment_id"_s, idOrNull(m.environmentId)},
-        {u"role_id"_s, m.roleId},
-        {u"user_email"_s, m.userEmail},
-        {u"user_display_name"_s, m.userDisplayName},
-        {u"role_name"_s, m.roleName},
-        {u"environment_name"_s, m.environmentName},
-    };
+    return viaWriter(m);
 }
 
 QJsonObject toJson(const Role& role)
@@ -315,21 +344,26 @@ QJsonObject toJson(const Role& role)
     };
 }
 
+void write(JsonWriter& w, const AuditEvent& e)
+{
+    w.beginObject()
+        .field("id", e.id)
+        .idOrNull("tenant_id", e.tenantId)
+        .field("at", SqlTime::formatPrecise(e.at))
+        .field("actor", e.actor)
+        .field("action", e.action)
+        .field("object_type", e.objectType)
+        .field("object_id", e.objectId)
+        .field("before", e.before)
+        .field("after", e.after)
+        .field("previous_hash", QString::fromLatin1(e.previousHash))
+        .field("hash", QString::fromLatin1(e.hash))
+        .endObject();
+}
+
 QJsonObject toJson(const AuditEvent& e)
 {
-    return QJsonObject{
-        {u"id"_s, e.id},
-        {u"tenant_id"_s, idOrNull(e.tenantId)},
-        {u"at"_s, SqlTime::formatPrecise(e.at)},
-        {u"actor"_s, e.actor},
-        {u"action"_s, e.action},
-        {u"object_type"_s, e.objectType},
-        {u"object_id"_s, e.objectId},
-        {u"before"_s, e.before},
-        {u"after"_s, e.after},
-        {u"previous_hash"_s, QString::fromLatin1(e.previousHash)},
-        {u"hash"_s, QString::fromLatin1(e.hash)},
-    };
+    return viaWriter(e);
 }
 
 QJsonObject toJson(const UsageSample& s)

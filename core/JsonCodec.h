@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditEvent.h"
+#include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
 #include "Role.h"
@@ -30,6 +31,52 @@ QJsonObject toJson(const AuditEvent& event);
 QJsonObject toJson(const UsageSample& sample);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
+
+// The shapes of the types a server lists, written as text without building a QJsonObject (the
+// same JSON as toJson, which is defined by them).
+void write(JsonWriter& writer, const Tenant& tenant);
+void write(JsonWriter& writer, const Environment& environment);
+void write(JsonWriter& writer, const User& user);
+void write(JsonWriter& writer, const MembershipEntry& membership);
+void write(JsonWriter& writer, const AuditEvent& event);
+
+// One item of a list as text: by write() where there is one, else by toJson().
+template<typename T>
+void writeItem(JsonWriter& writer, const T& item)
+{
+    if constexpr (requires { write(writer, item); })
+        write(writer, item);
+    else
+        writer.value(toJson(item));
+}
+
+// pageToJson and listToJson as compact text.
+template<typename T>
+QByteArray pageText(const Page<T>& page)
+{
+    JsonWriter w;
+    w.beginObject().key("items").beginArray();
+    for (const T& item : page.items)
+        writeItem(w, item);
+    w.endArray().key("next_cursor");
+    if (page.nextCursor.isEmpty())
+        w.null();
+    else
+        w.value(page.nextCursor);
+    w.endObject();
+    return w.take();
+}
+
+template<typename T>
+QByteArray listText(const QList<T>& list)
+{
+    JsonWriter w;
+    w.beginObject().key("items").beginArray();
+    for (const T& item : list)
+        writeItem(w, item);
+    w.endArray().endObject();
+    return w.take();
+}
 
 // {"items": [...], "next_cursor": "..." or null}
 template<typename T>

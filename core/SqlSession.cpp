@@ -435,6 +435,11 @@ void SqlSession::throwError(const QSqlError& error, const QString& doing, const 
     throwSqlError(error, doing, db);
 }
 
+bool SqlSession::prepareForManyThreads()
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
+
 void SqlSession::close(const QString& connectionName)
 {
     if (QSqlDatabase::contains(connectionName)) {

@@ -33,6 +33,10 @@ public:
     static void connect(const DatabaseLocation& location, const QString& connectionName);
     // Closes and removes the connection, if there is one.
     static void close(const QString& connectionName);
+    // For a process that reads SQLite from many threads at once (the server): turns off SQLite's
+    // memory statistics, whose one global mutex every allocation of every connection takes. Must
+    // run before the process opens its first database; false when SQLite was already in use.
+    static bool prepareForManyThreads();
     // Throws what `error` means as a StoreError (its code from SQLite's result code or PostgreSQL's
     // SQLSTATE), its message saying what was being done (`doing`) and naming the database.
     [[noreturn]] static void throwError(const QSqlError& error, const QString& doing, const QSqlDatabase& db);

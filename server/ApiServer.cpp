@@ -26,6 +26,10 @@
 
 #include <httplib.h>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -249,8 +253,7 @@ struct ApiServer::Impl {
     RateLimiter limiter;
     std::unique_ptr<httplib::Server> http;
     QList<RouteInfo> routes;
-    QMutex logMutex;
-    FILE* accessLog = stderr;
+    int accessLog = STDERR_FILENO; // opened with O_APPEND: each line is one write(), whole, without a lock
     QAtomicInteger<qint64> connectionSerial = 0;
     int schemaVersion = 0;
     // Rate limits of tenants, read from the database at most once a minute.
@@ -291,17 +294,20 @@ struct ApiServer::Impl {
             + context.requestId.toLatin1() + " user=" + QByteArray::number(context.principal.userId) + ' '
             + QByteArray::fromStdString(context.http.method) + ' ' + QByteArray::fromStdString(context.http.path) + ' '
             + QByteArray::number(status) + ' ' + QByteArray::number(milliseconds, 'f', 2) + "ms\n";
-        QMutexLocker lock(&logMutex);
-        std::fwrite(line.constData(), 1, size_t(line.size()), accessLog);
-        std::fflush(accessLog);
+        appendLog(line);
     }
 
     static void sendJson(httplib::Response& response, int status, const QJsonObject& body,
                          const char* contentType = "application/json")
     {
+        sendJson(response, status, compact(body), contentType);
+    }
+    // JSON already written as text (JsonCodec::pageText, listText, write).
+    static void sendJson(httplib::Response& response, int status, const QByteArray& body,
+                         const char* contentType = "application/json")
+    {
         response.status = status;
-        const QByteArray bytes = compact(body);
-        response.set_content(bytes.constData(), size_t(bytes.size()), contentType);
+        response.set_content(body.constData(), size_t(body.size()), contentType);
     }
 
     static void sendProblem(RequestContext& context, const ApiError& error)
@@ -397,8 +403,24 @@ struct ApiServer::Impl {
     {
         const QByteArray line = SqlTime::formatPrecise(QDateTime::currentDateTimeUtc()).toUtf8() + " rid="
             + context.requestId.toLatin1() + " error: " + message.toUtf8() + '\n';
-        QMutexLocker lock(&logMutex);
-        std::fwrite(line.constData(), 1, size_t(line.size()), accessLog);
+        appendLog(line);
+    }
+
+    // One line, in one write() to a file opened with O_APPEND, so that lines of concurrent
+    // requests never interleave and no request waits for another's logging.
+    void appendLog(const QByteArray& line) const
+    {
+        const char* data = line.constData();
+        qsizetype left = line.size();
+        while (left > 0) {
+            const ssize_t written = ::write(accessLog, data, size_t(left));
+            if (written < 0 && errno == EINTR)
+                continue;
+            if (written <= 0)
+                return; // a full disk must not take the API down with it
+            data += written;
+            left -= written;
+        }
     }
 
     static QString requestIdOf(const httplib::Request& request)
@@ -488,7 +510,9 @@ struct ApiServer::Impl {
             context.response.status = 304;
             return;
         }
-        sendJson(context.response, 200, JsonCodec::toJson(tenant));
+        JsonWriter body;
+        JsonCodec::write(body, tenant);
+        sendJson(context.response, 200, body.text());
     }
 
     // Builds the principal of a user from their roles and memberships.
@@ -637,7 +661,7 @@ void ApiServer::Impl::addRoutes()
             });
         }
         page.nextCursor = apiCursor(page.nextCursor, sortKey, orderKey);
-        sendJson(c.response, 200, JsonCodec::pageToJson(page));
+        sendJson(c.response, 200, JsonCodec::pageText(page));
     });
 
     route("GET", u"/api/v1/tenants/search"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -715,7 +739,7 @@ void ApiServer::Impl::addRoutes()
     route("GET", u"/api/v1/tenants/{id}/environments"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::TenantRead);
-        sendJson(c.response, 200, JsonCodec::listToJson(s.environments(c.pathId(0))));
+        sendJson(c.response, 200, JsonCodec::listText(s.environments(c.pathId(0))));
     });
 
     route("GET", u"/api/v1/tenants/{id}/memberships"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -723,17 +747,17 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::UserRead);
         MembershipQuery query{c.pathId(0), p.id(u"user_id"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
-        sendJson(c.response, 200, JsonCodec::pageToJson(s.memberships(query)));
+        sendJson(c.response, 200, JsonCodec::pageText(s.memberships(query)));
     });
 
     route("GET", u"/api/v1/tenants/{id}/roles"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::TenantRead);
-        sendJson(c.response, 200, JsonCodec::listToJson(s.roles(c.pathId(0))));
+        sendJson(c.response, 200, JsonCodec::listText(s.roles(c.pathId(0))));
     });
 
     route("GET", u"/api/v1/roles"_s, Access::SignedIn, [this](RequestContext& c) {
-        sendJson(c.response, 200, JsonCodec::listToJson(session(&c.principal).roles(0)));
+        sendJson(c.response, 200, JsonCodec::listText(session(&c.principal).roles(0)));
     });
 
     route("GET", u"/api/v1/environments/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -760,7 +784,7 @@ void ApiServer::Impl::addRoutes()
             requireTenant(c, s, query.tenantId, Permission::UserRead);
         else
             requirePlatform(c, Permission::UserRead);
-        sendJson(c.response, 200, JsonCodec::pageToJson(s.users(query)));
+        sendJson(c.response, 200, JsonCodec::pageText(s.users(query)));
     });
 
     route("GET", u"/api/v1/audit"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -771,7 +795,7 @@ void ApiServer::Impl::addRoutes()
             requireTenant(c, s, query.tenantId, Permission::AuditRead);
         else
             requirePlatform(c, Permission::AuditRead);
-        sendJson(c.response, 200, JsonCodec::pageToJson(s.auditEvents(query)));
+        sendJson(c.response, 200, JsonCodec::pageText(s.auditEvents(query)));
     });
 
     route("GET", u"/api/v1/usage"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -782,7 +806,7 @@ void ApiServer::Impl::addRoutes()
         UsageQuery query{p.id(u"tenant_id"_s), p.id(u"environment_id"_s),
                          p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey), p.time(u"from"_s), p.time(u"to"_s)};
         requireTenant(c, s, query.tenantId, Permission::UsageRead);
-        sendJson(c.response, 200, JsonCodec::listToJson(s.usage(query)));
+        sendJson(c.response, 200, JsonCodec::listText(s.usage(query)));
     });
 
     route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -793,7 +817,7 @@ void ApiServer::Impl::addRoutes()
             requireTenant(c, s, query.tenantId, Permission::BillingRead);
         else
             requirePlatform(c, Permission::BillingRead);
-        sendJson(c.response, 200, JsonCodec::listToJson(s.billingSummary(query)));
+        sendJson(c.response, 200, JsonCodec::listText(s.billingSummary(query)));
     });
 }
 
@@ -804,8 +828,8 @@ ApiServer::ApiServer(ServerOptions options)
 
 ApiServer::~ApiServer()
 {
-    if (d->accessLog != stderr)
-        std::fclose(d->accessLog);
+    if (d->accessLog != STDERR_FILENO)
+        ::close(d->accessLog);
 }
 
 void ApiServer::prepare()
@@ -816,8 +840,8 @@ void ApiServer::prepare()
     SqlSession::close(connection);
     d->signingKey = SigningKey::loadOrCreate(d->options.signingKeyFile);
     if (!d->options.accessLog.isEmpty()) {
-        FILE* file = std::fopen(QFile::encodeName(d->options.accessLog).constData(), "a");
-        if (!file)
+        const int file = ::open(QFile::encodeName(d->options.accessLog).constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (file < 0)
             throw StoreError(ErrorCode::Unavailable, tr("Could not open the access log “%1”.").arg(d->options.accessLog));
         d->accessLog = file;
     }
@@ -836,6 +860,9 @@ void ApiServer::prepare()
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     d->http->set_payload_max_length(size_t(d->options.maxBodyBytes));
     d->http->set_keep_alive_max_count(10000);
+    // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
+    // the body) waits for the client's delayed ACK, some 40 ms, on every request of a connection.
+    d->http->set_tcp_nodelay(true);
     d->http->set_read_timeout(30, 0);
     // Errors cpp-httplib answers itself (no route, body too large...) become problem+json too.
     d->http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& request, httplib::Response& response) {

@@ -1,4 +1,5 @@
 #include "ApiServer.h"
+#include "SqlSession.h"
 #include "StoreError.h"
 
 #include <QCoreApplication>
@@ -14,6 +15,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char* argv[])
 {
+    SqlSession::prepareForManyThreads();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"TenantDesk"_s);
     QCoreApplication::setApplicationName(u"tenantdesk-server"_s);
