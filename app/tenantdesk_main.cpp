@@ -1,13 +1,16 @@
 // tenantdesk: the desktop console. Parses the command line and opens the main window.
 #include "Logging.h"
 #include "MainWindow.h"
+#include "ServerConnection.h"
 #include "Settings.h"
+#include "StoreError.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
 #include <QTextStream>
+#include <QTimer>
 
 using namespace TenantDesk;
 using namespace Qt::StringLiterals;
@@ -29,14 +32,33 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "Open the demo platform (generated on first use)."));
     const QCommandLineOption databaseOption(u"database"_s,
         QApplication::translate("main", "Open the TenantDesk database file <path>."), u"path"_s);
+    const QCommandLineOption serverOption(u"server"_s,
+        QApplication::translate("main", "Connect to the TenantDesk server at <url> (asks for the password)."), u"url"_s);
+    const QCommandLineOption emailOption(u"email"_s,
+        QApplication::translate("main", "With --server: sign in as <email>."), u"email"_s);
     parser.addOption(demoOption);
     parser.addOption(databaseOption);
+    parser.addOption(serverOption);
+    parser.addOption(emailOption);
     parser.process(app);
 
     QTextStream err(stderr);
-    if (parser.isSet(demoOption) && parser.isSet(databaseOption)) {
-        err << QApplication::translate("main", "tenantdesk: choose either --demo or --database, not both.") << Qt::endl;
+    if (int(parser.isSet(demoOption)) + int(parser.isSet(databaseOption)) + int(parser.isSet(serverOption)) > 1) {
+        err << QApplication::translate("main", "tenantdesk: choose one of --demo, --database and --server.") << Qt::endl;
         return 2;
+    }
+    if (parser.isSet(emailOption) && !parser.isSet(serverOption)) {
+        err << QApplication::translate("main", "tenantdesk: --email goes with --server.") << Qt::endl;
+        return 2;
+    }
+    QUrl serverUrl;
+    if (parser.isSet(serverOption)) {
+        try {
+            serverUrl = normalizeServerUrl(parser.value(serverOption));
+        } catch (const StoreError& error) {
+            err << u"tenantdesk: --server: "_s << error.message() << Qt::endl;
+            return 2;
+        }
     }
     if (!parser.positionalArguments().isEmpty()) {
         err << QApplication::translate("main", "tenantdesk: unexpected argument “%1”; see --help.")
@@ -46,7 +68,12 @@ int main(int argc, char* argv[])
 
     MainWindow window;
     window.show();
-    if (parser.isSet(demoOption) || parser.isSet(databaseOption)) {
+    if (!serverUrl.isEmpty()) {
+        // The Connect dialog, filled in: the password is asked for, never taken from the command line.
+        QTimer::singleShot(0, &window, [&window, serverUrl, email = parser.value(emailOption)]() {
+            window.connectToServer(serverUrl, email);
+        });
+    } else if (parser.isSet(demoOption) || parser.isSet(databaseOption)) {
         // A database named on the command line that cannot be opened ends the program with
         // the reason on stderr, so that scripts and launchers see it.
         window.setErrorDialogsEnabled(false);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `tenantdesk --database FILE` with a file it cannot open ends with status 1 and names the file
-# and the cause on stderr; the file is left as it was.
+# and the cause on stderr; the file is left as it was. Bad command lines (--email without --server,
+# two sources, a server address that is not https) end with status 2 and the reason.
 set -euo pipefail
 binary=$1
 work=$(mktemp -d)
@@ -26,3 +27,17 @@ check "$work/tenants.csv" "not an SQLite database"
 : > "$work/empty.tenantdesk"
 check "$work/empty.tenantdesk" "empty file"
 echo "each bad database was refused by name and left untouched"
+
+# Bad command lines: status 2 and what is wrong.
+usage() { # EXPECTED-MESSAGE ARGS...
+    local expected=$1 status=0
+    shift
+    timeout 60 "$binary" "$@" > "$work/out" 2> "$work/err" || status=$?
+    if [ "$status" -ne 2 ]; then echo "expected exit status 2 for $*, got $status"; cat "$work/err"; exit 1; fi
+    grep -qF -- "$expected" "$work/err" || { echo "stderr does not say '$expected' for $*:"; cat "$work/err"; exit 1; }
+}
+usage "--email goes with --server" --email ann@example.com
+usage "choose one of" --demo --server https://tenants.example.com
+usage "--server:" --server ftp://tenants.example.com
+usage "--server:" --server http://tenants.example.com
+echo "bad command lines were refused with the reason"
