@@ -25,6 +25,8 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <tuple>
 
 namespace TenantDesk {
@@ -147,43 +149,80 @@ QString shownDatabase(const QSqlDatabase& db)
 }
 
 // A query that throws a StoreError instead of returning false.
+// Prepared statements, kept per connection by the thread that uses it: parsing and planning a
+// statement costs more than running it for the small reads of the server and the models.
+struct CachedStatement {
+    QSqlQuery query;
+    bool inUse = false; // a Query holds it; the same text nested inside gets a statement of its own
+};
+using StatementCache = QHash<QString, std::shared_ptr<CachedStatement>>;
+constexpr qsizetype statementCacheSize = 128; // statements per connection, enough for every fixed text
+thread_local QHash<const QSqlDriver*, StatementCache> statementCaches; // connection → its statements
+
+// Removes a connection, and this thread's statements of it first.
+void dropConnection(const QString& connectionName)
+{
+    if (!QSqlDatabase::contains(connectionName))
+        return;
+    statementCaches.remove(QSqlDatabase::database(connectionName, false).driver());
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
 class Query
 {
 public:
     Query(const QSqlDatabase& db, QString doing)
-        : m_query(db), m_doing(std::move(doing)), m_db(db)
-    {
-        m_query.setForwardOnly(true);
-    }
+        : m_doing(std::move(doing)), m_db(db) {}
+    ~Query() { release(); }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
 
     Query& prepare(const QString& sql)
     {
-        if (!m_query.prepare(sql))
-            throwSqlError(m_query.lastError(), m_doing, m_db);
+        release();
+        StatementCache& cache = statementCaches[m_db.driver()];
+        const auto found = cache.constFind(sql);
+        if (found != cache.constEnd() && !(*found)->inUse) {
+            use(*found);
+            return *this;
+        }
+        if (found == cache.constEnd() && cache.size() < statementCacheSize) {
+            auto statement = std::make_shared<CachedStatement>(CachedStatement{QSqlQuery(m_db), false});
+            statement->query.setForwardOnly(true);
+            if (!statement->query.prepare(sql))
+                throwSqlError(statement->query.lastError(), m_doing, m_db);
+            cache.insert(sql, statement);
+            use(statement);
+            return *this;
+        }
+        if (!own().prepare(sql))
+            throwSqlError(own().lastError(), m_doing, m_db);
         return *this;
     }
     Query& bind(const QVariant& value)
     {
-        m_query.addBindValue(value);
+        query().addBindValue(value);
         return *this;
     }
     Query& exec()
     {
-        if (!m_query.exec())
-            throwSqlError(m_query.lastError(), m_doing, m_db);
+        if (!query().exec())
+            throwSqlError(query().lastError(), m_doing, m_db);
         return *this;
     }
+    // Runs `sql` as it is, on a statement of this query's own (never on a cached one).
     Query& exec(const QString& sql)
     {
-        if (!m_query.exec(sql))
-            throwSqlError(m_query.lastError(), m_doing, m_db);
+        release();
+        if (!own().exec(sql))
+            throwSqlError(own().lastError(), m_doing, m_db);
         return *this;
     }
-    bool next() { return m_query.next(); }
-    QVariant value(int index) const { return m_query.value(index); }
-    QString text(int index) const { return m_query.value(index).toString(); }
-    qint64 integer(int index) const { return m_query.value(index).toLongLong(); }
-    QSqlQuery& raw() { return m_query; }
+    bool next() { return query().next(); }
+    QVariant value(int index) const { return m_current->value(index); }
+    QString text(int index) const { return m_current->value(index).toString(); }
+    qint64 integer(int index) const { return m_current->value(index).toLongLong(); }
+    QSqlQuery& raw() { return query(); }
 
     // The first column of the single row, or `fallback` when there is none.
     QVariant scalar(const QVariant& fallback = {})
@@ -193,9 +232,38 @@ public:
     }
 
 private:
-    QSqlQuery m_query;
+    void use(const std::shared_ptr<CachedStatement>& statement)
+    {
+        statement->inUse = true;
+        m_cached = statement;
+        m_current = &statement->query;
+    }
+    // Gives the cached statement in use back, reset: no read stays open on the database.
+    void release()
+    {
+        if (!m_cached)
+            return;
+        m_cached->query.finish();
+        m_cached->inUse = false;
+        m_cached.reset();
+        m_current = nullptr;
+    }
+    QSqlQuery& own()
+    {
+        if (!m_own) {
+            m_own.emplace(m_db);
+            m_own->setForwardOnly(true);
+        }
+        m_current = &*m_own;
+        return *m_own;
+    }
+    QSqlQuery& query() { return m_current ? *m_current : own(); }
+
     QString m_doing;
     QSqlDatabase m_db;
+    std::optional<QSqlQuery> m_own;              // a statement of this query's own
+    std::shared_ptr<CachedStatement> m_cached;   // or one from the connection's cache
+    QSqlQuery* m_current = nullptr;
 };
 
 const QString tenantColumns = u"t.id, t.parent_id, t.path, t.slug, t.display_name, t.status, t.domain, "
@@ -444,7 +512,7 @@ void SqlSession::close(const QString& connectionName)
 {
     if (QSqlDatabase::contains(connectionName)) {
         QSqlDatabase::database(connectionName, false).close();
-        QSqlDatabase::removeDatabase(connectionName);
+        dropConnection(connectionName);
     }
 }
 
@@ -636,7 +704,7 @@ StoreInfo openPostgres(const DatabaseLocation& location, OpenMode mode, const QS
         }
     } catch (...) {
         db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
+        dropConnection(connectionName);
         throw;
     }
     return StoreInfo{u"PostgreSQL"_s, server, engineVersion, SqlSchema::latestVersion(), fresh};
@@ -656,7 +724,7 @@ void SqlSession::connect(const DatabaseLocation& location, const QString& connec
             setSqlitePragmas(db, doing);
     } catch (...) {
         db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
+        dropConnection(connectionName);
         throw;
     }
 }
@@ -764,7 +832,7 @@ StoreInfo SqlSession::open(const DatabaseLocation& location, OpenMode mode, cons
         }
     } catch (...) {
         db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
+        dropConnection(connectionName);
         throw;
     }
     return StoreInfo{u"SQLite"_s, path, u"SQLite "_s + QString::fromLatin1(sqlite3_libversion()),

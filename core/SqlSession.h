@@ -119,7 +119,7 @@ public:
     void setActor(const QString& actor) { m_actor = actor; }
 
     // The largest page a query may ask for.
-    static constexpr int maximumPageSize = 500; // the REST API's limit too
+    static constexpr int maximumPageSize = TenantDesk::maximumPageSize;
 
 private:
     // Runs `fn()` in a scoped transaction on PostgreSQL (joining one that runs), directly on SQLite.

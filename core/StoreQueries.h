@@ -16,6 +16,9 @@ namespace TenantDesk {
 
 enum class TenantSort { DisplayName, Slug, Status, CreatedAt };
 
+// The most items one page may hold, on every store and in the REST API.
+inline constexpr int maximumPageSize = 500;
+
 // The direct sub-tenants of one parent (0: the top-level tenants), one page at a time.
 struct TenantQuery {
     TenantId parentId = 0;

@@ -51,7 +51,7 @@ void TenantTreeModel::setStore(Store* store)
 
 void TenantTreeModel::setBatchSize(int size)
 {
-    m_batchSize = std::clamp(size, 1, 1000);
+    m_batchSize = std::clamp(size, 1, maximumPageSize);
 }
 
 void TenantTreeModel::rebuild()
