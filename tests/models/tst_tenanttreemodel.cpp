@@ -168,8 +168,8 @@ private Q_SLOTS:
     {
         // A tenant at least two levels down, found through the store.
         Tenant target;
-        for (const Tenant& root : await(m_small->tenants({.limit = 1000})).items) {
-            for (const Tenant& child : await(m_small->tenants({.parentId = root.id, .limit = 1000})).items) {
+        for (const Tenant& root : await(m_small->tenants({.limit = 500})).items) {
+            for (const Tenant& child : await(m_small->tenants({.parentId = root.id, .limit = 500})).items) {
                 if (child.subTenantCount > 0) {
                     target = await(m_small->tenants({.parentId = child.id, .limit = 1})).items.constFirst();
                     break;

@@ -131,13 +131,13 @@ private Q_SLOTS:
         SqlStore store(m_database);
         await(store.open(OpenMode::OpenExisting));
         Tenant target;
-        QList<Tenant> frontier = await(store.tenants({.limit = 1000})).items;
+        QList<Tenant> frontier = await(store.tenants({.limit = 500})).items;
         while (!frontier.isEmpty()) {
             const Tenant tenant = frontier.takeFirst();
             if (tenant.depth() > target.depth())
                 target = tenant;
             if (tenant.subTenantCount > 0)
-                frontier += await(store.tenants({.parentId = tenant.id, .limit = 1000})).items;
+                frontier += await(store.tenants({.parentId = tenant.id, .limit = 500})).items;
         }
         QVERIFY(target.depth() >= 2);
 

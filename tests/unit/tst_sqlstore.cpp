@@ -238,7 +238,7 @@ private Q_SLOTS:
     {
         QFETCH(TenantSort, sort);
         QFETCH(Qt::SortOrder, order);
-        TenantQuery all{.parentId = 0, .sort = sort, .order = order, .limit = 1000};
+        TenantQuery all{.parentId = 0, .sort = sort, .order = order, .limit = 500};
         const Page<Tenant> whole = await(m_demo->tenants(all));
         QVERIFY(whole.isLast());
         QVERIFY(whole.items.size() > 3);
@@ -302,13 +302,13 @@ private Q_SLOTS:
     {
         // Walk down to the deepest tenant through the store, as the tree does.
         Tenant deepest;
-        QList<Tenant> frontier = await(m_demo->tenants({.limit = 1000})).items;
+        QList<Tenant> frontier = await(m_demo->tenants({.limit = 500})).items;
         while (!frontier.isEmpty()) {
             Tenant tenant = frontier.takeFirst();
             if (tenant.depth() > deepest.depth() || deepest.id == 0)
                 deepest = tenant;
             if (tenant.subTenantCount > 0) {
-                const Page<Tenant> children = await(m_demo->tenants({.parentId = tenant.id, .limit = 1000}));
+                const Page<Tenant> children = await(m_demo->tenants({.parentId = tenant.id, .limit = 500}));
                 QCOMPARE(children.items.size(), tenant.subTenantCount);
                 for (const Tenant& child : children.items) {
                     QCOMPARE(child.parentId, tenant.id);
@@ -329,7 +329,7 @@ private Q_SLOTS:
         QCOMPARE(summary.environments[0].kind, EnvironmentKind::Production);
         QCOMPARE(summary.environments[3].kind, EnvironmentKind::Sandbox);
 
-        const Page<User> members = await(m_demo->users({.tenantId = deepest.id, .limit = 1000}));
+        const Page<User> members = await(m_demo->users({.tenantId = deepest.id, .limit = 500}));
         QCOMPARE(members.items.size(), summary.memberCount);
 
         const EnvironmentSummary environment = await(m_demo->environmentSummary(summary.environments[0].id));
@@ -341,7 +341,7 @@ private Q_SLOTS:
 
     void searchFindsDeepTenantsWithTheirPath()
     {
-        const QList<Tenant> roots = await(m_demo->tenants({.limit = 1000})).items;
+        const QList<Tenant> roots = await(m_demo->tenants({.limit = 500})).items;
         Tenant target;
         for (const Tenant& root : roots) {
             if (root.subTenantCount > 0) {
@@ -384,7 +384,7 @@ private Q_SLOTS:
         const Page<User> second = await(m_demo->users({.limit = 50, .cursor = first.nextCursor}));
         QVERIFY(second.items.constFirst().displayName >= first.items.constLast().displayName);
         const QString domain = first.items[0].email.section(u'@', 1);
-        const Page<User> byDomain = await(m_demo->users({.text = domain, .limit = 1000}));
+        const Page<User> byDomain = await(m_demo->users({.text = domain, .limit = 500}));
         QVERIFY(!byDomain.items.isEmpty());
         for (const User& user : byDomain.items)
             QVERIFY(user.email.contains(domain) || user.displayName.contains(domain));
