@@ -889,12 +889,22 @@ TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) 
     if (text.isEmpty())
         return result;
     const QString like = likeOperator(m_db);
+    // The page of matches is chosen within the session's scope on both backends (PostgreSQL's
+    // row-level security keeps to it anyway): a tenant admin finds their own tenants however many
+    // others match, and `truncated` says nothing of tenants outside the scope.
+    QString inScope;
+    if (!m_scope.isAllTenants()) {
+        QStringList subtrees;
+        for (TenantId root : m_scope.rootIds())
+            subtrees << u"path LIKE '%/"_s + QString::number(root) + u"/%'"_s;
+        inScope = u" AND ("_s + (subtrees.isEmpty() ? u"1 = 0"_s : subtrees.join(u" OR "_s)) + u')';
+    }
     return scoped([&] {
         Query q(m_db, tr("Could not search the tenants"));
         // The matches are chosen first, so that the counts are computed for the page only.
         q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
-                  "SELECT id FROM tenants WHERE display_name "_s + like + u" ? ESCAPE '\\' OR slug "_s + like
-                  + u" ? ESCAPE '\\' ORDER BY depth, display_name, id LIMIT ?) "
+                  "SELECT id FROM tenants WHERE (display_name "_s + like + u" ? ESCAPE '\\' OR slug "_s + like
+                  + u" ? ESCAPE '\\')"_s + inScope + u" ORDER BY depth, display_name, id LIMIT ?) "
                   "ORDER BY t.depth, t.display_name, t.id"_s)
             .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
         QList<TenantId> ancestorIds;

@@ -1,7 +1,8 @@
 """tenantdesk-server's REST API against its OpenAPI document, its protocol rules and its isolation
-between tenants: a real server on 127.0.0.1 over a copy of the small demo database."""
+between tenants: a real server on 127.0.0.1 over the small demo database, on SQLite (CTest
+api_server) or on PostgreSQL as tenantdesk_app under row-level security (api_server_postgres):
+every test passes on both."""
 import os
-import sqlite3
 import sys
 import time
 import unittest
@@ -48,11 +49,10 @@ SUB_TENANT_ADMIN = "Tenant Admin of A's sub-tenant"
 SUB_TENANT_ADMIN_EMAIL = "admin@sub.a.test"
 
 
-def prepare_tenant_users(database):
+def prepare_tenant_users(db):
     """Adds, on the demo's first two top-level tenants A and B, one user per built-in tenant role
     on A, a Tenant Admin of A's first sub-tenant and a custom role of A, and gives B's first
-    sub-tenant a rate limit of 3 per minute."""
-    db = sqlite3.connect(database)
+    sub-tenant a rate limit of 3 per minute. `db`: apisupport.Connection, on either backend."""
     a, b = [row[0] for row in db.execute(
         "SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
     a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (a,)).fetchone()[0]
@@ -71,34 +71,37 @@ def prepare_tenant_users(database):
     limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (b,)).fetchone()[0]
     db.execute("UPDATE tenants SET api_rate_limit = 3 WHERE id = ?", (limited,))
     db.commit()
-    db.close()
 
 
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server(SERVER, FIXTURE, prepare=prepare_tenant_users)
-        db = cls.server.db()
-        cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
-        cls.b_slug, cls.b_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.b,)).fetchone()
-        cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
-        cls.b_limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()[0]
-        cls.b_environment, cls.b_environment_name = db.execute(
-            "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()
-        cls.a_slug, cls.a_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.a,)).fetchone()
-        cls.a_environment, cls.a_environment_name = db.execute(
-            "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()
-        cls.a_grandchild = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1",
-                                      (cls.a_child,)).fetchone()[0]
-        cls.a_role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Auditor of A'", (cls.a,)).fetchone()[0]
-        db.close()
-        cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)
-        cls.tokens = {"platform admin": cls.admin["access_token"]}
-        for role in ("Tenant Admin", "Tenant User", "Tenant Viewer"):
-            email = role.lower().replace(" ", ".") + "@a.test"
-            cls.tokens[role + " of A"] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
-        cls.tokens[SUB_TENANT_ADMIN] = cls.server.login(
-            SUB_TENANT_ADMIN_EMAIL, cls.server.reset_password(SUB_TENANT_ADMIN_EMAIL))["access_token"]
+        try:
+            db = cls.server.db()
+            cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+            cls.b_slug, cls.b_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.b,)).fetchone()
+            cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
+            cls.b_limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()[0]
+            cls.b_environment, cls.b_environment_name = db.execute(
+                "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()
+            cls.a_slug, cls.a_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.a,)).fetchone()
+            cls.a_environment, cls.a_environment_name = db.execute(
+                "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()
+            cls.a_grandchild = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1",
+                                          (cls.a_child,)).fetchone()[0]
+            cls.a_role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Auditor of A'", (cls.a,)).fetchone()[0]
+            db.close()
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)
+            cls.tokens = {"platform admin": cls.admin["access_token"]}
+            for role in ("Tenant Admin", "Tenant User", "Tenant Viewer"):
+                email = role.lower().replace(" ", ".") + "@a.test"
+                cls.tokens[role + " of A"] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+            cls.tokens[SUB_TENANT_ADMIN] = cls.server.login(
+                SUB_TENANT_ADMIN_EMAIL, cls.server.reset_password(SUB_TENANT_ADMIN_EMAIL))["access_token"]
+        except BaseException:
+            cls.server.stop()
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -419,6 +422,25 @@ class ApiTest(unittest.TestCase):
         # Granted the top-level tenant A, they see A's own custom roles on its sub-tenants.
         roles = self.get(f"/api/v1/tenants/{self.a_child}/roles", token=viewer).json()["items"]
         self.assertIn(self.a_role, [r["id"] for r in roles])
+
+    def test_a_tenant_role_finds_its_own_tenants_however_many_others_match(self):
+        """A search's page is chosen among the tenants the caller sees, on SQLite as on PostgreSQL
+        (where row-level security hides the others): the same matches, and `truncated` tells of
+        nothing outside."""
+        viewer = self.tokens["Tenant Viewer of A"]
+        everything = self.get("/api/v1/tenants/search?q=e&limit=100").json()
+        self.assertFalse(everything["truncated"])
+        mine = [t["id"] for t in everything["matches"] if t["id"] == self.a or self.a in t["ancestor_ids"]]
+        self.assertGreaterEqual(len(mine), 3)
+        self.assertGreater(len(everything["matches"]), 2 * len(mine))
+        found = self.get("/api/v1/tenants/search?q=e&limit=100", token=viewer).json()
+        self.assertEqual([t["id"] for t in found["matches"]], mine)
+        self.assertFalse(found["truncated"])
+        first = self.get("/api/v1/tenants/search?q=e&limit=2", token=viewer).json()
+        self.assertEqual([t["id"] for t in first["matches"]], mine[:2])
+        self.assertTrue(first["truncated"])
+        last = self.get(f"/api/v1/tenants/search?q=e&limit={len(mine)}", token=viewer).json()
+        self.assertEqual(([t["id"] for t in last["matches"]], last["truncated"]), (mine, False))
 
     def test_a_sub_tenant_role_sees_its_sub_tree_and_nothing_above(self):
         """Least privilege, as row-level security has it on PostgreSQL: a Tenant Admin of A's
