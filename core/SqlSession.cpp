@@ -499,8 +499,10 @@ constexpr qint64 migrationLock = SqlSchema::sqliteApplicationId;
 const QString postgresMarker = u"TenantDesk schema history"_s;
 
 // Gives the application role tenantdesk_app, when the cluster has it, the rights tenantdesk-server
-// needs: reading and writing rows (row-level security decides which), not changing the schema.
-// Run as the role that owns the tables, inside the migration that brings row-level security.
+// needs: reading and writing rows (row-level security decides which), not changing the schema, and
+// only appending to the audit trail, which is append-only and hash-chained: a server (or whoever
+// holds its password) can neither rewrite nor remove an event. Run as the role that owns the
+// tables, inside the migration that brings row-level security (migration 2, PostgreSQL only).
 void grantApplicationRole(const QSqlDatabase& db, const QString& doing, const QString& server)
 {
     Query q(db, doing);
@@ -526,6 +528,7 @@ void grantApplicationRole(const QSqlDatabase& db, const QString& doing, const QS
         u"GRANT USAGE ON SCHEMA {schema} TO tenantdesk_app"_s,
         u"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO tenantdesk_app"_s,
         u"REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM tenantdesk_app"_s,
+        u"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM tenantdesk_app"_s,
         u"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO tenantdesk_app"_s,
         u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tenantdesk_app"_s,
         u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO tenantdesk_app"_s,
