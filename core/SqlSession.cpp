@@ -117,10 +117,12 @@ QString shownDatabase(const QSqlDatabase& db)
     if (state.startsWith(u"28"_s)
         || (state.isEmpty()
             && (text.contains(u"authentication failed"_s) || text.contains(u"no pg_hba.conf entry"_s)
+                || text.contains(u"no password supplied"_s)
                 || (text.contains(u"role \""_s) && text.contains(u"does not exist"_s)))))
         throw StoreError(ErrorCode::Forbidden,
-                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”. "
-                            "Check them.").arg(doing, server), detail);
+                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”, "
+                            "or no password was given (in the URL, PGPASSWORD or ~/.pgpass). Check them.")
+                             .arg(doing, server), detail);
     if (state == u"3D000"_s
         || (state.isEmpty() && text.contains(u"database \""_s) && text.contains(u"does not exist"_s)))
         throw StoreError(ErrorCode::NotFound,

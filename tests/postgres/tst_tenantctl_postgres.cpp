@@ -23,9 +23,11 @@ struct Run {
     QString err;
 };
 
-Run tenantctl(const QStringList& arguments)
+Run tenantctl(const QStringList& arguments,
+              const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(TENANTCTL_PATH), arguments);
     if (!process.waitForFinished(600000))
         qFatal("tenantctl did not finish");
@@ -151,6 +153,22 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(shown(wrong)) && r.err.contains(u"password"_s), qPrintable(r.err));
         QVERIFY(!r.err.contains(u"not-the-password-5e1d"_s));
+
+        // No password anywhere: not in the URL, not in PGPASSWORD, no ~/.pgpass.
+        QUrl none = cluster().ownerUrl(m_database);
+        none.setPassword(QString());
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"PGPASSWORD"_s);
+        environment.insert(u"PGPASSFILE"_s, m_dir.filePath(u"no-pgpass"_s));
+        r = tenantctl({u"--database"_s, none.toString(), u"tenants"_s, u"list"_s}, environment);
+        m_runs.append(r);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(shown(none)) && r.err.contains(u"no password was given"_s), qPrintable(r.err));
+        // The password in PGPASSWORD instead of the URL.
+        environment.insert(u"PGPASSWORD"_s, cluster().ownerPassword());
+        r = tenantctl({u"--database"_s, none.toString(), u"tenants"_s, u"list"_s}, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        m_runs.append(r);
 
         r = run({u"--database"_s, owner(u"no_such_database"_s), u"tenants"_s, u"list"_s});
         QCOMPARE(r.exitCode, 1);
