@@ -455,6 +455,15 @@ QSqlDatabase addSqliteConnection(const QString& path, const QString& connectionN
     return db;
 }
 
+// Durability: in WAL mode with synchronous = NORMAL a transaction's commit is written to the WAL
+// file (into the operating system's cache) before COMMIT returns, so a process that is killed, even
+// in the middle of a write, loses no transaction that it committed: the next open replays the
+// committed frames of the WAL and ignores a torn, uncommitted tail. That is what tenantdesk-server
+// promises for every change it answers with 2xx (tests/api/test_durability.py kills it mid-request).
+// Only a power loss or an operating-system crash can take the last commits since a checkpoint;
+// guarding against that too needs synchronous = FULL, an fsync of the WAL at every commit, which
+// TenantDesk does not pay for a desktop database (PostgreSQL, with its default synchronous_commit,
+// is the choice for a server that must survive its machine).
 void setSqlitePragmas(const QSqlDatabase& db, const QString& doing)
 {
     Query q(db, doing);
