@@ -163,6 +163,10 @@ int run(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(tr(
         "Administer TenantDesk tenants from the command line.\n\n"
+        "The database (--database) is a TenantDesk file (PATH or sqlite:PATH) or a PostgreSQL database\n"
+        "(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL's\n"
+        "PGPASSWORD or ~/.pgpass gives it). A new PostgreSQL database is filled as the role that is to own\n"
+        "the tables; see docs/POSTGRESQL.md.\n\n"
         "Commands:\n"
         "  demo [--scale small|N] [--users N] [--usage-days N]\n"
         "                                    fill a new database with demo data\n"
@@ -171,7 +175,8 @@ int run(const QStringList& arguments)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {u"database"_s, tr("The TenantDesk database file."), u"path"_s},
+        {u"database"_s, tr("The TenantDesk database: a file, sqlite:FILE or postgresql://USER@HOST:PORT/DATABASE."),
+         u"database"_s},
         {u"json"_s, tr("Print JSON instead of text.")},
         {u"parent"_s, tr("With tenants list: the parent tenant's slug."), u"slug"_s},
         {u"scale"_s, tr("With demo: “small” or a number of tenants."), u"scale"_s},
@@ -195,8 +200,13 @@ int run(const QStringList& arguments)
         if (command.isEmpty())
             throw UsageError{tr("no command given; see tenantctl --help.")};
         if (!parser.isSet(u"database"_s))
-            throw UsageError{tr("--database PATH is required.")};
-        const auto store = StoreFactory::localDatabase(parser.value(u"database"_s));
+            throw UsageError{tr("--database is required: a database file or a postgresql:// URL.")};
+        std::unique_ptr<Store> store;
+        try {
+            store = StoreFactory::localDatabase(parser.value(u"database"_s));
+        } catch (const StoreError& error) {
+            throw UsageError{u"--database: "_s + error.message()}; // names the URL, never its password
+        }
 
         if (command == QStringList{u"demo"_s})
             return demo(*store, parser, out);

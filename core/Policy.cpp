@@ -132,11 +132,7 @@ bool allowsEnvironment(const Principal& principal, const QString& permission, co
 
 bool canSee(const Principal& principal, const Tenant& tenant)
 {
-    if (principal.isPlatformPrincipal())
-        return true;
-    return std::any_of(principal.grants.cbegin(), principal.grants.cend(), [&tenant](const Grant& grant) {
-        return isWithin(tenant, grant.tenantId) || (tenant.id != 0 && grant.tenantAncestorIds.contains(tenant.id));
-    });
+    return scopeRoots(principal).contains(tenant);
 }
 
 PolicyScope scopeRoots(const Principal& principal)

@@ -21,7 +21,8 @@ struct Grant {
     QString roleName;
     QStringList permissions;           // sorted, each once (see Policy::flattenPermissions)
     QList<TenantId> tenantAncestorIds; // the granted tenant's ancestors, top-level first, as in
-                                       // Tenant::ancestorIds: the path shown down to it
+                                       // Tenant::ancestorIds: tells a grant inside another apart
+                                       // (scopeRoots); it shows the caller none of them
 
     friend bool operator==(const Grant&, const Grant&) = default;
 };
@@ -41,13 +42,12 @@ struct Principal {
 };
 
 // The part of the tenant tree a principal sees: everything (all), or the sub-trees of `roots`
-// (sorted, none inside another). The tenants on the path from the top down to each root are shown
-// too, as the way there (see Policy::canSee).
+// (sorted, none inside another), and nothing above the roots (see Policy::canSee).
 struct PolicyScope {
     bool all = false;
     QList<TenantId> roots;
 
-    // Whether `tenant` is a root or lies under one (the path down to the roots is not included).
+    // Whether `tenant` is a root or lies under one.
     bool contains(const Tenant& tenant) const;
 
     friend bool operator==(const PolicyScope&, const PolicyScope&) = default;
@@ -68,12 +68,15 @@ bool allowsEnvironment(const Principal& principal, const QString& permission, co
                        EnvironmentId environmentId);
 
 // Whether `tenant` appears at all to `principal` (its id, slug, name and status in the tree; reading
-// its details still needs allows(tenant.read)). Visibility follows grants, whatever their permissions:
+// its details still needs allows(tenant.read)). Visibility follows grants, whatever their permissions,
+// and is least privilege:
 // - a platform principal sees every tenant;
 // - a grant on a tenant (tenant-wide or on one of its environments) shows that tenant and its sub-tree;
-// - the tenants on the path from the top down to a granted tenant are shown, so that it can be
-//   reached in the tree; their other sub-tenants (the granted tenant's siblings and cousins) are not.
-// Equivalently: scopeRoots(principal).contains(tenant), or `tenant` is an ancestor of a granted tenant.
+// - nothing else: not the ancestors of a granted tenant (a tenant-scoped caller's tree starts at the
+//   tenants it was granted), nor their other sub-tenants.
+// That is exactly scopeRoots(principal).contains(tenant): the scope tenantdesk-server sets for the
+// caller, so that PostgreSQL's row-level security shows the same tenants as this policy, and the
+// server answers alike over SQLite and PostgreSQL.
 bool canSee(const Principal& principal, const Tenant& tenant);
 
 // The smallest set of tenants whose sub-trees hold everything the principal was granted (a grant on

@@ -177,6 +177,10 @@ const char* const schemaV2[] = {
 // platform scope, empty when nothing is in scope); "{{subtree}}" selects the ids of the tenants in
 // scope, from the roots by a range scan over tenants.path (text in byte order: every path under
 // '/1/5/' sorts from '/1/5/' up to, not including, '/1/50').
+//
+// The rights of the application role tenantdesk_app follow in the same migration, granted after
+// these statements by SqlSession (grantApplicationRole), only where that role exists: rows of every
+// table but schema_migrations to read and write, the audit trail only to read and append to.
 const char* const schemaV2Postgres[] = {
     "CREATE INDEX tenants_by_path ON tenants (path)",
 

@@ -119,10 +119,12 @@ QString shownDatabase(const QSqlDatabase& db)
     if (state.startsWith(u"28"_s)
         || (state.isEmpty()
             && (text.contains(u"authentication failed"_s) || text.contains(u"no pg_hba.conf entry"_s)
+                || text.contains(u"no password supplied"_s)
                 || (text.contains(u"role \""_s) && text.contains(u"does not exist"_s)))))
         throw StoreError(ErrorCode::Forbidden,
-                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”. "
-                            "Check them.").arg(doing, server), detail);
+                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”, "
+                            "or no password was given (in the URL, PGPASSWORD or ~/.pgpass). Check them.")
+                             .arg(doing, server), detail);
     if (state == u"3D000"_s
         || (state.isEmpty() && text.contains(u"database \""_s) && text.contains(u"does not exist"_s)))
         throw StoreError(ErrorCode::NotFound,
@@ -526,6 +528,15 @@ QSqlDatabase addSqliteConnection(const QString& path, const QString& connectionN
     return db;
 }
 
+// Durability: in WAL mode with synchronous = NORMAL a transaction's commit is written to the WAL
+// file (into the operating system's cache) before COMMIT returns, so a process that is killed, even
+// in the middle of a write, loses no transaction that it committed: the next open replays the
+// committed frames of the WAL and ignores a torn, uncommitted tail. That is what tenantdesk-server
+// promises for every change it answers with 2xx (tests/api/test_durability.py kills it mid-request).
+// Only a power loss or an operating-system crash can take the last commits since a checkpoint;
+// guarding against that too needs synchronous = FULL, an fsync of the WAL at every commit, which
+// TenantDesk does not pay for a desktop database (PostgreSQL, with its default synchronous_commit,
+// is the choice for a server that must survive its machine).
 void setSqlitePragmas(const QSqlDatabase& db, const QString& doing)
 {
     Query q(db, doing);
@@ -572,8 +583,10 @@ constexpr qint64 migrationLock = SqlSchema::sqliteApplicationId;
 const QString postgresMarker = u"TenantDesk schema history"_s;
 
 // Gives the application role tenantdesk_app, when the cluster has it, the rights tenantdesk-server
-// needs: reading and writing rows (row-level security decides which), not changing the schema.
-// Run as the role that owns the tables, inside the migration that brings row-level security.
+// needs: reading and writing rows (row-level security decides which), not changing the schema, and
+// only appending to the audit trail, which is append-only and hash-chained: a server (or whoever
+// holds its password) can neither rewrite nor remove an event. Run as the role that owns the
+// tables, inside the migration that brings row-level security (migration 2, PostgreSQL only).
 void grantApplicationRole(const QSqlDatabase& db, const QString& doing, const QString& server)
 {
     Query q(db, doing);
@@ -599,6 +612,7 @@ void grantApplicationRole(const QSqlDatabase& db, const QString& doing, const QS
         u"GRANT USAGE ON SCHEMA {schema} TO tenantdesk_app"_s,
         u"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO tenantdesk_app"_s,
         u"REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM tenantdesk_app"_s,
+        u"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM tenantdesk_app"_s,
         u"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO tenantdesk_app"_s,
         u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tenantdesk_app"_s,
         u"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO tenantdesk_app"_s,
@@ -962,12 +976,22 @@ TenantSearchResult SqlSession::searchTenants(const QString& rawText, int limit) 
     if (text.isEmpty())
         return result;
     const QString like = likeOperator(m_db);
+    // The page of matches is chosen within the session's scope on both backends (PostgreSQL's
+    // row-level security keeps to it anyway): a tenant admin finds their own tenants however many
+    // others match, and `truncated` says nothing of tenants outside the scope.
+    QString inScope;
+    if (!m_scope.isAllTenants()) {
+        QStringList subtrees;
+        for (TenantId root : m_scope.rootIds())
+            subtrees << u"path LIKE '%/"_s + QString::number(root) + u"/%'"_s;
+        inScope = u" AND ("_s + (subtrees.isEmpty() ? u"1 = 0"_s : subtrees.join(u" OR "_s)) + u')';
+    }
     return scoped([&] {
         Query q(m_db, tr("Could not search the tenants"));
         // The matches are chosen first, so that the counts are computed for the page only.
         q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("
-                  "SELECT id FROM tenants WHERE display_name "_s + like + u" ? ESCAPE '\\' OR slug "_s + like
-                  + u" ? ESCAPE '\\' ORDER BY depth, display_name, id LIMIT ?) "
+                  "SELECT id FROM tenants WHERE (display_name "_s + like + u" ? ESCAPE '\\' OR slug "_s + like
+                  + u" ? ESCAPE '\\')"_s + inScope + u" ORDER BY depth, display_name, id LIMIT ?) "
                   "ORDER BY t.depth, t.display_name, t.id"_s)
             .bind(likePattern(text)).bind(likePattern(text)).bind(limit + 1).exec();
         QList<TenantId> ancestorIds;

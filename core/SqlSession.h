@@ -68,6 +68,8 @@ public:
     Tenant tenant(TenantId id) const;
     Tenant tenantBySlug(const QString& slug) const;
     TenantSummary tenantSummary(TenantId id) const;
+    // Tenants whose name or slug contains `text`, the first `limit` of them in the session's scope
+    // (on SQLite as on PostgreSQL), with their ancestors.
     TenantSearchResult searchTenants(const QString& text, int limit) const;
     QList<Environment> environments(TenantId tenantId) const;
     EnvironmentSummary environmentSummary(EnvironmentId id) const;

@@ -8,9 +8,14 @@
 
 namespace TenantDesk::StoreFactory {
 
-std::unique_ptr<Store> localDatabase(const QString& path)
+std::unique_ptr<Store> localDatabase(const QString& text)
 {
-    return std::make_unique<SqlStore>(path);
+    return std::make_unique<SqlStore>(DatabaseLocation::parse(text));
+}
+
+std::unique_ptr<Store> databaseFile(const QString& path)
+{
+    return std::make_unique<SqlStore>(DatabaseLocation::sqlite(path));
 }
 
 std::unique_ptr<Store> server(const ServerConnection& connection)

@@ -669,9 +669,10 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         TenantSearchResult result = s.searchTenants(p.text(u"q"_s), p.limit(100));
         if (!c.principal.platformPermissions.contains(Permission::TenantRead)) {
-            const auto visible = [&c](const Tenant& t) { return Policy::allows(c.principal, Permission::TenantRead, t); };
-            result.matches.removeIf([&](const Tenant& t) { return !visible(t); });
-            result.ancestors.removeIf([&](const Tenant& t) { return !visible(t); });
+            // Matches the caller may read, under the path the caller may see: nothing above the
+            // tenants they were given, as PostgreSQL's row-level security hides it too.
+            result.matches.removeIf([&c](const Tenant& t) { return !Policy::allows(c.principal, Permission::TenantRead, t); });
+            result.ancestors.removeIf([&c](const Tenant& t) { return !Policy::canSee(c.principal, t); });
         }
         sendJson(c.response, 200, JsonCodec::toJson(result));
     });
@@ -732,6 +733,7 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::TenantRead);
         TenantSummary summary = s.tenantSummary(c.pathId(0));
+        // The path down to the tenant starts at the top of what the caller sees.
         summary.ancestors.removeIf([&c](const Tenant& t) { return !Policy::canSee(c.principal, t); });
         sendJson(c.response, 200, JsonCodec::toJson(summary));
     });
@@ -752,8 +754,17 @@ void ApiServer::Impl::addRoutes()
 
     route("GET", u"/api/v1/tenants/{id}/roles"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
-        requireTenant(c, s, c.pathId(0), Permission::TenantRead);
-        sendJson(c.response, 200, JsonCodec::listText(s.roles(c.pathId(0))));
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::TenantRead);
+        QList<Role> roles = s.roles(tenant.id);
+        // The custom roles of ancestors the caller does not see stay hidden, as they are on PostgreSQL.
+        roles.removeIf([&](const Role& role) {
+            const qsizetype depth = tenant.ancestorIds.indexOf(role.tenantId);
+            if (role.tenantId == 0 || role.tenantId == tenant.id || depth < 0)
+                return false;
+            const Tenant ancestor{.id = role.tenantId, .ancestorIds = tenant.ancestorIds.first(depth)};
+            return !Policy::canSee(c.principal, ancestor);
+        });
+        sendJson(c.response, 200, JsonCodec::listText(roles));
     });
 
     route("GET", u"/api/v1/roles"_s, Access::SignedIn, [this](RequestContext& c) {

@@ -265,7 +265,7 @@ void MainWindow::failOpen(quint64 request, const QString& title, const StoreErro
 
 void MainWindow::openDatabase(const QString& path, OpenMode mode)
 {
-    const quint64 request = beginOpen(StoreFactory::localDatabase(path));
+    const quint64 request = beginOpen(StoreFactory::databaseFile(path));
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
     whenReady(m_pendingStore->open(mode), this,
         [this, request](const StoreInfo& info) {
@@ -277,7 +277,7 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode)
 
 void MainWindow::openDemo()
 {
-    const quint64 request = beginOpen(StoreFactory::localDatabase(StoreFactory::demoDatabasePath()));
+    const quint64 request = beginOpen(StoreFactory::databaseFile(StoreFactory::demoDatabasePath()));
     statusBar()->showMessage(tr("Opening the demo platform…"));
     const auto failed = [this, request](const StoreError& error) {
         failOpen(request, tr("Could not open the demo platform"), error);

@@ -1,7 +1,8 @@
 """tenantdesk-server's REST API against its OpenAPI document, its protocol rules and its isolation
-between tenants: a real server on 127.0.0.1 over a copy of the small demo database."""
+between tenants: a real server on 127.0.0.1 over the small demo database, on SQLite (CTest
+api_server) or on PostgreSQL as tenantdesk_app under row-level security (api_server_postgres):
+every test passes on both."""
 import os
-import sqlite3
 import sys
 import time
 import unittest
@@ -44,43 +45,63 @@ def validate(reply, path_template, method):
     jsonschema.validate(reply.json(), schema_for(path_template, method, reply.status))
 
 
-def prepare_tenant_users(database):
+SUB_TENANT_ADMIN = "Tenant Admin of A's sub-tenant"
+SUB_TENANT_ADMIN_EMAIL = "admin@sub.a.test"
+
+
+def prepare_tenant_users(db):
     """Adds, on the demo's first two top-level tenants A and B, one user per built-in tenant role
-    on A, and gives B's first sub-tenant a rate limit of 3 per minute."""
-    db = sqlite3.connect(database)
+    on A, a Tenant Admin of A's first sub-tenant and a custom role of A, and gives B's first
+    sub-tenant a rate limit of 3 per minute. `db`: apisupport.Connection, on either backend."""
     a, b = [row[0] for row in db.execute(
         "SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
-    for role in ("Tenant Admin", "Tenant User", "Tenant Viewer"):
-        email = role.lower().replace(" ", ".") + "@a.test"
+    a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (a,)).fetchone()[0]
+    members = [(role.lower().replace(" ", ".") + "@a.test", role + " of A", role, a)
+               for role in ("Tenant Admin", "Tenant User", "Tenant Viewer")]
+    members.append((SUB_TENANT_ADMIN_EMAIL, SUB_TENANT_ADMIN, "Tenant Admin", a_child))
+    for email, name, role, tenant in members:
         db.execute("INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)",
-                   (email, role + " of A", "2026-01-01T00:00:00Z"))
+                   (email, name, "2026-01-01T00:00:00Z"))
         user = db.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()[0]
         role_id = db.execute("SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?", (role,)).fetchone()[0]
         db.execute("INSERT INTO memberships (tenant_id, user_id, environment_id, role_id) VALUES (?, ?, 0, ?)",
-                   (a, user, role_id))
+                   (tenant, user, role_id))
+    db.execute("INSERT INTO roles (tenant_id, name, description, scope, built_in) "
+               "VALUES (?, 'Auditor of A', 'Reads the audit trail', 'tenant', 0)", (a,))
     limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (b,)).fetchone()[0]
     db.execute("UPDATE tenants SET api_rate_limit = 3 WHERE id = ?", (limited,))
     db.commit()
-    db.close()
 
 
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server(SERVER, FIXTURE, prepare=prepare_tenant_users)
-        db = cls.server.db()
-        cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
-        cls.b_slug, cls.b_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.b,)).fetchone()
-        cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
-        cls.b_limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()[0]
-        cls.b_environment, cls.b_environment_name = db.execute(
-            "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()
-        db.close()
-        cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)
-        cls.tokens = {"platform admin": cls.admin["access_token"]}
-        for role in ("Tenant Admin", "Tenant User", "Tenant Viewer"):
-            email = role.lower().replace(" ", ".") + "@a.test"
-            cls.tokens[role + " of A"] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+        try:
+            db = cls.server.db()
+            cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+            cls.b_slug, cls.b_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.b,)).fetchone()
+            cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
+            cls.b_limited = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()[0]
+            cls.b_environment, cls.b_environment_name = db.execute(
+                "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.b,)).fetchone()
+            cls.a_slug, cls.a_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.a,)).fetchone()
+            cls.a_environment, cls.a_environment_name = db.execute(
+                "SELECT id, name FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()
+            cls.a_grandchild = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1",
+                                          (cls.a_child,)).fetchone()[0]
+            cls.a_role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Auditor of A'", (cls.a,)).fetchone()[0]
+            db.close()
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)
+            cls.tokens = {"platform admin": cls.admin["access_token"]}
+            for role in ("Tenant Admin", "Tenant User", "Tenant Viewer"):
+                email = role.lower().replace(" ", ".") + "@a.test"
+                cls.tokens[role + " of A"] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+            cls.tokens[SUB_TENANT_ADMIN] = cls.server.login(
+                SUB_TENANT_ADMIN_EMAIL, cls.server.reset_password(SUB_TENANT_ADMIN_EMAIL))["access_token"]
+        except BaseException:
+            cls.server.stop()
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -313,40 +334,34 @@ class ApiTest(unittest.TestCase):
 
     # --- Isolation ----------------------------------------------------------------------------
 
-    def test_isolation_matrix(self):
-        """Every route × every caller, aimed at tenant B: the expected 401/403/404, and no body
-        names anything of B."""
-        b, env = self.b, self.b_environment
-        now = int(time.time())
-        claims = payload_of(self.tokens["Tenant Admin of A"])
-        callers = dict(self.tokens)
-        callers["no token"] = None
-        callers["expired token"] = sign_jwt({**claims, "iat": now - 7200, "exp": now - 3600}, self.server.signing_key())
-        callers["token signed with another key"] = sign_jwt({**claims, "exp": now + 600}, os.urandom(32))
-        requests = [
+    def isolation_requests(self, tenant, slug, name, environment):
+        """Every route, aimed at one tenant: (method, path, kind)."""
+        return [
             ("GET", "/api/v1/platform/summary", "platform"),
-            ("GET", f"/api/v1/tenants?parent_id={b}", "tenant"),
-            ("GET", f"/api/v1/tenants/{b}", "tenant"),
-            ("PATCH", f"/api/v1/tenants/{b}", "tenant"),
-            ("GET", f"/api/v1/tenants/by-slug/{self.b_slug}", "tenant"),
-            ("GET", f"/api/v1/tenants/{b}/summary", "tenant"),
-            ("GET", f"/api/v1/tenants/{b}/environments", "tenant"),
-            ("GET", f"/api/v1/tenants/{b}/memberships", "tenant"),
-            ("GET", f"/api/v1/tenants/{b}/roles", "tenant"),
-            ("GET", f"/api/v1/environments/{env}/summary", "tenant"),
+            ("GET", f"/api/v1/tenants?parent_id={tenant}", "tenant"),
+            ("GET", f"/api/v1/tenants/{tenant}", "tenant"),
+            ("PATCH", f"/api/v1/tenants/{tenant}", "tenant"),
+            ("GET", f"/api/v1/tenants/by-slug/{slug}", "tenant"),
+            ("GET", f"/api/v1/tenants/{tenant}/summary", "tenant"),
+            ("GET", f"/api/v1/tenants/{tenant}/environments", "tenant"),
+            ("GET", f"/api/v1/tenants/{tenant}/memberships", "tenant"),
+            ("GET", f"/api/v1/tenants/{tenant}/roles", "tenant"),
+            ("GET", f"/api/v1/environments/{environment}/summary", "tenant"),
             ("GET", "/api/v1/users", "platform"),
-            ("GET", f"/api/v1/users?tenant_id={b}", "tenant"),
+            ("GET", f"/api/v1/users?tenant_id={tenant}", "tenant"),
             ("GET", "/api/v1/audit", "platform"),
-            ("GET", f"/api/v1/audit?tenant_id={b}", "tenant"),
-            ("GET", f"/api/v1/usage?tenant_id={b}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant"),
+            ("GET", f"/api/v1/audit?tenant_id={tenant}", "tenant"),
+            ("GET", f"/api/v1/usage?tenant_id={tenant}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant"),
             ("GET", "/api/v1/billing/summary", "platform"),
-            ("GET", f"/api/v1/billing/summary?tenant_id={b}", "tenant"),
-            ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(self.b_name)}", "search"),
+            ("GET", f"/api/v1/billing/summary?tenant_id={tenant}", "tenant"),
+            ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(name)}", "search"),
         ]
-        expected_routes = {line for line in SPEC["paths"]}
-        self.assertGreaterEqual(len(expected_routes), 20)
+
+    def check_isolation(self, callers, tenant, slug, name, environment, environment_name):
+        """Each caller × each route aimed at `tenant`, which none of the callers but the platform
+        admin may see: the expected 401/403/404, and no body names the tenant or its environment."""
         for caller, token in callers.items():
-            for method, path, kind in requests:
+            for method, path, kind in self.isolation_requests(tenant, slug, name, environment):
                 with self.subTest(caller=caller, request=f"{method} {path}"):
                     if method == "PATCH":
                         reply = self.server.request("PATCH", path, {"display_name": "Taken over"}, token=token,
@@ -366,12 +381,32 @@ class ApiTest(unittest.TestCase):
                     self.assertEqual(reply.status, expected, reply.body[:300])
                     if caller != "platform admin":
                         text = reply.body.decode("utf-8")
-                        self.assertNotIn(self.b_slug, text)
-                        self.assertNotIn(self.b_name, text)
-                        self.assertNotIn(self.b_environment_name + '"', text)
+                        self.assertNotIn('"' + slug + '"', text)
+                        self.assertNotIn(name, text)
+                        self.assertNotIn('"' + environment_name + '"', text)
                         if kind == "search" and expected == 200:
-                            self.assertEqual(reply.json()["matches"], [])
+                            found = reply.json()
+                            self.assertNotIn(tenant, [t["id"] for t in found["matches"] + found["ancestors"]])
+
+    def test_isolation_matrix(self):
+        """Every route × every caller, aimed at tenant B: the expected 401/403/404, and no body
+        names anything of B."""
+        b = self.b
+        now = int(time.time())
+        claims = payload_of(self.tokens["Tenant Admin of A"])
+        callers = dict(self.tokens)
+        callers["no token"] = None
+        callers["expired token"] = sign_jwt({**claims, "iat": now - 7200, "exp": now - 3600}, self.server.signing_key())
+        callers["token signed with another key"] = sign_jwt({**claims, "exp": now + 600}, os.urandom(32))
+        self.assertGreaterEqual(len(SPEC["paths"]), 20)
+        self.check_isolation(callers, b, self.b_slug, self.b_name, self.b_environment, self.b_environment_name)
         self.assertEqual(self.get(f"/api/v1/tenants/{b}").json()["display_name"], self.b_name)
+
+    def test_isolation_from_ancestors(self):
+        """A caller granted a sub-tenant sees none of the tenants above it: every route aimed at
+        A, the parent of their tenant, answers as for a tenant of another customer."""
+        self.check_isolation({SUB_TENANT_ADMIN: self.tokens[SUB_TENANT_ADMIN]}, self.a, self.a_slug, self.a_name,
+                             self.a_environment, self.a_environment_name)
 
     def test_tenant_roles_see_their_tenant_as_the_policy_says(self):
         viewer, admin = self.tokens["Tenant Viewer of A"], self.tokens["Tenant Admin of A"]
@@ -384,6 +419,66 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(changed.status, 200, changed.body)
         self.assertEqual(changed.json()["language"], "fr")
         self.assertEqual(self.get("/api/v1/platform/summary", token=admin).status, 403)
+        # Granted the top-level tenant A, they see A's own custom roles on its sub-tenants.
+        roles = self.get(f"/api/v1/tenants/{self.a_child}/roles", token=viewer).json()["items"]
+        self.assertIn(self.a_role, [r["id"] for r in roles])
+
+    def test_a_tenant_role_finds_its_own_tenants_however_many_others_match(self):
+        """A search's page is chosen among the tenants the caller sees, on SQLite as on PostgreSQL
+        (where row-level security hides the others): the same matches, and `truncated` tells of
+        nothing outside."""
+        viewer = self.tokens["Tenant Viewer of A"]
+        everything = self.get("/api/v1/tenants/search?q=e&limit=100").json()
+        self.assertFalse(everything["truncated"])
+        mine = [t["id"] for t in everything["matches"] if t["id"] == self.a or self.a in t["ancestor_ids"]]
+        self.assertGreaterEqual(len(mine), 3)
+        self.assertGreater(len(everything["matches"]), 2 * len(mine))
+        found = self.get("/api/v1/tenants/search?q=e&limit=100", token=viewer).json()
+        self.assertEqual([t["id"] for t in found["matches"]], mine)
+        self.assertFalse(found["truncated"])
+        first = self.get("/api/v1/tenants/search?q=e&limit=2", token=viewer).json()
+        self.assertEqual([t["id"] for t in first["matches"]], mine[:2])
+        self.assertTrue(first["truncated"])
+        last = self.get(f"/api/v1/tenants/search?q=e&limit={len(mine)}", token=viewer).json()
+        self.assertEqual(([t["id"] for t in last["matches"]], last["truncated"]), (mine, False))
+
+    def test_a_sub_tenant_role_sees_its_sub_tree_and_nothing_above(self):
+        """Least privilege, as row-level security has it on PostgreSQL: a Tenant Admin of A's
+        sub-tenant sees that sub-tenant and everything under it, and neither A nor A's roles."""
+        token = self.tokens[SUB_TENANT_ADMIN]
+        top = self.get("/api/v1/tenants", token=token).json()["items"]
+        self.assertEqual([t["id"] for t in top], [self.a_child])
+        for path in (f"/api/v1/tenants/{self.a}", f"/api/v1/tenants/by-slug/{self.a_slug}",
+                     f"/api/v1/tenants/{self.a}/summary", f"/api/v1/tenants?parent_id={self.a}",
+                     f"/api/v1/environments/{self.a_environment}/summary", f"/api/v1/audit?tenant_id={self.a}"):
+            with self.subTest(path=path):
+                reply = self.get(path, token=token)
+                self.assertEqual(reply.status, 404, reply.body[:300])  # not 403: A's existence is not revealed
+        # The path down to a tenant starts at the caller's own tenant.
+        summary = self.get(f"/api/v1/tenants/{self.a_child}/summary", token=token)
+        self.assertEqual(summary.status, 200)
+        validate(summary, "/api/v1/tenants/{id}/summary", "GET")
+        self.assertEqual((summary.json()["ancestors"], summary.json()["ancestor_slugs"]), ([], []))
+        below = self.get(f"/api/v1/tenants/{self.a_grandchild}/summary", token=token).json()
+        self.assertEqual([t["id"] for t in below["ancestors"]], [self.a_child])
+        self.assertEqual(len(below["ancestor_slugs"]), 1)
+        # The platform admin sees the whole path.
+        full = self.get(f"/api/v1/tenants/{self.a_grandchild}/summary").json()
+        self.assertEqual([t["id"] for t in full["ancestors"]], [self.a, self.a_child])
+        # Searching finds tenants of the sub-tree (their slugs start with A's), shown under no ancestor above it.
+        found = self.get(f"/api/v1/tenants/search?q={urllib.parse.quote(self.a_slug)}", token=token)
+        self.assertEqual(found.status, 200)
+        validate(found, "/api/v1/tenants/search", "GET")
+        matches = [t["id"] for t in found.json()["matches"]]
+        self.assertIn(self.a_child, matches)
+        self.assertIn(self.a_grandchild, matches)
+        self.assertNotIn(self.a, matches + [t["id"] for t in found.json()["ancestors"]])
+        self.assertNotIn(self.a_name, found.body.decode("utf-8"))
+        # A's custom role belongs to A: not shown on the sub-tenant.
+        roles = self.get(f"/api/v1/tenants/{self.a_child}/roles", token=token)
+        self.assertEqual(roles.status, 200)
+        self.assertNotIn(self.a_role, [r["id"] for r in roles.json()["items"]])
+        self.assertIn("Tenant Admin", [r["name"] for r in roles.json()["items"]])
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include "SigningKey.h"
 #include "StoreError.h"
 #include "Tenant.h"
+#include "TenantScope.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -591,15 +592,18 @@ private Q_SLOTS:
         QTest::addColumn<QList<TenantId>>("visible");
         QTest::newRow("platform admin") << platformAdmin() << QList<TenantId>{1, 2, 3, 4, 5};
         QTest::newRow("nobody") << principalWith({}) << QList<TenantId>{};
-        // The path down (acme), the tenant and its sub-tree; not the sibling acme.apac.
-        QTest::newRow("tenant admin of acme.emea") << holding(BuiltInRole::TenantAdmin, Emea) << QList<TenantId>{1, 2, 3};
+        // The tenant and its sub-tree: not the parent acme (no way there), not the sibling acme.apac.
+        QTest::newRow("tenant admin of acme.emea") << holding(BuiltInRole::TenantAdmin, Emea) << QList<TenantId>{2, 3};
         QTest::newRow("viewer of acme") << holding(BuiltInRole::TenantViewer, Acme) << QList<TenantId>{1, 2, 3, 4};
-        QTest::newRow("user of acme.emea.de") << holding(BuiltInRole::TenantUser, EmeaDe) << QList<TenantId>{1, 2, 3};
+        QTest::newRow("user of acme.emea.de") << holding(BuiltInRole::TenantUser, EmeaDe) << QList<TenantId>{3};
         QTest::newRow("environment user of acme.emea")
-            << holding(BuiltInRole::TenantUser, Emea, EmeaProduction) << QList<TenantId>{1, 2, 3};
+            << holding(BuiltInRole::TenantUser, Emea, EmeaProduction) << QList<TenantId>{2, 3};
         Principal twoCustomers = holding(BuiltInRole::TenantViewer, Apac);
         twoCustomers.grants += holding(BuiltInRole::TenantAdmin, Globex).grants;
-        QTest::newRow("acme.apac and globex") << twoCustomers << QList<TenantId>{1, 4, 5};
+        QTest::newRow("acme.apac and globex") << twoCustomers << QList<TenantId>{4, 5};
+        Principal nested = holding(BuiltInRole::TenantViewer, EmeaDe);
+        nested.grants += holding(BuiltInRole::TenantAdmin, Emea).grants;
+        QTest::newRow("acme.emea.de inside acme.emea") << nested << QList<TenantId>{2, 3};
     }
 
     void visibility()
@@ -609,15 +613,33 @@ private Q_SLOTS:
         const PolicyScope scope = Policy::scopeRoots(principal);
         for (const Tenant& tenant : AllTenants) {
             QCOMPARE(Policy::canSee(principal, tenant), visible.contains(tenant.id));
-            // What scopeRoots says agrees: the sub-trees of the roots, and the path down to them.
-            const bool onPath = std::any_of(principal.grants.cbegin(), principal.grants.cend(), [&tenant](const Grant& grant) {
-                return grant.tenantAncestorIds.contains(tenant.id);
-            });
-            QCOMPARE(scope.contains(tenant) || onPath, visible.contains(tenant.id));
+            // One rule: what canSee shows is the scope the server sets for row-level security.
+            QCOMPARE(scope.contains(tenant), visible.contains(tenant.id));
+            QCOMPARE(TenantScope(scope.all ? TenantScope::allTenants() : TenantScope::subtrees(scope.roots))
+                         .covers(tenant.id, tenant.ancestorIds),
+                     visible.contains(tenant.id));
             // Whoever may read a tenant sees it.
             if (Policy::allows(principal, Permission::TenantRead, tenant))
                 QVERIFY(Policy::canSee(principal, tenant));
         }
+    }
+
+    void ancestorsOfAGrantAreNotSeen()
+    {
+        // A grant on acme.emea.de shows neither acme.emea nor acme, although the token names them
+        // as the granted tenant's ancestors, and reading them is not allowed either.
+        const Principal user = holding(BuiltInRole::TenantAdmin, EmeaDe);
+        QCOMPARE(user.grants.constFirst().tenantAncestorIds, (QList<TenantId>{1, 2}));
+        for (const Tenant& ancestor : {Acme, Emea}) {
+            QVERIFY(!Policy::canSee(user, ancestor));
+            QVERIFY(!Policy::allows(user, Permission::TenantRead, ancestor));
+        }
+        QVERIFY(Policy::canSee(user, EmeaDe));
+        // The same principal read back from its token sees the same.
+        const auto fromToken = Policy::principalFromClaims(Policy::toClaims(user));
+        QVERIFY(fromToken);
+        QVERIFY(!Policy::canSee(*fromToken, Emea));
+        QVERIFY(Policy::canSee(*fromToken, EmeaDe));
     }
 
     void scopeRootsAreMinimal()

@@ -60,6 +60,57 @@ private Q_SLOTS:
         QCOMPARE(some, TenantScope::subtrees({12, 57}));
     }
 
+    void databaseLocationsAreRead()
+    {
+        DatabaseLocation location = DatabaseLocation::parse(u"/tmp/x/platform.tenantdesk"_s);
+        QVERIFY(location.isSqlite());
+        QCOMPARE(location.path, u"/tmp/x/platform.tenantdesk"_s);
+        location = DatabaseLocation::parse(u"sqlite:relative.tenantdesk"_s);
+        QVERIFY(location.isSqlite());
+        QCOMPARE(location.path, u"relative.tenantdesk"_s);
+
+        location = DatabaseLocation::parse(u"postgresql://ann:s3cret-pw@db.example.test:6543/tenantdesk?sslmode=require"_s);
+        QCOMPARE(location.kind, DatabaseLocation::Kind::PostgreSQL);
+        QCOMPARE(location.url.host(), u"db.example.test"_s);
+        QCOMPARE(location.url.port(), 6543);
+        QCOMPARE(location.url.password(), u"s3cret-pw"_s);
+        QCOMPARE(location.shown(), u"postgresql://ann@db.example.test:6543/tenantdesk?sslmode=require"_s);
+        QCOMPARE(DatabaseLocation::parse(u"postgres://ann@localhost/td"_s).kind, DatabaseLocation::Kind::PostgreSQL);
+    }
+
+    void badDatabaseLocationsAreNamedWithoutTheirPassword_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("port not a number") << u"postgresql://ann:s3cret-pw@127.0.0.1:five/td"_s
+                                           << u"postgresql://ann@127.0.0.1:five/td"_s;
+        QTest::newRow("no host") << u"postgresql://ann:s3cret-pw@/td"_s << u"postgresql://ann@/td"_s;
+        QTest::newRow("no database") << u"postgresql://ann:s3cret-pw@127.0.0.1:5432"_s
+                                     << u"postgresql://ann@127.0.0.1:5432"_s;
+        QTest::newRow("database with a folder") << u"postgresql://ann:s3cret-pw@127.0.0.1/a/b"_s
+                                                << u"postgresql://ann@127.0.0.1/a/b"_s;
+        QTest::newRow("no slashes") << u"postgresql:ann:s3cret-pw@127.0.0.1/td"_s << u"postgresql:ann@127.0.0.1/td"_s;
+        QTest::newRow("@ in the password") << u"postgresql://ann:s3cret-pw@x@127.0.0.1:port/td"_s
+                                           << u"postgresql://ann@127.0.0.1:port/td"_s;
+        QTest::newRow("space in the host") << u"postgres://ann:s3cret-pw@bad host/td"_s << u"postgres://ann@bad host/td"_s;
+        QTest::newRow("no file") << u"sqlite:"_s << QString();
+    }
+
+    void badDatabaseLocationsAreNamedWithoutTheirPassword()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, shown);
+        try {
+            DatabaseLocation::parse(text);
+            QFAIL("parse accepted a bad location");
+        } catch (const StoreError& error) {
+            QCOMPARE(error.code(), ErrorCode::Invalid);
+            if (!shown.isEmpty())
+                QVERIFY2(error.message().contains(u"“"_s + shown + u"”"_s), qPrintable(error.message()));
+            QVERIFY2(!error.fullMessage().contains(u"s3cret"_s), qPrintable(error.fullMessage()));
+        }
+    }
+
     void transactionsCommitOrRollBackOnSqlite()
     {
         const QString connection = u"session-test"_s;
