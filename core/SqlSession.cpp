@@ -513,7 +513,10 @@ bool SqlSession::prepareForManyThreads()
 void SqlSession::close(const QString& connectionName)
 {
     if (QSqlDatabase::contains(connectionName)) {
-        QSqlDatabase::database(connectionName, false).close();
+        QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+        statementCaches.remove(db.driver()); // while the connection can still free them
+        db.close();
+        db = QSqlDatabase();
         dropConnection(connectionName);
     }
 }

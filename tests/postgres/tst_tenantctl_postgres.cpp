@@ -85,7 +85,7 @@ private Q_SLOTS:
                               u"--usage-days"_s, u"2"_s});
         QVERIFY2(demo.exitCode == 0, qPrintable(demo.err));
         QVERIFY2(demo.out.contains(u"Generated 25 tenants"_s), qPrintable(demo.out));
-        QVERIFY(demo.err.isEmpty());
+        QVERIFY2(demo.err.isEmpty(), qPrintable(demo.err));
 
         const Run again = run({u"--database"_s, owner(m_database), u"demo"_s});
         QCOMPARE(again.exitCode, 1);
