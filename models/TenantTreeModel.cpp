@@ -101,6 +101,21 @@ QModelIndex TenantTreeModel::platformIndex() const
     return m_root && !m_root->children.empty() ? indexOf(m_root->children.front().get()) : QModelIndex();
 }
 
+void TenantTreeModel::tenantChanged(const Tenant& tenant)
+{
+    const QModelIndex index = indexOfTenant(tenant.id);
+    if (!index.isValid())
+        return;
+    Node* node = nodeOf(index);
+    // Counts are the tree's own (loaded children); the rest is the tenant's.
+    const int subTenants = node->tenant.subTenantCount;
+    const int environments = node->tenant.environmentCount;
+    node->tenant = tenant;
+    node->tenant.subTenantCount = subTenants;
+    node->tenant.environmentCount = environments;
+    Q_EMIT dataChanged(index, index.siblingAtColumn(columnCount(index.parent()) - 1));
+}
+
 QModelIndex TenantTreeModel::indexOfTenant(TenantId id) const
 {
     // Breadth-first over what has been loaded; the loaded part is what the view shows.

@@ -57,6 +57,9 @@ public:
     QModelIndex platformIndex() const;
     // The row of a tenant, when it has been loaded.
     QModelIndex indexOfTenant(TenantId id) const;
+    // A tenant as changed through the store: its loaded row shows it at once (the order of its
+    // siblings is brought up to date on the next refresh).
+    void tenantChanged(const Tenant& tenant);
     // In filter mode: the rows that lead to a match (to expand) and the matches, in tree order.
     QModelIndexList filterPathIndexes() const;
     QModelIndexList filterMatchIndexes() const;

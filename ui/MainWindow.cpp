@@ -8,6 +8,7 @@
 #include "ServerConnection.h"
 #include "Settings.h"
 #include "StoreFactory.h"
+#include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
 #include "WelcomePage.h"
@@ -184,6 +185,15 @@ void MainWindow::createMenus()
     QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
     quitAction->setMenuRole(QAction::QuitRole);
+
+    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    m_editTenantAction = editMenu->addAction(tr("Edit &Tenant…"), this, &MainWindow::editTenant);
+    m_editTenantAction->setObjectName(u"editTenantAction"_s);
+    m_editTenantAction->setShortcut(QKeySequence(Qt::Key_F2));
+    m_editTenantAction->setEnabled(false);
+    connect(this, &MainWindow::detailShown, this, [this]() {
+        m_editTenantAction->setEnabled(m_store && m_detailStack->currentWidget() == m_tenantPage);
+    });
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* findAction = viewMenu->addAction(tr("&Find Tenant"), this, [this]() {
@@ -479,8 +489,21 @@ void MainWindow::closeDatabase()
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
     m_signOutAction->setEnabled(false);
+    m_editTenantAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
+}
+
+void MainWindow::editTenant()
+{
+    if (!m_store || m_detailStack->currentWidget() != m_tenantPage)
+        return;
+    TenantEditDialog dialog(m_store.get(), m_tenantPage->tenant(), this);
+    dialog.exec();
+    // Saved, or someone else's version kept: the page and the tree show what is stored now.
+    if (dialog.saved().id != 0)
+        m_treeModel->tenantChanged(dialog.saved());
+    showSelection();
 }
 
 void MainWindow::showSelection()

@@ -47,6 +47,8 @@ public:
     // File → Sign Out: revokes the server session, forgets it in the keychain and closes.
     void signOut();
     void closeDatabase();
+    // Edit → Edit Tenant (F2): the tenant shown on the detail page.
+    void editTenant();
 
     Store* store() const { return m_store.get(); }
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
@@ -86,6 +88,7 @@ private:
     bool isCurrentOpen(quint64 request) const { return request == m_openRequest && m_pendingStore; }
     void failOpen(quint64 request, const QString& title, const StoreError& error);
 
+    QAction* m_editTenantAction = nullptr;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
     quint64 m_openRequest = 0;             // which open m_pendingStore belongs to

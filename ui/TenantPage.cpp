@@ -71,7 +71,7 @@ TenantPage::TenantPage(QWidget* parent)
 void TenantPage::setSummary(const TenantSummary& summary)
 {
     const Tenant& tenant = summary.tenant;
-    m_tenantId = tenant.id;
+    m_tenant = tenant;
     m_titleLabel->setText(tenant.displayName);
     QStringList path;
     for (const Tenant& ancestor : summary.ancestors)

@@ -18,7 +18,9 @@ public:
     explicit TenantPage(QWidget* parent = nullptr);
 
     void setSummary(const TenantSummary& summary);
-    TenantId tenantId() const { return m_tenantId; }
+    TenantId tenantId() const { return m_tenant.id; }
+    // The tenant shown, as last read.
+    const Tenant& tenant() const { return m_tenant; }
 
 Q_SIGNALS:
     // The user chose an environment in the page's table.
@@ -27,7 +29,7 @@ Q_SIGNALS:
     void tenantActivated(TenantId id);
 
 private:
-    TenantId m_tenantId = 0;
+    Tenant m_tenant;
     QLabel* m_titleLabel;
     QLabel* m_pathLabel;
     QLabel* m_slugLabel;

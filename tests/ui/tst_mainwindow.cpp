@@ -1,21 +1,26 @@
 #include "EnvironmentPage.h"
 #include "MainWindow.h"
 #include "SqlStore.h"
+#include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
 #include "TestSupport.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStandardPaths>
 #include <QTableWidget>
-#include <QTreeView>
 #include <QTest>
+#include <QTimer>
+#include <QTreeView>
 
 using namespace TenantDesk;
 using namespace TenantDesk::Test;
@@ -121,6 +126,42 @@ private Q_SLOTS:
         QVERIFY(shown.wait(10000));
         QCOMPARE(detail->currentWidget()->objectName(), u"platformPage"_s);
         QCOMPARE(label(*window, "platformTenantsValueLabel"), u"25"_s);
+    }
+
+    // F2 on a tenant's page edits it; the page and the tree row show the change once saved.
+    void editingATenantUpdatesItsPageAndRow()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        auto* tree = window->findChild<QTreeView*>(u"tenantTreeView"_s);
+        auto* edit = window->findChild<QAction*>(u"editTenantAction"_s);
+        QVERIFY(edit);
+        QVERIFY(!edit->isEnabled());
+        QCOMPARE(edit->shortcut(), QKeySequence(Qt::Key_F2));
+        const QModelIndex first = tree->model()->index(0, 0, window->tenantTreeModel()->platformIndex());
+        QSignalSpy shown(window.get(), &MainWindow::detailShown);
+        tree->setCurrentIndex(first);
+        QVERIFY(shown.wait(10000));
+        QVERIFY(edit->isEnabled());
+
+        const QString renamed = first.data().toString() + u" (edited)"_s;
+        bool saved = false;
+        QTimer::singleShot(0, window.get(), [&]() {
+            QTRY_VERIFY(qobject_cast<TenantEditDialog*>(QApplication::activeModalWidget()));
+            auto* dialog = qobject_cast<TenantEditDialog*>(QApplication::activeModalWidget());
+            dialog->findChild<QLineEdit*>(u"nameEdit"_s)->setText(renamed);
+            dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+            saved = true;
+        });
+        edit->trigger();
+        QVERIFY(saved);
+        QTRY_COMPARE(label(*window, "tenantTitleLabel"), renamed);
+        QCOMPARE(tree->model()->index(0, 0, window->tenantTreeModel()->platformIndex()).data().toString(), renamed);
+
+        // On the platform page there is no tenant to edit.
+        tree->setCurrentIndex(window->tenantTreeModel()->platformIndex());
+        QVERIFY(shown.wait(10000));
+        QVERIFY(!edit->isEnabled());
     }
 
     void searchRevealsADeepTenant()
