@@ -1,5 +1,6 @@
 #include "Tenantctl.h"
 
+#include "AuditChain.h"
 #include "JsonCodec.h"
 #include "StoreError.h"
 #include "StoreFactory.h"
@@ -9,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QTextStream>
 
@@ -154,6 +156,87 @@ int tenantsShow(Store& store, const QString& slug, const QCommandLineParser& par
     return Success;
 }
 
+// Every audit event of one tenant (by slug) or of the whole platform, newest first.
+QList<AuditEvent> auditEvents(Store& store, const QCommandLineParser& parser, int limit = -1)
+{
+    AuditQuery query;
+    query.limit = limit > 0 ? std::min(limit, maximumPageSize) : maximumPageSize;
+    if (parser.isSet(u"tenant"_s))
+        query.tenantId = await(store.tenantBySlug(parser.value(u"tenant"_s))).id;
+    QList<AuditEvent> events;
+    do {
+        const Page<AuditEvent> page = await(store.auditEvents(query));
+        events += page.items;
+        query.cursor = page.nextCursor;
+    } while (!query.cursor.isEmpty() && (limit <= 0 || events.size() < limit));
+    if (limit > 0 && events.size() > limit)
+        events.resize(limit);
+    return events;
+}
+
+int auditList(Store& store, const QCommandLineParser& parser, QTextStream& out)
+{
+    await(store.open(OpenMode::OpenExisting));
+    int limit = 50;
+    if (parser.isSet(u"limit"_s)) {
+        bool ok = false;
+        limit = parser.value(u"limit"_s).toInt(&ok);
+        if (!ok || limit < 1 || limit > 1'000'000)
+            throw UsageError{tr("--limit takes a whole number from 1 to 1000000, not “%1”.").arg(parser.value(u"limit"_s))};
+    }
+    const QList<AuditEvent> events = auditEvents(store, parser, limit);
+    if (parser.isSet(u"json"_s)) {
+        QJsonArray array;
+        for (const AuditEvent& event : events)
+            array.append(JsonCodec::toJson(event));
+        printJson(out, array);
+        return Success;
+    }
+    out << padded(tr("ID"), 8) << padded(tr("AT"), 26) << padded(tr("TENANT"), 8) << padded(tr("ACTOR"), 32)
+        << padded(tr("ACTION"), 20) << tr("OBJECT") << u'\n';
+    for (const AuditEvent& event : events) {
+        out << padded(QString::number(event.id), 8) << padded(event.at.toUTC().toString(Qt::ISODateWithMs), 26)
+            << padded(event.tenantId == 0 ? u"-"_s : QString::number(event.tenantId), 8) << padded(event.actor, 32)
+            << padded(event.action, 20) << event.objectType << u' ' << event.objectId << u'\n';
+    }
+    return Success;
+}
+
+int auditVerify(Store& store, const QCommandLineParser& parser, QTextStream& out)
+{
+    await(store.open(OpenMode::OpenExisting));
+    const AuditChainReport report = verifyAuditChains(auditEvents(store, parser));
+    QString where;
+    if (report.firstBreak) {
+        where = tr("the platform's own chain");
+        if (report.firstBreak->tenantId != 0) {
+            try {
+                const Tenant tenant = await(store.tenant(report.firstBreak->tenantId));
+                where = tr("tenant %1 (id %2)").arg(tenant.slug).arg(tenant.id);
+            } catch (const StoreError&) {
+                where = tr("tenant id %1 (no longer there)").arg(report.firstBreak->tenantId);
+            }
+        }
+    }
+    if (parser.isSet(u"json"_s)) {
+        QJsonObject result{{u"events"_s, report.events}, {u"chains"_s, report.chains}, {u"intact"_s, !report.firstBreak}};
+        if (report.firstBreak) {
+            result.insert(u"first_break"_s, QJsonObject{{u"tenant_id"_s, report.firstBreak->tenantId},
+                                                        {u"event_id"_s, report.firstBreak->eventId},
+                                                        {u"where"_s, where},
+                                                        {u"problem"_s, report.firstBreak->problem}});
+        }
+        printJson(out, result);
+    } else if (!report.firstBreak) {
+        out << tr("Verified %1 audit events in %2 chains: every chain is intact.\n").arg(report.events).arg(report.chains);
+    } else {
+        out << tr("The audit trail is broken at event %1 in %2: %3.\n")
+                   .arg(report.firstBreak->eventId).arg(where, report.firstBreak->problem)
+            << tr("(%1 events in %2 chains read.)\n").arg(report.events).arg(report.chains);
+    }
+    return report.firstBreak ? Failed : Success;
+}
+
 } // namespace
 
 int run(const QStringList& arguments)
@@ -171,7 +254,11 @@ int run(const QStringList& arguments)
         "  demo [--scale small|N] [--users N] [--usage-days N]\n"
         "                                    fill a new database with demo data\n"
         "  tenants list [--parent SLUG]      list the top-level tenants or a tenant's sub-tenants\n"
-        "  tenants show SLUG                 show one tenant"));
+        "  tenants show SLUG                 show one tenant\n"
+        "  audit list [--tenant SLUG] [--limit N]\n"
+        "                                    the newest audit events (50 unless --limit)\n"
+        "  audit verify [--tenant SLUG]      check the audit trail's hash chains; exit status 1 names\n"
+        "                                    the first broken link"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -182,8 +269,10 @@ int run(const QStringList& arguments)
         {u"scale"_s, tr("With demo: “small” or a number of tenants."), u"scale"_s},
         {u"users"_s, tr("With demo: how many users (default: 300 for small, ten per tenant otherwise)."), u"count"_s},
         {u"usage-days"_s, tr("With demo: days of hourly usage samples (default 90)."), u"days"_s},
+        {u"tenant"_s, tr("With audit: only this tenant's events (its slug)."), u"slug"_s},
+        {u"limit"_s, tr("With audit list: how many events (default 50)."), u"count"_s},
     });
-    parser.addPositionalArgument(u"command"_s, tr("demo, tenants list or tenants show."), u"command [arguments]"_s);
+    parser.addPositionalArgument(u"command"_s, tr("demo, tenants list, tenants show, audit list or audit verify."), u"command [arguments]"_s);
 
     try {
         if (!parser.parse(arguments))
@@ -214,6 +303,10 @@ int run(const QStringList& arguments)
             return tenantsList(*store, parser, out);
         if (command.size() == 3 && command[0] == u"tenants"_s && command[1] == u"show"_s)
             return tenantsShow(*store, command[2], parser, out);
+        if (command == QStringList{u"audit"_s, u"list"_s})
+            return auditList(*store, parser, out);
+        if (command == QStringList{u"audit"_s, u"verify"_s})
+            return auditVerify(*store, parser, out);
         if (command.size() == 2 && command[0] == u"tenants"_s && command[1] == u"show"_s)
             throw UsageError{tr("tenants show needs the tenant's slug.")};
         throw UsageError{tr("unknown command “%1”; see tenantctl --help.").arg(command.join(u' '))};

@@ -1,12 +1,18 @@
+#include "SqlStore.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace TenantDesk;
 using namespace TenantDesk::Test;
 using namespace Qt::StringLiterals;
 
@@ -151,6 +157,83 @@ private Q_SLOTS:
         const Run list = tenantctl({u"--database"_s, file, u"tenants"_s, u"list"_s, u"--json"_s});
         QCOMPARE(list.exitCode, 0);
         QVERIFY(QJsonDocument::fromJson(list.out.toUtf8()).array().size() > 0);
+    }
+
+    void auditVerifyNamesTheFirstBrokenLink_data()
+    {
+        QTest::addColumn<QString>("tampering");
+        QTest::newRow("intact") << QString();
+        QTest::newRow("an event edited") << u"edit"_s;
+        QTest::newRow("an event deleted") << u"delete"_s;
+        QTest::newRow("the first event deleted") << u"delete-first"_s;
+    }
+
+    // Three changes give a tenant a chain of four events; tampering with the second breaks it
+    // where `audit verify` says, and `audit list` shows the chain newest first.
+    void auditVerifyNamesTheFirstBrokenLink()
+    {
+        QFETCH(QString, tampering);
+        const QString file = m_dir.filePath(u"audit-%1.tenantdesk"_s.arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'-'));
+        QVERIFY(QFile::copy(smallDemoFixture(), file));
+        QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner);
+        Tenant tenant;
+        QList<AuditEvent> chain;
+        {
+            SqlStore store(file);
+            await(store.open(OpenMode::OpenExisting));
+            tenant = await(store.tenants({.limit = 1})).items.constFirst();
+            for (const QString& name : {u"One"_s, u"Two"_s, u"Three"_s}) {
+                TenantChange change;
+                change.displayName = name;
+                tenant = await(store.updateTenant(tenant.id, change, tenant.version));
+            }
+            chain = await(store.auditEvents({.tenantId = tenant.id, .limit = 10})).items;
+        }
+        QCOMPARE(chain.size(), 4);
+        std::reverse(chain.begin(), chain.end()); // oldest first
+
+        const Run list = tenantctl({u"--database"_s, file, u"audit"_s, u"list"_s, u"--tenant"_s, tenant.slug, u"--json"_s});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonArray listed = QJsonDocument::fromJson(list.out.toUtf8()).array();
+        QCOMPARE(listed.size(), 4);
+        QCOMPARE(listed.at(0).toObject().value(u"id"_s).toInteger(), chain.constLast().id);
+        QCOMPARE(listed.at(0).toObject().value(u"after"_s).toObject().value(u"display_name"_s).toString(), u"Three"_s);
+
+        qint64 brokenAt = 0;
+        if (!tampering.isEmpty()) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.prepare(tampering == u"edit"_s ? u"UPDATE audit_events SET actor = 'mallory' WHERE id = ?"_s
+                                                        : u"DELETE FROM audit_events WHERE id = ?"_s));
+            query.addBindValue(tampering == u"delete-first"_s ? chain.at(0).id : chain.at(1).id);
+            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            query.finish();
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"tamper"_s);
+            brokenAt = tampering == u"edit"_s ? chain.at(1).id : tampering == u"delete"_s ? chain.at(2).id : chain.at(1).id;
+        }
+
+        const Run text = tenantctl({u"--database"_s, file, u"audit"_s, u"verify"_s});
+        const Run json = tenantctl({u"--database"_s, file, u"audit"_s, u"verify"_s, u"--json"_s});
+        const QJsonObject report = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        if (tampering.isEmpty()) {
+            QCOMPARE(text.exitCode, 0);
+            QVERIFY2(text.out.contains(u"every chain is intact"_s), qPrintable(text.out));
+            QCOMPARE(report.value(u"intact"_s).toBool(), true);
+            QCOMPARE(report.value(u"events"_s).toInteger(), DemoScale::small().tenants + 3);
+            QCOMPARE(report.value(u"chains"_s).toInt(), DemoScale::small().tenants);
+            return;
+        }
+        QCOMPARE(text.exitCode, 1);
+        QCOMPARE(json.exitCode, 1);
+        QVERIFY2(text.out.contains(u"event %1 in tenant %2"_s.arg(brokenAt).arg(tenant.slug)), qPrintable(text.out));
+        QVERIFY2(text.out.contains(tampering == u"edit"_s ? u"changed after it was written"_s : u"deleted"_s), qPrintable(text.out));
+        QCOMPARE(report.value(u"intact"_s).toBool(), false);
+        QCOMPARE(report.value(u"first_break"_s).toObject().value(u"event_id"_s).toInteger(), brokenAt);
+        QCOMPARE(report.value(u"first_break"_s).toObject().value(u"tenant_id"_s).toInteger(), tenant.id);
     }
 
     void versionAndHelp()
