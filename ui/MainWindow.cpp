@@ -501,8 +501,10 @@ void MainWindow::editTenant()
     TenantEditDialog dialog(m_store.get(), m_tenantPage->tenant(), this);
     dialog.exec();
     // Saved, or someone else's version kept: the page and the tree show what is stored now.
-    if (dialog.saved().id != 0)
-        m_treeModel->tenantChanged(dialog.saved());
+    // Cancelled with nothing read meanwhile: the page is still right, nothing to read again.
+    if (dialog.saved().id == 0)
+        return;
+    m_treeModel->tenantChanged(dialog.saved());
     showSelection();
 }
 

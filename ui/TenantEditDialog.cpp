@@ -94,8 +94,8 @@ TenantEditDialog::TenantEditDialog(Store* store, const Tenant& tenant, QWidget* 
 TenantChange TenantEditDialog::change() const
 {
     TenantChange change;
-    if (m_nameEdit->text() != m_tenant.displayName)
-        change.displayName = m_nameEdit->text();
+    if (m_nameEdit->text().trimmed() != m_tenant.displayName)
+        change.displayName = m_nameEdit->text().trimmed();
     if (m_domainEdit->text().trimmed() != m_tenant.domain)
         change.domain = m_domainEdit->text().trimmed();
     if (m_timezoneCombo->currentText().trimmed() != m_tenant.timezone)
