@@ -89,6 +89,18 @@ public:
         const QJsonValue value = m_object.value(key);
         return value.isNull() || value.isUndefined() ? std::nullopt : std::optional<int>(integer(key));
     }
+    // A whole number of either sign (range checks belong to the validation that names the rule),
+    // or nothing for null.
+    std::optional<int> optionalSignedInt(const QString& key) const
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isNull() || value.isUndefined())
+            return std::nullopt;
+        const double number = value.toDouble();
+        if (!value.isDouble() || number != double(qint64(number)) || number < -2147483648.0 || number > 2147483647.0)
+            invalid(name(key), u"a whole number or null"_s);
+        return int(number);
+    }
     QString text(const QString& key) const
     {
         const QJsonValue value = required(key);
@@ -202,6 +214,7 @@ void write(JsonWriter& w, const Tenant& t)
         .field("feature_flags", t.featureFlags)
         .field("security_policy", t.securityPolicy)
         .field("settings", t.settings)
+        .field("decommission", t.decommission)
         .field("created_at", SqlTime::format(t.createdAt))
         .field("updated_at", SqlTime::format(t.updatedAt))
         .field("version", t.version)
@@ -390,6 +403,35 @@ QJsonObject toJson(const BillingSummaryRow& r)
     };
 }
 
+namespace {
+
+QJsonValue intOrNull(const std::optional<int>& value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject quotasToJson(const TenantQuotas& q)
+{
+    return QJsonObject{{u"cpu_cores"_s, intOrNull(q.cpuCores)}, {u"memory_gb"_s, intOrNull(q.memoryGb)},
+                       {u"storage_gb"_s, intOrNull(q.storageGb)}, {u"user_seats"_s, intOrNull(q.userSeats)}};
+}
+
+// Refuses every field of `object` that is not in `known`, naming it and the fields that are.
+void refuseUnknown(const QJsonObject& object, const QStringList& known, const QString& context = {})
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!known.contains(it.key())) {
+            const QString field = context.isEmpty() ? it.key() : context + u'.' + it.key();
+            throw StoreError(ErrorCode::Invalid,
+                             QCoreApplication::translate("JsonCodec", "%1: this field is unknown or cannot be set here "
+                                                                      "(known: %2).").arg(field, known.join(u", "_s)))
+                .withField(field);
+        }
+    }
+}
+
+} // namespace
+
 QJsonObject toJson(const TenantChange& change)
 {
     QJsonObject object;
@@ -401,7 +443,50 @@ QJsonObject toJson(const TenantChange& change)
         object.insert(u"timezone"_s, *change.timezone);
     if (change.language)
         object.insert(u"language"_s, *change.language);
+    if (change.quotas)
+        object.insert(u"quotas"_s, quotasToJson(*change.quotas));
+    if (change.apiRateLimit)
+        object.insert(u"api_rate_limit"_s, intOrNull(*change.apiRateLimit));
+    if (change.featureFlags)
+        object.insert(u"feature_flags"_s, *change.featureFlags);
+    if (change.securityPolicy)
+        object.insert(u"security_policy"_s, *change.securityPolicy);
+    if (change.settings)
+        object.insert(u"settings"_s, *change.settings);
     return object;
+}
+
+QJsonObject toJson(const NewTenant& tenant)
+{
+    QJsonArray environments;
+    for (EnvironmentKind kind : tenant.environments)
+        environments.append(environmentKindKey(kind));
+    return QJsonObject{{u"slug"_s, tenant.slug}, {u"display_name"_s, tenant.displayName},
+                       {u"parent_id"_s, idOrNull(tenant.parentId)}, {u"domain"_s, tenant.domain},
+                       {u"timezone"_s, tenant.timezone}, {u"language"_s, tenant.language},
+                       {u"environments"_s, environments}};
+}
+
+QJsonObject toJson(const NewEnvironment& environment)
+{
+    return QJsonObject{{u"name"_s, environment.name}, {u"kind"_s, environmentKindKey(environment.kind)},
+                       {u"settings"_s, environment.settings}};
+}
+
+QJsonObject toJson(const EnvironmentChange& change)
+{
+    QJsonObject object;
+    if (change.name)
+        object.insert(u"name"_s, *change.name);
+    if (change.settings)
+        object.insert(u"settings"_s, *change.settings);
+    return object;
+}
+
+QJsonObject toJson(const DecommissionStepDone& step)
+{
+    return QJsonObject{{u"step"_s, decommissionStepKey(step.step)}, {u"note"_s, step.note},
+                       {u"confirm_slug"_s, step.confirmSlug}};
 }
 
 Tenant tenantFromJson(const QJsonObject& object)
@@ -424,6 +509,7 @@ Tenant tenantFromJson(const QJsonObject& object)
     t.featureFlags = r.object(u"feature_flags"_s);
     t.securityPolicy = r.object(u"security_policy"_s);
     t.settings = r.object(u"settings"_s);
+    t.decommission = object.contains(u"decommission"_s) ? r.object(u"decommission"_s) : QJsonObject();
     t.createdAt = r.time(u"created_at"_s);
     t.updatedAt = r.time(u"updated_at"_s);
     t.version = r.id(u"version"_s);
@@ -572,14 +658,8 @@ BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)
 
 TenantChange tenantChangeFromJson(const QJsonObject& object)
 {
-    static const QSet<QString> editable{u"display_name"_s, u"domain"_s, u"timezone"_s, u"language"_s};
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (!editable.contains(it.key()))
-            throw StoreError(ErrorCode::Invalid,
-                             QCoreApplication::translate("JsonCodec", "%1: this field is unknown or cannot be changed "
-                                                                      "(editable: display_name, domain, timezone, language).")
-                                 .arg(it.key())).withField(it.key());
-    }
+    refuseUnknown(object, {u"display_name"_s, u"domain"_s, u"timezone"_s, u"language"_s, u"quotas"_s,
+                           u"api_rate_limit"_s, u"feature_flags"_s, u"security_policy"_s, u"settings"_s});
     const Reader r(object);
     TenantChange change;
     const auto read = [&r, &object](const QString& key, std::optional<QString>& field) {
@@ -590,7 +670,79 @@ TenantChange tenantChangeFromJson(const QJsonObject& object)
     read(u"domain"_s, change.domain);
     read(u"timezone"_s, change.timezone);
     read(u"language"_s, change.language);
+    if (object.contains(u"quotas"_s)) {
+        const QJsonObject quotas = r.object(u"quotas"_s);
+        refuseUnknown(quotas, {u"cpu_cores"_s, u"memory_gb"_s, u"storage_gb"_s, u"user_seats"_s}, u"quotas"_s);
+        const Reader q(quotas, u"quotas"_s);
+        change.quotas = TenantQuotas{q.optionalSignedInt(u"cpu_cores"_s), q.optionalSignedInt(u"memory_gb"_s),
+                                     q.optionalSignedInt(u"storage_gb"_s), q.optionalSignedInt(u"user_seats"_s)};
+    }
+    if (object.contains(u"api_rate_limit"_s))
+        change.apiRateLimit = r.optionalSignedInt(u"api_rate_limit"_s);
+    if (object.contains(u"feature_flags"_s))
+        change.featureFlags = r.object(u"feature_flags"_s);
+    if (object.contains(u"security_policy"_s))
+        change.securityPolicy = r.object(u"security_policy"_s);
+    if (object.contains(u"settings"_s))
+        change.settings = r.object(u"settings"_s);
     return change;
+}
+
+NewTenant newTenantFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"slug"_s, u"display_name"_s, u"parent_id"_s, u"domain"_s, u"timezone"_s, u"language"_s,
+                           u"environments"_s});
+    const Reader r(object);
+    NewTenant tenant;
+    tenant.slug = r.text(u"slug"_s);
+    tenant.displayName = r.text(u"display_name"_s);
+    tenant.parentId = r.idOrZero(u"parent_id"_s);
+    tenant.domain = object.contains(u"domain"_s) ? r.text(u"domain"_s) : QString();
+    tenant.timezone = r.text(u"timezone"_s);
+    tenant.language = r.text(u"language"_s);
+    if (object.contains(u"environments"_s)) {
+        const QStringList kinds = r.strings(u"environments"_s);
+        for (qsizetype i = 0; i < kinds.size(); ++i) {
+            const auto kind = environmentKindFromKey(kinds.at(i));
+            if (!kind)
+                invalid(u"environments["_s + QString::number(i) + u']', u"production, staging, development or sandbox"_s);
+            tenant.environments.append(*kind);
+        }
+    }
+    return tenant;
+}
+
+NewEnvironment newEnvironmentFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"name"_s, u"kind"_s, u"settings"_s});
+    const Reader r(object);
+    return NewEnvironment{r.text(u"name"_s), r.key(u"kind"_s, environmentKindFromKey),
+                          object.contains(u"settings"_s) ? r.object(u"settings"_s) : QJsonObject()};
+}
+
+EnvironmentChange environmentChangeFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"name"_s, u"settings"_s});
+    const Reader r(object);
+    EnvironmentChange change;
+    if (object.contains(u"name"_s))
+        change.name = r.text(u"name"_s);
+    if (object.contains(u"settings"_s))
+        change.settings = r.object(u"settings"_s);
+    return change;
+}
+
+DecommissionStepDone decommissionStepFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"step"_s, u"note"_s, u"confirm_slug"_s});
+    const Reader r(object);
+    DecommissionStepDone step;
+    step.step = r.key(u"step"_s, decommissionStepFromKey);
+    if (object.contains(u"note"_s))
+        step.note = r.text(u"note"_s);
+    if (object.contains(u"confirm_slug"_s))
+        step.confirmSlug = r.text(u"confirm_slug"_s);
+    return step;
 }
 
 QList<QJsonObject> itemsOf(const QJsonObject& object)

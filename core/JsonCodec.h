@@ -31,6 +31,10 @@ QJsonObject toJson(const AuditEvent& event);
 QJsonObject toJson(const UsageSample& sample);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
+QJsonObject toJson(const NewTenant& tenant);
+QJsonObject toJson(const NewEnvironment& environment);
+QJsonObject toJson(const EnvironmentChange& change);
+QJsonObject toJson(const DecommissionStepDone& step);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -116,6 +120,11 @@ UsageSample usageSampleFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);
+// Request bodies of the other changes; an unknown field or a wrong type is refused.
+NewTenant newTenantFromJson(const QJsonObject& object);
+NewEnvironment newEnvironmentFromJson(const QJsonObject& object);
+EnvironmentChange environmentChangeFromJson(const QJsonObject& object);
+DecommissionStepDone decommissionStepFromJson(const QJsonObject& object);
 
 // The "items" array of a list or page; each element must be an object.
 QList<QJsonObject> itemsOf(const QJsonObject& object);

@@ -949,7 +949,15 @@ QFuture<QList<Role>> RestStore::roles(TenantId tenantId)
 QFuture<Page<AuditEvent>> RestStore::auditEvents(const AuditQuery& query)
 {
     Request request = get(u"/api/v1/audit"_s);
-    request.withIfSet(u"tenant_id"_s, query.tenantId).with(u"limit"_s, query.limit).withIfSet(u"cursor"_s, query.cursor);
+    request.withIfSet(u"tenant_id"_s, query.tenantId)
+        .withIfSet(u"actor"_s, query.actor)
+        .withIfSet(u"action"_s, query.action)
+        .withIfSet(u"text"_s, query.text);
+    if (query.from.isValid())
+        request.with(u"from"_s, SqlTime::formatPrecise(query.from));
+    if (query.to.isValid())
+        request.with(u"to"_s, SqlTime::formatPrecise(query.to));
+    request.with(u"limit"_s, query.limit).withIfSet(u"cursor"_s, query.cursor);
     return m_client->call<Page<AuditEvent>>(std::move(request), [](const Response& r) {
         return JsonCodec::pageFromJson(r.object(), JsonCodec::auditEventFromJson);
     });
@@ -983,14 +991,126 @@ QFuture<QList<BillingSummaryRow>> RestStore::billingSummary(const BillingQuery& 
     });
 }
 
-QFuture<Tenant> RestStore::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion)
+namespace {
+
+// A change to an object at `expectedVersion`: the server refuses it (412) when the object moved on.
+Request change(const QByteArray& method, QString path, qint64 expectedVersion, std::optional<QJsonObject> body)
 {
     Request request;
-    request.method = "PATCH";
-    request.path = idPath("/api/v1/tenants/", id);
+    request.method = method;
+    request.path = std::move(path);
     request.headers.append({"If-Match", '"' + QByteArray::number(expectedVersion) + '"'});
-    request.body = JsonCodec::toJson(change);
-    return m_client->call<Tenant>(std::move(request), [](const Response& r) { return JsonCodec::tenantFromJson(r.object()); });
+    request.body = std::move(body);
+    return request;
+}
+
+Request post(QString path, QJsonObject body)
+{
+    Request request;
+    request.method = "POST";
+    request.path = std::move(path);
+    request.body = std::move(body);
+    return request;
+}
+
+Tenant readTenant(const Response& r)
+{
+    return JsonCodec::tenantFromJson(r.object());
+}
+
+Environment readEnvironment(const Response& r)
+{
+    return JsonCodec::environmentFromJson(r.object());
+}
+
+} // namespace
+
+QFuture<Tenant> RestStore::updateTenant(TenantId id, const TenantChange& tenantChange, qint64 expectedVersion)
+{
+    return m_client->call<Tenant>(change("PATCH", idPath("/api/v1/tenants/", id), expectedVersion, JsonCodec::toJson(tenantChange)),
+                                  readTenant);
+}
+
+QFuture<Tenant> RestStore::createTenant(const NewTenant& tenant)
+{
+    return m_client->call<Tenant>(post(u"/api/v1/tenants"_s, JsonCodec::toJson(tenant)), readTenant);
+}
+
+QFuture<Tenant> RestStore::moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion)
+{
+    const QJsonObject body{{u"parent_id"_s, newParentId == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(newParentId)}};
+    return m_client->call<Tenant>(change("POST", idPath("/api/v1/tenants/", id, "/move"), expectedVersion, body), readTenant);
+}
+
+QFuture<Tenant> RestStore::changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion)
+{
+    const QJsonObject body{{u"status"_s, tenantStatusKey(status)}};
+    return m_client->call<Tenant>(change("POST", idPath("/api/v1/tenants/", id, "/status"), expectedVersion, body), readTenant);
+}
+
+QFuture<Tenant> RestStore::completeDecommissionStep(TenantId id, const DecommissionStepDone& step, qint64 expectedVersion)
+{
+    return m_client->call<Tenant>(change("POST", idPath("/api/v1/tenants/", id, "/decommission"), expectedVersion,
+                                         JsonCodec::toJson(step)), readTenant);
+}
+
+QFuture<QByteArray> RestStore::backUpTenant(TenantId id)
+{
+    return m_client->call<QByteArray>(get(idPath("/api/v1/tenants/", id, "/backup")), [](const Response& r) {
+        r.object(); // a JSON object, or an error naming the answer
+        return r.body;
+    });
+}
+
+QFuture<Tenant> RestStore::restoreTenant(const QByteArray& backup, std::optional<TenantId> parentId)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(backup, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) {
+        QPromise<Tenant> promise;
+        promise.start();
+        promise.setException(std::make_exception_ptr(StoreError(ErrorCode::Invalid,
+            trRest("The file is not a tenant backup: it is not a JSON object (%1).").arg(error.errorString())).withField(u"backup"_s)));
+        promise.finish();
+        return promise.future();
+    }
+    QJsonObject body{{u"backup"_s, document.object()}};
+    if (parentId)
+        body.insert(u"parent_id"_s, *parentId == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(*parentId));
+    return m_client->call<Tenant>(post(u"/api/v1/tenants/restore"_s, body), readTenant);
+}
+
+QFuture<Tenant> RestStore::deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion)
+{
+    Request request = change("DELETE", idPath("/api/v1/tenants/", id), expectedVersion, std::nullopt);
+    request.with(u"confirm_slug"_s, confirmSlug);
+    return m_client->call<Tenant>(std::move(request), readTenant);
+}
+
+QFuture<Environment> RestStore::addEnvironment(TenantId tenantId, const NewEnvironment& environment)
+{
+    return m_client->call<Environment>(post(idPath("/api/v1/tenants/", tenantId, "/environments"), JsonCodec::toJson(environment)),
+                                       readEnvironment);
+}
+
+QFuture<Environment> RestStore::updateEnvironment(EnvironmentId id, const EnvironmentChange& environmentChange, qint64 expectedVersion)
+{
+    return m_client->call<Environment>(change("PATCH", idPath("/api/v1/environments/", id), expectedVersion,
+                                              JsonCodec::toJson(environmentChange)), readEnvironment);
+}
+
+QFuture<Environment> RestStore::removeEnvironment(EnvironmentId id, qint64 expectedVersion)
+{
+    return m_client->call<Environment>(change("DELETE", idPath("/api/v1/environments/", id), expectedVersion, std::nullopt),
+                                       readEnvironment);
+}
+
+QFuture<Environment> RestStore::promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
+                                                   qint64 expectedTargetVersion)
+{
+    const QJsonObject body{{u"source_id"_s, sourceId}, {u"keys"_s, QJsonArray::fromStringList(keys)}};
+    return m_client->call<Environment>(change("POST", idPath("/api/v1/environments/", targetId, "/promote"),
+                                              expectedTargetVersion, body), readEnvironment);
 }
 
 QFuture<DemoSummary> RestStore::generateDemo(const DemoScale&)

@@ -225,6 +225,14 @@ const char* const schemaV2Postgres[] = {
         USING ({{all}} OR tenant_id IN ({{subtree}})) WITH CHECK ({{all}} OR tenant_id IN ({{subtree}})))",
 };
 
+// Version 3: tenant administration. The decommissioning checklist of each tenant, and the audit
+// trail's filters by actor and by action.
+const char* const schemaV3[] = {
+    "ALTER TABLE tenants ADD COLUMN decommission {{json}} NOT NULL DEFAULT '{}'",
+    "CREATE INDEX audit_events_by_actor ON audit_events (actor, id)",
+    "CREATE INDEX audit_events_by_action ON audit_events (action, id)",
+};
+
 QString dialectSql(const char* statement, SqlDialect dialect)
 {
     QString sql = QString::fromUtf8(statement);
@@ -265,7 +273,10 @@ QList<Migration> migrations(SqlDialect dialect)
         for (const char* statement : schemaV2Postgres)
             v2.statements << dialectSql(statement, dialect);
     }
-    return {v1, v2};
+    Migration v3{3, QStringLiteral("Decommissioning checklists; audit trail by actor and action"), {}};
+    for (const char* statement : schemaV3)
+        v3.statements << dialectSql(statement, dialect);
+    return {v1, v2, v3};
 }
 
 int latestVersion()

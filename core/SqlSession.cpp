@@ -1,5 +1,7 @@
 #include "SqlSession.h"
 
+#include "SqlDetail.h"
+
 #include "Logging.h"
 #include "SqlSchema.h"
 #include "SqlTime.h"
@@ -33,418 +35,7 @@ namespace TenantDesk {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("SqlSession", text);
-}
-
-QString shown(const QString& path)
-{
-    return QDir::toNativeSeparators(path);
-}
-
-bool isPostgres(const QSqlDatabase& db)
-{
-    return db.driverName() == u"QPSQL"_s;
-}
-
-// The database as a person would name it, without a password: the file, or the server and database.
-QString shownDatabase(const QSqlDatabase& db)
-{
-    if (!isPostgres(db))
-        return shown(db.databaseName());
-    QUrl url;
-    url.setScheme(u"postgresql"_s);
-    url.setUserName(db.userName());
-    url.setHost(db.hostName());
-    url.setPort(db.port());
-    url.setPath(u'/' + db.databaseName());
-    return url.toDisplayString(QUrl::RemovePassword);
-}
-
-// Maps what SQLite reported onto an ErrorCode with a sentence a person can act on.
-[[noreturn]] void throwSqliteError(const QSqlError& error, const QString& doing, const QString& path)
-{
-    const int code = error.nativeErrorCode().toInt() & 0xff;
-    const QString detail = error.text();
-    switch (code) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        throw StoreError(ErrorCode::Unavailable,
-                         tr("%1: the database “%2” is locked by another program. Close the other program or try again.")
-                             .arg(doing, shown(path)), detail);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        throw StoreError(ErrorCode::Corrupt,
-                         tr("%1: the database “%2” is damaged. Restore it from a backup.").arg(doing, shown(path)),
-                         detail);
-    case SQLITE_CONSTRAINT:
-        throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        throw StoreError(ErrorCode::Forbidden,
-                         tr("%1: the database “%2” cannot be written. Check the file's permissions.").arg(doing, shown(path)),
-                         detail);
-    case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-        throw StoreError(ErrorCode::Unavailable,
-                         tr("%1: the database “%2” cannot be read or written (disk or file system error).")
-                             .arg(doing, shown(path)), detail);
-    default:
-        throw StoreError(ErrorCode::Internal, tr("%1: the database “%2” reported an error.").arg(doing, shown(path)),
-                         detail);
-    }
-}
-
-// Maps what PostgreSQL reported (its SQLSTATE, or libpq's text when no statement ran) onto an
-// ErrorCode. `server` is shown without its password; libpq's messages never carry one.
-[[noreturn]] void throwPostgresError(const QSqlError& error, const QString& doing, const QString& server)
-{
-    const QString state = error.nativeErrorCode();
-    const QString detail = error.text();
-    const QString text = error.databaseText();
-    if (state.startsWith(u"23"_s))
-        throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
-    if (state == u"42501"_s)
-        throw StoreError(ErrorCode::Forbidden,
-                         tr("%1: the database role may not do this in “%2” (it lacks a right, or the row lies "
-                            "outside the session's tenants).").arg(doing, server), detail);
-    if (state == u"40001"_s || state == u"40P01"_s)
-        throw StoreError(ErrorCode::Unavailable,
-                         tr("%1: “%2” was busy with a conflicting change. Try again.").arg(doing, server), detail);
-    if (state.startsWith(u"28"_s)
-        || (state.isEmpty()
-            && (text.contains(u"authentication failed"_s) || text.contains(u"no pg_hba.conf entry"_s)
-                || text.contains(u"no password supplied"_s)
-                || (text.contains(u"role \""_s) && text.contains(u"does not exist"_s)))))
-        throw StoreError(ErrorCode::Forbidden,
-                         tr("%1: the PostgreSQL server refused the user name or password given for “%2”, "
-                            "or no password was given (in the URL, PGPASSWORD or ~/.pgpass). Check them.")
-                             .arg(doing, server), detail);
-    if (state == u"3D000"_s
-        || (state.isEmpty() && text.contains(u"database \""_s) && text.contains(u"does not exist"_s)))
-        throw StoreError(ErrorCode::NotFound,
-                         tr("%1: the database of “%2” does not exist on its server. Create it first.").arg(doing, server),
-                         detail);
-    if (state.startsWith(u"08"_s) || state.startsWith(u"57P"_s) || state.startsWith(u"53"_s) || state == u"57014"_s
-        || (state.isEmpty() && error.type() == QSqlError::ConnectionError)
-        || text.contains(u"server closed the connection"_s) || text.contains(u"no connection to the server"_s)
-        || text.contains(u"terminating connection"_s))
-        throw StoreError(ErrorCode::Unavailable,
-                         tr("%1: the PostgreSQL server of “%2” cannot be reached or is not taking work now. "
-                            "Check that it runs and accepts connections, then try again.").arg(doing, server), detail);
-    if (state == u"XX001"_s || state == u"XX002"_s)
-        throw StoreError(ErrorCode::Corrupt,
-                         tr("%1: the database “%2” is damaged. Restore it from a backup.").arg(doing, server), detail);
-    throw StoreError(ErrorCode::Internal, tr("%1: the database “%2” reported an error.").arg(doing, server), detail);
-}
-
-[[noreturn]] void throwSqlError(const QSqlError& error, const QString& doing, const QSqlDatabase& db)
-{
-    if (isPostgres(db))
-        throwPostgresError(error, doing, shownDatabase(db));
-    throwSqliteError(error, doing, db.databaseName());
-}
-
-// A query that throws a StoreError instead of returning false.
-// Prepared statements, kept per connection by the thread that uses it: parsing and planning a
-// statement costs more than running it for the small reads of the server and the models.
-struct CachedStatement {
-    QSqlQuery query;
-    bool inUse = false; // a Query holds it; the same text nested inside gets a statement of its own
-};
-using StatementCache = QHash<QString, std::shared_ptr<CachedStatement>>;
-constexpr qsizetype statementCacheSize = 128; // statements per connection, enough for every fixed text
-thread_local QHash<const QSqlDriver*, StatementCache> statementCaches; // connection → its statements
-
-// Removes a connection, and this thread's statements of it first.
-void dropConnection(const QString& connectionName)
-{
-    if (!QSqlDatabase::contains(connectionName))
-        return;
-    statementCaches.remove(QSqlDatabase::database(connectionName, false).driver());
-    QSqlDatabase::removeDatabase(connectionName);
-}
-
-class Query
-{
-public:
-    Query(const QSqlDatabase& db, QString doing)
-        : m_doing(std::move(doing)), m_db(db) {}
-    ~Query() { release(); }
-    Query(const Query&) = delete;
-    Query& operator=(const Query&) = delete;
-
-    Query& prepare(const QString& sql)
-    {
-        release();
-        StatementCache& cache = statementCaches[m_db.driver()];
-        const auto found = cache.constFind(sql);
-        if (found != cache.constEnd() && !(*found)->inUse) {
-            use(*found);
-            return *this;
-        }
-        if (found == cache.constEnd() && cache.size() < statementCacheSize) {
-            auto statement = std::make_shared<CachedStatement>(CachedStatement{QSqlQuery(m_db), false});
-            statement->query.setForwardOnly(true);
-            if (!statement->query.prepare(sql))
-                throwSqlError(statement->query.lastError(), m_doing, m_db);
-            cache.insert(sql, statement);
-            use(statement);
-            return *this;
-        }
-        if (!own().prepare(sql))
-            throwSqlError(own().lastError(), m_doing, m_db);
-        return *this;
-    }
-    Query& bind(const QVariant& value)
-    {
-        query().addBindValue(value);
-        return *this;
-    }
-    Query& exec()
-    {
-        if (!query().exec())
-            throwSqlError(query().lastError(), m_doing, m_db);
-        return *this;
-    }
-    // Runs `sql` as it is, on a statement of this query's own (never on a cached one).
-    Query& exec(const QString& sql)
-    {
-        release();
-        if (!own().exec(sql))
-            throwSqlError(own().lastError(), m_doing, m_db);
-        return *this;
-    }
-    bool next() { return query().next(); }
-    QVariant value(int index) const { return m_current->value(index); }
-    QString text(int index) const { return m_current->value(index).toString(); }
-    qint64 integer(int index) const { return m_current->value(index).toLongLong(); }
-    QSqlQuery& raw() { return query(); }
-
-    // The first column of the single row, or `fallback` when there is none.
-    QVariant scalar(const QVariant& fallback = {})
-    {
-        exec();
-        return next() ? value(0) : fallback;
-    }
-
-private:
-    void use(const std::shared_ptr<CachedStatement>& statement)
-    {
-        statement->inUse = true;
-        m_cached = statement;
-        m_current = &statement->query;
-    }
-    // Gives the cached statement in use back, reset: no read stays open on the database.
-    void release()
-    {
-        if (!m_cached)
-            return;
-        m_cached->query.finish();
-        m_cached->inUse = false;
-        m_cached.reset();
-        m_current = nullptr;
-    }
-    QSqlQuery& own()
-    {
-        if (!m_own) {
-            m_own.emplace(m_db);
-            m_own->setForwardOnly(true);
-        }
-        m_current = &*m_own;
-        return *m_own;
-    }
-    QSqlQuery& query() { return m_current ? *m_current : own(); }
-
-    QString m_doing;
-    QSqlDatabase m_db;
-    std::optional<QSqlQuery> m_own;              // a statement of this query's own
-    std::shared_ptr<CachedStatement> m_cached;   // or one from the connection's cache
-    QSqlQuery* m_current = nullptr;
-};
-
-const QString tenantColumns = u"t.id, t.parent_id, t.path, t.slug, t.display_name, t.status, t.domain, "
-    "t.timezone, t.language, t.quota_cpu_cores, t.quota_memory_gb, t.quota_storage_gb, t.quota_user_seats, "
-    "t.api_rate_limit, t.feature_flags, t.security_policy, t.settings, t.created_at, t.updated_at, t.version, "
-    "(SELECT count(*) FROM tenants c WHERE c.parent_id = t.id), "
-    "(SELECT count(*) FROM environments e WHERE e.tenant_id = t.id)"_s;
-
-std::optional<int> optionalInt(const QVariant& value)
-{
-    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
-}
-
-QJsonObject jsonObject(const QVariant& value)
-{
-    return QJsonDocument::fromJson(value.toByteArray()).object();
-}
-
-QList<TenantId> idsOfPath(const QString& path)
-{
-    QList<TenantId> ids;
-    for (QStringView part : QStringView(path).split(u'/', Qt::SkipEmptyParts))
-        ids.append(part.toLongLong());
-    return ids;
-}
-
-Tenant tenantFromRow(const Query& q)
-{
-    Tenant t;
-    t.id = q.integer(0);
-    t.parentId = q.integer(1);
-    t.ancestorIds = idsOfPath(q.text(2));
-    if (!t.ancestorIds.isEmpty())
-        t.ancestorIds.removeLast();
-    t.slug = q.text(3);
-    t.displayName = q.text(4);
-    t.status = tenantStatusFromKey(q.text(5)).value_or(TenantStatus::Requested);
-    t.domain = q.text(6);
-    t.timezone = q.text(7);
-    t.language = q.text(8);
-    t.quotas = {optionalInt(q.value(9)), optionalInt(q.value(10)), optionalInt(q.value(11)), optionalInt(q.value(12))};
-    t.apiRateLimit = optionalInt(q.value(13));
-    t.featureFlags = jsonObject(q.value(14));
-    t.securityPolicy = jsonObject(q.value(15));
-    t.settings = jsonObject(q.value(16));
-    t.createdAt = SqlTime::parse(q.text(17));
-    t.updatedAt = SqlTime::parse(q.text(18));
-    t.version = q.integer(19);
-    t.subTenantCount = int(q.integer(20));
-    t.environmentCount = int(q.integer(21));
-    return t;
-}
-
-const QString environmentColumns = u"tenant_id, id, name, kind, settings, created_at, version"_s;
-
-Environment environmentFromRow(const Query& q)
-{
-    Environment e;
-    e.tenantId = q.integer(0);
-    e.id = q.integer(1);
-    e.name = q.text(2);
-    e.kind = environmentKindFromKey(q.text(3)).value_or(EnvironmentKind::Development);
-    e.settings = jsonObject(q.value(4));
-    e.createdAt = SqlTime::parse(q.text(5));
-    e.version = q.integer(6);
-    return e;
-}
-
-const QString userColumns = u"u.id, u.email, u.display_name, u.status, u.created_at, u.last_sign_in_at, u.version"_s;
-
-User userFromRow(const Query& q)
-{
-    User u;
-    u.id = q.integer(0);
-    u.email = q.text(1);
-    u.displayName = q.text(2);
-    u.status = userStatusFromKey(q.text(3)).value_or(UserStatus::Invited);
-    u.createdAt = SqlTime::parse(q.text(4));
-    u.lastSignInAt = SqlTime::parse(q.text(5));
-    u.version = q.integer(6);
-    return u;
-}
-
-// Keyset pagination: a cursor names the sort value and id of the last row of the previous page.
-QString encodeCursor(const QString& sortValue, qint64 id)
-{
-    const QByteArray json = QJsonDocument(QJsonArray{sortValue, QString::number(id)}).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::pair<QString, qint64> decodeCursor(const QString& cursor)
-{
-    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    const QJsonArray array = decoded ? QJsonDocument::fromJson(*decoded).array() : QJsonArray{};
-    bool ok = false;
-    const qint64 id = array.size() == 2 ? array.at(1).toString().toLongLong(&ok) : 0;
-    if (!ok || !array.at(0).isString())
-        throw StoreError(ErrorCode::Invalid, tr("The page cursor “%1” is not valid; start again from the first page.").arg(cursor)).withField(u"cursor"_s);
-    return {array.at(0).toString(), id};
-}
-
-QString likePattern(const QString& text)
-{
-    QString escaped = text;
-    escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-    return u'%' + escaped + u'%';
-}
-
-// SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE does the same on text
-// compared byte by byte (COLLATE "C", as every TenantDesk text column is there).
-QString likeOperator(const QSqlDatabase& db)
-{
-    return isPostgres(db) ? u"ILIKE"_s : u"LIKE"_s;
-}
-
-int checkedLimit(int limit, int maximum)
-{
-    if (limit < 1 || limit > maximum)
-        throw StoreError(ErrorCode::Invalid, tr("A page holds 1 to %1 items; %2 were asked for.").arg(maximum).arg(limit)).withField(u"limit"_s);
-    return limit;
-}
-
-// The one tenant whose `column` holds `value`; NotFound with `notFound` otherwise.
-Tenant fetchTenantBy(const QSqlDatabase& db, const QString& column, const QVariant& value, const QString& notFound)
-{
-    Query q(db, tr("Could not read a tenant"));
-    q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t."_s + column + u" = ?"_s).bind(value).exec();
-    if (!q.next())
-        throw StoreError(ErrorCode::NotFound, notFound);
-    return tenantFromRow(q);
-}
-
-Tenant fetchTenant(const QSqlDatabase& db, TenantId id)
-{
-    return fetchTenantBy(db, u"id"_s, id, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
-}
-
-// Throws NotFound unless tenant `id` exists (and, on PostgreSQL, lies in the session's scope):
-// asking for what belongs to a tenant that is not there is an error, not an empty answer.
-void requireTenant(const QSqlDatabase& db, TenantId id)
-{
-    Query q(db, tr("Could not read a tenant"));
-    q.prepare(u"SELECT 1 FROM tenants WHERE id = ?"_s).bind(id).exec();
-    if (!q.next())
-        throw StoreError(ErrorCode::NotFound, tr("There is no tenant with id %1; it may have been deleted.").arg(id));
-}
-
-QList<Tenant> fetchTenants(const QSqlDatabase& db, const QList<TenantId>& ids)
-{
-    QList<Tenant> tenants;
-    constexpr qsizetype chunk = 500;
-    for (qsizetype start = 0; start < ids.size(); start += chunk) {
-        const QList<TenantId> part = ids.mid(start, chunk);
-        QStringList placeholders(part.size(), u"?"_s);
-        Query q(db, tr("Could not read tenants"));
-        q.prepare(u"SELECT "_s + tenantColumns + u" FROM tenants t WHERE t.id IN ("_s + placeholders.join(u',') + u')');
-        for (TenantId id : part)
-            q.bind(id);
-        q.exec();
-        while (q.next())
-            tenants.append(tenantFromRow(q));
-    }
-    return tenants;
-}
-
-QList<Environment> fetchEnvironments(const QSqlDatabase& db, TenantId tenantId)
-{
-    Query q(db, tr("Could not read the environments of a tenant"));
-    q.prepare(u"SELECT "_s + environmentColumns + u" FROM environments WHERE tenant_id = ? "
-              "ORDER BY CASE kind WHEN 'production' THEN 0 WHEN 'staging' THEN 1 WHEN 'development' THEN 2 ELSE 3 END, name"_s)
-        .bind(tenantId).exec();
-    QList<Environment> environments;
-    while (q.next())
-        environments.append(environmentFromRow(q));
-    return environments;
-}
-
-} // namespace
+using namespace SqlDetail;
 
 SqlSession::SqlSession(QSqlDatabase db, TenantScope scope)
     : m_db(std::move(db))
@@ -929,7 +520,7 @@ Page<Tenant> SqlSession::tenants(const TenantQuery& query) const
                 break;
             }
             page.items.append(tenantFromRow(q));
-            lastSortValue = q.text(22);
+            lastSortValue = q.text(23);
         }
         return page;
     });
@@ -1089,73 +680,6 @@ Page<User> SqlSession::users(const UserQuery& query) const
 
 namespace TenantDesk {
 
-namespace {
-
-// A page of items ordered by (text, id), read one row past the limit to know if there is more.
-template<typename T, typename RowFn, typename KeyFn>
-Page<T> readPage(Query& q, int limit, RowFn fromRow, KeyFn sortKey)
-{
-    Page<T> page;
-    while (q.next()) {
-        if (page.items.size() == limit) {
-            const auto [sortValue, id] = sortKey(page.items.constLast());
-            page.nextCursor = encodeCursor(sortValue, id);
-            break;
-        }
-        page.items.append(fromRow(q));
-    }
-    return page;
-}
-
-// A membership with its user's, role's and environment's names.
-const QString membershipSelect = u"SELECT m.tenant_id, m.user_id, m.environment_id, m.role_id, u.email, u.display_name, "
-    "r.name, coalesce(e.name, '') FROM memberships m JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id "
-    "LEFT JOIN environments e ON e.tenant_id = m.tenant_id AND e.id = m.environment_id"_s;
-
-MembershipEntry membershipFromRow(const Query& q)
-{
-    return MembershipEntry{q.integer(0), q.integer(1), q.integer(2), q.integer(3), q.text(4), q.text(5), q.text(6), q.text(7)};
-}
-
-const QString auditColumns = u"id, tenant_id, at, actor, action, object_type, object_id, before_json, after_json, "
-                              "previous_hash, hash"_s;
-
-AuditEvent auditFromRow(const Query& q)
-{
-    AuditEvent e;
-    e.id = q.integer(0);
-    e.tenantId = q.integer(1);
-    e.at = SqlTime::parse(q.text(2));
-    e.actor = q.text(3);
-    e.action = q.text(4);
-    e.objectType = q.text(5);
-    e.objectId = q.text(6);
-    e.before = jsonObject(q.value(7));
-    e.after = jsonObject(q.value(8));
-    e.previousHash = q.text(9).toLatin1();
-    e.hash = q.text(10).toLatin1();
-    return e;
-}
-
-void checkTenantChange(const TenantChange& change)
-{
-    if (change.isEmpty())
-        throw StoreError(ErrorCode::Invalid, tr("The change names no field to change.")).withField(u"body"_s);
-    if (change.displayName && (change.displayName->trimmed().isEmpty() || change.displayName->size() > 200))
-        throw StoreError(ErrorCode::Invalid, tr("display_name: a tenant's name has 1 to 200 characters.")).withField(u"display_name"_s);
-    static const QRegularExpression domainPattern(
-        u"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"_s);
-    if (change.domain && !change.domain->isEmpty() && !domainPattern.match(*change.domain).hasMatch())
-        throw StoreError(ErrorCode::Invalid, tr("domain: “%1” is not a domain name such as example.com.").arg(*change.domain)).withField(u"domain"_s);
-    if (change.timezone && !QTimeZone::isTimeZoneIdAvailable(change.timezone->toUtf8()))
-        throw StoreError(ErrorCode::Invalid, tr("timezone: “%1” is not an IANA time zone such as Europe/Berlin.").arg(*change.timezone)).withField(u"timezone"_s);
-    static const QRegularExpression languagePattern(u"^[a-z]{2,3}(-[A-Z]{2})?$"_s);
-    if (change.language && !languagePattern.match(*change.language).hasMatch())
-        throw StoreError(ErrorCode::Invalid, tr("language: “%1” is not a language tag such as de or en-GB.").arg(*change.language)).withField(u"language"_s);
-}
-
-} // namespace
-
 Page<MembershipEntry> SqlSession::memberships(const MembershipQuery& query) const
 {
     return scoped([&]() -> Page<MembershipEntry> {
@@ -1248,24 +772,53 @@ Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
 {
     return scoped([&]() -> Page<AuditEvent> {
         const int limit = checkedLimit(query.limit, maximumPageSize);
+        if (query.from.isValid() && query.to.isValid() && query.from >= query.to)
+            throw StoreError(ErrorCode::Invalid, tr("from/to: a time range needs a start before its end.")).withField(u"from"_s);
         if (query.tenantId != 0)
             requireTenant(m_db, query.tenantId);
         QString sql = u"SELECT "_s + auditColumns + u" FROM audit_events WHERE 1 = 1"_s;
-        if (query.tenantId != 0)
+        QVariantList values;
+        if (query.tenantId != 0) {
             sql += u" AND tenant_id = ?"_s;
-        std::optional<std::pair<QString, qint64>> after;
+            values << query.tenantId;
+        }
+        if (!query.actor.isEmpty()) {
+            sql += u" AND actor = ?"_s;
+            values << query.actor;
+        }
+        if (query.action.endsWith(u'.')) {
+            sql += u" AND action >= ? AND action < ?"_s; // a prefix, as a range the index answers
+            values << query.action << QString(query.action.chopped(1) + u'/');
+        } else if (!query.action.isEmpty()) {
+            sql += u" AND action = ?"_s;
+            values << query.action;
+        }
+        if (query.from.isValid()) {
+            sql += u" AND at >= ?"_s;
+            values << SqlTime::formatPrecise(query.from);
+        }
+        if (query.to.isValid()) {
+            sql += u" AND at < ?"_s;
+            values << SqlTime::formatPrecise(query.to);
+        }
+        if (!query.text.isEmpty()) {
+            const QString like = likeOperator(m_db);
+            sql += u" AND (object_id "_s + like + u" ? ESCAPE '\\' OR actor "_s + like + u" ? ESCAPE '\\' OR CAST(before_json AS TEXT) "_s
+                + like + u" ? ESCAPE '\\' OR CAST(after_json AS TEXT) "_s + like + u" ? ESCAPE '\\')"_s;
+            const QString pattern = likePattern(query.text);
+            values << pattern << pattern << pattern << pattern;
+        }
         if (!query.cursor.isEmpty()) {
-            after = decodeCursor(query.cursor);
             sql += u" AND id < ?"_s;
+            values << decodeCursor(query.cursor).second;
         }
         sql += u" ORDER BY id DESC LIMIT ?"_s;
+        values << limit + 1;
         Query q(m_db, tr("Could not read the audit trail"));
         q.prepare(sql);
-        if (query.tenantId != 0)
-            q.bind(query.tenantId);
-        if (after)
-            q.bind(after->second);
-        q.bind(limit + 1).exec();
+        for (const QVariant& value : std::as_const(values))
+            q.bind(value);
+        q.exec();
         return readPage<AuditEvent>(q, limit, auditFromRow, [](const AuditEvent& e) { return std::pair(QString(), e.id); });
     });
 }
@@ -1358,49 +911,6 @@ void SqlSession::appendAudit(AuditEvent event) const
         .bind(QString::fromUtf8(QJsonDocument(event.before).toJson(QJsonDocument::Compact)))
         .bind(QString::fromUtf8(QJsonDocument(event.after).toJson(QJsonDocument::Compact)))
         .bind(QString::fromLatin1(event.previousHash)).bind(QString::fromLatin1(event.hash)).exec();
-}
-
-Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const
-{
-    checkTenantChange(change);
-    const QString doing = tr("Could not change the tenant");
-    return transaction([&] {
-        const Tenant before = fetchTenant(m_db, id);
-        if (before.version != expectedVersion)
-            throw StoreError(ErrorCode::Conflict,
-                             tr("“%1” was changed by someone else (version %2; this edit was made on version %3). "
-                                "Review their change, then edit again.").arg(before.displayName).arg(before.version).arg(expectedVersion));
-        QJsonObject beforeJson, afterJson;
-        QStringList assignments;
-        QVariantList values;
-        const auto set = [&](const char* column, const std::optional<QString>& value, const QString& old) {
-            if (!value || *value == old)
-                return;
-            const QString name = QString::fromLatin1(column);
-            assignments << name + u" = ?"_s;
-            values << *value;
-            beforeJson.insert(name, old);
-            afterJson.insert(name, *value);
-        };
-        set("display_name", change.displayName ? std::optional(change.displayName->trimmed()) : std::nullopt, before.displayName);
-        set("domain", change.domain, before.domain);
-        set("timezone", change.timezone, before.timezone);
-        set("language", change.language, before.language);
-        if (assignments.isEmpty())
-            return before; // nothing differs: no new version, no audit event
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        Query update(m_db, doing);
-        update.prepare(u"UPDATE tenants SET "_s + assignments.join(u", "_s)
-                       + u", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"_s);
-        for (const QVariant& value : std::as_const(values))
-            update.bind(value);
-        update.bind(SqlTime::format(now)).bind(id).bind(expectedVersion).exec();
-        if (update.raw().numRowsAffected() != 1)
-            throw StoreError(ErrorCode::Conflict, tr("“%1” was changed by someone else; review their change, then edit again.")
-                                                      .arg(before.displayName));
-        appendAudit(AuditEvent{0, id, now, m_actor, u"tenant.update"_s, u"tenant"_s, before.slug, beforeJson, afterJson, {}, {}});
-        return fetchTenant(m_db, id);
-    });
 }
 
 } // namespace TenantDesk

@@ -85,6 +85,19 @@ public:
     // Changes a tenant whose version is still `expectedVersion` (Conflict otherwise: someone else
     // changed it first), and writes the audit event in the same transaction.
     Tenant updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const;
+    // Tenant administration, as Store describes it (SqlTenantAdmin.cpp).
+    Tenant createTenant(const NewTenant& tenant) const;
+    Tenant moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion) const;
+    Tenant changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion) const;
+    Tenant completeDecommissionStep(TenantId id, const DecommissionStepDone& step, qint64 expectedVersion) const;
+    QByteArray backUpTenant(TenantId id) const;
+    Tenant restoreTenant(const QByteArray& backup, std::optional<TenantId> parentId) const;
+    Tenant deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion) const;
+    Environment addEnvironment(TenantId tenantId, const NewEnvironment& environment) const;
+    Environment updateEnvironment(EnvironmentId id, const EnvironmentChange& change, qint64 expectedVersion) const;
+    Environment removeEnvironment(EnvironmentId id, qint64 expectedVersion) const;
+    Environment promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
+                                   qint64 expectedTargetVersion) const;
 
     // Sign-in: accounts, their password hashes and refresh tokens (tables without tenant data).
     struct Credential {

@@ -196,6 +196,62 @@ QFuture<Tenant> SqlStore::updateTenant(TenantId id, const TenantChange& change, 
     return run([id, change, expectedVersion](const SqlSession& s) { return s.updateTenant(id, change, expectedVersion); });
 }
 
+QFuture<Tenant> SqlStore::createTenant(const NewTenant& tenant)
+{
+    return run([tenant](const SqlSession& s) { return s.createTenant(tenant); });
+}
+
+QFuture<Tenant> SqlStore::moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.moveTenant(id, newParentId, expectedVersion); });
+}
+
+QFuture<Tenant> SqlStore::changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.changeTenantStatus(id, status, expectedVersion); });
+}
+
+QFuture<Tenant> SqlStore::completeDecommissionStep(TenantId id, const DecommissionStepDone& step, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.completeDecommissionStep(id, step, expectedVersion); });
+}
+
+QFuture<QByteArray> SqlStore::backUpTenant(TenantId id)
+{
+    return run([id](const SqlSession& s) { return s.backUpTenant(id); });
+}
+
+QFuture<Tenant> SqlStore::restoreTenant(const QByteArray& backup, std::optional<TenantId> parentId)
+{
+    return run([=](const SqlSession& s) { return s.restoreTenant(backup, parentId); });
+}
+
+QFuture<Tenant> SqlStore::deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.deleteTenant(id, confirmSlug, expectedVersion); });
+}
+
+QFuture<Environment> SqlStore::addEnvironment(TenantId tenantId, const NewEnvironment& environment)
+{
+    return run([=](const SqlSession& s) { return s.addEnvironment(tenantId, environment); });
+}
+
+QFuture<Environment> SqlStore::updateEnvironment(EnvironmentId id, const EnvironmentChange& change, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.updateEnvironment(id, change, expectedVersion); });
+}
+
+QFuture<Environment> SqlStore::removeEnvironment(EnvironmentId id, qint64 expectedVersion)
+{
+    return run([=](const SqlSession& s) { return s.removeEnvironment(id, expectedVersion); });
+}
+
+QFuture<Environment> SqlStore::promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
+                                                  qint64 expectedTargetVersion)
+{
+    return run([=](const SqlSession& s) { return s.promoteEnvironment(sourceId, targetId, keys, expectedTargetVersion); });
+}
+
 void SqlStore::setActor(const QString& actor)
 {
     QMetaObject::invokeMethod(m_workerContext, [this, actor]() { m_actor = actor; }, Qt::QueuedConnection);

@@ -46,6 +46,18 @@ public:
     QFuture<QList<UsageSample>> usage(const UsageQuery& query) override;
     QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) override;
     QFuture<Tenant> updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) override;
+    QFuture<Tenant> createTenant(const NewTenant& tenant) override;
+    QFuture<Tenant> moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion) override;
+    QFuture<Tenant> changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion) override;
+    QFuture<Tenant> completeDecommissionStep(TenantId id, const DecommissionStepDone& step, qint64 expectedVersion) override;
+    QFuture<QByteArray> backUpTenant(TenantId id) override;
+    QFuture<Tenant> restoreTenant(const QByteArray& backup, std::optional<TenantId> parentId) override;
+    QFuture<Tenant> deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion) override;
+    QFuture<Environment> addEnvironment(TenantId tenantId, const NewEnvironment& environment) override;
+    QFuture<Environment> updateEnvironment(EnvironmentId id, const EnvironmentChange& change, qint64 expectedVersion) override;
+    QFuture<Environment> removeEnvironment(EnvironmentId id, qint64 expectedVersion) override;
+    QFuture<Environment> promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
+                                            qint64 expectedTargetVersion) override;
 
     // Who this store's changes are recorded as in the audit trail (by default the local user).
     void setActor(const QString& actor);

@@ -8,7 +8,10 @@
 #include "User.h"
 
 #include <QFuture>
+#include <QByteArray>
 #include <QString>
+#include <QStringList>
+#include <optional>
 
 namespace TenantDesk {
 
@@ -56,6 +59,44 @@ public:
     // Changes a tenant that is still at `expectedVersion`; Conflict when someone else changed it
     // first, so that no edit silently overwrites another. The change is audited.
     virtual QFuture<Tenant> updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) = 0;
+
+    // Tenant administration. Each change is one transaction together with its audit event; a change
+    // to a tenant or an environment names the version it was made on, and is refused with Conflict
+    // when someone else changed it first.
+
+    // Creates a tenant, requested, with the environments asked for. Conflict when the slug is taken.
+    virtual QFuture<Tenant> createTenant(const NewTenant& tenant) = 0;
+    // Moves a tenant, with its sub-tree, under another parent (0: to the top level); never under
+    // itself or one of its own sub-tenants.
+    virtual QFuture<Tenant> moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion) = 0;
+    // One legal lifecycle transition (legalTransitions); Invalid for any other. A tenant becomes
+    // decommissioning only without live sub-tenants, and archived only once its checklist is done.
+    virtual QFuture<Tenant> changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion) = 0;
+    // Records one step of a decommissioning tenant's checklist. DeleteData deletes the tenant's
+    // environments, memberships, custom roles, usage and settings; it needs the slug typed again
+    // and the BackUp step done first.
+    virtual QFuture<Tenant> completeDecommissionStep(TenantId id, const DecommissionStepDone& step,
+                                                     qint64 expectedVersion) = 0;
+    // The tenant's data as a backup document (TenantBackup), to be kept in a file.
+    virtual QFuture<QByteArray> backUpTenant(TenantId id) = 0;
+    // Restores a backup: in place over the archived tenant of the same slug, or as a new tenant
+    // under `parentId` (nullopt: under the backup's parent when this store has it, else at the top
+    // level). The restored tenant is suspended, to be resumed on purpose. Users missing from this
+    // store are created, invited.
+    virtual QFuture<Tenant> restoreTenant(const QByteArray& backup, std::optional<TenantId> parentId) = 0;
+    // Deletes a tenant that was never provisioned (requested) or is archived, without sub-tenants;
+    // `confirmSlug` must be its slug. Returns the tenant as it was.
+    virtual QFuture<Tenant> deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion) = 0;
+
+    virtual QFuture<Environment> addEnvironment(TenantId tenantId, const NewEnvironment& environment) = 0;
+    virtual QFuture<Environment> updateEnvironment(EnvironmentId id, const EnvironmentChange& change,
+                                                   qint64 expectedVersion) = 0;
+    // Removes an environment and the memberships held on it; returns it as it was.
+    virtual QFuture<Environment> removeEnvironment(EnvironmentId id, qint64 expectedVersion) = 0;
+    // Copies the settings `keys` from one environment to another of the same tenant, as one change
+    // of the target; a key the source lacks is removed from the target.
+    virtual QFuture<Environment> promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId,
+                                                    const QStringList& keys, qint64 expectedTargetVersion) = 0;
 
     // Fills an open, empty database with the demo data of `scale` in one transaction. Reports
     // progress (0 to 1000) through the future; cancelling it rolls everything back.

@@ -8,6 +8,7 @@
 #include "Tenant.h"
 #include "User.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <Qt>
 #include <optional>
@@ -94,9 +95,14 @@ struct MembershipEntry {
     friend bool operator==(const MembershipEntry&, const MembershipEntry&) = default;
 };
 
-// Audit events, newest first.
+// Audit events, newest first, that match every filter given.
 struct AuditQuery {
     TenantId tenantId = 0; // 0: every tenant and the platform's own events
+    QString actor;         // exactly this actor ("ann@example.com", "local:ann")
+    QString action;        // exactly this action ("tenant.update"), or a prefix ending in '.' ("tenant.")
+    QDateTime from;        // at >= from, when valid
+    QDateTime to;          // at < to, when valid
+    QString text;          // contained in the object, the actor or the before/after values
     int limit = 100;
     QString cursor;
 };
@@ -134,8 +140,63 @@ struct TenantChange {
     std::optional<QString> domain;
     std::optional<QString> timezone;
     std::optional<QString> language;
+    std::optional<TenantQuotas> quotas;             // all four together; an empty one means "no limit"
+    std::optional<std::optional<int>> apiRateLimit; // requests per minute; nullopt inside: no limit
+    std::optional<QJsonObject> featureFlags;        // the tenant's own overrides: name → true/false
+    std::optional<QJsonObject> securityPolicy;      // see validateSecurityPolicy
+    std::optional<QJsonObject> settings;            // integration settings: key → text
 
-    bool isEmpty() const { return !displayName && !domain && !timezone && !language; }
+    bool isEmpty() const
+    {
+        return !displayName && !domain && !timezone && !language && !quotas && !apiRateLimit && !featureFlags
+            && !securityPolicy && !settings;
+    }
+};
+
+// A tenant to create. It starts as requested (DESIGN.md's lifecycle), with one environment of
+// each kind in `environments`, named after the kind.
+struct NewTenant {
+    QString slug;
+    QString displayName;
+    TenantId parentId = 0; // 0: a top-level tenant
+    QString domain;
+    QString timezone;
+    QString language;
+    QList<EnvironmentKind> environments;
+};
+
+struct NewEnvironment {
+    QString name;
+    EnvironmentKind kind = EnvironmentKind::Development;
+    QJsonObject settings; // key → a JSON value (text, number, true/false)
+};
+
+struct EnvironmentChange {
+    std::optional<QString> name;
+    std::optional<QJsonObject> settings; // replaces all the settings
+
+    bool isEmpty() const { return !name && !settings; }
+};
+
+// The steps of decommissioning a tenant, in the order the checklist shows them; a decommissioning
+// tenant becomes archived once every step is done.
+enum class DecommissionStep { BackUp, NotifyUsers, ReleaseResources, DeleteData, FinaliseBilling };
+
+inline constexpr DecommissionStep allDecommissionSteps[] = {
+    DecommissionStep::BackUp, DecommissionStep::NotifyUsers, DecommissionStep::ReleaseResources,
+    DecommissionStep::DeleteData, DecommissionStep::FinaliseBilling,
+};
+
+QString decommissionStepKey(DecommissionStep step);           // "back_up", "notify_users", ...
+std::optional<DecommissionStep> decommissionStepFromKey(const QString& key);
+QString decommissionStepDisplayName(DecommissionStep step);   // "Back up the tenant's data"
+
+// One step of the checklist, done. `note` is what the admin records (the backup file, how the users
+// were told); deleting the data needs `confirmSlug`, the tenant's slug typed again.
+struct DecommissionStepDone {
+    DecommissionStep step = DecommissionStep::BackUp;
+    QString note;
+    QString confirmSlug;
 };
 
 // What a store says about itself once open.

@@ -37,7 +37,8 @@ struct Tenant {
     std::optional<int> apiRateLimit; // requests per minute
     QJsonObject featureFlags;
     QJsonObject securityPolicy;
-    QJsonObject settings;
+    QJsonObject settings;         // integration settings: key → text
+    QJsonObject decommission;     // the decommissioning checklist: step key → {"at", "by", "note"}
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 version = 1;           // incremented on every change (the ETag)

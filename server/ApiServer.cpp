@@ -799,9 +799,17 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/audit"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "limit", "cursor"});
+        const Params p(c.http, {"tenant_id", "actor", "action", "from", "to", "text", "limit", "cursor"});
         SqlSession s = session(&c.principal);
-        AuditQuery query{p.id(u"tenant_id"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
+        AuditQuery query;
+        query.tenantId = p.id(u"tenant_id"_s);
+        query.actor = p.text(u"actor"_s, 320);
+        query.action = p.text(u"action"_s, 100);
+        query.from = p.time(u"from"_s);
+        query.to = p.time(u"to"_s);
+        query.text = p.text(u"text"_s, 200);
+        query.limit = p.limit(100);
+        query.cursor = p.text(u"cursor"_s, 1000);
         if (query.tenantId != 0)
             requireTenant(c, s, query.tenantId, Permission::AuditRead);
         else
