@@ -910,7 +910,8 @@ void SqlSession::appendAudit(AuditEvent event) const
         .bind(event.objectId)
         .bind(QString::fromUtf8(QJsonDocument(event.before).toJson(QJsonDocument::Compact)))
         .bind(QString::fromUtf8(QJsonDocument(event.after).toJson(QJsonDocument::Compact)))
-        .bind(QString::fromLatin1(event.previousHash)).bind(QString::fromLatin1(event.hash)).exec();
+        .bind(event.previousHash.isEmpty() ? QStringLiteral("") : QString::fromLatin1(event.previousHash)) // a chain's start: '' not NULL
+        .bind(QString::fromLatin1(event.hash)).exec();
 }
 
 } // namespace TenantDesk

@@ -145,6 +145,23 @@ void insertMany(const QSqlDatabase& db, const QString& head, int columns, const 
     }
 }
 
+// The built-in roles, added where a database has none yet (one made empty, not from the demo):
+// what a restored tenant's memberships name first.
+void ensureBuiltInRoles(const QSqlDatabase& db)
+{
+    Query q(db, tr("Could not add the built-in roles"));
+    for (const Role& role : BuiltInRole::definitions()) {
+        q.prepare(u"SELECT 1 FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(role.name).exec();
+        if (q.next())
+            continue;
+        const RoleId id = nextId(db, u"roles"_s);
+        q.prepare(u"INSERT INTO roles (id, tenant_id, name, description, scope, built_in, version) VALUES (?, NULL, ?, ?, ?, 1, 1)"_s)
+            .bind(id).bind(role.name).bind(role.description).bind(roleScopeKey(role.scope)).exec();
+        for (const QString& permission : role.permissions)
+            q.prepare(u"INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)"_s).bind(id).bind(permission).exec();
+    }
+}
+
 } // namespace
 
 Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const
@@ -509,6 +526,7 @@ Tenant SqlSession::restoreTenant(const QByteArray& document, std::optional<Tenan
 
         // The tenant's own roles, then what they include, by name: among them, the built-in roles and
         // the roles of the tenant's ancestors here.
+        ensureBuiltInRoles(m_db);
         QHash<QString, RoleId> roleIds;
         for (const Role& role : this->roles(id))
             roleIds.insert(role.name, role.id);

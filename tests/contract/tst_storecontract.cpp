@@ -8,10 +8,9 @@
 // reads, paging in every order, searches, errors (code and field), and writes.
 
 #include "JsonCodec.h"
-#include "PostgresTestSupport.h"
 #include "RestStore.h"
 #include "SqlStore.h"
-#include "TestServer.h"
+#include "ContractStores.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -28,15 +27,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString adminEmail = u"contract-admin@platform.test"_s;
+const QString adminEmail = ContractStores::adminEmail;
 
-// The demo every backend holds: the small one with a week of usage (enough for every metric and
-// three billing months, quick to write into PostgreSQL).
 DemoScale contractScale()
 {
-    DemoScale scale = DemoScale::small();
-    scale.usageDays = 7;
-    return scale;
+    return ContractStores::scale();
 }
 
 // Every page of a listing, `limit` at a time, following the cursors; fails on a loop.
@@ -111,33 +106,9 @@ class TestStoreContract : public QObject
     Q_OBJECT
 
 private:
-    QString m_backend;
-    QTemporaryDir m_dir;
-    std::unique_ptr<SqlStore> m_reference; // the expected answers
-    std::unique_ptr<TestServer> m_server;
-    std::unique_ptr<Store> m_store;        // the store under test
-
-    bool isRest() const { return m_backend.startsWith(u"rest-"_s); }
-    bool isPostgres() const { return m_backend.endsWith(u"postgres"_s); }
-
-    // Generates the contract demo into an empty database; returns it as --database takes it.
-    QString prepareDatabase()
-    {
-        if (!isPostgres()) {
-            const QString path = QDir(m_dir.path()).filePath(u"subject.tenantdesk"_s);
-            SqlStore writer(path);
-            await(writer.open(OpenMode::CreateIfMissing));
-            await(writer.generateDemo(contractScale()));
-            return u"sqlite:"_s + path;
-        }
-        // Written as the owner (who runs migrations); read and changed as tenantdesk_app.
-        const PostgresCluster& cluster = PostgresCluster::instance();
-        const QString database = cluster.createDatabase(u"contract"_s);
-        SqlStore writer(cluster.ownerLocation(database));
-        await(writer.open(OpenMode::CreateIfMissing));
-        await(writer.generateDemo(contractScale()));
-        return cluster.appUrl(database).toString();
-    }
+    ContractStores m_stores;
+    Store* m_store = nullptr;       // the store under test
+    SqlStore* m_reference = nullptr; // the expected answers
 
     Tenant referenceTenantWithMostChildren() const
     {
@@ -161,15 +132,6 @@ private:
         return all;
     }
 
-    QString bootstrapAdmin(const QString& database)
-    {
-        const auto command = TestServer::over(QStringLiteral(TENANTDESK_SERVER_PATH), database, m_dir.path());
-        const QString password = command->bootstrapAdmin(adminEmail);
-        if (password.isEmpty())
-            qWarning().noquote() << "--bootstrap-admin failed:" << command->error();
-        return password;
-    }
-
     void compareFailures(const Failure& expected, const Failure& actual, const char* what)
     {
         QVERIFY2(expected.failed, qPrintable(u"the reference store accepted "_s + QString::fromUtf8(what)));
@@ -183,45 +145,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        m_backend = qEnvironmentVariable("TENANTDESK_CONTRACT_BACKEND", u"sqlite"_s);
-        const QStringList backends{u"sqlite"_s, u"postgres"_s, u"rest-sqlite"_s, u"rest-postgres"_s};
-        QVERIFY2(backends.contains(m_backend), qPrintable(u"unknown backend "_s + m_backend));
-        qInfo("Store contract on %s", qPrintable(m_backend));
-        QVERIFY(m_dir.isValid());
-
-        m_reference = std::make_unique<SqlStore>(QDir(m_dir.path()).filePath(u"reference.tenantdesk"_s));
-        await(m_reference->open(OpenMode::CreateIfMissing));
-        await(m_reference->generateDemo(contractScale()));
-        m_reference->setActor(adminEmail);
-
-        // The same platform admin in both databases, made as a person would make the first one.
-        const QString database = prepareDatabase();
-        const QString password = bootstrapAdmin(database);
-        QVERIFY(!bootstrapAdmin(u"sqlite:"_s + QDir(m_dir.path()).filePath(u"reference.tenantdesk"_s)).isEmpty());
-        QVERIFY(!password.isEmpty());
-        if (!isRest()) {
-            auto store = std::make_unique<SqlStore>(DatabaseLocation::parse(database));
-            await(store->open(OpenMode::OpenExisting));
-            store->setActor(adminEmail);
-            m_store = std::move(store);
-            return;
-        }
-        m_server = TestServer::over(QStringLiteral(TENANTDESK_SERVER_PATH), database, m_dir.path());
-        QVERIFY2(m_server->start(), qPrintable(m_server->error()));
-        ServerConnection connection;
-        connection.url = m_server->url();
-        connection.email = adminEmail;
-        connection.password = password;
-        auto store = std::make_unique<RestStore>(connection);
-        await(store->open(OpenMode::OpenExisting));
-        m_store = std::move(store);
-    }
-
-    void cleanupTestCase()
-    {
-        m_store.reset();
-        m_server.reset();
-        m_reference.reset();
+        qInfo("Store contract on %s", qPrintable(m_stores.backend()));
+        QVERIFY2(m_stores.setUp(), qPrintable(m_stores.error()));
+        m_store = &m_stores.store();
+        m_reference = &m_stores.reference();
     }
 
     void platformAndItsSummary()

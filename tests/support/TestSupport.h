@@ -24,7 +24,14 @@ T await(QFuture<T> future)
 {
     if (!QTest::qWaitFor([&future]() { return future.isFinished(); }, 30000))
         qFatal("A store operation did not finish within 30 seconds");
-    return future.result();
+    try {
+        return future.result();
+    } catch (const StoreError& error) {
+        // Said before QTest reports only "Caught unhandled exception".
+        qWarning().noquote() << "A store operation failed:" << errorCodeName(error.code()) << error.field()
+                             << error.fullMessage();
+        throw;
+    }
 }
 
 // The ErrorCode a future failed with; fails the test when it succeeded.
