@@ -245,7 +245,9 @@ Tenant SqlSession::createTenant(const NewTenant& tenant) const
         insert.prepare(u"INSERT INTO tenants (id, parent_id, path, depth, slug, display_name, status, domain, timezone, "
                        "language, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, 1)"_s)
             .bind(created.id).bind(idOrNull(tenant.parentId)).bind(pathOf(created)).bind(qint64(created.ancestorIds.size()))
-            .bind(tenant.slug).bind(tenant.displayName.trimmed()).bind(tenant.domain).bind(tenant.timezone)
+            .bind(tenant.slug).bind(tenant.displayName.trimmed())
+            .bind(tenant.domain.isNull() ? QStringLiteral("") : tenant.domain) // no domain: '', never NULL
+            .bind(tenant.timezone)
             .bind(tenant.language).bind(SqlTime::format(now)).bind(SqlTime::format(now)).exec();
         QJsonArray environments;
         for (EnvironmentKind kind : tenant.environments) {

@@ -1,5 +1,7 @@
 #include "TenantTreeModel.h"
 
+#include <QMimeData>
+
 #include "Async.h"
 
 #include <QHash>
@@ -114,6 +116,111 @@ void TenantTreeModel::tenantChanged(const Tenant& tenant)
     node->tenant.subTenantCount = subTenants;
     node->tenant.environmentCount = environments;
     Q_EMIT dataChanged(index, index.siblingAtColumn(columnCount(index.parent()) - 1));
+}
+
+void TenantTreeModel::reloadChildren(TenantId parentId)
+{
+    if (!m_store)
+        return;
+    const QModelIndex index = parentId == 0 || isFiltered() ? QModelIndex() : indexOfTenant(parentId);
+    if (parentId == 0 || isFiltered()) {
+        if (isFiltered()) {
+            const QString filter = m_filterText;
+            m_filterText.clear();
+            m_requestedFilter.clear();
+            setFilterText(filter);
+        } else {
+            rebuild();
+        }
+        return;
+    }
+    if (!index.isValid())
+        return; // not loaded: read when it is
+    // Answers on their way belong to the tree as it was; whatever was being read is read again.
+    ++m_generation;
+    stopFetching(m_root.get());
+    Node* node = nodeOf(index);
+    if (!node->children.empty()) {
+        beginRemoveRows(index, 0, int(node->children.size()) - 1);
+        node->children.clear();
+        endRemoveRows();
+    }
+    node->cursor.clear();
+    node->fetching = true; // until the tenant's counts are fresh
+    const quint64 generation = m_generation;
+    beginFetch();
+    whenReady(m_store->tenant(parentId), this,
+        [this, parentId, generation](const Tenant& tenant) {
+            endFetch();
+            if (generation != m_generation)
+                return;
+            const QModelIndex at = indexOfTenant(parentId);
+            if (!at.isValid())
+                return;
+            Node* n = nodeOf(at);
+            n->tenant = tenant;
+            n->fetching = false;
+            n->environmentsLoaded = tenant.environmentCount == 0;
+            n->subTenantsComplete = tenant.subTenantCount == 0;
+            Q_EMIT dataChanged(at, at.siblingAtColumn(ColumnCount - 1));
+            fetchMore(at);
+        },
+        [this, parentId, generation](const StoreError& error) {
+            endFetch();
+            if (generation != m_generation)
+                return;
+            if (const QModelIndex at = indexOfTenant(parentId); at.isValid())
+                nodeOf(at)->fetching = false;
+            Q_EMIT errorOccurred(error.message());
+        });
+}
+
+void TenantTreeModel::stopFetching(Node* node)
+{
+    node->fetching = false;
+    for (auto& child : node->children)
+        stopFetching(child.get());
+}
+
+QStringList TenantTreeModel::mimeTypes() const
+{
+    return {u"application/x-tenantdesk-tenant-id"_s};
+}
+
+QMimeData* TenantTreeModel::mimeData(const QModelIndexList& indexes) const
+{
+    for (const QModelIndex& index : indexes) {
+        const Node* node = nodeOf(index);
+        if (node && node->kind == NodeKind::Tenant) {
+            auto* data = new QMimeData;
+            data->setData(u"application/x-tenantdesk-tenant-id"_s, QByteArray::number(node->tenant.id));
+            return data;
+        }
+    }
+    return nullptr;
+}
+
+bool TenantTreeModel::canDropMimeData(const QMimeData* data, Qt::DropAction action, int, int, const QModelIndex& parent) const
+{
+    if (action != Qt::MoveAction || !data || !data->hasFormat(u"application/x-tenantdesk-tenant-id"_s))
+        return false;
+    const Node* target = nodeOf(parent);
+    if (!target || target == m_root.get() || target->kind == NodeKind::Environment)
+        return false;
+    const TenantId dragged = data->data(u"application/x-tenantdesk-tenant-id"_s).toLongLong();
+    // Never onto itself or one of its own sub-tenants.
+    return target->kind == NodeKind::Platform
+        || (target->tenant.id != dragged && !target->tenant.ancestorIds.contains(dragged));
+}
+
+bool TenantTreeModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent)
+{
+    if (!canDropMimeData(data, action, row, column, parent))
+        return false;
+    const Node* target = nodeOf(parent);
+    const TenantId dragged = data->data(u"application/x-tenantdesk-tenant-id"_s).toLongLong();
+    Q_EMIT moveRequested(dragged, target->kind == NodeKind::Platform ? 0 : target->tenant.id);
+    return false; // the rows move once the store has moved the tenant
 }
 
 QModelIndex TenantTreeModel::indexOfTenant(TenantId id) const
@@ -351,6 +458,12 @@ Qt::ItemFlags TenantTreeModel::flags(const QModelIndex& index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (const Node* node = nodeOf(index); node && !isFiltered()) {
+        if (node->kind == NodeKind::Tenant)
+            flags |= Qt::ItemIsDragEnabled | Qt::ItemIsDropEnabled;
+        else if (node->kind == NodeKind::Platform)
+            flags |= Qt::ItemIsDropEnabled;
+    }
     if (!hasChildren(index.siblingAtColumn(0)))
         flags |= Qt::ItemNeverHasChildren;
     return flags;

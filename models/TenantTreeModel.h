@@ -60,6 +60,9 @@ public:
     // A tenant as changed through the store: its loaded row shows it at once (the order of its
     // siblings is brought up to date on the next refresh).
     void tenantChanged(const Tenant& tenant);
+    // The children of tenant `parentId` changed (a tenant or environment added, removed or moved):
+    // they are read again. 0 (or a filtered tree): the whole tree is read again.
+    void reloadChildren(TenantId parentId);
     // In filter mode: the rows that lead to a match (to expand) and the matches, in tree order.
     QModelIndexList filterPathIndexes() const;
     QModelIndexList filterMatchIndexes() const;
@@ -78,6 +81,16 @@ public:
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Drag and drop: a tenant row is dragged onto another tenant or the platform; the drop asks for
+    // the move (moveRequested) and changes nothing itself.
+    Qt::DropActions supportedDragActions() const override { return Qt::MoveAction; }
+    Qt::DropActions supportedDropActions() const override { return Qt::MoveAction; }
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
+    bool canDropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                         const QModelIndex& parent) const override;
+    bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent) override;
+
 Q_SIGNALS:
     // A batch of rows arrived under `parent` (or the fetch failed).
     void fetchFinished(const QModelIndex& parent);
@@ -86,6 +99,8 @@ Q_SIGNALS:
     // A store operation failed; the message is a sentence for a person.
     void errorOccurred(const QString& message);
     void fetchingChanged(bool fetching);
+    // A tenant was dropped on another tenant (or the platform: 0).
+    void moveRequested(TenantId tenantId, TenantId newParentId);
 
 private:
     struct Node;
@@ -102,6 +117,7 @@ private:
     void applySearchResult(const TenantSearchResult& result);
     void sortPinnedChildren(Node* node);
     void forgetLazyChildren(Node* node);
+    void stopFetching(Node* node);
     void beginFetch();
     void endFetch();
     static QIcon statusIcon(TenantStatus status);

@@ -8,6 +8,8 @@
 #include "ServerConnection.h"
 #include "Settings.h"
 #include "StoreFactory.h"
+#include "EditHistory.h"
+#include "TenantAdministration.h"
 #include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
@@ -56,6 +58,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_centralStack->addWidget(m_welcomePage);
     createWorkspace();
     setCentralWidget(m_centralStack);
+    m_admin = new TenantAdministration(this, [this]() { return adminSelection(); });
+    connectAdministration();
     createMenus();
 
     m_databaseLabel = new QLabel(tr("No database open"), this);
@@ -187,6 +191,9 @@ void MainWindow::createMenus()
     quitAction->setMenuRole(QAction::QuitRole);
 
     QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    editMenu->addAction(m_admin->history()->undoAction());
+    editMenu->addAction(m_admin->history()->redoAction());
+    editMenu->addSeparator();
     m_editTenantAction = editMenu->addAction(tr("Edit &Tenant…"), this, &MainWindow::editTenant);
     m_editTenantAction->setObjectName(u"editTenantAction"_s);
     m_editTenantAction->setShortcut(QKeySequence(Qt::Key_F2));
@@ -194,6 +201,10 @@ void MainWindow::createMenus()
     connect(this, &MainWindow::detailShown, this, [this]() {
         m_editTenantAction->setEnabled(m_store && m_detailStack->currentWidget() == m_tenantPage);
     });
+
+    QMenu* tenantMenu = menuBar()->addMenu(tr("&Tenant"));
+    tenantMenu->setObjectName(u"tenantMenu"_s);
+    m_admin->fillMenu(tenantMenu);
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* findAction = viewMenu->addAction(tr("&Find Tenant"), this, [this]() {
@@ -461,6 +472,7 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_searchLineEdit->clear();
     m_searchTimer->stop();
     m_treeModel->setStore(m_store.get());
+    m_admin->setStore(m_store.get());
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
     m_databaseLabel->setText(m_store->displayName());
@@ -485,6 +497,7 @@ void MainWindow::closeDatabase()
     ++m_openRequest; // an open still on its way no longer counts
     m_pendingStore.reset();
     m_treeModel->setStore(nullptr);
+    m_admin->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
@@ -498,12 +511,15 @@ void MainWindow::editTenant()
 {
     if (!m_store || m_detailStack->currentWidget() != m_tenantPage)
         return;
-    TenantEditDialog dialog(m_store.get(), m_tenantPage->tenant(), this);
+    const Tenant before = m_tenantPage->tenant();
+    TenantEditDialog dialog(m_store.get(), before, this);
     dialog.exec();
     // Saved, or someone else's version kept: the page and the tree show what is stored now.
     // Cancelled with nothing read meanwhile: the page is still right, nothing to read again.
     if (dialog.saved().id == 0)
         return;
+    if (dialog.result() == QDialog::Accepted && dialog.saved().version != before.version)
+        m_admin->recordTenantUpdate(before, dialog.saved(), dialog.change());
     m_treeModel->tenantChanged(dialog.saved());
     showSelection();
 }
@@ -581,6 +597,9 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
     if (!slug.isEmpty())
         menu.addAction(tr("Copy Slug"), this, [slug]() { QGuiApplication::clipboard()->setText(slug); });
     menu.addSeparator();
+    m_admin->updateActions();
+    m_admin->fillContextMenu(&menu);
+    menu.addSeparator();
     const QModelIndex first = index.siblingAtColumn(0);
     if (m_treeModel->hasChildren(first)) {
         if (m_tenantTreeView->isExpanded(first))
@@ -624,6 +643,62 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveLayout();
     QMainWindow::closeEvent(event);
+}
+
+AdminSelection MainWindow::adminSelection() const
+{
+    AdminSelection selection;
+    const QModelIndex index = m_tenantTreeView->currentIndex();
+    if (!m_store || !index.isValid())
+        return selection;
+    const auto kind = index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>();
+    selection.platform = kind == TenantTreeModel::NodeKind::Platform;
+    selection.tenantId = index.data(TenantTreeModel::TenantIdRole).toLongLong();
+    selection.environmentId = index.data(TenantTreeModel::EnvironmentIdRole).toLongLong();
+    if (kind == TenantTreeModel::NodeKind::Environment) {
+        // The status is the tenant's, on the row above.
+        selection.status = TenantStatus(index.parent().data(TenantTreeModel::StatusRole).toInt());
+    } else {
+        selection.status = TenantStatus(index.data(TenantTreeModel::StatusRole).toInt());
+    }
+    return selection;
+}
+
+void MainWindow::connectAdministration()
+{
+    connect(m_tenantTreeView->selectionModel(), &QItemSelectionModel::currentChanged, m_admin,
+            &TenantAdministration::updateActions);
+    connect(this, &MainWindow::detailShown, m_admin, &TenantAdministration::updateActions);
+    connect(m_admin, &TenantAdministration::failed, this, &MainWindow::showError);
+    connect(m_admin, &TenantAdministration::tenantChanged, this, [this](const Tenant& tenant) {
+        m_treeModel->tenantChanged(tenant);
+        if (m_tenantTreeView->currentIndex().data(TenantTreeModel::TenantIdRole).toLongLong() == tenant.id)
+            showSelection();
+        m_admin->updateActions();
+    });
+    connect(m_admin, &TenantAdministration::structureChanged, this, [this](TenantId parentId) {
+        m_treeModel->reloadChildren(parentId);
+        showSelection();
+    });
+    connect(m_admin, &TenantAdministration::environmentsChanged, this, [this](TenantId tenantId) {
+        m_treeModel->reloadChildren(tenantId);
+        const QModelIndex index = m_treeModel->indexOfTenant(tenantId);
+        if (index.isValid() && m_tenantTreeView->currentIndex().data(TenantTreeModel::TenantIdRole).toLongLong() != tenantId)
+            return;
+        if (index.isValid())
+            m_tenantTreeView->setCurrentIndex(index); // an environment row that went away leaves its tenant selected
+        showSelection();
+    });
+    connect(m_admin, &TenantAdministration::tenantCreated, this, [this](const Tenant& tenant) {
+        statusBar()->showMessage(tr("Created “%1” (%2), requested. Provision it from the Tenant menu.")
+                                     .arg(tenant.displayName, tenant.slug), 8000);
+    });
+    connect(m_treeModel, &TenantTreeModel::moveRequested, m_admin, &TenantAdministration::requestMove);
+    m_tenantTreeView->setDragEnabled(true);
+    m_tenantTreeView->setAcceptDrops(true);
+    m_tenantTreeView->setDropIndicatorShown(true);
+    m_tenantTreeView->setDragDropMode(QAbstractItemView::DragDrop);
+    m_tenantTreeView->setDefaultDropAction(Qt::MoveAction);
 }
 
 } // namespace TenantDesk

@@ -18,6 +18,8 @@ class QTreeView;
 namespace TenantDesk {
 
 class EnvironmentPage;
+class TenantAdministration;
+struct AdminSelection;
 class PlatformPage;
 class TenantPage;
 class TenantTreeModel;
@@ -52,6 +54,8 @@ public:
 
     Store* store() const { return m_store.get(); }
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
+    // The Tenant menu and the edit history (Edit → Undo, Redo).
+    TenantAdministration* administration() const { return m_admin; }
     // Whether error dialogs are shown (tests turn them off and watch storeFailed()).
     void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
 
@@ -68,6 +72,8 @@ protected:
 
 private:
     void createMenus();
+    AdminSelection adminSelection() const;
+    void connectAdministration();
     void createWorkspace();
     void useStore(std::unique_ptr<Store> store, const StoreInfo& info);
     void showError(const QString& title, const QString& message);
@@ -89,6 +95,7 @@ private:
     void failOpen(quint64 request, const QString& title, const StoreError& error);
 
     QAction* m_editTenantAction = nullptr;
+    TenantAdministration* m_admin = nullptr;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
     quint64 m_openRequest = 0;             // which open m_pendingStore belongs to

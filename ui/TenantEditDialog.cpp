@@ -1,6 +1,7 @@
 #include "TenantEditDialog.h"
 
 #include "Async.h"
+#include "FieldError.h"
 #include "Store.h"
 #include "StoreError.h"
 
@@ -19,25 +20,6 @@ namespace TenantDesk {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QLabel* makeErrorLabel(const QString& objectName, QWidget* parent)
-{
-    auto* label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    label->setStyleSheet(u"color: #b3261e;"_s);
-    label->hide();
-    return label;
-}
-
-void setError(QLabel* label, const QString& text)
-{
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
-}
-
-} // namespace
 
 TenantEditDialog::TenantEditDialog(Store* store, const Tenant& tenant, QWidget* parent)
     : QDialog(parent)
