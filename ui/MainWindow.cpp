@@ -60,6 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(m_centralStack);
     m_admin = new TenantAdministration(this, [this]() { return adminSelection(); });
     connectAdministration();
+    m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
+                              m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     createMenus();
 
     m_databaseLabel = new QLabel(tr("No database open"), this);

@@ -3,6 +3,8 @@
 #include "DetailForm.h"
 
 #include <QGroupBox>
+#include <QJsonArray>
+#include <QToolButton>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -27,6 +29,9 @@ TenantPage::TenantPage(QWidget* parent)
     });
     layout->addWidget(m_titleLabel);
     layout->addWidget(m_pathLabel);
+    m_actionRow = new QHBoxLayout;
+    m_actionRow->addStretch();
+    layout->addLayout(m_actionRow);
 
     auto* columns = new QHBoxLayout;
     auto* identityBox = new QGroupBox(tr("Identity"), this);
@@ -51,6 +56,15 @@ TenantPage::TenantPage(QWidget* parent)
     m_rateLimitLabel = quotas->addValue(tr("API rate limit:"), u"rateLimitValueLabel"_s);
     columns->addWidget(quotaBox, 2);
     layout->addLayout(columns);
+
+    auto* settingsBox = new QGroupBox(tr("Policy and settings"), this);
+    auto* settingsForm = new DetailForm(settingsBox);
+    m_policyLabel = settingsForm->addValue(tr("Security policy:"), u"policyValueLabel"_s);
+    m_flagsLabel = settingsForm->addValue(tr("Feature flags:"), u"flagsValueLabel"_s);
+    m_settingsLabel = settingsForm->addValue(tr("Integration:"), u"integrationValueLabel"_s);
+    for (QLabel* label : {m_policyLabel, m_flagsLabel, m_settingsLabel})
+        label->setWordWrap(true);
+    layout->addWidget(settingsBox);
 
     auto* environmentsBox = new QGroupBox(tr("Environments"), this);
     auto* environmentsLayout = new QVBoxLayout(environmentsBox);
@@ -95,6 +109,29 @@ void TenantPage::setSummary(const TenantSummary& summary)
     m_seatsLabel->setText(orUnlimited(tenant.quotas.userSeats, QString()));
     m_rateLimitLabel->setText(orUnlimited(tenant.apiRateLimit, tr("requests/min")));
 
+    const QJsonObject& policy = tenant.securityPolicy;
+    QStringList rules;
+    if (policy.contains(u"password_min_length"_s))
+        rules << tr("passwords of %1+ characters").arg(policy.value(u"password_min_length"_s).toInt());
+    if (policy.contains(u"password_classes"_s))
+        rules << tr("%1 character classes").arg(policy.value(u"password_classes"_s).toInt());
+    if (policy.contains(u"mfa_required"_s))
+        rules << (policy.value(u"mfa_required"_s).toBool() ? tr("MFA required") : tr("MFA optional"));
+    if (policy.contains(u"session_timeout_minutes"_s))
+        rules << tr("sessions end after %1 min").arg(policy.value(u"session_timeout_minutes"_s).toInt());
+    if (policy.contains(u"ip_allow_list"_s))
+        rules << tr("%n allowed network(s)", nullptr, int(policy.value(u"ip_allow_list"_s).toArray().size()));
+    m_policyLabel->setText(rules.isEmpty() ? tr("None set (the platform's defaults)") : rules.join(u" · "_s));
+    QStringList flags;
+    for (auto it = tenant.featureFlags.begin(); it != tenant.featureFlags.end(); ++it)
+        flags << (it.value().toBool() ? u"%1 ✔"_s : u"%1 ✘"_s).arg(it.key());
+    m_flagsLabel->setText(flags.isEmpty() ? tr("None of its own (inherited)") : flags.join(u" · "_s));
+    m_settingsLabel->setText(tenant.settings.isEmpty() ? orDash(QString())
+                                                        : QStringList(tenant.settings.keys()).join(u", "_s));
+    if (tenant.status == TenantStatus::Decommissioning)
+        m_statusLabel->setText(tr("%1 (%2 of %3 checklist steps done)").arg(tenantStatusDisplayName(tenant.status))
+                                   .arg(tenant.decommission.size()).arg(std::size(allDecommissionSteps)));
+
     // In the store's order: production, staging, development, sandbox.
     m_environmentsTable->setRowCount(int(summary.environments.size()));
     for (int row = 0; row < summary.environments.size(); ++row) {
@@ -104,6 +141,17 @@ void TenantPage::setSummary(const TenantSummary& summary)
         m_environmentsTable->setItem(row, 0, name);
         m_environmentsTable->setItem(row, 1, new QTableWidgetItem(environmentKindDisplayName(environment.kind)));
         m_environmentsTable->setItem(row, 2, new QTableWidgetItem(formatTime(environment.createdAt)));
+    }
+}
+
+void TenantPage::setActions(const QList<QAction*>& actions)
+{
+    for (QAction* action : actions) {
+        auto* button = new QToolButton(this);
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        button->setAutoRaise(false);
+        m_actionRow->insertWidget(m_actionRow->count() - 1, button);
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+class QAction;
+class QHBoxLayout;
 class QLabel;
 class QTableWidget;
 
@@ -21,6 +23,8 @@ public:
     TenantId tenantId() const { return m_tenant.id; }
     // The tenant shown, as last read.
     const Tenant& tenant() const { return m_tenant; }
+    // Buttons for `actions` under the title (the Tenant menu's most used), enabled as they are.
+    void setActions(const QList<QAction*>& actions);
 
 Q_SIGNALS:
     // The user chose an environment in the page's table.
@@ -32,6 +36,10 @@ private:
     Tenant m_tenant;
     QLabel* m_titleLabel;
     QLabel* m_pathLabel;
+    QHBoxLayout* m_actionRow;
+    QLabel* m_policyLabel;
+    QLabel* m_flagsLabel;
+    QLabel* m_settingsLabel;
     QLabel* m_slugLabel;
     QLabel* m_statusLabel;
     QLabel* m_domainLabel;
