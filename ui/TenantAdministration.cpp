@@ -3,6 +3,7 @@
 #include "Async.h"
 #include "DecommissionDialog.h"
 #include "EditHistory.h"
+#include "EnvironmentSettingsDialog.h"
 #include "PromoteDialog.h"
 #include "Store.h"
 #include "StoreError.h"
@@ -60,6 +61,7 @@ TenantAdministration::TenantAdministration(QWidget* window, std::function<AdminS
     restoreAction = makeAction(this, tr("Restore from &Backup…"), u"restoreAction"_s);
     addEnvironmentAction = makeAction(this, tr("Add &Environment…"), u"addEnvironmentAction"_s);
     renameEnvironmentAction = makeAction(this, tr("Re&name Environment…"), u"renameEnvironmentAction"_s);
+    environmentSettingsAction = makeAction(this, tr("Environment Se&ttings…"), u"environmentSettingsAction"_s);
     removeEnvironmentAction = makeAction(this, tr("Remo&ve Environment…"), u"removeEnvironmentAction"_s);
     promoteAction = makeAction(this, tr("&Promote Settings…"), u"promoteAction"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
 
@@ -74,6 +76,7 @@ TenantAdministration::TenantAdministration(QWidget* window, std::function<AdminS
     connect(restoreAction, &QAction::triggered, this, [this]() { restoreFromBackup(); });
     connect(addEnvironmentAction, &QAction::triggered, this, &TenantAdministration::addEnvironment);
     connect(renameEnvironmentAction, &QAction::triggered, this, &TenantAdministration::renameEnvironment);
+    connect(environmentSettingsAction, &QAction::triggered, this, &TenantAdministration::editEnvironmentSettings);
     connect(removeEnvironmentAction, &QAction::triggered, this, &TenantAdministration::removeEnvironment);
     connect(promoteAction, &QAction::triggered, this, &TenantAdministration::promote);
 
@@ -116,6 +119,7 @@ void TenantAdministration::updateActions()
     addEnvironmentAction->setEnabled(live || (tenant && s.status == TenantStatus::Suspended));
     renameEnvironmentAction->setEnabled(open && s.environmentId != 0);
     removeEnvironmentAction->setEnabled(open && s.environmentId != 0);
+    environmentSettingsAction->setEnabled(open && s.environmentId != 0 && !isDormant(s.status));
     promoteAction->setEnabled(tenant && s.status != TenantStatus::Archived && s.status != TenantStatus::Decommissioning);
 }
 
@@ -131,7 +135,8 @@ void TenantAdministration::fillMenu(QMenu* menu) const
     menu->addAction(deleteAction);
     menu->addAction(restoreAction);
     menu->addSeparator();
-    for (QAction* action : {addEnvironmentAction, renameEnvironmentAction, removeEnvironmentAction, promoteAction})
+    for (QAction* action : {addEnvironmentAction, renameEnvironmentAction, environmentSettingsAction, removeEnvironmentAction,
+                            promoteAction})
         menu->addAction(action);
 }
 
@@ -143,7 +148,7 @@ void TenantAdministration::fillContextMenu(QMenu* menu) const
         if (action->isEnabled())
             menu->addAction(action);
     }
-    for (QAction* action : {renameEnvironmentAction, removeEnvironmentAction}) {
+    for (QAction* action : {environmentSettingsAction, renameEnvironmentAction, removeEnvironmentAction}) {
         if (action->isEnabled())
             menu->addAction(action);
     }
@@ -364,6 +369,24 @@ void TenantAdministration::renameEnvironment()
                     Q_EMIT finished();
                 },
                 [this](const StoreError& error) { fail(tr("Could not rename the environment"), error); });
+        }
+    });
+}
+
+void TenantAdministration::editEnvironmentSettings()
+{
+    const AdminSelection s = m_selection();
+    withSummary(s.tenantId, [this, s](const TenantSummary& summary) {
+        for (const Environment& environment : summary.environments) {
+            if (environment.id != s.environmentId)
+                continue;
+            EnvironmentSettingsDialog dialog(m_store, environment, m_window);
+            if (dialog.exec() != QDialog::Accepted || dialog.saved().version == environment.version)
+                return;
+            m_history->noteEnvironment(dialog.saved());
+            m_history->record(Edits::environmentUpdate(environment, dialog.saved(),
+                                                       tr("Change settings of %1").arg(environment.name)));
+            Q_EMIT finished();
         }
     });
 }

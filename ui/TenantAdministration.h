@@ -51,6 +51,7 @@ public:
     void restoreFromBackup(const QString& path = {});
     void addEnvironment();
     void renameEnvironment();
+    void editEnvironmentSettings();
     void removeEnvironment();
     void promote();
     // A tenant dropped on another one (0: the platform): asks, then moves it.
@@ -72,6 +73,7 @@ public:
     QAction* restoreAction = nullptr;
     QAction* addEnvironmentAction = nullptr;
     QAction* renameEnvironmentAction = nullptr;
+    QAction* environmentSettingsAction = nullptr;
     QAction* removeEnvironmentAction = nullptr;
     QAction* promoteAction = nullptr;
 
