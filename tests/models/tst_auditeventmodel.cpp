@@ -1,8 +1,10 @@
+#include "AuditDiffModel.h"
 #include "AuditEventModel.h"
 #include "SqlStore.h"
 #include "TestSupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -370,6 +372,66 @@ private Q_SLOTS:
         model.reload(); // the last query again
         QVERIFY(loadAll(model));
         QCOMPARE(model.rowCount(), int(m_all.size()));
+    }
+
+    // The diff of an event: every key of before and after, nested keys dotted, marked.
+    void diffMarksChangedAddedAndRemovedKeys()
+    {
+        AuditDiffModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        AuditEvent event;
+        event.before = QJsonObject{
+            {u"display_name"_s, u"Acme"_s},
+            {u"domain"_s, u"acme.example"_s},
+            {u"security_policy"_s, QJsonObject{{u"mfa_required"_s, true}, {u"password_min_length"_s, 10}}},
+            {u"feature_flags"_s, QJsonObject{}},
+            {u"tags"_s, QJsonArray{u"gold"_s, 2}},
+        };
+        event.after = QJsonObject{
+            {u"display_name"_s, u"Acme Ltd"_s},
+            {u"domain"_s, u"acme.example"_s},
+            {u"security_policy"_s, QJsonObject{{u"mfa_required"_s, false}, {u"password_min_length"_s, 10}}},
+            {u"feature_flags"_s, QJsonObject{{u"sso"_s, true}}},
+            {u"settings"_s, QJsonObject{}},
+            {u"api_rate_limit"_s, QJsonValue::Null},
+        };
+        model.setEvent(event);
+        using Change = AuditDiffModel::Change;
+        const QList<std::pair<QString, Change>> expected{
+            {u"api_rate_limit"_s, Change::Added},
+            {u"display_name"_s, Change::Changed},
+            {u"domain"_s, Change::Unchanged},
+            {u"feature_flags.sso"_s, Change::Added}, // not "feature_flags" removed as well
+            {u"security_policy.mfa_required"_s, Change::Changed},
+            {u"security_policy.password_min_length"_s, Change::Unchanged},
+            {u"settings"_s, Change::Added},
+            {u"tags"_s, Change::Removed},
+        };
+        QCOMPARE(model.rowCount(), int(expected.size()));
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString key = model.index(row, AuditDiffModel::KeyColumn).data().toString();
+            QCOMPARE(key, expected.at(row).first);
+            QCOMPARE(model.changeAt(row), expected.at(row).second);
+            QCOMPARE(model.index(row, 0).data(AuditDiffModel::ChangeRole).value<Change>(), expected.at(row).second);
+            // Changed, added and removed rows are tinted, the others not.
+            QCOMPARE(model.index(row, AuditDiffModel::BeforeColumn).data(Qt::BackgroundRole).isValid(),
+                     expected.at(row).second != Change::Unchanged);
+        }
+        const auto cell = [&](const QString& key, int column) { return model.index(model.rowOfKey(key), column).data().toString(); };
+        QCOMPARE(cell(u"display_name"_s, AuditDiffModel::BeforeColumn), u"Acme"_s);
+        QCOMPARE(cell(u"display_name"_s, AuditDiffModel::AfterColumn), u"Acme Ltd"_s);
+        QCOMPARE(cell(u"display_name"_s, AuditDiffModel::ChangeColumn), u"Changed"_s);
+        QCOMPARE(cell(u"security_policy.password_min_length"_s, AuditDiffModel::AfterColumn), u"10"_s);
+        QCOMPARE(cell(u"security_policy.mfa_required"_s, AuditDiffModel::AfterColumn), u"false"_s);
+        QCOMPARE(cell(u"tags"_s, AuditDiffModel::BeforeColumn), u"[\"gold\",2]"_s);
+        QCOMPARE(cell(u"tags"_s, AuditDiffModel::AfterColumn), QString());
+        QCOMPARE(cell(u"tags"_s, AuditDiffModel::ChangeColumn), u"Removed"_s);
+        QCOMPARE(cell(u"settings"_s, AuditDiffModel::AfterColumn), u"{}"_s);
+        QCOMPARE(cell(u"api_rate_limit"_s, AuditDiffModel::AfterColumn), u"null"_s);
+        QCOMPARE(model.rowOfKey(u"feature_flags"_s), -1);
+
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
     }
 };
 
