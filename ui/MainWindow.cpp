@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "Async.h"
+#include "AuditPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
 #include "PlatformPage.h"
@@ -90,6 +91,8 @@ MainWindow::~MainWindow()
 {
     // The model must let go of the store before the store goes.
     m_treeModel->setStore(nullptr);
+    if (m_auditPage)
+        m_auditPage->setStore(nullptr);
 }
 
 void MainWindow::createWorkspace()
@@ -227,6 +230,11 @@ void MainWindow::createMenus()
         m_tenantTreeView->collapseAll();
         m_tenantTreeView->expand(m_treeModel->platformIndex());
     });
+    viewMenu->addSeparator();
+    m_auditAction = viewMenu->addAction(tr("&Audit Trail"), this, [this]() { showAuditTrail(); });
+    m_auditAction->setObjectName(u"auditTrailAction"_s);
+    m_auditAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_auditAction->setEnabled(false);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About TenantDesk"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
@@ -469,12 +477,17 @@ void MainWindow::signOut()
 void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
 {
     m_treeModel->setStore(nullptr);
+    if (m_auditPage)
+        m_auditPage->setStore(nullptr);
     m_store = std::move(store);
     m_storeInfo = info;
     m_searchLineEdit->clear();
     m_searchTimer->stop();
     m_treeModel->setStore(m_store.get());
     m_admin->setStore(m_store.get());
+    if (m_auditPage)
+        m_auditPage->setStore(m_store.get());
+    m_auditAction->setEnabled(true);
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
     m_databaseLabel->setText(m_store->displayName());
@@ -500,11 +513,14 @@ void MainWindow::closeDatabase()
     m_pendingStore.reset();
     m_treeModel->setStore(nullptr);
     m_admin->setStore(nullptr);
+    if (m_auditPage)
+        m_auditPage->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
     m_signOutAction->setEnabled(false);
     m_editTenantAction->setEnabled(false);
+    m_auditAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
 }
@@ -609,7 +625,40 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
         else
             menu.addAction(tr("Expand"), this, [this, first]() { m_tenantTreeView->expand(first); });
     }
+    const TenantId tenantId = index.data(TenantTreeModel::TenantIdRole).toLongLong();
+    menu.addSeparator();
+    menu.addAction(tr("Audit Trail"), this, [this, tenantId]() { showAuditTrail(tenantId); })
+        ->setObjectName(u"treeAuditTrailAction"_s);
     menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::showAuditTrail(TenantId tenantId)
+{
+    if (!m_store)
+        return;
+    if (tenantId == 0) {
+        const QModelIndex current = m_tenantTreeView->currentIndex();
+        if (current.isValid())
+            tenantId = current.data(TenantTreeModel::TenantIdRole).toLongLong();
+        else if (m_detailStack->currentWidget() == m_tenantPage)
+            tenantId = m_tenantPage->tenantId(); // still shown, though a new search left nothing selected
+    }
+    if (!m_auditPage) {
+        // One more page on the right, like a tenant's: the tree stays at hand to choose another.
+        m_auditPage = new AuditPage(m_detailStack);
+        m_auditPage->setObjectName(u"auditPage"_s);
+        m_auditPage->setStore(m_store.get());
+        m_detailStack->addWidget(m_auditPage);
+        // Choosing the selected item again leaves the audit trail for its page.
+        connect(m_tenantTreeView, &QTreeView::clicked, m_auditPage, [this]() {
+            if (m_detailStack->currentWidget() == m_auditPage)
+                showSelection();
+        });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the audit trail
+    m_auditPage->setTenantScope(tenantId);
+    m_detailStack->setCurrentWidget(m_auditPage);
+    Q_EMIT detailShown();
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -17,6 +17,7 @@ class QTreeView;
 
 namespace TenantDesk {
 
+class AuditPage;
 class EnvironmentPage;
 class TenantAdministration;
 struct AdminSelection;
@@ -51,6 +52,9 @@ public:
     void closeDatabase();
     // Edit → Edit Tenant (F2): the tenant shown on the detail page.
     void editTenant();
+    // View → Audit Trail (Ctrl+Shift+A): the audit trail on the right, of `tenantId` (0: of the
+    // tenant selected in the tree, or of every tenant when none is).
+    void showAuditTrail(TenantId tenantId = 0);
 
     Store* store() const { return m_store.get(); }
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
@@ -96,6 +100,8 @@ private:
 
     QAction* m_editTenantAction = nullptr;
     TenantAdministration* m_admin = nullptr;
+    QAction* m_auditAction = nullptr;
+    AuditPage* m_auditPage = nullptr; // made when first shown
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
     quint64 m_openRequest = 0;             // which open m_pendingStore belongs to

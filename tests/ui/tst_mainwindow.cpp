@@ -1,3 +1,5 @@
+#include "AuditEventModel.h"
+#include "AuditPage.h"
 #include "EnvironmentPage.h"
 #include "MainWindow.h"
 #include "SqlStore.h"
@@ -8,6 +10,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -199,6 +202,68 @@ private Q_SLOTS:
         QCOMPARE(search->text(), QString());
         QTRY_VERIFY(!window->tenantTreeModel()->isFiltered());
         QTRY_VERIFY(tree->model()->rowCount(window->tenantTreeModel()->platformIndex()) > 1);
+    }
+
+    // View → Audit Trail (Ctrl+Shift+A) shows the selected tenant's events on the right.
+    void auditTrailShowsTheSelectedTenantsEvents()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        auto* action = window->findChild<QAction*>(u"auditTrailAction"_s);
+        QVERIFY(action);
+        QVERIFY(action->isEnabled());
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+        auto* tree = window->findChild<QTreeView*>(u"tenantTreeView"_s);
+        const QModelIndex first = tree->model()->index(0, 0, window->tenantTreeModel()->platformIndex());
+        const TenantId tenantId = first.data(TenantTreeModel::TenantIdRole).toLongLong();
+        QSignalSpy shown(window.get(), &MainWindow::detailShown);
+        tree->setCurrentIndex(first);
+        QVERIFY(shown.wait(10000));
+
+        tree->setFocus();
+        QTest::keyClick(tree, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+        auto* detail = window->findChild<QStackedWidget*>(u"detailStack"_s);
+        QCOMPARE(detail->currentWidget()->objectName(), u"auditPage"_s);
+        auto* page = window->findChild<AuditPage*>(u"auditPage"_s);
+        QVERIFY(page->findChild<QCheckBox*>(u"thisTenantCheckBox"_s)->isChecked());
+        QCOMPARE(page->eventModel()->query().tenantId, tenantId);
+        QTRY_VERIFY_WITH_TIMEOUT(page->eventModel()->rowCount() > 0 && !page->eventModel()->isLoading(), 10000);
+        for (int row = 0; row < page->eventModel()->rowCount(); ++row)
+            QCOMPARE(page->eventModel()->event(row).tenantId, tenantId);
+        QVERIFY(!window->findChild<QAction*>(u"editTenantAction"_s)->isEnabled());
+
+        // Ctrl+F on the page finds in the audit trail, not in the tenant tree.
+        auto* table = page->findChild<QWidget*>(u"auditTableView"_s);
+        table->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), table);
+        QTest::keyClick(table, Qt::Key_F, Qt::ControlModifier);
+        QTRY_COMPARE(QApplication::focusWidget()->objectName(), u"textLineEdit"_s);
+        // ... and in the tree, in the tree.
+        tree->setFocus();
+        QTest::keyClick(tree, Qt::Key_F, Qt::ControlModifier);
+        QTRY_COMPARE(QApplication::focusWidget()->objectName(), u"searchLineEdit"_s);
+
+        // Choosing in the tree shows that item's page again; the platform's trail is every tenant's.
+        tree->setCurrentIndex(window->tenantTreeModel()->platformIndex());
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(detail->currentWidget()->objectName(), u"platformPage"_s);
+        action->trigger();
+        QCOMPARE(detail->currentWidget(), page);
+        QCOMPARE(page->eventModel()->query().tenantId, 0);
+        QVERIFY(page->findChild<QCheckBox*>(u"thisTenantCheckBox"_s)->isHidden());
+
+        // Closed, the page lets go of the store and the action waits for the next one.
+        window->closeDatabase();
+        QVERIFY(!action->isEnabled());
+        QCOMPARE(page->eventModel()->rowCount(), 0);
+        QCOMPARE(page->eventModel()->store(), nullptr);
+        QSignalSpy opened(window.get(), &MainWindow::storeOpened);
+        window->openDatabase(m_database);
+        QVERIFY(opened.wait(30000));
+        QVERIFY(action->isEnabled());
+        QCOMPARE(page->eventModel()->store(), window->store());
     }
 
     void badDatabaseIsReportedByName()
