@@ -5,6 +5,7 @@
 #include "JsonCodec.h"
 #include "StoreError.h"
 #include "StoreFactory.h"
+#include "TenantctlAdmin.h"
 #include "TenantctlSupport.h"
 
 #include <QCoreApplication>
@@ -163,11 +164,11 @@ int auditList(const Invocation& call)
     }
     QTextStream& out = call.out;
     out << padded(tr("ID"), 8) << padded(tr("AT"), 26) << padded(tr("TENANT"), 8) << padded(tr("ACTOR"), 32)
-        << padded(tr("ACTION"), 20) << tr("OBJECT") << u'\n';
+        << padded(tr("ACTION"), 26) << tr("OBJECT") << u'\n';
     for (const AuditEvent& event : events) {
         out << padded(QString::number(event.id), 8) << padded(event.at.toUTC().toString(Qt::ISODateWithMs), 26)
             << padded(event.tenantId == 0 ? u"-"_s : QString::number(event.tenantId), 8) << padded(event.actor, 32)
-            << padded(event.action, 20) << event.objectType << u' ' << event.objectId << u'\n';
+            << padded(event.action, 26) << event.objectType << u' ' << event.objectId << u'\n';
     }
     return Success;
 }
@@ -244,6 +245,40 @@ const QList<Command>& commands()
         {{u"tenants"_s, u"list"_s}, {}, u"[--parent SLUG]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "list the top-level tenants or a tenant's sub-tenants"), {u"parent"_s}, tenantsList},
         {{u"tenants"_s, u"show"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "show one tenant"), {}, tenantsShow},
+        {{u"tenants"_s, u"create"_s}, {u"SLUG"_s},
+         u"--name NAME [--parent SLUG] [--domain DOMAIN] --timezone TZ --language LANG [--environments KIND,KIND...]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "create a tenant (requested) with one environment of each kind named"),
+         {u"name"_s, u"parent"_s, u"domain"_s, u"timezone"_s, u"language"_s, u"environments"_s}, Admin::tenantsCreate},
+        {{u"tenants"_s, u"update"_s}, {u"SLUG"_s},
+         u"[--name NAME] [--domain DOMAIN] [--timezone TZ] [--language LANG] [--cpu-cores N|none] [--memory-gb N|none] "
+         "[--storage-gb N|none] [--user-seats N|none] [--rate-limit N|none] [--flag NAME=on|off|inherit]... "
+         "[--policy KEY=VALUE]... [--setting KEY=VALUE]... [--unset-setting KEY]..."_s,
+         QT_TRANSLATE_NOOP("tenantctl", "change a tenant in one versioned edit; policy keys: password_min_length,\n"
+                                        "password_classes, mfa_required, session_timeout_minutes, ip_allow_list=CIDR,CIDR\n"
+                                        "(KEY= with no value removes a key)"),
+         {u"name"_s, u"domain"_s, u"timezone"_s, u"language"_s, u"cpu-cores"_s, u"memory-gb"_s, u"storage-gb"_s,
+          u"user-seats"_s, u"rate-limit"_s, u"flag"_s, u"policy"_s, u"setting"_s, u"unset-setting"_s},
+         Admin::tenantsUpdate},
+        {{u"tenants"_s, u"move"_s}, {u"SLUG"_s}, u"--parent SLUG|--top-level"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "move a tenant and its sub-tree under another parent"),
+         {u"parent"_s, u"top-level"_s}, Admin::tenantsMove},
+        {{u"tenants"_s, u"provision"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "requested → provisioning"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"activate"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "provisioning → active"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"suspend"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "active → suspended"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"resume"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "suspended → active"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"decommission"_s}, {u"SLUG"_s}, u"--backup FILE [--force] [--notify-note TEXT] [--confirm SLUG]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "retire a suspended tenant: back it up to FILE, work through the checklist,\n"
+                                        "delete its data (only with --confirm SLUG) and archive it; run again to continue"),
+         {u"backup"_s, u"force"_s, u"notify-note"_s, u"confirm"_s}, Admin::tenantsDecommission},
+        {{u"tenants"_s, u"restore"_s}, {u"FILE"_s}, u"[--parent SLUG|--top-level]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "restore a backup, suspended: over its archived tenant, or as a new one"),
+         {u"parent"_s, u"top-level"_s}, Admin::tenantsRestore},
+        {{u"tenants"_s, u"delete"_s}, {u"SLUG"_s}, u"--confirm SLUG"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "delete a requested or archived tenant"), {u"confirm"_s}, Admin::tenantsDelete},
         {{u"audit"_s, u"list"_s}, {}, u"[--tenant SLUG] [--limit N]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit)"), {u"tenant"_s, u"limit"_s}, auditList},
         {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
@@ -352,7 +387,33 @@ QList<QCommandLineOption> options()
                                                           "tenant otherwise)."), u"count"_s),
         option(u"usage-days"_s, QT_TRANSLATE_NOOP("tenantctl", "With demo: days of hourly usage samples (default 90)."),
                u"days"_s),
-        option(u"parent"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants list: the parent tenant's slug."), u"slug"_s),
+        option(u"parent"_s, QT_TRANSLATE_NOOP("tenantctl", "The parent tenant's slug."), u"slug"_s),
+        option(u"top-level"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants move and restore: at the top level.")),
+        option(u"name"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's display name."), u"name"_s),
+        option(u"domain"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's domain (empty for none)."), u"domain"_s),
+        option(u"timezone"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's IANA time zone (Europe/Berlin)."), u"tz"_s),
+        option(u"language"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's language (de, en-GB)."), u"lang"_s),
+        option(u"environments"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants create: the kinds of environment to "
+                                                                 "create, comma-separated."), u"kinds"_s),
+        option(u"cpu-cores"_s, QT_TRANSLATE_NOOP("tenantctl", "CPU cores quota, or none."), u"n"_s),
+        option(u"memory-gb"_s, QT_TRANSLATE_NOOP("tenantctl", "Memory quota in GB, or none."), u"n"_s),
+        option(u"storage-gb"_s, QT_TRANSLATE_NOOP("tenantctl", "Storage quota in GB, or none."), u"n"_s),
+        option(u"user-seats"_s, QT_TRANSLATE_NOOP("tenantctl", "User seats quota, or none."), u"n"_s),
+        option(u"rate-limit"_s, QT_TRANSLATE_NOOP("tenantctl", "API requests per minute, or none."), u"n"_s),
+        option(u"flag"_s, QT_TRANSLATE_NOOP("tenantctl", "A feature flag: NAME=on, off or inherit."), u"name=value"_s),
+        option(u"policy"_s, QT_TRANSLATE_NOOP("tenantctl", "A security policy field: KEY=VALUE (KEY= removes it)."),
+               u"key=value"_s),
+        option(u"setting"_s, QT_TRANSLATE_NOOP("tenantctl", "A setting: KEY=VALUE."), u"key=value"_s),
+        option(u"unset-setting"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants update: remove an integration "
+                                                                  "setting."), u"key"_s),
+        option(u"backup"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: the backup file to write."),
+               u"file"_s),
+        option(u"force"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: overwrite an existing backup "
+                                                          "file.")),
+        option(u"notify-note"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: how the users were told."),
+               u"text"_s),
+        option(u"confirm"_s, QT_TRANSLATE_NOOP("tenantctl", "The slug (or environment name) typed again, to delete."),
+               u"slug"_s),
         option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit: only this tenant's events (its slug)."),
                u"slug"_s),
         option(u"limit"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: how many events (default 50)."), u"count"_s),

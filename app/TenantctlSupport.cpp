@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace TenantDesk::Tenantctl {
 
@@ -23,6 +24,28 @@ void printJson(QTextStream& out, const QJsonValue& value)
 QString padded(const QString& text, int width)
 {
     return text.leftJustified(width, u' ');
+}
+
+QString jsonValueText(const QJsonValue& value)
+{
+    if (value.isUndefined())
+        return tr("(none)");
+    // A value is written as the only element of an array, then unwrapped: "[VALUE]".
+    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(text.mid(1, text.size() - 2));
+}
+
+QString shellQuoted(const QString& word)
+{
+    static const QRegularExpression plain(u"^[A-Za-z0-9_./:@%+=,-]+$"_s);
+    if (plain.match(word).hasMatch())
+        return word;
+    return u'\'' + QString(word).replace(u"'"_s, u"'\\''"_s) + u'\'';
+}
+
+QString tenantNamed(const Tenant& tenant)
+{
+    return u"“%1” (%2)"_s.arg(tenant.displayName, tenant.slug);
 }
 
 } // namespace TenantDesk::Tenantctl

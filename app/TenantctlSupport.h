@@ -50,4 +50,11 @@ T await(QFuture<T> future)
 
 void printJson(QTextStream& out, const QJsonValue& value);
 QString padded(const QString& text, int width);
+// A JSON value as one line of text: "text" in quotes, numbers and true/false as they are.
+QString jsonValueText(const QJsonValue& value);
+// A word as a shell reads it back, quoted when it needs to be.
+QString shellQuoted(const QString& word);
+// “Display name” (slug), as messages name a tenant.
+QString tenantNamed(const Tenant& tenant);
+
 } // namespace TenantDesk::Tenantctl

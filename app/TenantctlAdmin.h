@@ -1,0 +1,18 @@
+#pragma once
+
+// tenantctl's tenant administration: creating, changing, moving and retiring tenants. Each command works through the Store interface only, so on any backend.
+
+#include "TenantctlSupport.h"
+
+namespace TenantDesk::Tenantctl::Admin {
+
+int tenantsCreate(const Invocation& call);
+int tenantsUpdate(const Invocation& call);
+int tenantsMove(const Invocation& call);
+// provision, activate, suspend or resume, after the command's second word.
+int tenantsChangeStatus(const Invocation& call);
+int tenantsDecommission(const Invocation& call);
+int tenantsRestore(const Invocation& call);
+int tenantsDelete(const Invocation& call);
+
+} // namespace TenantDesk::Tenantctl::Admin
