@@ -49,6 +49,20 @@ QJsonValue settingValue(const QString& text)
     return text;
 }
 
+// A setting as a person reads it: text as it is, other values as JSON.
+QString settingText(const QJsonValue& value)
+{
+    return value.isString() ? value.toString() : jsonValueText(value);
+}
+
+QString settingsText(const QJsonObject& settings)
+{
+    QStringList pairs;
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        pairs << it.key() + u'=' + settingText(it.value());
+    return pairs.join(u", "_s);
+}
+
 // --cpu-cores N|none and the like: nothing when the option is not given, an empty limit for "none".
 std::optional<std::optional<int>> limitOption(const Invocation& call, const QString& option)
 {
@@ -120,6 +134,20 @@ std::optional<Tenant> parentOption(const Invocation& call, bool optional)
     return parent ? await(call.store.tenantBySlug(call.value(u"parent"_s))) : Tenant{};
 }
 
+Environment environmentNamed(Store& store, const Tenant& tenant, const QString& name)
+{
+    const QList<Environment> environments = await(store.environments(tenant.id));
+    QStringList names;
+    for (const Environment& environment : environments) {
+        if (environment.name == name)
+            return environment;
+        names << u"“%1”"_s.arg(environment.name);
+    }
+    throw StoreError(ErrorCode::NotFound, tr("environment: %1 has no environment “%2”; it has %3.")
+                                              .arg(tenantNamed(tenant), name, names.isEmpty() ? tr("none") : names.join(u", "_s)))
+        .withField(u"environment"_s);
+}
+
 // A backup file may be written at `path`: it does not exist (or may be replaced) and its folder is writable.
 void checkBackupFile(const QString& path, bool overwrite)
 {
@@ -150,6 +178,11 @@ void writeBackupFile(const QString& path, const QByteArray& document)
 void printTenant(const Invocation& call, const Tenant& tenant)
 {
     printJson(call.out, JsonCodec::toJson(tenant));
+}
+
+void printEnvironment(const Invocation& call, const Environment& environment)
+{
+    printJson(call.out, JsonCodec::toJson(environment));
 }
 
 } // namespace
@@ -451,6 +484,206 @@ int tenantsDelete(const Invocation& call)
         return Success;
     }
     call.out << tr("Deleted %1, id %2.\n").arg(tenantNamed(deleted)).arg(deleted.id);
+    return Success;
+}
+
+int environmentsList(const Invocation& call)
+{
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const QList<Environment> environments = await(call.store.environments(tenant.id));
+    if (call.json()) {
+        QJsonArray array;
+        for (const Environment& environment : environments)
+            array.append(JsonCodec::toJson(environment));
+        printJson(call.out, array);
+        return Success;
+    }
+    int nameWidth = 4;
+    for (const Environment& environment : environments)
+        nameWidth = std::max(nameWidth, int(environment.name.size()));
+    QTextStream& out = call.out;
+    out << padded(tr("NAME"), nameWidth) << u"  "_s << padded(tr("KIND"), 11) << u"  "_s << padded(tr("VERSION"), 7)
+        << u"  "_s << tr("SETTINGS") << u'\n';
+    for (const Environment& environment : environments) {
+        out << padded(environment.name, nameWidth) << u"  "_s << padded(environmentKindKey(environment.kind), 11) << u"  "_s
+            << padded(QString::number(environment.version), 7) << u"  "_s << settingsText(environment.settings) << u'\n';
+    }
+    return Success;
+}
+
+int environmentsAdd(const Invocation& call)
+{
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const QString kindKey = requiredOption(call, u"kind"_s, u"KIND (production, staging, development or sandbox)"_s);
+    const auto kind = environmentKindFromKey(kindKey);
+    if (!kind)
+        throw UsageError{tr("--kind: “%1” is not a kind of environment (production, staging, development, sandbox).").arg(kindKey)};
+    NewEnvironment environment{call.arguments.at(1), *kind, {}};
+    for (const QString& text : call.values(u"setting"_s)) {
+        const auto [key, value] = keyAndValue(u"--setting"_s, text);
+        environment.settings.insert(key, settingValue(value));
+    }
+    const Environment added = await(call.store.addEnvironment(tenant.id, environment));
+    if (call.json()) {
+        printEnvironment(call, added);
+        return Success;
+    }
+    call.out << tr("Added the %1 environment “%2” to %3%4.\n")
+                    .arg(environmentKindKey(added.kind), added.name, tenantNamed(tenant),
+                         added.settings.isEmpty() ? QString() : QString(u": "_s + settingsText(added.settings)));
+    return Success;
+}
+
+int environmentsRename(const Invocation& call)
+{
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const Environment before = environmentNamed(call.store, tenant, call.arguments.at(1));
+    EnvironmentChange change;
+    change.name = call.arguments.at(2);
+    const Environment after = await(call.store.updateEnvironment(before.id, change, before.version));
+    if (call.json()) {
+        printEnvironment(call, after);
+        return Success;
+    }
+    call.out << tr("Renamed the environment “%1” of %2 to “%3”.\n").arg(before.name, tenantNamed(tenant), after.name);
+    return Success;
+}
+
+int environmentsSet(const Invocation& call)
+{
+    const QStringList assignments = call.arguments.mid(2);
+    const QStringList unset = call.values(u"unset"_s);
+    if (assignments.isEmpty() && unset.isEmpty())
+        throw UsageError{tr("environments set needs KEY=VALUE or --unset KEY.")};
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const Environment before = environmentNamed(call.store, tenant, call.arguments.at(1));
+    QJsonObject settings = before.settings;
+    for (const QString& text : assignments) {
+        const auto [key, value] = keyAndValue(tr("environments set"), text);
+        settings.insert(key, settingValue(value));
+    }
+    for (const QString& key : unset)
+        settings.remove(key);
+    EnvironmentChange change;
+    change.settings = settings;
+    const Environment after = await(call.store.updateEnvironment(before.id, change, before.version));
+    if (call.json()) {
+        printEnvironment(call, after);
+        return Success;
+    }
+    if (after.version == before.version) {
+        call.out << tr("Nothing changed: the environment “%1” of %2 has these settings already.\n")
+                        .arg(after.name, tenantNamed(tenant));
+        return Success;
+    }
+    call.out << tr("Changed the settings of the environment “%1” of %2:\n").arg(after.name, tenantNamed(tenant));
+    printLines(call.out, differences(before.settings, after.settings));
+    return Success;
+}
+
+int environmentsRemove(const Invocation& call)
+{
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const QString name = call.arguments.at(1);
+    const QString confirm = requiredOption(call, u"confirm"_s, u"NAME (the environment's name typed again)"_s);
+    const Environment environment = environmentNamed(call.store, tenant, name);
+    if (confirm != environment.name)
+        throw StoreError(ErrorCode::Invalid, tr("confirm_name: --confirm “%1” is not the environment's name; type “%2” to "
+                                                "remove it.").arg(confirm, environment.name))
+            .withField(u"confirm_name"_s);
+    const Environment removed = await(call.store.removeEnvironment(environment.id, environment.version));
+    if (call.json()) {
+        printEnvironment(call, removed);
+        return Success;
+    }
+    call.out << tr("Removed the environment “%1” from %2, with the memberships held on it.\n")
+                    .arg(removed.name, tenantNamed(tenant));
+    return Success;
+}
+
+int environmentsPromote(const Invocation& call)
+{
+    const QString fromName = requiredOption(call, u"from"_s, u"NAME"_s);
+    const QString toName = requiredOption(call, u"to"_s, u"NAME"_s);
+    const bool all = call.isSet(u"all"_s);
+    if (all == call.isSet(u"keys"_s))
+        throw UsageError{tr("environments promote needs --keys KEY,KEY... or --all.")};
+    QStringList keys;
+    for (const QString& key : call.value(u"keys"_s).split(u',', Qt::SkipEmptyParts))
+        keys << key.trimmed();
+    keys.removeAll(QString());
+    if (!all && keys.isEmpty())
+        throw UsageError{tr("--keys names no setting; give KEY,KEY... or --all.")};
+
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const Environment source = environmentNamed(call.store, tenant, fromName);
+    const Environment target = environmentNamed(call.store, tenant, toName);
+    if (source.id == target.id)
+        throw StoreError(ErrorCode::Invalid, tr("to: an environment is promoted to another one, not to itself."))
+            .withField(u"to"_s);
+    if (all) {
+        keys = source.settings.keys() + target.settings.keys();
+        keys.sort();
+        keys.removeDuplicates();
+    }
+    // What would change: each key whose value in the source differs from the target's.
+    struct Difference {
+        QString key;
+        QJsonValue from; // undefined: the environment lacks the key
+        QJsonValue to;
+    };
+    QList<Difference> diff;
+    for (const QString& key : std::as_const(keys)) {
+        const QJsonValue from = source.settings.value(key);
+        const QJsonValue to = target.settings.value(key);
+        if (from.isUndefined() && to.isUndefined())
+            throw StoreError(ErrorCode::Invalid, tr("keys: neither “%1” nor “%2” has a setting “%3”.")
+                                                     .arg(source.name, target.name, key)).withField(u"keys"_s);
+        if (from != to)
+            diff.append({key, from, to});
+    }
+
+    QTextStream& out = call.out;
+    if (call.isSet(u"dry-run"_s)) {
+        if (call.json()) {
+            const auto orNull = [](const QJsonValue& value) { return value.isUndefined() ? QJsonValue(QJsonValue::Null) : value; };
+            QJsonArray array;
+            for (const Difference& d : std::as_const(diff))
+                array.append(QJsonObject{{u"key"_s, d.key}, {u"from"_s, orNull(d.from)}, {u"to"_s, orNull(d.to)}});
+            printJson(out, array);
+            return Success;
+        }
+        const QString fromHeader = tr("FROM %1").arg(source.name);
+        int keyWidth = 3;
+        int fromWidth = int(fromHeader.size());
+        for (const Difference& d : std::as_const(diff)) {
+            keyWidth = std::max(keyWidth, int(d.key.size()));
+            fromWidth = std::max(fromWidth, int(jsonValueText(d.from).size()));
+        }
+        out << padded(tr("KEY"), keyWidth) << u"  "_s << padded(fromHeader, fromWidth) << u"  "_s
+            << tr("TO %1").arg(target.name) << u'\n';
+        for (const Difference& d : std::as_const(diff)) {
+            out << padded(d.key, keyWidth) << u"  "_s << padded(jsonValueText(d.from), fromWidth) << u"  "_s
+                << jsonValueText(d.to) << u'\n';
+        }
+        out << tr("Dry run: %n setting(s) would change in “%1”; nothing was changed.\n", int(diff.size()))
+                   .arg(target.name);
+        return Success;
+    }
+
+    // Nothing differs: there is nothing to send (and --all over two empty environments names no key).
+    const Environment promoted = diff.isEmpty() ? target
+                                                : await(call.store.promoteEnvironment(source.id, target.id, keys, target.version));
+    if (call.json()) {
+        printEnvironment(call, promoted);
+        return Success;
+    }
+    if (promoted.version == target.version) {
+        call.out << tr("Nothing to promote: “%1” has the settings of “%2” already.\n").arg(target.name, source.name);
+        return Success;
+    }
+    out << tr("Promoted %n setting(s) from “%1” to “%2”:\n", int(diff.size())).arg(source.name, target.name);
+    printLines(out, differences(target.settings, promoted.settings));
     return Success;
 }
 

@@ -15,6 +15,11 @@ QString tr(const char* text)
     return QCoreApplication::translate("tenantctl", text);
 }
 
+QString tr(const char* text, int n)
+{
+    return QCoreApplication::translate("tenantctl", text, nullptr, n);
+}
+
 void printJson(QTextStream& out, const QJsonValue& value)
 {
     const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());

@@ -15,6 +15,8 @@
 namespace TenantDesk::Tenantctl {
 
 QString tr(const char* text);
+// With %n replaced by `n`, in the plural form it calls for.
+QString tr(const char* text, int n);
 
 // A command line that cannot be carried out as written (exit status 2).
 struct UsageError {
