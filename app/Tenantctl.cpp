@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
+#include <QTimeZone>
 
 namespace TenantDesk::Tenantctl {
 
@@ -128,6 +129,25 @@ int tenantsShow(const Invocation& call)
     return Success;
 }
 
+// A time as --since and --until take it: ISO 8601, a date alone meaning its midnight; UTC unless
+// the text gives an offset.
+QDateTime auditTime(const Invocation& call, const QString& option)
+{
+    const QString text = call.value(option);
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid()) {
+        const QDate date = QDate::fromString(text, Qt::ISODate);
+        if (date.isValid())
+            time = date.startOfDay(QTimeZone::utc());
+    }
+    if (!time.isValid())
+        throw UsageError{tr("--%1 takes an ISO 8601 date or time such as 2026-03-01 or 2026-03-01T12:00:00Z, not “%2”.")
+                             .arg(option, text)};
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeZone(QTimeZone::utc());
+    return time;
+}
+
 // The audit events `query` selects (of one tenant, by slug, or of the whole platform), newest first.
 QList<AuditEvent> auditEvents(const Invocation& call, AuditQuery query, int limit = -1)
 {
@@ -154,7 +174,15 @@ int auditList(const Invocation& call)
         if (!ok || limit < 1 || limit > 1'000'000)
             throw UsageError{tr("--limit takes a whole number from 1 to 1000000, not “%1”.").arg(call.value(u"limit"_s))};
     }
-    const QList<AuditEvent> events = auditEvents(call, AuditQuery{}, limit);
+    AuditQuery query;
+    query.actor = call.value(u"actor"_s);
+    query.action = call.value(u"action"_s);
+    query.text = call.value(u"text"_s);
+    if (call.isSet(u"since"_s))
+        query.from = auditTime(call, u"since"_s);
+    if (call.isSet(u"until"_s))
+        query.to = auditTime(call, u"until"_s);
+    const QList<AuditEvent> events = auditEvents(call, query, limit);
     if (call.json()) {
         QJsonArray array;
         for (const AuditEvent& event : events)
@@ -296,8 +324,11 @@ const QList<Command>& commands()
          QT_TRANSLATE_NOOP("tenantctl", "copy settings from one environment to another (--all: make the target's\n"
                                         "settings the source's); --dry-run shows the differences and changes nothing"),
          {u"from"_s, u"to"_s, u"keys"_s, u"all"_s, u"dry-run"_s}, Admin::environmentsPromote},
-        {{u"audit"_s, u"list"_s}, {}, u"[--tenant SLUG] [--limit N]"_s,
-         QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit)"), {u"tenant"_s, u"limit"_s}, auditList},
+        {{u"audit"_s, u"list"_s}, {},
+         u"[--tenant SLUG] [--actor ACTOR] [--action ACTION] [--since TIME] [--until TIME] [--text TEXT] [--limit N]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit); --action takes an action or\n"
+                                        "a prefix ending in “.” (tenant.); times are ISO 8601, UTC unless an offset is given"),
+         {u"tenant"_s, u"actor"_s, u"action"_s, u"since"_s, u"until"_s, u"text"_s, u"limit"_s}, auditList},
         {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "check the audit trail's hash chains; exit status 1 names the first broken link"),
          {u"tenant"_s}, auditVerify},
@@ -445,6 +476,13 @@ QList<QCommandLineOption> options()
                                                             "nothing.")),
         option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit: only this tenant's events (its slug)."),
                u"slug"_s),
+        option(u"actor"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: only this actor's events."), u"actor"_s),
+        option(u"action"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: this action, or a prefix ending in “.”."),
+               u"action"_s),
+        option(u"since"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events at or after this time."), u"time"_s),
+        option(u"until"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events before this time."), u"time"_s),
+        option(u"text"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events whose object, actor or values "
+                                                         "contain this text."), u"text"_s),
         option(u"limit"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: how many events (default 50)."), u"count"_s),
     };
 }
