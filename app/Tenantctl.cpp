@@ -1,18 +1,19 @@
 #include "Tenantctl.h"
 
 #include "AuditChain.h"
+#include "DatabaseLocation.h"
 #include "JsonCodec.h"
 #include "StoreError.h"
 #include "StoreFactory.h"
+#include "TenantctlAdmin.h"
+#include "TenantctlSupport.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QTextStream>
+#include <QTimeZone>
 
 namespace TenantDesk::Tenantctl {
 
@@ -20,86 +21,58 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString tr(const char* text)
+int demo(const Invocation& call)
 {
-    return QCoreApplication::translate("tenantctl", text);
-}
-
-struct UsageError {
-    QString message;
-};
-
-// A command line tool may wait for its futures: there is no window to keep responsive.
-template<typename T>
-T await(QFuture<T> future)
-{
-    return future.result(); // rethrows the StoreError of a failed operation
-}
-
-void printJson(QTextStream& out, const QJsonValue& value)
-{
-    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    out << QString::fromUtf8(document.toJson(QJsonDocument::Indented));
-}
-
-QString padded(const QString& text, int width)
-{
-    return text.leftJustified(width, u' ');
-}
-
-int demo(Store& store, const QCommandLineParser& parser, QTextStream& out)
-{
-    const QString scaleText = parser.isSet(u"scale"_s) ? parser.value(u"scale"_s) : u"small"_s;
+    const QString scaleText = call.isSet(u"scale"_s) ? call.value(u"scale"_s) : u"small"_s;
     auto scale = DemoScale::parse(scaleText);
     if (!scale)
         throw UsageError{tr("--scale takes “small” or a number of tenants from 1 to 10000000, not “%1”.").arg(scaleText)};
-    const auto count = [&parser](const QString& option, int maximum) -> std::optional<int> {
-        if (!parser.isSet(option))
+    const auto count = [&call](const QString& option, int maximum) -> std::optional<int> {
+        if (!call.isSet(option))
             return std::nullopt;
         bool ok = false;
-        const int value = parser.value(option).toInt(&ok);
+        const int value = call.value(option).toInt(&ok);
         if (!ok || value < 0 || value > maximum)
-            throw UsageError{tr("--%1 takes a whole number from 0 to %2, not “%3”.").arg(option).arg(maximum).arg(parser.value(option))};
+            throw UsageError{tr("--%1 takes a whole number from 0 to %2, not “%3”.").arg(option).arg(maximum).arg(call.value(option))};
         return value;
     };
     if (const auto users = count(u"users"_s, 100'000'000))
         scale->users = *users;
     if (const auto days = count(u"usage-days"_s, 3660))
         scale->usageDays = *days;
-    await(store.open(OpenMode::CreateIfMissing));
+    await(call.store.open(OpenMode::CreateIfMissing));
     QElapsedTimer timer;
     timer.start();
-    const DemoSummary summary = await(store.generateDemo(*scale));
+    const DemoSummary summary = await(call.store.generateDemo(*scale));
     const QLocale locale = QLocale::c();
-    out << tr("Generated %1 tenants, %2 environments, %3 users, %4 roles, %5 memberships, %6 usage samples, "
-              "%7 billing lines and %8 audit events in %9 s.\n")
-               .arg(locale.toString(summary.tenants), locale.toString(summary.environments),
-                    locale.toString(summary.users), locale.toString(summary.roles),
-                    locale.toString(summary.memberships), locale.toString(summary.usageSamples),
-                    locale.toString(summary.billingLines), locale.toString(summary.auditEvents))
-               .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1);
+    call.out << tr("Generated %1 tenants, %2 environments, %3 users, %4 roles, %5 memberships, %6 usage samples, "
+                   "%7 billing lines and %8 audit events in %9 s.\n")
+                    .arg(locale.toString(summary.tenants), locale.toString(summary.environments),
+                         locale.toString(summary.users), locale.toString(summary.roles),
+                         locale.toString(summary.memberships), locale.toString(summary.usageSamples),
+                         locale.toString(summary.billingLines), locale.toString(summary.auditEvents))
+                    .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1);
     return Success;
 }
 
-int tenantsList(Store& store, const QCommandLineParser& parser, QTextStream& out)
+int tenantsList(const Invocation& call)
 {
-    await(store.open(OpenMode::OpenExisting));
     TenantQuery query;
     query.limit = 500;
-    if (parser.isSet(u"parent"_s))
-        query.parentId = await(store.tenantBySlug(parser.value(u"parent"_s))).id;
+    if (call.isSet(u"parent"_s))
+        query.parentId = await(call.store.tenantBySlug(call.value(u"parent"_s))).id;
     QList<Tenant> tenants;
     do {
-        const Page<Tenant> page = await(store.tenants(query));
+        const Page<Tenant> page = await(call.store.tenants(query));
         tenants += page.items;
         query.cursor = page.nextCursor;
     } while (!query.cursor.isEmpty());
 
-    if (parser.isSet(u"json"_s)) {
+    if (call.json()) {
         QJsonArray array;
         for (const Tenant& tenant : std::as_const(tenants))
             array.append(JsonCodec::toJson(tenant));
-        printJson(out, array);
+        printJson(call.out, array);
         return Success;
     }
     int slugWidth = 4;
@@ -108,6 +81,7 @@ int tenantsList(Store& store, const QCommandLineParser& parser, QTextStream& out
         slugWidth = std::max(slugWidth, int(tenant.slug.size()));
         nameWidth = std::max(nameWidth, int(tenant.displayName.size()));
     }
+    QTextStream& out = call.out;
     out << padded(tr("SLUG"), slugWidth) << u"  "_s << padded(tr("NAME"), nameWidth) << u"  "_s
         << padded(tr("STATUS"), 15) << u"  "_s << tr("SUB-TENANTS") << u"  "_s << tr("ENVIRONMENTS") << u'\n';
     for (const Tenant& tenant : std::as_const(tenants)) {
@@ -118,20 +92,19 @@ int tenantsList(Store& store, const QCommandLineParser& parser, QTextStream& out
     return Success;
 }
 
-int tenantsShow(Store& store, const QString& slug, const QCommandLineParser& parser, QTextStream& out)
+int tenantsShow(const Invocation& call)
 {
-    await(store.open(OpenMode::OpenExisting));
-    const Tenant tenant = await(store.tenantBySlug(slug));
-    const TenantSummary summary = await(store.tenantSummary(tenant.id));
-    if (parser.isSet(u"json"_s)) {
-        printJson(out, JsonCodec::toJson(summary));
+    const Tenant tenant = await(call.store.tenantBySlug(call.arguments.at(0)));
+    const TenantSummary summary = await(call.store.tenantSummary(tenant.id));
+    if (call.json()) {
+        printJson(call.out, JsonCodec::toJson(summary));
         return Success;
     }
     QStringList path;
     for (const Tenant& ancestor : summary.ancestors)
         path << ancestor.slug;
-    const auto line = [&out](const QString& key, const QString& value) {
-        out << padded(key + u':', 16) << value << u'\n';
+    const auto line = [&call](const QString& key, const QString& value) {
+        call.out << padded(key + u':', 16) << value << u'\n';
     };
     const auto limit = [](const std::optional<int>& value) { return value ? QString::number(*value) : tr("unlimited"); };
     line(tr("Name"), tenant.displayName);
@@ -156,16 +129,34 @@ int tenantsShow(Store& store, const QString& slug, const QCommandLineParser& par
     return Success;
 }
 
-// Every audit event of one tenant (by slug) or of the whole platform, newest first.
-QList<AuditEvent> auditEvents(Store& store, const QCommandLineParser& parser, int limit = -1)
+// A time as --since and --until take it: ISO 8601, a date alone meaning its midnight; UTC unless
+// the text gives an offset.
+QDateTime auditTime(const Invocation& call, const QString& option)
 {
-    AuditQuery query;
+    const QString text = call.value(option);
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid()) {
+        const QDate date = QDate::fromString(text, Qt::ISODate);
+        if (date.isValid())
+            time = date.startOfDay(QTimeZone::utc());
+    }
+    if (!time.isValid())
+        throw UsageError{tr("--%1 takes an ISO 8601 date or time such as 2026-03-01 or 2026-03-01T12:00:00Z, not “%2”.")
+                             .arg(option, text)};
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeZone(QTimeZone::utc());
+    return time;
+}
+
+// The audit events `query` selects (of one tenant, by slug, or of the whole platform), newest first.
+QList<AuditEvent> auditEvents(const Invocation& call, AuditQuery query, int limit = -1)
+{
     query.limit = limit > 0 ? std::min(limit, maximumPageSize) : maximumPageSize;
-    if (parser.isSet(u"tenant"_s))
-        query.tenantId = await(store.tenantBySlug(parser.value(u"tenant"_s))).id;
+    if (call.isSet(u"tenant"_s))
+        query.tenantId = await(call.store.tenantBySlug(call.value(u"tenant"_s))).id;
     QList<AuditEvent> events;
     do {
-        const Page<AuditEvent> page = await(store.auditEvents(query));
+        const Page<AuditEvent> page = await(call.store.auditEvents(query));
         events += page.items;
         query.cursor = page.nextCursor;
     } while (!query.cursor.isEmpty() && (limit <= 0 || events.size() < limit));
@@ -174,51 +165,59 @@ QList<AuditEvent> auditEvents(Store& store, const QCommandLineParser& parser, in
     return events;
 }
 
-int auditList(Store& store, const QCommandLineParser& parser, QTextStream& out)
+int auditList(const Invocation& call)
 {
-    await(store.open(OpenMode::OpenExisting));
     int limit = 50;
-    if (parser.isSet(u"limit"_s)) {
+    if (call.isSet(u"limit"_s)) {
         bool ok = false;
-        limit = parser.value(u"limit"_s).toInt(&ok);
+        limit = call.value(u"limit"_s).toInt(&ok);
         if (!ok || limit < 1 || limit > 1'000'000)
-            throw UsageError{tr("--limit takes a whole number from 1 to 1000000, not “%1”.").arg(parser.value(u"limit"_s))};
+            throw UsageError{tr("--limit takes a whole number from 1 to 1000000, not “%1”.").arg(call.value(u"limit"_s))};
     }
-    const QList<AuditEvent> events = auditEvents(store, parser, limit);
-    if (parser.isSet(u"json"_s)) {
+    AuditQuery query;
+    query.actor = call.value(u"actor"_s);
+    query.action = call.value(u"action"_s);
+    query.text = call.value(u"text"_s);
+    if (call.isSet(u"since"_s))
+        query.from = auditTime(call, u"since"_s);
+    if (call.isSet(u"until"_s))
+        query.to = auditTime(call, u"until"_s);
+    const QList<AuditEvent> events = auditEvents(call, query, limit);
+    if (call.json()) {
         QJsonArray array;
         for (const AuditEvent& event : events)
             array.append(JsonCodec::toJson(event));
-        printJson(out, array);
+        printJson(call.out, array);
         return Success;
     }
+    QTextStream& out = call.out;
     out << padded(tr("ID"), 8) << padded(tr("AT"), 26) << padded(tr("TENANT"), 8) << padded(tr("ACTOR"), 32)
-        << padded(tr("ACTION"), 20) << tr("OBJECT") << u'\n';
+        << padded(tr("ACTION"), 26) << tr("OBJECT") << u'\n';
     for (const AuditEvent& event : events) {
         out << padded(QString::number(event.id), 8) << padded(event.at.toUTC().toString(Qt::ISODateWithMs), 26)
             << padded(event.tenantId == 0 ? u"-"_s : QString::number(event.tenantId), 8) << padded(event.actor, 32)
-            << padded(event.action, 20) << event.objectType << u' ' << event.objectId << u'\n';
+            << padded(event.action, 26) << event.objectType << u' ' << event.objectId << u'\n';
     }
     return Success;
 }
 
-int auditVerify(Store& store, const QCommandLineParser& parser, QTextStream& out)
+int auditVerify(const Invocation& call)
 {
-    await(store.open(OpenMode::OpenExisting));
-    const AuditChainReport report = verifyAuditChains(auditEvents(store, parser));
+    const AuditChainReport report = verifyAuditChains(auditEvents(call, AuditQuery{}));
     QString where;
     if (report.firstBreak) {
         where = tr("the platform's own chain");
         if (report.firstBreak->tenantId != 0) {
             try {
-                const Tenant tenant = await(store.tenant(report.firstBreak->tenantId));
+                const Tenant tenant = await(call.store.tenant(report.firstBreak->tenantId));
                 where = tr("tenant %1 (id %2)").arg(tenant.slug).arg(tenant.id);
             } catch (const StoreError&) {
                 where = tr("tenant id %1 (no longer there)").arg(report.firstBreak->tenantId);
             }
         }
     }
-    if (parser.isSet(u"json"_s)) {
+    QTextStream& out = call.out;
+    if (call.json()) {
         QJsonObject result{{u"events"_s, report.events}, {u"chains"_s, report.chains}, {u"intact"_s, !report.firstBreak}};
         if (report.firstBreak) {
             result.insert(u"first_break"_s, QJsonObject{{u"tenant_id"_s, report.firstBreak->tenantId},
@@ -237,6 +236,257 @@ int auditVerify(Store& store, const QCommandLineParser& parser, QTextStream& out
     return report.firstBreak ? Failed : Success;
 }
 
+// One command: its words, what follows them, the options it takes besides --database and --json.
+struct Command {
+    QStringList words;
+    // The positional arguments' names; "[NAME...]" is any number, "NAME..." at least one.
+    QStringList arguments;
+    QString optionSynopsis;
+    const char* summary;
+    QStringList options;
+    int (*run)(const Invocation&);
+    OpenMode openMode = OpenMode::OpenExisting;
+
+    QString synopsis() const
+    {
+        QStringList parts = words + arguments;
+        if (!optionSynopsis.isEmpty())
+            parts << optionSynopsis;
+        return parts.join(u' ');
+    }
+    int minimumArguments() const
+    {
+        return int(std::count_if(arguments.begin(), arguments.end(), [](const QString& a) { return !a.startsWith(u'['); }));
+    }
+    bool takesMore() const
+    {
+        return !arguments.isEmpty() && (arguments.constLast().endsWith(u"..."_s) || arguments.constLast().endsWith(u"...]"_s));
+    }
+};
+
+const QList<Command>& commands()
+{
+    static const QList<Command> table{
+        {{u"demo"_s}, {}, u"[--scale small|N] [--users N] [--usage-days N]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "fill a new database with demo data"),
+         {u"scale"_s, u"users"_s, u"usage-days"_s}, demo, OpenMode::CreateIfMissing},
+        {{u"tenants"_s, u"list"_s}, {}, u"[--parent SLUG]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "list the top-level tenants or a tenant's sub-tenants"), {u"parent"_s}, tenantsList},
+        {{u"tenants"_s, u"show"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "show one tenant"), {}, tenantsShow},
+        {{u"tenants"_s, u"create"_s}, {u"SLUG"_s},
+         u"--name NAME [--parent SLUG] [--domain DOMAIN] --timezone TZ --language LANG [--environments KIND,KIND...]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "create a tenant (requested) with one environment of each kind named"),
+         {u"name"_s, u"parent"_s, u"domain"_s, u"timezone"_s, u"language"_s, u"environments"_s}, Admin::tenantsCreate},
+        {{u"tenants"_s, u"update"_s}, {u"SLUG"_s},
+         u"[--name NAME] [--domain DOMAIN] [--timezone TZ] [--language LANG] [--cpu-cores N|none] [--memory-gb N|none] "
+         "[--storage-gb N|none] [--user-seats N|none] [--rate-limit N|none] [--flag NAME=on|off|inherit]... "
+         "[--policy KEY=VALUE]... [--setting KEY=VALUE]... [--unset-setting KEY]..."_s,
+         QT_TRANSLATE_NOOP("tenantctl", "change a tenant in one versioned edit; policy keys: password_min_length,\n"
+                                        "password_classes, mfa_required, session_timeout_minutes, ip_allow_list=CIDR,CIDR\n"
+                                        "(KEY= with no value removes a key)"),
+         {u"name"_s, u"domain"_s, u"timezone"_s, u"language"_s, u"cpu-cores"_s, u"memory-gb"_s, u"storage-gb"_s,
+          u"user-seats"_s, u"rate-limit"_s, u"flag"_s, u"policy"_s, u"setting"_s, u"unset-setting"_s},
+         Admin::tenantsUpdate},
+        {{u"tenants"_s, u"move"_s}, {u"SLUG"_s}, u"--parent SLUG|--top-level"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "move a tenant and its sub-tree under another parent"),
+         {u"parent"_s, u"top-level"_s}, Admin::tenantsMove},
+        {{u"tenants"_s, u"provision"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "requested → provisioning"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"activate"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "provisioning → active"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"suspend"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "active → suspended"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"resume"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "suspended → active"), {},
+         Admin::tenantsChangeStatus},
+        {{u"tenants"_s, u"decommission"_s}, {u"SLUG"_s}, u"--backup FILE [--force] [--notify-note TEXT] [--confirm SLUG]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "retire a suspended tenant: back it up to FILE, work through the checklist,\n"
+                                        "delete its data (only with --confirm SLUG) and archive it; run again to continue"),
+         {u"backup"_s, u"force"_s, u"notify-note"_s, u"confirm"_s}, Admin::tenantsDecommission},
+        {{u"tenants"_s, u"restore"_s}, {u"FILE"_s}, u"[--parent SLUG|--top-level]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "restore a backup, suspended: over its archived tenant, or as a new one"),
+         {u"parent"_s, u"top-level"_s}, Admin::tenantsRestore},
+        {{u"tenants"_s, u"delete"_s}, {u"SLUG"_s}, u"--confirm SLUG"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "delete a requested or archived tenant"), {u"confirm"_s}, Admin::tenantsDelete},
+        {{u"environments"_s, u"list"_s}, {u"SLUG"_s}, {}, QT_TRANSLATE_NOOP("tenantctl", "a tenant's environments"), {},
+         Admin::environmentsList},
+        {{u"environments"_s, u"add"_s}, {u"SLUG"_s, u"NAME"_s}, u"--kind KIND [--setting KEY=VALUE]..."_s,
+         QT_TRANSLATE_NOOP("tenantctl", "add an environment (production, staging, development or sandbox)"),
+         {u"kind"_s, u"setting"_s}, Admin::environmentsAdd},
+        {{u"environments"_s, u"rename"_s}, {u"SLUG"_s, u"NAME"_s, u"NEW"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "rename an environment"), {}, Admin::environmentsRename},
+        {{u"environments"_s, u"set"_s}, {u"SLUG"_s, u"NAME"_s, u"[KEY=VALUE...]"_s}, u"[--unset KEY]..."_s,
+         QT_TRANSLATE_NOOP("tenantctl", "change an environment's settings (numbers and true/false are read as such)"),
+         {u"unset"_s}, Admin::environmentsSet},
+        {{u"environments"_s, u"remove"_s}, {u"SLUG"_s, u"NAME"_s}, u"--confirm NAME"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "remove an environment and the memberships held on it"), {u"confirm"_s},
+         Admin::environmentsRemove},
+        {{u"environments"_s, u"promote"_s}, {u"SLUG"_s}, u"--from NAME --to NAME --keys KEY,KEY...|--all [--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "copy settings from one environment to another (--all: make the target's\n"
+                                        "settings the source's); --dry-run shows the differences and changes nothing"),
+         {u"from"_s, u"to"_s, u"keys"_s, u"all"_s, u"dry-run"_s}, Admin::environmentsPromote},
+        {{u"audit"_s, u"list"_s}, {},
+         u"[--tenant SLUG] [--actor ACTOR] [--action ACTION] [--since TIME] [--until TIME] [--text TEXT] [--limit N]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit); --action takes an action or\n"
+                                        "a prefix ending in “.” (tenant.); times are ISO 8601, UTC unless an offset is given"),
+         {u"tenant"_s, u"actor"_s, u"action"_s, u"since"_s, u"until"_s, u"text"_s, u"limit"_s}, auditList},
+        {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "check the audit trail's hash chains; exit status 1 names the first broken link"),
+         {u"tenant"_s}, auditVerify},
+    };
+    return table;
+}
+
+// A synopsis in lines of at most `width` characters, each "[...]" kept whole; lines after the first
+// indented further.
+QStringList wrappedSynopsis(const QString& synopsis, qsizetype width)
+{
+    QStringList groups;
+    int depth = 0;
+    for (const QString& word : synopsis.split(u' ')) {
+        if (depth > 0)
+            groups.last() += u' ' + word;
+        else
+            groups << word;
+        depth += int(word.count(u'[')) - int(word.count(u']'));
+    }
+    QStringList lines{u"  "_s + groups.constFirst()};
+    for (qsizetype i = 1; i < groups.size(); ++i) {
+        if (lines.constLast().size() + 1 + groups.at(i).size() > width)
+            lines << u"      "_s + groups.at(i);
+        else
+            lines.last() += u' ' + groups.at(i);
+    }
+    return lines;
+}
+
+QString commandsHelp()
+{
+    QString help;
+    constexpr int column = 36;
+    const QString indent(column, u' ');
+    for (const Command& command : commands()) {
+        const QStringList synopsis = wrappedSynopsis(command.synopsis(), 100);
+        const QStringList summary = tr(command.summary).split(u'\n');
+        if (synopsis.size() == 1 && synopsis.constFirst().size() < column - 1)
+            help += padded(synopsis.constFirst(), column) + summary.constFirst() + u'\n';
+        else
+            help += synopsis.join(u'\n') + u'\n' + indent + summary.constFirst() + u'\n';
+        for (qsizetype i = 1; i < summary.size(); ++i)
+            help += indent + summary.at(i) + u'\n';
+    }
+    return help;
+}
+
+// What a missing positional argument is, in words.
+QString argumentMeaning(const QString& name)
+{
+    if (name == u"SLUG"_s)
+        return tr("the tenant's slug");
+    if (name == u"NAME"_s)
+        return tr("the environment's name");
+    if (name == u"NEW"_s)
+        return tr("the environment's new name");
+    if (name == u"FILE"_s)
+        return tr("the backup file");
+    return name;
+}
+
+// The command `positional` names, with its arguments checked; UsageError otherwise.
+const Command& commandFor(const QStringList& positional, const QCommandLineParser& parser)
+{
+    const Command* found = nullptr;
+    for (const Command& command : commands()) {
+        if (positional.mid(0, command.words.size()) == command.words
+            && (!found || command.words.size() > found->words.size()))
+            found = &command;
+    }
+    if (!found)
+        throw UsageError{tr("unknown command “%1”; see tenantctl --help.").arg(positional.join(u' '))};
+    const Command& command = *found;
+    const qsizetype given = positional.size() - command.words.size();
+    const QString name = command.words.join(u' ');
+    if (given < command.minimumArguments()) {
+        throw UsageError{tr("%1 needs %2 (usage: tenantctl %3).")
+                             .arg(name, argumentMeaning(command.arguments.at(given)), command.synopsis())};
+    }
+    if (given > command.arguments.size() && !command.takesMore()) {
+        throw UsageError{tr("%1 takes no argument “%2” (usage: tenantctl %3).")
+                             .arg(name, positional.at(command.words.size() + command.arguments.size()), command.synopsis())};
+    }
+    const QStringList everywhere{u"database"_s, u"json"_s};
+    for (const QString& option : parser.optionNames()) {
+        if (!everywhere.contains(option) && !command.options.contains(option))
+            throw UsageError{tr("--%1 does not apply to %2 (usage: tenantctl %3).").arg(option, name, command.synopsis())};
+    }
+    return command;
+}
+
+QList<QCommandLineOption> options()
+{
+    const auto option = [](const QString& name, const char* description, const QString& valueName = {}) {
+        return QCommandLineOption(name, tr(description), valueName);
+    };
+    return {
+        option(u"database"_s, QT_TRANSLATE_NOOP("tenantctl", "The TenantDesk database: a file, sqlite:FILE or "
+                                                             "postgresql://USER@HOST:PORT/DATABASE."), u"database"_s),
+        option(u"json"_s, QT_TRANSLATE_NOOP("tenantctl", "Print JSON instead of text.")),
+        option(u"scale"_s, QT_TRANSLATE_NOOP("tenantctl", "With demo: “small” or a number of tenants."), u"scale"_s),
+        option(u"users"_s, QT_TRANSLATE_NOOP("tenantctl", "With demo: how many users (default: 300 for small, ten per "
+                                                          "tenant otherwise)."), u"count"_s),
+        option(u"usage-days"_s, QT_TRANSLATE_NOOP("tenantctl", "With demo: days of hourly usage samples (default 90)."),
+               u"days"_s),
+        option(u"parent"_s, QT_TRANSLATE_NOOP("tenantctl", "The parent tenant's slug."), u"slug"_s),
+        option(u"top-level"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants move and restore: at the top level.")),
+        option(u"name"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's display name."), u"name"_s),
+        option(u"domain"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's domain (empty for none)."), u"domain"_s),
+        option(u"timezone"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's IANA time zone (Europe/Berlin)."), u"tz"_s),
+        option(u"language"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's language (de, en-GB)."), u"lang"_s),
+        option(u"environments"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants create: the kinds of environment to "
+                                                                 "create, comma-separated."), u"kinds"_s),
+        option(u"cpu-cores"_s, QT_TRANSLATE_NOOP("tenantctl", "CPU cores quota, or none."), u"n"_s),
+        option(u"memory-gb"_s, QT_TRANSLATE_NOOP("tenantctl", "Memory quota in GB, or none."), u"n"_s),
+        option(u"storage-gb"_s, QT_TRANSLATE_NOOP("tenantctl", "Storage quota in GB, or none."), u"n"_s),
+        option(u"user-seats"_s, QT_TRANSLATE_NOOP("tenantctl", "User seats quota, or none."), u"n"_s),
+        option(u"rate-limit"_s, QT_TRANSLATE_NOOP("tenantctl", "API requests per minute, or none."), u"n"_s),
+        option(u"flag"_s, QT_TRANSLATE_NOOP("tenantctl", "A feature flag: NAME=on, off or inherit."), u"name=value"_s),
+        option(u"policy"_s, QT_TRANSLATE_NOOP("tenantctl", "A security policy field: KEY=VALUE (KEY= removes it)."),
+               u"key=value"_s),
+        option(u"setting"_s, QT_TRANSLATE_NOOP("tenantctl", "A setting: KEY=VALUE."), u"key=value"_s),
+        option(u"unset-setting"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants update: remove an integration "
+                                                                  "setting."), u"key"_s),
+        option(u"backup"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: the backup file to write."),
+               u"file"_s),
+        option(u"force"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: overwrite an existing backup "
+                                                          "file.")),
+        option(u"notify-note"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: how the users were told."),
+               u"text"_s),
+        option(u"confirm"_s, QT_TRANSLATE_NOOP("tenantctl", "The slug (or environment name) typed again, to delete."),
+               u"slug"_s),
+        option(u"kind"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments add: production, staging, development or "
+                                                         "sandbox."), u"kind"_s),
+        option(u"unset"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments set: remove a setting."), u"key"_s),
+        option(u"from"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the source environment."),
+               u"name"_s),
+        option(u"to"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the target environment."), u"name"_s),
+        option(u"keys"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the settings, comma-separated."),
+               u"keys"_s),
+        option(u"all"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: every setting either environment "
+                                                        "has.")),
+        option(u"dry-run"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: show the differences, change "
+                                                            "nothing.")),
+        option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit: only this tenant's events (its slug)."),
+               u"slug"_s),
+        option(u"actor"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: only this actor's events."), u"actor"_s),
+        option(u"action"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: this action, or a prefix ending in “.”."),
+               u"action"_s),
+        option(u"since"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events at or after this time."), u"time"_s),
+        option(u"until"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events before this time."), u"time"_s),
+        option(u"text"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events whose object, actor or values "
+                                                         "contain this text."), u"text"_s),
+        option(u"limit"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: how many events (default 50)."), u"count"_s),
+    };
+}
+
 } // namespace
 
 int run(const QStringList& arguments)
@@ -249,30 +499,14 @@ int run(const QStringList& arguments)
         "The database (--database) is a TenantDesk file (PATH or sqlite:PATH) or a PostgreSQL database\n"
         "(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL's\n"
         "PGPASSWORD or ~/.pgpass gives it). A new PostgreSQL database is filled as the role that is to own\n"
-        "the tables; see docs/POSTGRESQL.md.\n\n"
-        "Commands:\n"
-        "  demo [--scale small|N] [--users N] [--usage-days N]\n"
-        "                                    fill a new database with demo data\n"
-        "  tenants list [--parent SLUG]      list the top-level tenants or a tenant's sub-tenants\n"
-        "  tenants show SLUG                 show one tenant\n"
-        "  audit list [--tenant SLUG] [--limit N]\n"
-        "                                    the newest audit events (50 unless --limit)\n"
-        "  audit verify [--tenant SLUG]      check the audit trail's hash chains; exit status 1 names\n"
-        "                                    the first broken link"));
+        "the tables; see docs/POSTGRESQL.md. Every command takes --json to print JSON.\n\n"
+        "Exit status: 0 done, 1 the operation failed or was refused (the message names the field),\n"
+        "2 bad usage.\n\n"
+        "Commands:\n") + commandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({
-        {u"database"_s, tr("The TenantDesk database: a file, sqlite:FILE or postgresql://USER@HOST:PORT/DATABASE."),
-         u"database"_s},
-        {u"json"_s, tr("Print JSON instead of text.")},
-        {u"parent"_s, tr("With tenants list: the parent tenant's slug."), u"slug"_s},
-        {u"scale"_s, tr("With demo: “small” or a number of tenants."), u"scale"_s},
-        {u"users"_s, tr("With demo: how many users (default: 300 for small, ten per tenant otherwise)."), u"count"_s},
-        {u"usage-days"_s, tr("With demo: days of hourly usage samples (default 90)."), u"days"_s},
-        {u"tenant"_s, tr("With audit: only this tenant's events (its slug)."), u"slug"_s},
-        {u"limit"_s, tr("With audit list: how many events (default 50)."), u"count"_s},
-    });
-    parser.addPositionalArgument(u"command"_s, tr("demo, tenants list, tenants show, audit list or audit verify."), u"command [arguments]"_s);
+    parser.addOptions(options());
+    parser.addPositionalArgument(u"command"_s, tr("One of the commands above."), u"command [arguments]"_s);
 
     try {
         if (!parser.parse(arguments))
@@ -285,36 +519,33 @@ int run(const QStringList& arguments)
             out << QCoreApplication::applicationName() << u' ' << QCoreApplication::applicationVersion() << u'\n';
             return Success;
         }
-        const QStringList command = parser.positionalArguments();
-        if (command.isEmpty())
+        const QStringList positional = parser.positionalArguments();
+        if (positional.isEmpty())
             throw UsageError{tr("no command given; see tenantctl --help.")};
+        const Command& command = commandFor(positional, parser);
         if (!parser.isSet(u"database"_s))
             throw UsageError{tr("--database is required: a database file or a postgresql:// URL.")};
         std::unique_ptr<Store> store;
+        QString database;
         try {
+            database = DatabaseLocation::parse(parser.value(u"database"_s)).shown();
             store = StoreFactory::localDatabase(parser.value(u"database"_s));
         } catch (const StoreError& error) {
             throw UsageError{u"--database: "_s + error.message()}; // names the URL, never its password
         }
-
-        if (command == QStringList{u"demo"_s})
-            return demo(*store, parser, out);
-        if (command == QStringList{u"tenants"_s, u"list"_s})
-            return tenantsList(*store, parser, out);
-        if (command.size() == 3 && command[0] == u"tenants"_s && command[1] == u"show"_s)
-            return tenantsShow(*store, command[2], parser, out);
-        if (command == QStringList{u"audit"_s, u"list"_s})
-            return auditList(*store, parser, out);
-        if (command == QStringList{u"audit"_s, u"verify"_s})
-            return auditVerify(*store, parser, out);
-        if (command.size() == 2 && command[0] == u"tenants"_s && command[1] == u"show"_s)
-            throw UsageError{tr("tenants show needs the tenant's slug.")};
-        throw UsageError{tr("unknown command “%1”; see tenantctl --help.").arg(command.join(u' '))};
+        const Invocation call{*store, parser, command.words, positional.mid(command.words.size()), database, out};
+        if (command.openMode == OpenMode::OpenExisting)
+            await(store->open(OpenMode::OpenExisting));
+        return command.run(call);
     } catch (const UsageError& error) {
+        out.flush();
         err << u"tenantctl: "_s << error.message << u'\n';
         return BadUsage;
     } catch (const StoreError& error) {
-        err << u"tenantctl: "_s << error.fullMessage() << u'\n';
+        out.flush();
+        // The field a refusal is about, when the message does not name it already.
+        const bool named = error.field().isEmpty() || error.message().contains(error.field());
+        err << u"tenantctl: "_s << (named ? QString() : QString(error.field() + u": "_s)) << error.fullMessage() << u'\n';
         return Failed;
     }
 }

@@ -1,12 +1,14 @@
 // tenantctl on PostgreSQL: `--database postgresql://USER:PASSWORD@HOST:PORT/DATABASE` generates the
 // demo into PostgreSQL as the owner role, every other command reads it (as the owner and as
-// tenantdesk_app) exactly as it reads the small SQLite fixture, and no message shows a password.
+// tenantdesk_app) exactly as it reads the small SQLite fixture, tenants are administered (created,
+// decommissioned, restored) as either role, and no message shows a password.
 #include "PostgresTestSupport.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -134,6 +136,86 @@ private Q_SLOTS:
         const Run missing = run({u"--database"_s, database, u"tenants"_s, u"show"_s, u"no-such-tenant"_s});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains(u"no-such-tenant"_s), qPrintable(missing.err));
+    }
+
+    // Tenant administration on PostgreSQL, as the owner and as tenantdesk_app (row-level security on):
+    // create, change, suspend, decommission with a backup file in two runs, restore in place.
+    void administersTenants_data()
+    {
+        QTest::addColumn<bool>("asApp");
+        QTest::newRow("as the owner") << false;
+        QTest::newRow("as tenantdesk_app") << true;
+    }
+
+    void administersTenants()
+    {
+        QFETCH(bool, asApp);
+        const QUrl url = asApp ? cluster().appUrl(m_database) : cluster().ownerUrl(m_database);
+        const QString slug = asApp ? u"pg-admin-app"_s : u"pg-admin-owner"_s;
+        const auto ctl = [&](const QStringList& arguments) {
+            return run(QStringList{u"--database"_s, url.toString()} + arguments);
+        };
+        const auto json = [](const Run& r) { return QJsonDocument::fromJson(r.out.toUtf8()); };
+        const auto tenant = [&] {
+            return json(ctl({u"tenants"_s, u"show"_s, slug, u"--json"_s})).object().value(u"tenant"_s).toObject();
+        };
+
+        Run r = ctl({u"tenants"_s, u"create"_s, slug, u"--name"_s, u"On PostgreSQL"_s, u"--timezone"_s, u"Europe/Vienna"_s,
+                     u"--language"_s, u"de"_s, u"--environments"_s, u"production,staging"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const qint64 id = json(r).object().value(u"id"_s).toInteger();
+        QCOMPARE(json(r).object().value(u"status"_s).toString(), u"requested"_s);
+        r = ctl({u"tenants"_s, u"create"_s, slug, u"--name"_s, u"Again"_s, u"--timezone"_s, u"UTC"_s, u"--language"_s, u"en"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"slug: “%1” is taken"_s.arg(slug)), qPrintable(r.err));
+        r = ctl({u"tenants"_s, u"update"_s, slug, u"--cpu-cores"_s, u"4"_s, u"--flag"_s, u"sso=on"_s, u"--policy"_s,
+                 u"ip_allow_list=10.0.0.0/8"_s, u"--setting"_s, u"crm.url=https://crm.example"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = ctl({u"environments"_s, u"set"_s, slug, u"Staging"_s, u"replicas=2"_s, u"log_level=debug"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (const QString& verb : {u"provision"_s, u"activate"_s, u"suspend"_s}) {
+            r = ctl({u"tenants"_s, verb, slug});
+            QVERIFY2(r.exitCode == 0, qPrintable(verb + u": "_s + r.err));
+        }
+        r = ctl({u"tenants"_s, u"activate"_s, slug});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"status: "_s), qPrintable(r.err));
+        const QJsonObject before = tenant();
+        QCOMPARE(before.value(u"status"_s).toString(), u"suspended"_s);
+        const QJsonArray environments = json(ctl({u"environments"_s, u"list"_s, slug, u"--json"_s})).array();
+        QCOMPARE(environments.size(), 2);
+
+        // Decommissioned in two runs: the second, confirmed, deletes the data and archives it.
+        const QString backup = m_dir.filePath(slug + u".json"_s);
+        r = ctl({u"tenants"_s, u"decommission"_s, slug, u"--backup"_s, backup});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"tenantctl --database %1 tenants decommission %2 --confirm %2"_s.arg(shown(url), slug)),
+                 qPrintable(r.out));
+        QVERIFY(QFile::exists(backup));
+        r = ctl({u"tenants"_s, u"decommission"_s, slug, u"--confirm"_s, slug, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(json(r).object().value(u"status"_s).toString(), u"archived"_s);
+        QCOMPARE(json(r).object().value(u"environment_count"_s).toInt(), 0);
+
+        // Restored in place, suspended, as it was.
+        r = ctl({u"tenants"_s, u"restore"_s, backup, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject restored = json(r).object();
+        QCOMPARE(restored.value(u"id"_s).toInteger(), id);
+        QCOMPARE(restored.value(u"status"_s).toString(), u"suspended"_s);
+        for (const QString& key : {u"display_name"_s, u"timezone"_s, u"language"_s, u"quotas"_s, u"feature_flags"_s,
+                                   u"security_policy"_s, u"settings"_s})
+            QCOMPARE(restored.value(key), before.value(key));
+        const QJsonArray restoredEnvironments = json(ctl({u"environments"_s, u"list"_s, slug, u"--json"_s})).array();
+        QCOMPARE(restoredEnvironments.size(), environments.size());
+        for (qsizetype i = 0; i < environments.size(); ++i) {
+            for (const QString& key : {u"name"_s, u"kind"_s, u"settings"_s})
+                QCOMPARE(restoredEnvironments.at(i).toObject().value(key), environments.at(i).toObject().value(key));
+        }
+        r = ctl({u"tenants"_s, u"resume"_s, slug});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = ctl({u"audit"_s, u"verify"_s});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(u"every chain is intact"_s), qPrintable(r.out + r.err));
     }
 
     void failuresNameTheDatabaseWithoutItsPassword()

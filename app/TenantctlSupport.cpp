@@ -1,0 +1,56 @@
+#include "TenantctlSupport.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace TenantDesk::Tenantctl {
+
+using namespace Qt::StringLiterals;
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("tenantctl", text);
+}
+
+QString tr(const char* text, int n)
+{
+    return QCoreApplication::translate("tenantctl", text, nullptr, n);
+}
+
+void printJson(QTextStream& out, const QJsonValue& value)
+{
+    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    out << QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+}
+
+QString padded(const QString& text, int width)
+{
+    return text.leftJustified(width, u' ');
+}
+
+QString jsonValueText(const QJsonValue& value)
+{
+    if (value.isUndefined())
+        return tr("(none)");
+    // A value is written as the only element of an array, then unwrapped: "[VALUE]".
+    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(text.mid(1, text.size() - 2));
+}
+
+QString shellQuoted(const QString& word)
+{
+    static const QRegularExpression plain(u"^[A-Za-z0-9_./:@%+=,-]+$"_s);
+    if (plain.match(word).hasMatch())
+        return word;
+    return u'\'' + QString(word).replace(u"'"_s, u"'\\''"_s) + u'\'';
+}
+
+QString tenantNamed(const Tenant& tenant)
+{
+    return u"“%1” (%2)"_s.arg(tenant.displayName, tenant.slug);
+}
+
+} // namespace TenantDesk::Tenantctl
