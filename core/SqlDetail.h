@@ -79,6 +79,9 @@ inline QString shownDatabase(const QSqlDatabase& db)
                          tr("%1: the database “%2” is damaged. Restore it from a backup.").arg(doing, shown(path)),
                          detail);
     case SQLITE_CONSTRAINT:
+        // A missing required value is a bug of ours, not a clash with someone's data.
+        if ((error.nativeErrorCode().toInt()) == SQLITE_CONSTRAINT_NOTNULL)
+            throw StoreError(ErrorCode::Internal, tr("%1: a required value was missing; please report this.").arg(doing), detail);
         throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -105,6 +108,8 @@ inline QString shownDatabase(const QSqlDatabase& db)
     const QString state = error.nativeErrorCode();
     const QString detail = error.text();
     const QString text = error.databaseText();
+    if (state == u"23502"_s) // not_null_violation: a bug of ours, not a clash with someone's data
+        throw StoreError(ErrorCode::Internal, tr("%1: a required value was missing; please report this.").arg(doing), detail);
     if (state.startsWith(u"23"_s))
         throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
     if (state == u"42501"_s)
