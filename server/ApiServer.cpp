@@ -32,6 +32,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <optional>
 
 namespace TenantDesk {
@@ -236,6 +237,12 @@ struct RequestContext {
     QString requestId;
     Principal principal;
     QStringList captures; // the path's {parameters}, in order
+    // The body of a POST, PATCH or DELETE, still to be read (null for the other methods): each
+    // handler reads it when it knows how much it accepts, after the caller was authorized.
+    const httplib::ContentReader* reader = nullptr;
+    QByteArray body;
+    qint64 bodyBytes = 0;
+    bool bodyRead = false;
 
     qint64 pathId(int index) const
     {
@@ -244,6 +251,45 @@ struct RequestContext {
         if (!ok || id <= 0)
             throw ApiError{404, u"NotFound"_s, tr("There is no such resource."), {}, {}};
         return id;
+    }
+
+    // The body, read once and kept only up to `limit` bytes (after decoding a Content-Encoding):
+    // a larger one is read to its end all the same, so that the connection's next request starts
+    // after it, and refused with 413.
+    const QByteArray& readBody(qint64 limit)
+    {
+        if (!bodyRead) {
+            bodyRead = true;
+            if (reader) {
+                const bool complete = (*reader)([this, limit](const char* data, size_t length) {
+                    bodyBytes += qint64(length);
+                    if (bodyBytes > limit)
+                        body = QByteArray(); // kept no longer, only counted
+                    else
+                        body.append(data, qsizetype(length));
+                    return true;
+                });
+                if (!complete && response.status != 413)
+                    throw ApiError{400, u"Invalid"_s, tr("The body could not be read to its end."), u"body"_s, {}};
+                if (!complete)
+                    bodyBytes = std::numeric_limits<qint64>::max();
+            }
+        }
+        if (bodyBytes > limit)
+            throw ApiError{413, u"Invalid"_s, tr("The body is larger than the %1 bytes this request accepts.").arg(limit),
+                           u"body"_s, {}};
+        return body;
+    }
+
+    // Reads a body that no handler read (an answer given before it was needed), keeping nothing.
+    void skipBody()
+    {
+        if (bodyRead || !reader)
+            return;
+        bodyRead = true;
+        const int status = response.status; // the answer already given stands
+        (*reader)([](const char*, size_t) { return true; });
+        response.status = status;
     }
 };
 
@@ -364,10 +410,11 @@ struct ApiServer::Impl {
         QString pattern = QRegularExpression::escape(pathTemplate);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]*id)\\\\\\}"_s), u"([0-9]{1,18})"_s);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]+)\\\\\\}"_s), u"([^/]{1,200})"_s);
-        auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
+        auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response,
+                                                                    const httplib::ContentReader* reader) {
             QElapsedTimer timer;
             timer.start();
-            RequestContext context{request, response, requestIdOf(request), {}, {}};
+            RequestContext context{request, response, requestIdOf(request), {}, {}, reader};
             for (size_t i = 1; i < request.matches.size(); ++i)
                 context.captures.append(qs(request.matches[i].str()));
             response.set_header("X-Request-Id", utf8(context.requestId));
@@ -385,18 +432,28 @@ struct ApiServer::Impl {
                 logError(context, QString::fromLocal8Bit(error.what()));
                 sendProblem(context, ApiError{500, u"Internal"_s, tr("The server met an unexpected error; it was logged."), {}, {}});
             }
+            context.skipBody();
             writeLog(context, response.status, double(timer.nsecsElapsed()) / 1e6);
         };
         const std::string regex = utf8(pattern);
         const QString m = QString::fromLatin1(method);
-        if (m == u"GET")
-            http->Get(regex, wrapped);
-        else if (m == u"POST")
-            http->Post(regex, wrapped);
+        if (m == u"GET") {
+            http->Get(regex, [wrapped](const httplib::Request& request, httplib::Response& response) {
+                wrapped(request, response, nullptr);
+            });
+            return;
+        }
+        // A body is read by the handler through a reader, never by cpp-httplib into memory whole.
+        const httplib::Server::HandlerWithContentReader withBody =
+            [wrapped](const httplib::Request& request, httplib::Response& response, const httplib::ContentReader& reader) {
+                wrapped(request, response, &reader);
+            };
+        if (m == u"POST")
+            http->Post(regex, withBody);
         else if (m == u"PATCH")
-            http->Patch(regex, wrapped);
+            http->Patch(regex, withBody);
         else if (m == u"DELETE")
-            http->Delete(regex, wrapped);
+            http->Delete(regex, withBody);
     }
 
     void logError(const RequestContext& context, const QString& message)
@@ -432,13 +489,20 @@ struct ApiServer::Impl {
         return QUuid::createUuid().toString(QUuid::Id128).left(16);
     }
 
-    static QJsonObject jsonBody(const RequestContext& context)
+    // The body as a JSON object (read once), of at most ServerOptions::maxBodyBytes (413 beyond).
+    QJsonObject jsonBody(RequestContext& context) const
+    {
+        return jsonBody(context, options.maxBodyBytes);
+    }
+
+    static QJsonObject jsonBody(RequestContext& context, qint64 limit)
     {
         const std::string type = context.http.get_header_value("Content-Type");
         if (type.rfind("application/json", 0) != 0)
             throw ApiError{415, u"Invalid"_s, tr("The body must be JSON (Content-Type: application/json)."), u"body"_s, {}};
         QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(context.http.body), &error);
+        const QJsonDocument document = QJsonDocument::fromJson(context.readBody(limit), &error);
+        context.body = QByteArray(); // read: a backup's bytes need not stay beside its objects
         if (error.error != QJsonParseError::NoError)
             throw ApiError{400, u"Invalid"_s, tr("The body is not valid JSON: %1 at character %2.").arg(error.errorString()).arg(error.offset),
                            u"body"_s, {}};
@@ -465,9 +529,9 @@ struct ApiServer::Impl {
         }
     }
 
-    // The tenant a request is about, after the policy and the tenant's rate limit admitted it.
-    // A tenant the caller may not see is "not found": its existence is not revealed.
-    Tenant requireTenant(RequestContext& context, SqlSession& s, TenantId id, const QString& permission)
+    // A tenant the request names, after the policy allowed `permission` on it. A tenant the caller
+    // may not see is "not found": its existence is not revealed.
+    static Tenant visibleTenant(const RequestContext& context, const SqlSession& s, TenantId id, const QString& permission)
     {
         Tenant tenant;
         try {
@@ -481,8 +545,61 @@ struct ApiServer::Impl {
             throw ApiError{404, u"NotFound"_s, tr("There is no tenant with id %1 that you may see.").arg(id), {}, {}};
         if (!Policy::allows(context.principal, permission, tenant))
             throw ApiError{403, u"Forbidden"_s, tr("You may not do this on this tenant (it needs the permission %1).").arg(permission), {}, {}};
+        return tenant;
+    }
+
+    // The tenant a request is about, after the policy and the tenant's rate limit admitted it.
+    Tenant requireTenant(RequestContext& context, SqlSession& s, TenantId id, const QString& permission)
+    {
+        const Tenant tenant = visibleTenant(context, s, id, permission);
         admit(context, tenant);
         return tenant;
+    }
+
+    // The version a change was made on, from its If-Match header: 428 without one, 400 for
+    // anything but one ETag, and 412 with the object as it is when that is no longer `current`.
+    template<typename T>
+    static qint64 matchedVersion(const RequestContext& context, const T& current)
+    {
+        const QString ifMatch = qs(context.http.get_header_value("If-Match"));
+        if (ifMatch.isEmpty())
+            throw ApiError{428, u"PreconditionRequired"_s,
+                           tr("A change needs the If-Match header with the ETag of the version it was made on."), u"If-Match"_s, {}};
+        static const QRegularExpression etag(u"^(W/)?\"([0-9]{1,18})\"$"_s);
+        const auto match = etag.match(ifMatch);
+        if (!match.hasMatch())
+            throw ApiError{400, u"Invalid"_s, tr("If-Match: expected an ETag such as \"7\"."), u"If-Match"_s, {}};
+        const qint64 expected = match.captured(2).toLongLong();
+        if (expected != current.version)
+            throw staleError(current);
+        return expected;
+    }
+
+    static ApiError staleError(const QString& name, qint64 version, const QJsonObject& current)
+    {
+        return ApiError{412, u"PreconditionFailed"_s,
+                        tr("“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.")
+                            .arg(name).arg(version),
+                        {}, QJsonObject{{u"current"_s, current}}};
+    }
+    static ApiError staleError(const Tenant& now) { return staleError(now.displayName, now.version, JsonCodec::toJson(now)); }
+
+    // Makes a change on version `expected` of an object; when the store reports a Conflict and
+    // `reread()` shows that someone else changed the object meanwhile, the answer is 412 with the
+    // object as it now is. A conflict of another kind (a name already taken) stays 409.
+    template<typename Change, typename Reread>
+    static auto versioned(qint64 expected, Change change, Reread reread)
+    {
+        try {
+            return change();
+        } catch (const StoreError& error) {
+            if (error.code() != ErrorCode::Conflict)
+                throw;
+            const auto now = reread();
+            if (now.version == expected)
+                throw;
+            throw staleError(now);
+        }
     }
 
     void requirePlatform(const RequestContext& context, const QString& permission)
@@ -503,16 +620,29 @@ struct ApiServer::Impl {
         context.response.set_header("X-RateLimit-Limit", std::to_string(limit));
     }
 
-    void sendTenant(RequestContext& context, const Tenant& tenant)
+    // An object with its version as ETag (304 when a read's If-None-Match has it).
+    template<typename T>
+    static void sendVersioned(RequestContext& context, const T& object, int status = 200)
     {
-        context.response.set_header("ETag", utf8(etagOf(tenant.version)));
-        if (context.http.get_header_value("If-None-Match") == utf8(etagOf(tenant.version))) {
+        context.response.set_header("ETag", utf8(etagOf(object.version)));
+        if (status == 200 && context.http.method == "GET"
+            && context.http.get_header_value("If-None-Match") == utf8(etagOf(object.version))) {
             context.response.status = 304;
             return;
         }
+        sendObject(context, object, status);
+    }
+    static void sendTenant(RequestContext& context, const Tenant& tenant, int status = 200)
+    {
+        sendVersioned(context, tenant, status);
+    }
+    // An object without an ETag: as it was before it was deleted, there is no version of it any more.
+    template<typename T>
+    static void sendObject(RequestContext& context, const T& object, int status = 200)
+    {
         JsonWriter body;
-        JsonCodec::write(body, tenant);
-        sendJson(context.response, 200, body.text());
+        JsonCodec::write(body, object);
+        sendJson(context.response, status, body.text());
     }
 
     // Builds the principal of a user from their roles and memberships.
@@ -701,32 +831,10 @@ void ApiServer::Impl::addRoutes()
     route("PATCH", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
-        const QString ifMatch = qs(c.http.get_header_value("If-Match"));
-        if (ifMatch.isEmpty())
-            throw ApiError{428, u"PreconditionRequired"_s,
-                           tr("A change needs the If-Match header with the ETag of the version it was made on."), u"If-Match"_s, {}};
-        static const QRegularExpression etag(u"^(W/)?\"([0-9]{1,18})\"$"_s);
-        const auto match = etag.match(ifMatch);
-        if (!match.hasMatch())
-            throw ApiError{400, u"Invalid"_s, tr("If-Match: expected an ETag such as \"7\"."), u"If-Match"_s, {}};
-        const qint64 expected = match.captured(2).toLongLong();
-        const auto stale = [&](const Tenant& now) {
-            return ApiError{412, u"PreconditionFailed"_s,
-                            tr("“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.")
-                                .arg(now.displayName).arg(now.version),
-                            {}, QJsonObject{{u"current"_s, JsonCodec::toJson(now)}}};
-        };
-        if (expected != current.version)
-            throw stale(current);
-        TenantChange change;
-        try {
-            change = JsonCodec::tenantChangeFromJson(jsonBody(c));
-            sendTenant(c, s.updateTenant(current.id, change, expected));
-        } catch (const StoreError& error) {
-            if (error.code() == ErrorCode::Conflict)
-                throw stale(s.tenant(current.id));
-            throw;
-        }
+        const qint64 expected = matchedVersion(c, current);
+        const TenantChange change = JsonCodec::tenantChangeFromJson(jsonBody(c));
+        sendTenant(c, versioned(expected, [&] { return s.updateTenant(current.id, change, expected); },
+                                [&] { return s.tenant(current.id); }));
     });
 
     route("GET", u"/api/v1/tenants/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -877,6 +985,7 @@ void ApiServer::prepare()
     }
     const int threads = d->options.threads;
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+    // The largest body of any route; each route reads at most its own (RequestContext::readBody).
     d->http->set_payload_max_length(size_t(d->options.maxBodyBytes));
     d->http->set_keep_alive_max_count(10000);
     // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
@@ -904,6 +1013,14 @@ void ApiServer::prepare()
         return httplib::Server::HandlerResponse::Handled;
     }));
     d->addRoutes();
+    // A body sent to no route is read and dropped before the 404: cpp-httplib would read it whole
+    // into memory, as large as the largest body of any route.
+    const httplib::Server::HandlerWithContentReader unrouted =
+        [](const httplib::Request&, httplib::Response& response, const httplib::ContentReader& reader) {
+            if (reader([](const char*, size_t) { return true; }))
+                response.status = 404;
+        };
+    d->http->Post(".*", unrouted).Patch(".*", unrouted).Put(".*", unrouted).Delete(".*", unrouted);
 }
 
 int ApiServer::bind()

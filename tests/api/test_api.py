@@ -2,6 +2,8 @@
 between tenants: a real server on 127.0.0.1 over the small demo database, on SQLite (CTest
 api_server) or on PostgreSQL as tenantdesk_app under row-level security (api_server_postgres):
 every test passes on both."""
+import gzip
+import json
 import os
 import sys
 import time
@@ -281,6 +283,27 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(reply.status, 200, reply.body)
         self.assertEqual(self.get(f"/api/v1/tenants/{tenant}").json()["display_name"], name)
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
+
+    def test_every_body_is_limited_however_it_is_sent(self):
+        """1 MiB for a body, counted as the route reads it: compressed bodies are counted
+        uncompressed."""
+        tenant = self.get(f"/api/v1/tenants/{self.a_child}").json()
+        big = b'{"display_name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        for method, path, headers, raw in [
+                ("PATCH", f"/api/v1/tenants/{self.a_child}", {"If-Match": '"%d"' % tenant["version"], "Content-Encoding": "gzip"},
+                 gzip.compress(big)),
+                ("POST", "/api/v1/auth/login", {}, big),
+                ("POST", "/api/v1/auth/login", {"Content-Encoding": "gzip"}, gzip.compress(big))]:
+            with self.subTest(method=method, path=path, headers=headers):
+                reply = self.server.request(method, path, token=self.admin["access_token"], headers=headers, raw_body=raw)
+                self.assertEqual(reply.status, 413, reply.body[:300])
+                self.assertEqual((reply.json()["status"], reply.json()["field"]), (413, "body"))
+        self.assertEqual(self.get(f"/api/v1/tenants/{self.a_child}").json(), tenant)
+        # A small compressed body is read as it was meant.
+        small = self.server.request("PATCH", f"/api/v1/tenants/{self.a_child}", token=self.admin["access_token"],
+                                    headers={"If-Match": '"%d"' % tenant["version"], "Content-Encoding": "gzip"},
+                                    raw_body=gzip.compress(json.dumps({"language": tenant["language"]}).encode()))
+        self.assertEqual(small.status, 200, small.body[:300])
 
     def test_each_tenant_has_its_rate_limit(self):
         statuses = [self.get(f"/api/v1/tenants/{self.b_limited}").status for _ in range(5)]
