@@ -529,6 +529,20 @@ struct ApiServer::Impl {
         }
     }
 
+    // An id in a body: nothing when the field is absent, 0 for null, else a positive whole number.
+    static std::optional<qint64> idField(const QJsonObject& body, const QString& field)
+    {
+        const QJsonValue value = body.value(field);
+        if (value.isUndefined())
+            return std::nullopt;
+        if (value.isNull())
+            return 0;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 1 || number > 1e15 || number != double(qint64(number)))
+            throw ApiError{400, u"Invalid"_s, tr("%1: expected an id (a positive whole number) or null.").arg(field), field, {}};
+        return qint64(number);
+    }
+
     // A tenant the request names, after the policy allowed `permission` on it. A tenant the caller
     // may not see is "not found": its existence is not revealed.
     static Tenant visibleTenant(const RequestContext& context, const SqlSession& s, TenantId id, const QString& permission)
@@ -554,6 +568,36 @@ struct ApiServer::Impl {
         const Tenant tenant = visibleTenant(context, s, id, permission);
         admit(context, tenant);
         return tenant;
+    }
+
+    // The environment a request names and its tenant, after the policy allowed `permission` on it
+    // (a grant on its tenant, or on that environment): "not found" outside the caller's tenants.
+    static EnvironmentSummary visibleEnvironment(const RequestContext& context, const SqlSession& s, EnvironmentId id,
+                                                 const QString& permission)
+    {
+        const ApiError notFound{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(id), {}, {}};
+        EnvironmentSummary summary;
+        try {
+            summary = s.environmentSummary(id);
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::NotFound)
+                throw notFound;
+            throw;
+        }
+        if (!Policy::canSee(context.principal, summary.tenant))
+            throw notFound;
+        if (!Policy::allowsEnvironment(context.principal, permission, summary.tenant, id))
+            throw ApiError{403, u"Forbidden"_s,
+                           tr("You may not do this on this environment (it needs the permission %1).").arg(permission), {}, {}};
+        return summary;
+    }
+
+    // The environment a request is about, after the policy and its tenant's rate limit admitted it.
+    Environment requireEnvironment(RequestContext& context, SqlSession& s, EnvironmentId id, const QString& permission)
+    {
+        const EnvironmentSummary summary = visibleEnvironment(context, s, id, permission);
+        admit(context, summary.tenant);
+        return summary.environment;
     }
 
     // The version a change was made on, from its If-Match header: 428 without one, 400 for
@@ -583,6 +627,7 @@ struct ApiServer::Impl {
                         {}, QJsonObject{{u"current"_s, current}}};
     }
     static ApiError staleError(const Tenant& now) { return staleError(now.displayName, now.version, JsonCodec::toJson(now)); }
+    static ApiError staleError(const Environment& now) { return staleError(now.name, now.version, JsonCodec::toJson(now)); }
 
     // Makes a change on version `expected` of an object; when the store reports a Conflict and
     // `reread()` shows that someone else changed the object meanwhile, the answer is 412 with the
@@ -620,7 +665,7 @@ struct ApiServer::Impl {
         context.response.set_header("X-RateLimit-Limit", std::to_string(limit));
     }
 
-    // An object with its version as ETag (304 when a read's If-None-Match has it).
+    // A tenant or an environment with its version as ETag (304 when a read's If-None-Match has it).
     template<typename T>
     static void sendVersioned(RequestContext& context, const T& object, int status = 200)
     {
@@ -635,6 +680,10 @@ struct ApiServer::Impl {
     static void sendTenant(RequestContext& context, const Tenant& tenant, int status = 200)
     {
         sendVersioned(context, tenant, status);
+    }
+    static void sendEnvironment(RequestContext& context, const Environment& environment, int status = 200)
+    {
+        sendVersioned(context, environment, status);
     }
     // An object without an ETag: as it was before it was deleted, there is no version of it any more.
     template<typename T>
@@ -837,6 +886,110 @@ void ApiServer::Impl::addRoutes()
                                 [&] { return s.tenant(current.id); }));
     });
 
+    // Tenant administration. A change names the version it was made on (If-Match), as above.
+
+    route("POST", u"/api/v1/tenants"_s, Access::SignedIn, [this](RequestContext& c) {
+        const NewTenant tenant = JsonCodec::newTenantFromJson(jsonBody(c));
+        SqlSession s = session(&c.principal);
+        if (tenant.parentId != 0)
+            requireTenant(c, s, tenant.parentId, Permission::TenantCreate);
+        else
+            requirePlatform(c, Permission::TenantCreate);
+        const Tenant created = s.createTenant(tenant);
+        c.response.set_header("Location", utf8(u"/api/v1/tenants/"_s + QString::number(created.id)));
+        sendTenant(c, created, 201);
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/move"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
+        const qint64 expected = matchedVersion(c, current);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"parent_id"_s});
+        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
+        if (!parentId)
+            throw ApiError{400, u"Invalid"_s, tr("parent_id: required: the new parent's id, or null for the top level."),
+                           u"parent_id"_s, {}};
+        // The caller changes both places: where the tenant was (it) and where it goes.
+        if (*parentId != 0)
+            visibleTenant(c, s, *parentId, Permission::TenantUpdate);
+        else
+            requirePlatform(c, Permission::TenantUpdate);
+        sendTenant(c, versioned(expected, [&] { return s.moveTenant(current.id, *parentId, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/status"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"status"_s});
+        const QString key = requiredText(body, u"status"_s, 40);
+        const std::optional<TenantStatus> status = tenantStatusFromKey(key);
+        if (!status) {
+            QStringList keys;
+            for (TenantStatus known : allTenantStatuses)
+                keys << tenantStatusKey(known);
+            throw ApiError{400, u"Invalid"_s, tr("status: “%1” is not a tenant status (%2).").arg(key, keys.join(u", "_s)),
+                           u"status"_s, {}};
+        }
+        sendTenant(c, versioned(expected, [&] { return s.changeTenantStatus(current.id, *status, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/decommission"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        const DecommissionStepDone step = JsonCodec::decommissionStepFromJson(jsonBody(c));
+        sendTenant(c, versioned(expected, [&] { return s.completeDecommissionStep(current.id, step, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/backup"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const QByteArray backup = s.backUpTenant(tenant.id);
+        // A slug is lower-case letters, digits, dots and hyphens: nothing to quote.
+        c.response.set_header("Content-Disposition", utf8(u"attachment; filename=\""_s + tenant.slug + u".tenantdesk-backup.json\""_s));
+        sendJson(c.response, 200, backup);
+    });
+
+    // A backup may hold a tenant's whole history: its body may be as large as --max-backup-bytes,
+    // read only once the caller is known to be allowed to restore.
+    route("POST", u"/api/v1/tenants/restore"_s, Access::SignedIn, [this](RequestContext& c) {
+        requirePlatform(c, Permission::TenantLifecycle);
+        const QJsonObject body = jsonBody(c, options.maxBackupBytes);
+        onlyFields(body, {u"backup"_s, u"parent_id"_s});
+        const QJsonValue backup = body.value(u"backup"_s);
+        if (!backup.isObject())
+            throw ApiError{400, u"Invalid"_s, tr("backup: required, the backup document (a JSON object)."), u"backup"_s, {}};
+        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
+        SqlSession s = session(&c.principal);
+        if (parentId && *parentId != 0)
+            visibleTenant(c, s, *parentId, Permission::TenantLifecycle);
+        const Tenant restored = s.restoreTenant(QJsonDocument(backup.toObject()).toJson(QJsonDocument::Compact), parentId);
+        c.response.set_header("Location", utf8(u"/api/v1/tenants/"_s + QString::number(restored.id)));
+        sendTenant(c, restored, 201);
+    });
+
+    route("DELETE", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"confirm_slug"});
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        sendObject(c, versioned(expected, [&] { return s.deleteTenant(current.id, p.text(u"confirm_slug"_s), expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/environments"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const NewEnvironment environment = JsonCodec::newEnvironmentFromJson(jsonBody(c));
+        sendEnvironment(c, s.addEnvironment(tenant.id, environment), 201);
+    });
+
     route("GET", u"/api/v1/tenants/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::TenantRead);
@@ -893,6 +1046,51 @@ void ApiServer::Impl::addRoutes()
             throw ApiError{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(c.pathId(0)), {}, {}};
         requireTenant(c, s, summary.tenant.id, Permission::TenantRead);
         sendJson(c.response, 200, JsonCodec::toJson(summary));
+    });
+
+    route("PATCH", u"/api/v1/environments/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment current = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, current);
+        const EnvironmentChange change = JsonCodec::environmentChangeFromJson(jsonBody(c));
+        sendEnvironment(c, versioned(expected, [&] { return s.updateEnvironment(current.id, change, expected); },
+                                     [&] { return s.environmentSummary(current.id).environment; }));
+    });
+
+    route("DELETE", u"/api/v1/environments/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment current = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, current);
+        sendObject(c, versioned(expected, [&] { return s.removeEnvironment(current.id, expected); },
+                                [&] { return s.environmentSummary(current.id).environment; }));
+    });
+
+    // Copies settings from another environment of the same tenant: a change of this one, the target.
+    route("POST", u"/api/v1/environments/{id}/promote"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment target = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, target);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"source_id"_s, u"keys"_s});
+        const std::optional<EnvironmentId> sourceId = idField(body, u"source_id"_s);
+        if (!sourceId || *sourceId == 0)
+            throw ApiError{400, u"Invalid"_s, tr("source_id: required: the environment whose settings are promoted."),
+                           u"source_id"_s, {}};
+        const QJsonValue keysValue = body.value(u"keys"_s);
+        if (!keysValue.isArray())
+            throw ApiError{400, u"Invalid"_s, tr("keys: required: the names of the settings to promote, in an array."),
+                           u"keys"_s, {}};
+        QStringList keys;
+        for (const QJsonValue key : keysValue.toArray()) {
+            if (!key.isString() || key.toString().isEmpty() || key.toString().size() > 200)
+                throw ApiError{400, u"Invalid"_s, tr("keys: expected the names of settings (non-empty strings)."), u"keys"_s, {}};
+            keys << key.toString();
+        }
+        // Reading the source's settings needs no more than reading them; one the caller cannot see
+        // is not found, whatever tenant it belongs to.
+        visibleEnvironment(c, s, *sourceId, Permission::TenantRead);
+        sendEnvironment(c, versioned(expected, [&] { return s.promoteEnvironment(*sourceId, target.id, keys, expected); },
+                                     [&] { return s.environmentSummary(target.id).environment; }));
     });
 
     route("GET", u"/api/v1/users"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -986,7 +1184,7 @@ void ApiServer::prepare()
     const int threads = d->options.threads;
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     // The largest body of any route; each route reads at most its own (RequestContext::readBody).
-    d->http->set_payload_max_length(size_t(d->options.maxBodyBytes));
+    d->http->set_payload_max_length(size_t(std::max(d->options.maxBodyBytes, d->options.maxBackupBytes)));
     d->http->set_keep_alive_max_count(10000);
     // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
     // the body) waits for the client's delayed ACK, some 40 ms, on every request of a connection.
