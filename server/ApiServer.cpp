@@ -694,8 +694,12 @@ struct ApiServer::Impl {
         sendJson(context.response, status, body.text());
     }
 
-    // Builds the principal of a user from their roles and memberships.
-    Principal principalOf(SqlSession& s, const User& user)
+    // Builds the principal of a user from their roles and memberships. A membership on a dormant
+    // tenant (suspended, decommissioning or archived, or under a tenant that is) grants nothing
+    // while it is: it is left out of the principal, and so of the access token's scopes.
+    // A user who is no platform principal and whose every membership is on a dormant tenant may
+    // not sign in at all (403, naming their tenant).
+    Principal signInPrincipal(SqlSession& s, const User& user)
     {
         Principal principal;
         principal.userId = user.id;
@@ -708,22 +712,50 @@ struct ApiServer::Impl {
             }
         }
         principal.platformPermissions.sort();
-        QHash<TenantId, std::pair<Tenant, QList<Role>>> tenants;
-        for (const MembershipEntry& m : s.membershipsOfUser(user.id)) {
-            auto it = tenants.find(m.tenantId);
+
+        QHash<TenantId, Tenant> tenants;
+        const auto tenantOf = [&](TenantId id) {
+            auto it = tenants.find(id);
             if (it == tenants.end())
-                it = tenants.insert(m.tenantId, {s.tenant(m.tenantId), s.roles(m.tenantId)});
-            const QList<Role>& roles = it->second;
-            const auto role = std::find_if(roles.begin(), roles.end(), [&m](const Role& r) { return r.id == m.roleId; });
-            if (role != roles.end())
-                principal.grants.append(Policy::grantFor(*role, it->first, m.environmentId, roles));
+                it = tenants.insert(id, s.tenant(id));
+            return *it; // a copy: a later insert may move the hash's items
+        };
+        QHash<TenantId, QList<Role>> roles;
+        std::optional<ApiError> refusal;
+        bool live = false;
+        for (const MembershipEntry& m : s.membershipsOfUser(user.id)) {
+            const Tenant tenant = tenantOf(m.tenantId);
+            if (isDormant(tenant.status)) {
+                if (!refusal)
+                    refusal = ApiError{403, u"Forbidden"_s, tr("Your tenant “%1” is %2; ask a platform admin.")
+                                                                .arg(tenant.displayName, tenantStatusKey(tenant.status)), {}, {}};
+                continue;
+            }
+            const auto dormantAncestor = std::find_if(tenant.ancestorIds.cbegin(), tenant.ancestorIds.cend(),
+                                                      [&](TenantId id) { return isDormant(tenantOf(id).status); });
+            if (dormantAncestor != tenant.ancestorIds.cend()) {
+                // The tenant above is not named: the user may not see it.
+                if (!refusal)
+                    refusal = ApiError{403, u"Forbidden"_s,
+                                       tr("Your tenant “%1” is out of service: a tenant above it is %2; ask a platform admin.")
+                                           .arg(tenant.displayName, tenantStatusKey(tenantOf(*dormantAncestor).status)), {}, {}};
+                continue;
+            }
+            live = true;
+            auto it = roles.find(m.tenantId);
+            if (it == roles.end())
+                it = roles.insert(m.tenantId, s.roles(m.tenantId));
+            const auto role = std::find_if(it->cbegin(), it->cend(), [&m](const Role& r) { return r.id == m.roleId; });
+            if (role != it->cend())
+                principal.grants.append(Policy::grantFor(*role, tenant, m.environmentId, *it));
         }
+        if (refusal && !live && !principal.isPlatformPrincipal())
+            throw *refusal;
         return principal;
     }
 
-    QJsonObject issueTokens(SqlSession& s, const User& user, const QString& family)
+    QJsonObject issueTokens(SqlSession& s, const User& user, const Principal& principal, const QString& family)
     {
-        const Principal principal = principalOf(s, user);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QJsonObject claims = Policy::toClaims(principal);
         claims.insert(u"iss"_s, u"tenantdesk-server"_s);
@@ -768,8 +800,9 @@ void ApiServer::Impl::addRoutes()
         const bool passwordOk = PasswordHash::verify(password, credential ? credential->passwordHash : decoy);
         if (!credential || !passwordOk || credential->user.status != UserStatus::Active)
             throw ApiError{401, u"Unauthenticated"_s, tr("The e-mail or the password is wrong, or the account is not active."), {}, {}};
+        const Principal principal = signInPrincipal(s, credential->user);
         s.recordSignIn(credential->user.id);
-        sendJson(c.response, 200, issueTokens(s, credential->user, QUuid::createUuid().toString(QUuid::WithoutBraces)));
+        sendJson(c.response, 200, issueTokens(s, credential->user, principal, QUuid::createUuid().toString(QUuid::WithoutBraces)));
     });
 
     // Rotation: each refresh token works once; using one twice revokes its whole family.
@@ -789,7 +822,14 @@ void ApiServer::Impl::addRoutes()
         const User user = s.userById(record->userId);
         if (user.status != UserStatus::Active)
             throw refused;
-        sendJson(c.response, 200, issueTokens(s, user, record->family));
+        Principal principal;
+        try {
+            principal = signInPrincipal(s, user);
+        } catch (const ApiError&) {
+            s.revokeRefreshFamily(record->family); // the session ends with its tenant's service
+            throw;
+        }
+        sendJson(c.response, 200, issueTokens(s, user, principal, record->family));
     });
 
     route("POST", u"/api/v1/auth/logout"_s, Access::Public, [this](RequestContext& c) {

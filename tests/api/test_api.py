@@ -1001,6 +1001,53 @@ class TenantAdministrationTest(unittest.TestCase):
                             etag=self.etag(added.json()))
         self.assertEqual(removed.status, 200, removed.body[:300])
 
+    # --- Signing in to a tenant out of service -------------------------------------------------
+
+    def test_a_suspended_tenants_users_cannot_sign_in(self):
+        company = self.set_status(self.set_status(self.create("service-co"), "provisioning"), "active")
+        team = self.create("service-co.team", parent=company["id"])
+        with self.server.db() as db:
+            add_user(db, "only@service.test", [(company["id"], "Tenant Admin")])
+            add_user(db, "team@service.test", [(team["id"], "Tenant User")])
+            add_user(db, "both@service.test", [(company["id"], "Tenant Viewer"), (self.a, "Tenant Viewer")])
+        passwords = {email: self.server.reset_password(email)
+                     for email in ("only@service.test", "team@service.test", "both@service.test")}
+
+        def login(email):
+            return self.server.request("POST", "/api/v1/auth/login", {"email": email, "password": passwords[email]})
+
+        before = login("only@service.test")
+        self.assertEqual(before.status, 200)
+        self.assertEqual([scope["t"] for scope in payload_of(before.json()["access_token"])["scopes"]], [company["id"]])
+        self.assertEqual(login("team@service.test").status, 200)
+
+        company = self.set_status(company, "suspended")
+        refused = login("only@service.test")
+        self.assertEqual(refused.status, 403, refused.body[:300])
+        validate(refused, "/api/v1/auth/login", "POST")
+        self.assertEqual(refused.json()["detail"], "Your tenant “Service Co” is suspended; ask a platform admin.")
+        # A session begun before ends at its next refresh, with every token of its sign-in.
+        refresh = self.server.request("POST", "/api/v1/auth/refresh", {"refresh_token": before.json()["refresh_token"]})
+        self.assertEqual(refresh.status, 403)
+        validate(refresh, "/api/v1/auth/refresh", "POST")
+        # Under a suspended tenant, a sub-tenant is out of service too; the tenant above is not named.
+        below = login("team@service.test")
+        self.assertEqual(below.status, 403)
+        self.assertIn("“Service Co.Team”", below.json()["detail"])
+        self.assertIn("suspended", below.json()["detail"])
+        # A user with another tenant in service signs in, without the suspended tenant in their scopes.
+        both = login("both@service.test")
+        self.assertEqual(both.status, 200, both.body[:300])
+        token = both.json()["access_token"]
+        self.assertEqual([scope["t"] for scope in payload_of(token)["scopes"]], [self.a])
+        self.assertEqual(self.call("GET", f"/api/v1/tenants/{company['id']}", token=token).status, 404)
+        # The platform admin still signs in and resumes the tenant; its users are back.
+        self.assertEqual(self.server.request("POST", "/api/v1/auth/login", {
+            "email": self.server.admin_email, "password": self.server.admin_password}).status, 200)
+        self.set_status(company, "active")
+        self.assertEqual(login("only@service.test").status, 200)
+        self.assertEqual(login("team@service.test").status, 200)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
