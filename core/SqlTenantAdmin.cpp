@@ -78,6 +78,19 @@ Environment fetchEnvironment(const QSqlDatabase& db, EnvironmentId id)
     return environmentFromRow(q);
 }
 
+// Holds the row of the tenant or environment a change is made to until the change commits. On
+// PostgreSQL, which reads what is committed, two changes made on one version would otherwise both
+// pass checkVersion, and the second would be acknowledged and audited while its UPDATE ... AND
+// version = ? changed nothing; with the lock the second waits, then reads the first's version and
+// is refused with Conflict. SQLite's BEGIN IMMEDIATE already runs one change at a time.
+void lockRow(const QSqlDatabase& db, const QString& table, qint64 id)
+{
+    if (!isPostgres(db))
+        return;
+    Query q(db, table == u"tenants"_s ? tr("Could not change the tenant") : tr("Could not change the environment"));
+    q.prepare(u"SELECT id FROM "_s + table + u" WHERE id = ? FOR UPDATE"_s).bind(id).exec();
+}
+
 void requireUniqueSlug(const QSqlDatabase& db, const QString& slug)
 {
     Query q(db, tr("Could not check the slug"));
@@ -272,6 +285,7 @@ Tenant SqlSession::createTenant(const NewTenant& tenant) const
 Tenant SqlSession::moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion) const
 {
     return transaction([&] {
+        lockRow(m_db, u"tenants"_s, id);
         const Tenant before = fetchTenant(m_db, id);
         checkVersion(before.displayName, before.version, expectedVersion);
         if (newParentId == before.parentId)
@@ -315,6 +329,7 @@ Tenant SqlSession::moveTenant(TenantId id, TenantId newParentId, qint64 expected
 Tenant SqlSession::changeTenantStatus(TenantId id, TenantStatus status, qint64 expectedVersion) const
 {
     return transaction([&] {
+        lockRow(m_db, u"tenants"_s, id);
         const Tenant before = fetchTenant(m_db, id);
         checkVersion(before.displayName, before.version, expectedVersion);
         if (!isLegalTransition(before.status, status)) {
@@ -360,6 +375,7 @@ Tenant SqlSession::changeTenantStatus(TenantId id, TenantStatus status, qint64 e
 Tenant SqlSession::completeDecommissionStep(TenantId id, const DecommissionStepDone& step, qint64 expectedVersion) const
 {
     return transaction([&] {
+        lockRow(m_db, u"tenants"_s, id);
         const Tenant before = fetchTenant(m_db, id);
         checkVersion(before.displayName, before.version, expectedVersion);
         if (before.status != TenantStatus::Decommissioning)
@@ -602,6 +618,7 @@ Tenant SqlSession::restoreTenant(const QByteArray& document, std::optional<Tenan
 Tenant SqlSession::deleteTenant(TenantId id, const QString& confirmSlug, qint64 expectedVersion) const
 {
     return transaction([&] {
+        lockRow(m_db, u"tenants"_s, id);
         const Tenant before = fetchTenant(m_db, id);
         checkVersion(before.displayName, before.version, expectedVersion);
         if (confirmSlug != before.slug)
@@ -652,6 +669,7 @@ Environment SqlSession::updateEnvironment(EnvironmentId id, const EnvironmentCha
 {
     TenantSettings::checkEnvironmentChange(change);
     return transaction([&] {
+        lockRow(m_db, u"environments"_s, id);
         const Environment before = fetchEnvironment(m_db, id);
         checkVersion(before.name, before.version, expectedVersion);
         requireLive(fetchTenant(m_db, before.tenantId), tr("Could not change the environment"));
@@ -681,6 +699,7 @@ Environment SqlSession::updateEnvironment(EnvironmentId id, const EnvironmentCha
 Environment SqlSession::removeEnvironment(EnvironmentId id, qint64 expectedVersion) const
 {
     return transaction([&] {
+        lockRow(m_db, u"environments"_s, id);
         const Environment before = fetchEnvironment(m_db, id);
         checkVersion(before.name, before.version, expectedVersion);
         requireLive(fetchTenant(m_db, before.tenantId), tr("Could not remove the environment"));
@@ -705,6 +724,7 @@ Environment SqlSession::promoteEnvironment(EnvironmentId sourceId, EnvironmentId
         throw StoreError(ErrorCode::Invalid, tr("target_id: an environment is promoted to another one, not to itself."))
             .withField(u"target_id"_s);
     return transaction([&] {
+        lockRow(m_db, u"environments"_s, targetId);
         const Environment source = fetchEnvironment(m_db, sourceId);
         const Environment target = fetchEnvironment(m_db, targetId);
         if (source.tenantId != target.tenantId)

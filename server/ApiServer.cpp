@@ -32,6 +32,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <optional>
 
 namespace TenantDesk {
@@ -236,6 +237,12 @@ struct RequestContext {
     QString requestId;
     Principal principal;
     QStringList captures; // the path's {parameters}, in order
+    // The body of a POST, PATCH or DELETE, still to be read (null for the other methods): each
+    // handler reads it when it knows how much it accepts, after the caller was authorized.
+    const httplib::ContentReader* reader = nullptr;
+    QByteArray body;
+    qint64 bodyBytes = 0;
+    bool bodyRead = false;
 
     qint64 pathId(int index) const
     {
@@ -244,6 +251,45 @@ struct RequestContext {
         if (!ok || id <= 0)
             throw ApiError{404, u"NotFound"_s, tr("There is no such resource."), {}, {}};
         return id;
+    }
+
+    // The body, read once and kept only up to `limit` bytes (after decoding a Content-Encoding):
+    // a larger one is read to its end all the same, so that the connection's next request starts
+    // after it, and refused with 413.
+    const QByteArray& readBody(qint64 limit)
+    {
+        if (!bodyRead) {
+            bodyRead = true;
+            if (reader) {
+                const bool complete = (*reader)([this, limit](const char* data, size_t length) {
+                    bodyBytes += qint64(length);
+                    if (bodyBytes > limit)
+                        body = QByteArray(); // kept no longer, only counted
+                    else
+                        body.append(data, qsizetype(length));
+                    return true;
+                });
+                if (!complete && response.status != 413)
+                    throw ApiError{400, u"Invalid"_s, tr("The body could not be read to its end."), u"body"_s, {}};
+                if (!complete)
+                    bodyBytes = std::numeric_limits<qint64>::max();
+            }
+        }
+        if (bodyBytes > limit)
+            throw ApiError{413, u"Invalid"_s, tr("The body is larger than the %1 bytes this request accepts.").arg(limit),
+                           u"body"_s, {}};
+        return body;
+    }
+
+    // Reads a body that no handler read (an answer given before it was needed), keeping nothing.
+    void skipBody()
+    {
+        if (bodyRead || !reader)
+            return;
+        bodyRead = true;
+        const int status = response.status; // the answer already given stands
+        (*reader)([](const char*, size_t) { return true; });
+        response.status = status;
     }
 };
 
@@ -364,10 +410,11 @@ struct ApiServer::Impl {
         QString pattern = QRegularExpression::escape(pathTemplate);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]*id)\\\\\\}"_s), u"([0-9]{1,18})"_s);
         pattern.replace(QRegularExpression(u"\\\\\\{([a-z_]+)\\\\\\}"_s), u"([^/]{1,200})"_s);
-        auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
+        auto wrapped = [this, access, handler = std::move(handler)](const httplib::Request& request, httplib::Response& response,
+                                                                    const httplib::ContentReader* reader) {
             QElapsedTimer timer;
             timer.start();
-            RequestContext context{request, response, requestIdOf(request), {}, {}};
+            RequestContext context{request, response, requestIdOf(request), {}, {}, reader};
             for (size_t i = 1; i < request.matches.size(); ++i)
                 context.captures.append(qs(request.matches[i].str()));
             response.set_header("X-Request-Id", utf8(context.requestId));
@@ -385,18 +432,28 @@ struct ApiServer::Impl {
                 logError(context, QString::fromLocal8Bit(error.what()));
                 sendProblem(context, ApiError{500, u"Internal"_s, tr("The server met an unexpected error; it was logged."), {}, {}});
             }
+            context.skipBody();
             writeLog(context, response.status, double(timer.nsecsElapsed()) / 1e6);
         };
         const std::string regex = utf8(pattern);
         const QString m = QString::fromLatin1(method);
-        if (m == u"GET")
-            http->Get(regex, wrapped);
-        else if (m == u"POST")
-            http->Post(regex, wrapped);
+        if (m == u"GET") {
+            http->Get(regex, [wrapped](const httplib::Request& request, httplib::Response& response) {
+                wrapped(request, response, nullptr);
+            });
+            return;
+        }
+        // A body is read by the handler through a reader, never by cpp-httplib into memory whole.
+        const httplib::Server::HandlerWithContentReader withBody =
+            [wrapped](const httplib::Request& request, httplib::Response& response, const httplib::ContentReader& reader) {
+                wrapped(request, response, &reader);
+            };
+        if (m == u"POST")
+            http->Post(regex, withBody);
         else if (m == u"PATCH")
-            http->Patch(regex, wrapped);
+            http->Patch(regex, withBody);
         else if (m == u"DELETE")
-            http->Delete(regex, wrapped);
+            http->Delete(regex, withBody);
     }
 
     void logError(const RequestContext& context, const QString& message)
@@ -432,13 +489,20 @@ struct ApiServer::Impl {
         return QUuid::createUuid().toString(QUuid::Id128).left(16);
     }
 
-    static QJsonObject jsonBody(const RequestContext& context)
+    // The body as a JSON object (read once), of at most ServerOptions::maxBodyBytes (413 beyond).
+    QJsonObject jsonBody(RequestContext& context) const
+    {
+        return jsonBody(context, options.maxBodyBytes);
+    }
+
+    static QJsonObject jsonBody(RequestContext& context, qint64 limit)
     {
         const std::string type = context.http.get_header_value("Content-Type");
         if (type.rfind("application/json", 0) != 0)
             throw ApiError{415, u"Invalid"_s, tr("The body must be JSON (Content-Type: application/json)."), u"body"_s, {}};
         QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(context.http.body), &error);
+        const QJsonDocument document = QJsonDocument::fromJson(context.readBody(limit), &error);
+        context.body = QByteArray(); // read: a backup's bytes need not stay beside its objects
         if (error.error != QJsonParseError::NoError)
             throw ApiError{400, u"Invalid"_s, tr("The body is not valid JSON: %1 at character %2.").arg(error.errorString()).arg(error.offset),
                            u"body"_s, {}};
@@ -465,9 +529,23 @@ struct ApiServer::Impl {
         }
     }
 
-    // The tenant a request is about, after the policy and the tenant's rate limit admitted it.
-    // A tenant the caller may not see is "not found": its existence is not revealed.
-    Tenant requireTenant(RequestContext& context, SqlSession& s, TenantId id, const QString& permission)
+    // An id in a body: nothing when the field is absent, 0 for null, else a positive whole number.
+    static std::optional<qint64> idField(const QJsonObject& body, const QString& field)
+    {
+        const QJsonValue value = body.value(field);
+        if (value.isUndefined())
+            return std::nullopt;
+        if (value.isNull())
+            return 0;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 1 || number > 1e15 || number != double(qint64(number)))
+            throw ApiError{400, u"Invalid"_s, tr("%1: expected an id (a positive whole number) or null.").arg(field), field, {}};
+        return qint64(number);
+    }
+
+    // A tenant the request names, after the policy allowed `permission` on it. A tenant the caller
+    // may not see is "not found": its existence is not revealed.
+    static Tenant visibleTenant(const RequestContext& context, const SqlSession& s, TenantId id, const QString& permission)
     {
         Tenant tenant;
         try {
@@ -481,8 +559,92 @@ struct ApiServer::Impl {
             throw ApiError{404, u"NotFound"_s, tr("There is no tenant with id %1 that you may see.").arg(id), {}, {}};
         if (!Policy::allows(context.principal, permission, tenant))
             throw ApiError{403, u"Forbidden"_s, tr("You may not do this on this tenant (it needs the permission %1).").arg(permission), {}, {}};
+        return tenant;
+    }
+
+    // The tenant a request is about, after the policy and the tenant's rate limit admitted it.
+    Tenant requireTenant(RequestContext& context, SqlSession& s, TenantId id, const QString& permission)
+    {
+        const Tenant tenant = visibleTenant(context, s, id, permission);
         admit(context, tenant);
         return tenant;
+    }
+
+    // The environment a request names and its tenant, after the policy allowed `permission` on it
+    // (a grant on its tenant, or on that environment): "not found" outside the caller's tenants.
+    static EnvironmentSummary visibleEnvironment(const RequestContext& context, const SqlSession& s, EnvironmentId id,
+                                                 const QString& permission)
+    {
+        const ApiError notFound{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(id), {}, {}};
+        EnvironmentSummary summary;
+        try {
+            summary = s.environmentSummary(id);
+        } catch (const StoreError& error) {
+            if (error.code() == ErrorCode::NotFound)
+                throw notFound;
+            throw;
+        }
+        if (!Policy::canSee(context.principal, summary.tenant))
+            throw notFound;
+        if (!Policy::allowsEnvironment(context.principal, permission, summary.tenant, id))
+            throw ApiError{403, u"Forbidden"_s,
+                           tr("You may not do this on this environment (it needs the permission %1).").arg(permission), {}, {}};
+        return summary;
+    }
+
+    // The environment a request is about, after the policy and its tenant's rate limit admitted it.
+    Environment requireEnvironment(RequestContext& context, SqlSession& s, EnvironmentId id, const QString& permission)
+    {
+        const EnvironmentSummary summary = visibleEnvironment(context, s, id, permission);
+        admit(context, summary.tenant);
+        return summary.environment;
+    }
+
+    // The version a change was made on, from its If-Match header: 428 without one, 400 for
+    // anything but one ETag, and 412 with the object as it is when that is no longer `current`.
+    template<typename T>
+    static qint64 matchedVersion(const RequestContext& context, const T& current)
+    {
+        const QString ifMatch = qs(context.http.get_header_value("If-Match"));
+        if (ifMatch.isEmpty())
+            throw ApiError{428, u"PreconditionRequired"_s,
+                           tr("A change needs the If-Match header with the ETag of the version it was made on."), u"If-Match"_s, {}};
+        static const QRegularExpression etag(u"^(W/)?\"([0-9]{1,18})\"$"_s);
+        const auto match = etag.match(ifMatch);
+        if (!match.hasMatch())
+            throw ApiError{400, u"Invalid"_s, tr("If-Match: expected an ETag such as \"7\"."), u"If-Match"_s, {}};
+        const qint64 expected = match.captured(2).toLongLong();
+        if (expected != current.version)
+            throw staleError(current);
+        return expected;
+    }
+
+    static ApiError staleError(const QString& name, qint64 version, const QJsonObject& current)
+    {
+        return ApiError{412, u"PreconditionFailed"_s,
+                        tr("“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.")
+                            .arg(name).arg(version),
+                        {}, QJsonObject{{u"current"_s, current}}};
+    }
+    static ApiError staleError(const Tenant& now) { return staleError(now.displayName, now.version, JsonCodec::toJson(now)); }
+    static ApiError staleError(const Environment& now) { return staleError(now.name, now.version, JsonCodec::toJson(now)); }
+
+    // Makes a change on version `expected` of an object; when the store reports a Conflict and
+    // `reread()` shows that someone else changed the object meanwhile, the answer is 412 with the
+    // object as it now is. A conflict of another kind (a name already taken) stays 409.
+    template<typename Change, typename Reread>
+    static auto versioned(qint64 expected, Change change, Reread reread)
+    {
+        try {
+            return change();
+        } catch (const StoreError& error) {
+            if (error.code() != ErrorCode::Conflict)
+                throw;
+            const auto now = reread();
+            if (now.version == expected)
+                throw;
+            throw staleError(now);
+        }
     }
 
     void requirePlatform(const RequestContext& context, const QString& permission)
@@ -503,20 +665,41 @@ struct ApiServer::Impl {
         context.response.set_header("X-RateLimit-Limit", std::to_string(limit));
     }
 
-    void sendTenant(RequestContext& context, const Tenant& tenant)
+    // A tenant or an environment with its version as ETag (304 when a read's If-None-Match has it).
+    template<typename T>
+    static void sendVersioned(RequestContext& context, const T& object, int status = 200)
     {
-        context.response.set_header("ETag", utf8(etagOf(tenant.version)));
-        if (context.http.get_header_value("If-None-Match") == utf8(etagOf(tenant.version))) {
+        context.response.set_header("ETag", utf8(etagOf(object.version)));
+        if (status == 200 && context.http.method == "GET"
+            && context.http.get_header_value("If-None-Match") == utf8(etagOf(object.version))) {
             context.response.status = 304;
             return;
         }
+        sendObject(context, object, status);
+    }
+    static void sendTenant(RequestContext& context, const Tenant& tenant, int status = 200)
+    {
+        sendVersioned(context, tenant, status);
+    }
+    static void sendEnvironment(RequestContext& context, const Environment& environment, int status = 200)
+    {
+        sendVersioned(context, environment, status);
+    }
+    // An object without an ETag: as it was before it was deleted, there is no version of it any more.
+    template<typename T>
+    static void sendObject(RequestContext& context, const T& object, int status = 200)
+    {
         JsonWriter body;
-        JsonCodec::write(body, tenant);
-        sendJson(context.response, 200, body.text());
+        JsonCodec::write(body, object);
+        sendJson(context.response, status, body.text());
     }
 
-    // Builds the principal of a user from their roles and memberships.
-    Principal principalOf(SqlSession& s, const User& user)
+    // Builds the principal of a user from their roles and memberships. A membership on a dormant
+    // tenant (suspended, decommissioning or archived, or under a tenant that is) grants nothing
+    // while it is: it is left out of the principal, and so of the access token's scopes.
+    // A user who is no platform principal and whose every membership is on a dormant tenant may
+    // not sign in at all (403, naming their tenant).
+    Principal signInPrincipal(SqlSession& s, const User& user)
     {
         Principal principal;
         principal.userId = user.id;
@@ -529,22 +712,50 @@ struct ApiServer::Impl {
             }
         }
         principal.platformPermissions.sort();
-        QHash<TenantId, std::pair<Tenant, QList<Role>>> tenants;
-        for (const MembershipEntry& m : s.membershipsOfUser(user.id)) {
-            auto it = tenants.find(m.tenantId);
+
+        QHash<TenantId, Tenant> tenants;
+        const auto tenantOf = [&](TenantId id) {
+            auto it = tenants.find(id);
             if (it == tenants.end())
-                it = tenants.insert(m.tenantId, {s.tenant(m.tenantId), s.roles(m.tenantId)});
-            const QList<Role>& roles = it->second;
-            const auto role = std::find_if(roles.begin(), roles.end(), [&m](const Role& r) { return r.id == m.roleId; });
-            if (role != roles.end())
-                principal.grants.append(Policy::grantFor(*role, it->first, m.environmentId, roles));
+                it = tenants.insert(id, s.tenant(id));
+            return *it; // a copy: a later insert may move the hash's items
+        };
+        QHash<TenantId, QList<Role>> roles;
+        std::optional<ApiError> refusal;
+        bool live = false;
+        for (const MembershipEntry& m : s.membershipsOfUser(user.id)) {
+            const Tenant tenant = tenantOf(m.tenantId);
+            if (isDormant(tenant.status)) {
+                if (!refusal)
+                    refusal = ApiError{403, u"Forbidden"_s, tr("Your tenant “%1” is %2; ask a platform admin.")
+                                                                .arg(tenant.displayName, tenantStatusKey(tenant.status)), {}, {}};
+                continue;
+            }
+            const auto dormantAncestor = std::find_if(tenant.ancestorIds.cbegin(), tenant.ancestorIds.cend(),
+                                                      [&](TenantId id) { return isDormant(tenantOf(id).status); });
+            if (dormantAncestor != tenant.ancestorIds.cend()) {
+                // The tenant above is not named: the user may not see it.
+                if (!refusal)
+                    refusal = ApiError{403, u"Forbidden"_s,
+                                       tr("Your tenant “%1” is out of service: a tenant above it is %2; ask a platform admin.")
+                                           .arg(tenant.displayName, tenantStatusKey(tenantOf(*dormantAncestor).status)), {}, {}};
+                continue;
+            }
+            live = true;
+            auto it = roles.find(m.tenantId);
+            if (it == roles.end())
+                it = roles.insert(m.tenantId, s.roles(m.tenantId));
+            const auto role = std::find_if(it->cbegin(), it->cend(), [&m](const Role& r) { return r.id == m.roleId; });
+            if (role != it->cend())
+                principal.grants.append(Policy::grantFor(*role, tenant, m.environmentId, *it));
         }
+        if (refusal && !live && !principal.isPlatformPrincipal())
+            throw *refusal;
         return principal;
     }
 
-    QJsonObject issueTokens(SqlSession& s, const User& user, const QString& family)
+    QJsonObject issueTokens(SqlSession& s, const User& user, const Principal& principal, const QString& family)
     {
-        const Principal principal = principalOf(s, user);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QJsonObject claims = Policy::toClaims(principal);
         claims.insert(u"iss"_s, u"tenantdesk-server"_s);
@@ -589,8 +800,9 @@ void ApiServer::Impl::addRoutes()
         const bool passwordOk = PasswordHash::verify(password, credential ? credential->passwordHash : decoy);
         if (!credential || !passwordOk || credential->user.status != UserStatus::Active)
             throw ApiError{401, u"Unauthenticated"_s, tr("The e-mail or the password is wrong, or the account is not active."), {}, {}};
+        const Principal principal = signInPrincipal(s, credential->user);
         s.recordSignIn(credential->user.id);
-        sendJson(c.response, 200, issueTokens(s, credential->user, QUuid::createUuid().toString(QUuid::WithoutBraces)));
+        sendJson(c.response, 200, issueTokens(s, credential->user, principal, QUuid::createUuid().toString(QUuid::WithoutBraces)));
     });
 
     // Rotation: each refresh token works once; using one twice revokes its whole family.
@@ -610,7 +822,14 @@ void ApiServer::Impl::addRoutes()
         const User user = s.userById(record->userId);
         if (user.status != UserStatus::Active)
             throw refused;
-        sendJson(c.response, 200, issueTokens(s, user, record->family));
+        Principal principal;
+        try {
+            principal = signInPrincipal(s, user);
+        } catch (const ApiError&) {
+            s.revokeRefreshFamily(record->family); // the session ends with its tenant's service
+            throw;
+        }
+        sendJson(c.response, 200, issueTokens(s, user, principal, record->family));
     });
 
     route("POST", u"/api/v1/auth/logout"_s, Access::Public, [this](RequestContext& c) {
@@ -701,32 +920,114 @@ void ApiServer::Impl::addRoutes()
     route("PATCH", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
-        const QString ifMatch = qs(c.http.get_header_value("If-Match"));
-        if (ifMatch.isEmpty())
-            throw ApiError{428, u"PreconditionRequired"_s,
-                           tr("A change needs the If-Match header with the ETag of the version it was made on."), u"If-Match"_s, {}};
-        static const QRegularExpression etag(u"^(W/)?\"([0-9]{1,18})\"$"_s);
-        const auto match = etag.match(ifMatch);
-        if (!match.hasMatch())
-            throw ApiError{400, u"Invalid"_s, tr("If-Match: expected an ETag such as \"7\"."), u"If-Match"_s, {}};
-        const qint64 expected = match.captured(2).toLongLong();
-        const auto stale = [&](const Tenant& now) {
-            return ApiError{412, u"PreconditionFailed"_s,
-                            tr("“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.")
-                                .arg(now.displayName).arg(now.version),
-                            {}, QJsonObject{{u"current"_s, JsonCodec::toJson(now)}}};
-        };
-        if (expected != current.version)
-            throw stale(current);
-        TenantChange change;
-        try {
-            change = JsonCodec::tenantChangeFromJson(jsonBody(c));
-            sendTenant(c, s.updateTenant(current.id, change, expected));
-        } catch (const StoreError& error) {
-            if (error.code() == ErrorCode::Conflict)
-                throw stale(s.tenant(current.id));
-            throw;
+        const qint64 expected = matchedVersion(c, current);
+        const TenantChange change = JsonCodec::tenantChangeFromJson(jsonBody(c));
+        sendTenant(c, versioned(expected, [&] { return s.updateTenant(current.id, change, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    // Tenant administration. A change names the version it was made on (If-Match), as above.
+
+    route("POST", u"/api/v1/tenants"_s, Access::SignedIn, [this](RequestContext& c) {
+        const NewTenant tenant = JsonCodec::newTenantFromJson(jsonBody(c));
+        SqlSession s = session(&c.principal);
+        if (tenant.parentId != 0)
+            requireTenant(c, s, tenant.parentId, Permission::TenantCreate);
+        else
+            requirePlatform(c, Permission::TenantCreate);
+        const Tenant created = s.createTenant(tenant);
+        c.response.set_header("Location", utf8(u"/api/v1/tenants/"_s + QString::number(created.id)));
+        sendTenant(c, created, 201);
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/move"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
+        const qint64 expected = matchedVersion(c, current);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"parent_id"_s});
+        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
+        if (!parentId)
+            throw ApiError{400, u"Invalid"_s, tr("parent_id: required: the new parent's id, or null for the top level."),
+                           u"parent_id"_s, {}};
+        // The caller changes both places: where the tenant was (it) and where it goes.
+        if (*parentId != 0)
+            visibleTenant(c, s, *parentId, Permission::TenantUpdate);
+        else
+            requirePlatform(c, Permission::TenantUpdate);
+        sendTenant(c, versioned(expected, [&] { return s.moveTenant(current.id, *parentId, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/status"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"status"_s});
+        const QString key = requiredText(body, u"status"_s, 40);
+        const std::optional<TenantStatus> status = tenantStatusFromKey(key);
+        if (!status) {
+            QStringList keys;
+            for (TenantStatus known : allTenantStatuses)
+                keys << tenantStatusKey(known);
+            throw ApiError{400, u"Invalid"_s, tr("status: “%1” is not a tenant status (%2).").arg(key, keys.join(u", "_s)),
+                           u"status"_s, {}};
         }
+        sendTenant(c, versioned(expected, [&] { return s.changeTenantStatus(current.id, *status, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/decommission"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        const DecommissionStepDone step = JsonCodec::decommissionStepFromJson(jsonBody(c));
+        sendTenant(c, versioned(expected, [&] { return s.completeDecommissionStep(current.id, step, expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("GET", u"/api/v1/tenants/{id}/backup"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const QByteArray backup = s.backUpTenant(tenant.id);
+        // A slug is lower-case letters, digits, dots and hyphens: nothing to quote.
+        c.response.set_header("Content-Disposition", utf8(u"attachment; filename=\""_s + tenant.slug + u".tenantdesk-backup.json\""_s));
+        sendJson(c.response, 200, backup);
+    });
+
+    // A backup may hold a tenant's whole history: its body may be as large as --max-backup-bytes,
+    // read only once the caller is known to be allowed to restore.
+    route("POST", u"/api/v1/tenants/restore"_s, Access::SignedIn, [this](RequestContext& c) {
+        requirePlatform(c, Permission::TenantLifecycle);
+        const QJsonObject body = jsonBody(c, options.maxBackupBytes);
+        onlyFields(body, {u"backup"_s, u"parent_id"_s});
+        const QJsonValue backup = body.value(u"backup"_s);
+        if (!backup.isObject())
+            throw ApiError{400, u"Invalid"_s, tr("backup: required, the backup document (a JSON object)."), u"backup"_s, {}};
+        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
+        SqlSession s = session(&c.principal);
+        if (parentId && *parentId != 0)
+            visibleTenant(c, s, *parentId, Permission::TenantLifecycle);
+        const Tenant restored = s.restoreTenant(QJsonDocument(backup.toObject()).toJson(QJsonDocument::Compact), parentId);
+        c.response.set_header("Location", utf8(u"/api/v1/tenants/"_s + QString::number(restored.id)));
+        sendTenant(c, restored, 201);
+    });
+
+    route("DELETE", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"confirm_slug"});
+        SqlSession s = session(&c.principal);
+        const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
+        const qint64 expected = matchedVersion(c, current);
+        sendObject(c, versioned(expected, [&] { return s.deleteTenant(current.id, p.text(u"confirm_slug"_s), expected); },
+                                [&] { return s.tenant(current.id); }));
+    });
+
+    route("POST", u"/api/v1/tenants/{id}/environments"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const NewEnvironment environment = JsonCodec::newEnvironmentFromJson(jsonBody(c));
+        sendEnvironment(c, s.addEnvironment(tenant.id, environment), 201);
     });
 
     route("GET", u"/api/v1/tenants/{id}/summary"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -785,6 +1086,51 @@ void ApiServer::Impl::addRoutes()
             throw ApiError{404, u"NotFound"_s, tr("There is no environment with id %1 that you may see.").arg(c.pathId(0)), {}, {}};
         requireTenant(c, s, summary.tenant.id, Permission::TenantRead);
         sendJson(c.response, 200, JsonCodec::toJson(summary));
+    });
+
+    route("PATCH", u"/api/v1/environments/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment current = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, current);
+        const EnvironmentChange change = JsonCodec::environmentChangeFromJson(jsonBody(c));
+        sendEnvironment(c, versioned(expected, [&] { return s.updateEnvironment(current.id, change, expected); },
+                                     [&] { return s.environmentSummary(current.id).environment; }));
+    });
+
+    route("DELETE", u"/api/v1/environments/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment current = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, current);
+        sendObject(c, versioned(expected, [&] { return s.removeEnvironment(current.id, expected); },
+                                [&] { return s.environmentSummary(current.id).environment; }));
+    });
+
+    // Copies settings from another environment of the same tenant: a change of this one, the target.
+    route("POST", u"/api/v1/environments/{id}/promote"_s, Access::SignedIn, [this](RequestContext& c) {
+        SqlSession s = session(&c.principal);
+        const Environment target = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
+        const qint64 expected = matchedVersion(c, target);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"source_id"_s, u"keys"_s});
+        const std::optional<EnvironmentId> sourceId = idField(body, u"source_id"_s);
+        if (!sourceId || *sourceId == 0)
+            throw ApiError{400, u"Invalid"_s, tr("source_id: required: the environment whose settings are promoted."),
+                           u"source_id"_s, {}};
+        const QJsonValue keysValue = body.value(u"keys"_s);
+        if (!keysValue.isArray())
+            throw ApiError{400, u"Invalid"_s, tr("keys: required: the names of the settings to promote, in an array."),
+                           u"keys"_s, {}};
+        QStringList keys;
+        for (const QJsonValue key : keysValue.toArray()) {
+            if (!key.isString() || key.toString().isEmpty() || key.toString().size() > 200)
+                throw ApiError{400, u"Invalid"_s, tr("keys: expected the names of settings (non-empty strings)."), u"keys"_s, {}};
+            keys << key.toString();
+        }
+        // Reading the source's settings needs no more than reading them; one the caller cannot see
+        // is not found, whatever tenant it belongs to.
+        visibleEnvironment(c, s, *sourceId, Permission::TenantRead);
+        sendEnvironment(c, versioned(expected, [&] { return s.promoteEnvironment(*sourceId, target.id, keys, expected); },
+                                     [&] { return s.environmentSummary(target.id).environment; }));
     });
 
     route("GET", u"/api/v1/users"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -877,7 +1223,8 @@ void ApiServer::prepare()
     }
     const int threads = d->options.threads;
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
-    d->http->set_payload_max_length(size_t(d->options.maxBodyBytes));
+    // The largest body of any route; each route reads at most its own (RequestContext::readBody).
+    d->http->set_payload_max_length(size_t(std::max(d->options.maxBodyBytes, d->options.maxBackupBytes)));
     d->http->set_keep_alive_max_count(10000);
     // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
     // the body) waits for the client's delayed ACK, some 40 ms, on every request of a connection.
@@ -904,6 +1251,14 @@ void ApiServer::prepare()
         return httplib::Server::HandlerResponse::Handled;
     }));
     d->addRoutes();
+    // A body sent to no route is read and dropped before the 404: cpp-httplib would read it whole
+    // into memory, as large as the largest body of any route.
+    const httplib::Server::HandlerWithContentReader unrouted =
+        [](const httplib::Request&, httplib::Response& response, const httplib::ContentReader& reader) {
+            if (reader([](const char*, size_t) { return true; }))
+                response.status = 404;
+        };
+    d->http->Post(".*", unrouted).Patch(".*", unrouted).Put(".*", unrouted).Delete(".*", unrouted);
 }
 
 int ApiServer::bind()

@@ -36,6 +36,7 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList& arguments, 
         {u"list-routes"_s, tr("Print every route of the API (method and path) and exit.")},
         {u"threads"_s, tr("Request threads (each with its own database connection). Default 64."), u"count"_s},
         {u"rate-limit"_s, tr("Requests per minute per tenant for tenants without their own limit. Default 0: none."), u"count"_s},
+        {u"max-backup-bytes"_s, tr("The largest tenant backup a restore accepts, in bytes. Default 67108864 (64 MiB)."), u"bytes"_s},
     });
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -97,8 +98,11 @@ std::optional<ServerOptions> ServerOptions::parse(const QStringList& arguments, 
         target = value;
         return true;
     };
-    if (!number(u"threads"_s, 1, 1024, options.threads) || !number(u"rate-limit"_s, 0, 100000000, options.defaultRateLimit))
+    int maxBackupBytes = int(options.maxBackupBytes);
+    if (!number(u"threads"_s, 1, 1024, options.threads) || !number(u"rate-limit"_s, 0, 100000000, options.defaultRateLimit)
+        || !number(u"max-backup-bytes"_s, int(options.maxBodyBytes), 1024 * 1024 * 1024, maxBackupBytes))
         return std::nullopt;
+    options.maxBackupBytes = maxBackupBytes;
     return options;
 }
 

@@ -25,7 +25,8 @@ struct ServerOptions {
     int defaultRateLimit = 0;   // requests per minute for tenants without their own limit; 0: none
     int accessTokenSeconds = 900;
     int refreshTokenDays = 30;
-    qint64 maxBodyBytes = 1024 * 1024;
+    qint64 maxBodyBytes = 1024 * 1024;         // every request body but a restore's
+    qint64 maxBackupBytes = 64 * 1024 * 1024;  // the body of POST /api/v1/tenants/restore
 
     // Reads the arguments; on a usage error returns nullopt and sets `error` to a sentence.
     static std::optional<ServerOptions> parse(const QStringList& arguments, QString* error, bool* helpShown);

@@ -2,8 +2,11 @@
 between tenants: a real server on 127.0.0.1 over the small demo database, on SQLite (CTest
 api_server) or on PostgreSQL as tenantdesk_app under row-level security (api_server_postgres):
 every test passes on both."""
+import gzip
+import json
 import os
 import sys
+import threading
 import time
 import unittest
 import urllib.parse
@@ -282,6 +285,32 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(self.get(f"/api/v1/tenants/{tenant}").json()["display_name"], name)
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
 
+    def test_every_body_is_limited_however_it_is_sent(self):
+        """1 MiB for a body, counted as the route reads it: compressed bodies are counted
+        uncompressed, and a body sent to no route is read and dropped, not kept."""
+        tenant = self.get(f"/api/v1/tenants/{self.a_child}").json()
+        big = b'{"display_name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        for method, path, headers, raw in [
+                ("PATCH", f"/api/v1/tenants/{self.a_child}", {"If-Match": '"%d"' % tenant["version"], "Content-Encoding": "gzip"},
+                 gzip.compress(big)),
+                ("POST", "/api/v1/auth/login", {}, big),
+                ("POST", "/api/v1/auth/login", {"Content-Encoding": "gzip"}, gzip.compress(big))]:
+            with self.subTest(method=method, path=path, headers=headers):
+                reply = self.server.request(method, path, token=self.admin["access_token"], headers=headers, raw_body=raw)
+                self.assertEqual(reply.status, 413, reply.body[:300])
+                self.assertEqual((reply.json()["status"], reply.json()["field"]), (413, "body"))
+        self.assertEqual(self.get(f"/api/v1/tenants/{self.a_child}").json(), tenant)
+        for method in ("POST", "PATCH", "DELETE", "PUT"):
+            with self.subTest(method=method):
+                reply = self.server.request(method, "/api/v1/nowhere", token=self.admin["access_token"], raw_body=big)
+                self.assertEqual(reply.status, 404, reply.body[:300])
+                self.assertTrue(reply.headers["Content-Type"].startswith("application/problem+json"))
+        # A small compressed body is read as it was meant.
+        small = self.server.request("PATCH", f"/api/v1/tenants/{self.a_child}", token=self.admin["access_token"],
+                                    headers={"If-Match": '"%d"' % tenant["version"], "Content-Encoding": "gzip"},
+                                    raw_body=gzip.compress(json.dumps({"language": tenant["language"]}).encode()))
+        self.assertEqual(small.status, 200, small.body[:300])
+
     def test_each_tenant_has_its_rate_limit(self):
         statuses = [self.get(f"/api/v1/tenants/{self.b_limited}").status for _ in range(5)]
         self.assertEqual(statuses[:3], [200, 200, 200])
@@ -335,43 +364,55 @@ class ApiTest(unittest.TestCase):
     # --- Isolation ----------------------------------------------------------------------------
 
     def isolation_requests(self, tenant, slug, name, environment):
-        """Every route, aimed at one tenant: (method, path, kind)."""
+        """Every route, aimed at one tenant: (method, path, kind, body, what the platform admin gets).
+        A change carries If-Match "999" or a body the store refuses, so that even the platform
+        admin's request changes nothing."""
+        new_tenant = {"slug": "Not A Slug", "display_name": "Taken over", "timezone": "UTC", "language": "en"}
         return [
-            ("GET", "/api/v1/platform/summary", "platform"),
-            ("GET", f"/api/v1/tenants?parent_id={tenant}", "tenant"),
-            ("GET", f"/api/v1/tenants/{tenant}", "tenant"),
-            ("PATCH", f"/api/v1/tenants/{tenant}", "tenant"),
-            ("GET", f"/api/v1/tenants/by-slug/{slug}", "tenant"),
-            ("GET", f"/api/v1/tenants/{tenant}/summary", "tenant"),
-            ("GET", f"/api/v1/tenants/{tenant}/environments", "tenant"),
-            ("GET", f"/api/v1/tenants/{tenant}/memberships", "tenant"),
-            ("GET", f"/api/v1/tenants/{tenant}/roles", "tenant"),
-            ("GET", f"/api/v1/environments/{environment}/summary", "tenant"),
-            ("GET", "/api/v1/users", "platform"),
-            ("GET", f"/api/v1/users?tenant_id={tenant}", "tenant"),
-            ("GET", "/api/v1/audit", "platform"),
-            ("GET", f"/api/v1/audit?tenant_id={tenant}", "tenant"),
-            ("GET", f"/api/v1/usage?tenant_id={tenant}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant"),
-            ("GET", "/api/v1/billing/summary", "platform"),
-            ("GET", f"/api/v1/billing/summary?tenant_id={tenant}", "tenant"),
-            ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(name)}", "search"),
+            ("GET", "/api/v1/platform/summary", "platform", None, 200),
+            ("GET", f"/api/v1/tenants?parent_id={tenant}", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/{tenant}", "tenant", None, 200),
+            ("PATCH", f"/api/v1/tenants/{tenant}", "tenant", {"display_name": "Taken over"}, 412),
+            ("GET", f"/api/v1/tenants/by-slug/{slug}", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/{tenant}/summary", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/{tenant}/environments", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/{tenant}/memberships", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/{tenant}/roles", "tenant", None, 200),
+            ("GET", f"/api/v1/environments/{environment}/summary", "tenant", None, 200),
+            ("GET", "/api/v1/users", "platform", None, 200),
+            ("GET", f"/api/v1/users?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", "/api/v1/audit", "platform", None, 200),
+            ("GET", f"/api/v1/audit?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", f"/api/v1/usage?tenant_id={tenant}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant", None, 200),
+            ("GET", "/api/v1/billing/summary", "platform", None, 200),
+            ("GET", f"/api/v1/billing/summary?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(name)}", "search", None, 200),
+            ("POST", "/api/v1/tenants", "platform", new_tenant, 400),
+            ("POST", "/api/v1/tenants", "tenant", {**new_tenant, "parent_id": tenant}, 400),
+            ("POST", f"/api/v1/tenants/{tenant}/move", "tenant", {"parent_id": None}, 412),
+            ("POST", f"/api/v1/tenants/{tenant}/status", "tenant", {"status": "suspended"}, 412),
+            ("POST", f"/api/v1/tenants/{tenant}/decommission", "tenant", {"step": "back_up"}, 412),
+            ("GET", f"/api/v1/tenants/{tenant}/backup", "tenant", None, 200),
+            ("POST", "/api/v1/tenants/restore", "platform", {"backup": {}}, 400),
+            ("DELETE", f"/api/v1/tenants/{tenant}?confirm_slug={slug}", "tenant", None, 412),
+            ("POST", f"/api/v1/tenants/{tenant}/environments", "tenant", {"name": "", "kind": "sandbox"}, 400),
+            ("PATCH", f"/api/v1/environments/{environment}", "tenant", {"name": "Taken over"}, 412),
+            ("DELETE", f"/api/v1/environments/{environment}", "tenant", None, 412),
+            ("POST", f"/api/v1/environments/{environment}/promote", "tenant", {"source_id": environment, "keys": ["x"]}, 412),
         ]
 
     def check_isolation(self, callers, tenant, slug, name, environment, environment_name):
         """Each caller × each route aimed at `tenant`, which none of the callers but the platform
         admin may see: the expected 401/403/404, and no body names the tenant or its environment."""
         for caller, token in callers.items():
-            for method, path, kind in self.isolation_requests(tenant, slug, name, environment):
+            for method, path, kind, body, for_admin in self.isolation_requests(tenant, slug, name, environment):
                 with self.subTest(caller=caller, request=f"{method} {path}"):
-                    if method == "PATCH":
-                        reply = self.server.request("PATCH", path, {"display_name": "Taken over"}, token=token,
-                                                    headers={"If-Match": '"999"'})
-                    else:
-                        reply = self.server.request(method, path, token=token)
+                    headers = {"If-Match": '"999"'} if method != "GET" else {}
+                    reply = self.server.request(method, path, body, token=token, headers=headers)
                     if caller in ("no token", "expired token", "token signed with another key"):
                         expected = 401
                     elif caller == "platform admin":
-                        expected = 412 if method == "PATCH" else 200
+                        expected = for_admin
                     elif kind == "platform":
                         expected = 403
                     elif kind == "search":
@@ -479,6 +520,533 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(roles.status, 200)
         self.assertNotIn(self.a_role, [r["id"] for r in roles.json()["items"]])
         self.assertIn("Tenant Admin", [r["name"] for r in roles.json()["items"]])
+
+
+def add_user(db, email, memberships):
+    """An active user holding built-in (or the named tenant's own) roles: [(tenant id, role name)]."""
+    db.execute("INSERT INTO users (email, display_name, status, created_at) VALUES (?, ?, 'active', ?)",
+               (email, email.split("@")[0], "2026-01-01T00:00:00Z"))
+    user = db.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()[0]
+    for tenant, role in memberships:
+        role_id = db.execute("SELECT id FROM roles WHERE (tenant_id IS NULL OR tenant_id = ?) AND name = ?",
+                             (tenant, role)).fetchone()[0]
+        db.execute("INSERT INTO memberships (tenant_id, user_id, environment_id, role_id) VALUES (?, ?, 0, ?)",
+                   (tenant, user, role_id))
+    db.commit()
+
+
+CREATOR_EMAIL = "creator@a.test"
+
+
+def prepare_administration(db):
+    """prepare_tenant_users, and a user of A holding a custom role that may create sub-tenants."""
+    prepare_tenant_users(db)
+    a = db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO roles (tenant_id, name, description, scope, built_in) "
+               "VALUES (?, 'Creator of A', 'Adds sub-tenants', 'tenant', 0)", (a,))
+    role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Creator of A'", (a,)).fetchone()[0]
+    for permission in ("tenant.read", "tenant.create"):
+        db.execute("INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)", (role, permission))
+    add_user(db, CREATOR_EMAIL, [(a, "Creator of A")])
+
+
+class TenantAdministrationTest(unittest.TestCase):
+    """The routes that create, move, retire, back up, restore and delete tenants and manage their
+    environments, on a server of their own (they change the tree the other tests count), which
+    accepts backups of up to 16 MiB (--max-backup-bytes) and every other body up to 1 MiB."""
+
+    MAX_BACKUP = 16 * 1024 * 1024
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(SERVER, FIXTURE, extra_args=["--max-backup-bytes", str(cls.MAX_BACKUP)],
+                            prepare=prepare_administration)
+        try:
+            with cls.server.db() as db:
+                cls.a, cls.b = [r[0] for r in db.execute(
+                    "SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+                cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
+                cls.a_grandchild = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1",
+                                              (cls.a_child,)).fetchone()[0]
+                cls.a_environment = db.execute("SELECT id FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1",
+                                               (cls.a,)).fetchone()[0]
+                cls.b_environment = db.execute("SELECT id FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1",
+                                               (cls.b,)).fetchone()[0]
+                # An active top-level tenant without sub-tenants, with its environments, members and usage.
+                cls.leaf, cls.leaf_slug = db.execute(
+                    "SELECT id, slug FROM tenants t WHERE parent_id IS NULL AND status = 'active' AND NOT EXISTS "
+                    "(SELECT 1 FROM tenants c WHERE c.parent_id = t.id) ORDER BY id LIMIT 1").fetchone()
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)["access_token"]
+            cls.tokens = {}
+            for email in ("tenant.admin@a.test", "tenant.viewer@a.test", SUB_TENANT_ADMIN_EMAIL, CREATOR_EMAIL):
+                cls.tokens[email] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, method, path, body=None, token=None, etag=None, headers=None, **kwargs):
+        headers = dict(headers or {})
+        if etag is not None:
+            headers["If-Match"] = etag
+        return self.server.request(method, path, body, token=token or self.admin, headers=headers, **kwargs)
+
+    @staticmethod
+    def etag(item):
+        return '"%d"' % item["version"]
+
+    def tenant(self, tenant_id):
+        reply = self.call("GET", f"/api/v1/tenants/{tenant_id}")
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        return reply.json()
+
+    def create(self, slug, parent=None, environments=(), token=None):
+        reply = self.call("POST", "/api/v1/tenants", {
+            "slug": slug, "display_name": slug.replace("-", " ").title(), "parent_id": parent,
+            "timezone": "Europe/Berlin", "language": "de", "environments": list(environments)}, token=token)
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        validate(reply, "/api/v1/tenants", "POST")
+        return reply.json()
+
+    def set_status(self, tenant, status, token=None):
+        """Moves `tenant` (as last read) to `status`; returns it as it now is."""
+        reply = self.call("POST", f"/api/v1/tenants/{tenant['id']}/status", {"status": status}, token=token,
+                          etag=self.etag(tenant))
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        return reply.json()
+
+    def step(self, tenant, step, **fields):
+        reply = self.call("POST", f"/api/v1/tenants/{tenant['id']}/decommission", {"step": step, **fields},
+                          etag=self.etag(tenant))
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        validate(reply, "/api/v1/tenants/{id}/decommission", "POST")
+        return reply.json()
+
+    def retire(self, tenant):
+        """Takes an active tenant through decommissioning to archived, backing it up first."""
+        tenant = self.set_status(self.set_status(tenant, "suspended"), "decommissioning")
+        tenant = self.step(tenant, "back_up", note="kept by the API tests")
+        tenant = self.step(tenant, "delete_data", confirm_slug=tenant["slug"])
+        for step in ("notify_users", "release_resources", "finalise_billing"):
+            tenant = self.step(tenant, step)
+        return self.set_status(tenant, "archived")
+
+    def last_event(self, tenant_id, action):
+        reply = self.call("GET", f"/api/v1/audit?tenant_id={tenant_id}&action={action}&actor="
+                          + urllib.parse.quote(self.server.admin_email) + "&limit=1")
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        items = reply.json()["items"]
+        return items[0] if items else None
+
+    # --- Creating ------------------------------------------------------------------------------
+
+    def test_creating_a_tenant(self):
+        reply = self.call("POST", "/api/v1/tenants", {"slug": "fabrikam", "display_name": "Fabrikam", "timezone": "UTC",
+                                                       "language": "en", "environments": ["production", "staging"]})
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        validate(reply, "/api/v1/tenants", "POST")
+        created = reply.json()
+        self.assertEqual(reply.headers["ETag"], self.etag(created))
+        self.assertEqual(reply.headers["Location"], f"/api/v1/tenants/{created['id']}")
+        self.assertEqual((created["status"], created["parent_id"], created["environment_count"]), ("requested", None, 2))
+        self.assertEqual(self.tenant(created["id"]), created)
+        self.assertEqual(self.last_event(created["id"], "tenant.create")["after"]["slug"], "fabrikam")
+
+        taken = self.call("POST", "/api/v1/tenants", {"slug": "fabrikam", "display_name": "Again", "timezone": "UTC",
+                                                       "language": "en"})
+        self.assertEqual((taken.status, taken.json()["field"]), (409, "slug"))
+        validate(taken, "/api/v1/tenants", "POST")
+        for body, field in [({"slug": "x-y", "display_name": "X", "timezone": "UTC", "language": "en", "colour": "red"}, "colour"),
+                            ({"slug": "x-y", "display_name": "X", "timezone": "Mars/Olympus", "language": "en"}, "timezone"),
+                            ({"slug": "x-y", "display_name": "X", "timezone": "UTC", "language": "en",
+                              "environments": ["production", "production"]}, "environments"),
+                            ({"display_name": "X", "timezone": "UTC", "language": "en"}, "slug")]:
+            with self.subTest(field=field):
+                reply = self.call("POST", "/api/v1/tenants", body)
+                self.assertEqual((reply.status, reply.json().get("field")), (400, field), reply.body[:300])
+                validate(reply, "/api/v1/tenants", "POST")
+
+        sub = self.create("fabrikam.emea", parent=created["id"])
+        self.assertEqual((sub["parent_id"], sub["ancestor_ids"]), (created["id"], [created["id"]]))
+
+    def test_who_may_create_a_tenant(self):
+        admin_of_a, creator = self.tokens["tenant.admin@a.test"], self.tokens[CREATOR_EMAIL]
+        body = {"slug": "who-may", "display_name": "Who May", "timezone": "UTC", "language": "en"}
+        for token, parent, status in [(admin_of_a, self.a, 403),        # sees A, holds no tenant.create
+                                      (admin_of_a, None, 403),          # the top level is the platform's
+                                      (admin_of_a, self.b, 404),        # B is outside their tenants
+                                      (self.tokens[SUB_TENANT_ADMIN_EMAIL], self.a, 404),  # above their tenant
+                                      (creator, None, 403),
+                                      (creator, self.b, 404)]:
+            with self.subTest(parent=parent, status=status):
+                reply = self.call("POST", "/api/v1/tenants", {**body, "parent_id": parent}, token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                validate(reply, "/api/v1/tenants", "POST")
+        # A role including tenant.create on A creates under A and under A's sub-tenants.
+        self.assertEqual(self.create("a-made-here", parent=self.a, token=creator)["parent_id"], self.a)
+        self.assertEqual(self.create("a-made-below", parent=self.a_child, token=creator)["ancestor_ids"], [self.a, self.a_child])
+
+    # --- Moving --------------------------------------------------------------------------------
+
+    def test_moving_a_tenant(self):
+        p, q = self.create("move-p"), self.create("move-q")
+        child = self.create("move-p.child", parent=p["id"])
+        path = f"/api/v1/tenants/{child['id']}/move"
+        missing = self.call("POST", path, {"parent_id": q["id"]})
+        self.assertEqual((missing.status, missing.json()["field"]), (428, "If-Match"))
+        validate(missing, "/api/v1/tenants/{id}/move", "POST")
+        self.assertEqual(self.call("POST", path, {"parent_id": q["id"]}, etag="7").json()["field"], "If-Match")
+
+        moved = self.call("POST", path, {"parent_id": q["id"]}, etag=self.etag(child))
+        self.assertEqual(moved.status, 200, moved.body[:300])
+        validate(moved, "/api/v1/tenants/{id}/move", "POST")
+        self.assertEqual((moved.json()["parent_id"], moved.json()["ancestor_ids"]), (q["id"], [q["id"]]))
+        self.assertEqual(moved.headers["ETag"], self.etag(moved.json()))
+        stale = self.call("POST", path, {"parent_id": p["id"]}, etag=self.etag(child))
+        self.assertEqual(stale.status, 412)
+        validate(stale, "/api/v1/tenants/{id}/move", "POST")
+        self.assertEqual(stale.json()["current"], moved.json())
+        self.assertEqual(self.tenant(q["id"])["sub_tenant_count"], 1)
+        event = self.last_event(child["id"], "tenant.move")
+        self.assertEqual((event["before"]["parent_id"], event["after"]["parent_id"]), (p["id"], q["id"]))
+
+        q = self.tenant(q["id"])
+        under_itself = self.call("POST", f"/api/v1/tenants/{q['id']}/move", {"parent_id": child["id"]}, etag=self.etag(q))
+        self.assertEqual((under_itself.status, under_itself.json()["field"]), (400, "parent_id"))
+        for body, field in [({}, "parent_id"), ({"parent_id": "q"}, "parent_id"), ({"parent_id": None, "x": 1}, "x")]:
+            reply = self.call("POST", path, body, etag=self.etag(moved.json()))
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field))
+        top = self.call("POST", path, {"parent_id": None}, etag=self.etag(moved.json()))
+        self.assertEqual((top.status, top.json()["parent_id"], top.json()["ancestor_ids"]), (200, None, []))
+
+    def test_who_may_move_a_tenant(self):
+        admin_of_a = self.tokens["tenant.admin@a.test"]
+        grandchild = self.tenant(self.a_grandchild)
+        path = f"/api/v1/tenants/{self.a_grandchild}/move"
+        # Within A, a Tenant Admin of A moves A's sub-tenants (tenant.update on both places).
+        up = self.call("POST", path, {"parent_id": self.a}, token=admin_of_a, etag=self.etag(grandchild))
+        self.assertEqual((up.status, up.json()["ancestor_ids"]), (200, [self.a]), up.body[:300])
+        for token, target, status in [(admin_of_a, None, 403), (admin_of_a, self.b, 404),
+                                      (self.tokens["tenant.viewer@a.test"], self.a_child, 403),
+                                      (self.tokens[SUB_TENANT_ADMIN_EMAIL], self.a_child, 404)]:
+            with self.subTest(target=target, status=status):
+                reply = self.call("POST", path, {"parent_id": target}, token=token, etag=self.etag(up.json()))
+                self.assertEqual(reply.status, status, reply.body[:300])
+        back = self.call("POST", path, {"parent_id": self.a_child}, token=admin_of_a, etag=self.etag(up.json()))
+        self.assertEqual((back.status, back.json()["ancestor_ids"]), (200, [self.a, self.a_child]))
+
+    # --- The lifecycle, decommissioning and deleting -------------------------------------------
+
+    def test_a_tenant_goes_through_its_lifecycle(self):
+        tenant = self.create("lifecycle", environments=["production"])
+        path = f"/api/v1/tenants/{tenant['id']}/status"
+        self.assertEqual(self.call("POST", path, {"status": "active"}).status, 428)
+        for status, field in [("archived", "status"), ("gone", "status")]:
+            reply = self.call("POST", path, {"status": status}, etag=self.etag(tenant))
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field), reply.body[:300])
+            validate(reply, "/api/v1/tenants/{id}/status", "POST")
+        self.assertEqual(self.tenant(tenant["id"]), tenant)
+
+        tenant = self.set_status(self.set_status(tenant, "provisioning"), "active")
+        suspended = self.call("POST", path, {"status": "suspended"}, etag=self.etag(tenant))
+        self.assertEqual(suspended.status, 200)
+        validate(suspended, "/api/v1/tenants/{id}/status", "POST")
+        stale = self.call("POST", path, {"status": "suspended"}, etag=self.etag(tenant))
+        self.assertEqual((stale.status, stale.json()["current"]["status"]), (412, "suspended"))
+        validate(stale, "/api/v1/tenants/{id}/status", "POST")
+        tenant = self.set_status(suspended.json(), "active")
+        self.assertEqual(self.last_event(tenant["id"], "tenant.")["action"], "tenant.resume")
+        # Lifecycle changes are not a Tenant Admin's.
+        a = self.tenant(self.a)
+        refused = self.call("POST", f"/api/v1/tenants/{self.a}/status", {"status": "suspended"},
+                            token=self.tokens["tenant.admin@a.test"], etag=self.etag(a))
+        self.assertEqual(refused.status, 403)
+        self.assertEqual(self.tenant(self.a)["status"], a["status"])
+
+        tenant = self.set_status(self.set_status(tenant, "suspended"), "decommissioning")
+        decommission = f"/api/v1/tenants/{tenant['id']}/decommission"
+        for body, field in [({"step": "delete_data", "confirm_slug": "lifecycle"}, "step"),  # back it up first
+                            ({"step": "back_up", "when": "now"}, "when"), ({"step": "shred"}, "step")]:
+            reply = self.call("POST", decommission, body, etag=self.etag(tenant))
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field), reply.body[:300])
+        self.assertEqual(self.call("POST", decommission, {"step": "back_up"}).status, 428)
+        backup = self.call("GET", f"/api/v1/tenants/{tenant['id']}/backup")
+        self.assertEqual(backup.status, 200)
+        validate(backup, "/api/v1/tenants/{id}/backup", "GET")
+        self.assertEqual(backup.headers["Content-Disposition"], 'attachment; filename="lifecycle.tenantdesk-backup.json"')
+        self.assertEqual(backup.json()["tenant"]["id"], tenant["id"])
+        tenant = self.step(tenant, "back_up", note="lifecycle.tenantdesk-backup.json")
+        self.assertEqual(tenant["decommission"]["back_up"]["by"], self.server.admin_email)
+        early = self.call("POST", path, {"status": "archived"}, etag=self.etag(tenant))
+        self.assertEqual((early.status, early.json()["field"]), (400, "status"))
+        wrong = self.call("POST", decommission, {"step": "delete_data", "confirm_slug": "life"}, etag=self.etag(tenant))
+        self.assertEqual((wrong.status, wrong.json()["field"]), (400, "confirm_slug"))
+        deleted = self.step(tenant, "delete_data", confirm_slug="lifecycle")
+        self.assertEqual(deleted["environment_count"], 0)
+        stale = self.call("POST", decommission, {"step": "notify_users"}, etag=self.etag(tenant))
+        self.assertEqual((stale.status, stale.json()["current"]["version"]), (412, deleted["version"]))
+        tenant = deleted
+        for step in ("notify_users", "release_resources", "finalise_billing"):
+            tenant = self.step(tenant, step)
+        tenant = self.set_status(tenant, "archived")
+
+        delete = f"/api/v1/tenants/{tenant['id']}?confirm_slug=lifecycle"
+        self.assertEqual(self.call("DELETE", delete).status, 428)
+        self.assertEqual(self.call("DELETE", delete, etag='"1"').status, 412)
+        wrong = self.call("DELETE", f"/api/v1/tenants/{tenant['id']}?confirm_slug=life", etag=self.etag(tenant))
+        self.assertEqual((wrong.status, wrong.json()["field"]), (400, "confirm_slug"))
+        validate(wrong, "/api/v1/tenants/{id}", "DELETE")
+        gone = self.call("DELETE", delete, etag=self.etag(tenant))
+        self.assertEqual(gone.status, 200, gone.body[:300])
+        validate(gone, "/api/v1/tenants/{id}", "DELETE")
+        self.assertEqual(gone.json(), tenant)
+        self.assertNotIn("ETag", gone.headers)
+        self.assertEqual(self.call("GET", f"/api/v1/tenants/{tenant['id']}").status, 404)
+        # Its trail stays, in the platform's audit (the tenant is no longer there to ask for it by).
+        events = self.call("GET", "/api/v1/audit?action=tenant.delete&text=lifecycle&limit=5").json()["items"]
+        self.assertEqual([(e["tenant_id"], e["object_id"]) for e in events], [(tenant["id"], "lifecycle")])
+
+    def test_deleting_needs_a_tenant_never_provisioned_or_archived(self):
+        parent = self.create("delete-parent")
+        child = self.create("delete-parent.child", parent=parent["id"])
+        parent = self.tenant(parent["id"])
+        with_child = self.call("DELETE", f"/api/v1/tenants/{parent['id']}?confirm_slug=delete-parent", etag=self.etag(parent))
+        self.assertEqual((with_child.status, with_child.json()["field"]), (400, "status"))
+        self.assertEqual(self.call("DELETE", f"/api/v1/tenants/{child['id']}?confirm_slug=delete-parent.child",
+                                   etag=self.etag(child)).status, 200)
+        active = self.set_status(self.set_status(self.tenant(parent["id"]), "provisioning"), "active")
+        refused = self.call("DELETE", f"/api/v1/tenants/{parent['id']}?confirm_slug=delete-parent", etag=self.etag(active))
+        self.assertEqual((refused.status, refused.json()["field"]), (400, "status"))
+        unknown = self.call("DELETE", f"/api/v1/tenants/{parent['id']}?confirm=delete-parent", etag=self.etag(active))
+        self.assertEqual((unknown.status, unknown.json()["field"]), (400, "confirm"))
+        self.assertEqual(self.call("DELETE", f"/api/v1/tenants/{self.a}?confirm_slug=x",
+                                   token=self.tokens["tenant.admin@a.test"], etag='"1"').status, 403)
+
+    # --- Backup and restore --------------------------------------------------------------------
+
+    def test_a_multi_megabyte_backup_is_restored_while_other_bodies_stay_small(self):
+        leaf = self.tenant(self.leaf)
+        reply = self.call("GET", f"/api/v1/tenants/{self.leaf}/backup")
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.headers["Content-Disposition"], f'attachment; filename="{self.leaf_slug}.tenantdesk-backup.json"')
+        document = reply.body
+        self.assertGreater(len(document), 2 * 1024 * 1024)  # its usage makes it several MB
+        backup = json.loads(document)
+        members = self.call("GET", f"/api/v1/tenants/{self.leaf}/memberships?limit=500").json()["items"]
+
+        # Every other route still refuses a body over 1 MiB.
+        big = b'{"display_name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        for method, path, headers in [("PATCH", f"/api/v1/tenants/{self.leaf}", {"If-Match": self.etag(leaf)}),
+                                      ("POST", "/api/v1/tenants", {})]:
+            with self.subTest(method=method, path=path):
+                refused = self.call(method, path, raw_body=big, headers=headers)
+                self.assertEqual(refused.status, 413, refused.body[:300])
+                validate(refused, "/api/v1/tenants" if method == "POST" else "/api/v1/tenants/{id}", method)
+        # A restore takes up to --max-backup-bytes, and no more.
+        padded = b'{"parent_id": null, "backup": ' + document.rstrip()[:-1] + b', "padding": "' + b"x" * self.MAX_BACKUP + b'"}}'
+        self.assertEqual(self.call("POST", "/api/v1/tenants/restore", raw_body=padded).status, 413)
+        # Only a platform principal restores, and says so before the body is read.
+        self.assertEqual(self.call("POST", "/api/v1/tenants/restore", {"backup": backup},
+                                   token=self.tokens["tenant.admin@a.test"]).status, 403)
+        # The tenant is still here and active: its slug is taken.
+        taken = self.call("POST", "/api/v1/tenants/restore", {"backup": backup})
+        self.assertEqual((taken.status, taken.json()["field"]), (409, "slug"))
+        validate(taken, "/api/v1/tenants/restore", "POST")
+        for body, status, field in [({"backup": "a file"}, 400, "backup"), ({}, 400, "backup"),
+                                    ({"backup": {**backup, "format": "zip"}}, 400, "format"),
+                                    ({"backup": {**backup, "format_version": 99}}, 422, "format_version"),
+                                    ({"backup": backup, "parent_id": 0}, 400, "parent_id"),
+                                    ({"backup": backup, "colour": "red"}, 400, "colour")]:
+            with self.subTest(field=field, status=status):
+                reply = self.call("POST", "/api/v1/tenants/restore", body)
+                self.assertEqual((reply.status, reply.json().get("field")), (status, field), reply.body[:300])
+                validate(reply, "/api/v1/tenants/restore", "POST")
+        self.assertEqual(self.call("POST", "/api/v1/tenants/restore", {"backup": backup, "parent_id": 99999999}).status, 404)
+
+        # Retired and archived, it comes back in place, suspended, with its environments and members.
+        self.retire(leaf)
+        restored = self.call("POST", "/api/v1/tenants/restore", {"backup": backup})
+        self.assertEqual(restored.status, 201, restored.body[:300])
+        validate(restored, "/api/v1/tenants/restore", "POST")
+        tenant = restored.json()
+        self.assertEqual((tenant["id"], tenant["slug"], tenant["status"]), (self.leaf, self.leaf_slug, "suspended"))
+        self.assertEqual(tenant["environment_count"], len(backup["environments"]))
+        self.assertEqual(restored.headers["Location"], f"/api/v1/tenants/{self.leaf}")
+        again = self.call("GET", f"/api/v1/tenants/{self.leaf}/memberships?limit=500").json()["items"]
+        self.assertEqual(sorted((m["user_email"], m["role_name"]) for m in again),
+                         sorted((m["user_email"], m["role_name"]) for m in members))
+        self.assertEqual(self.last_event(self.leaf, "tenant.restore")["after"]["in_place"], True)
+
+        # And once more as a new tenant under A: a copy under another slug.
+        copy = dict(backup, tenant=dict(backup["tenant"], slug=self.leaf_slug + "-copy"))
+        placed = self.call("POST", "/api/v1/tenants/restore", {"backup": copy, "parent_id": self.a})
+        self.assertEqual(placed.status, 201, placed.body[:300])
+        self.assertEqual((placed.json()["parent_id"], placed.json()["status"]), (self.a, "suspended"))
+        self.assertNotEqual(placed.json()["id"], self.leaf)
+
+    def test_changes_made_at_once_on_one_version_are_one_change(self):
+        """Eight admins send the same change on the same version at the same moment: one is
+        acknowledged and audited, the seven others are stale (412), on SQLite as on PostgreSQL."""
+        tenant = self.set_status(self.set_status(self.create("at-once"), "provisioning"), "active")
+        environment = self.call("POST", f"/api/v1/tenants/{tenant['id']}/environments", {"name": "Lab", "kind": "sandbox"}).json()
+        for path, method, body, item, action in [
+                (f"/api/v1/tenants/{tenant['id']}/status", "POST", {"status": "suspended"}, tenant, "tenant.suspend"),
+                (f"/api/v1/environments/{environment['id']}", "PATCH", {"settings": {"x": 1}}, environment, "environment.update")]:
+            with self.subTest(action=action):
+                barrier, statuses = threading.Barrier(8), []
+
+                def send():
+                    barrier.wait()
+                    statuses.append(self.call(method, path, body, etag=self.etag(item)).status)
+
+                senders = [threading.Thread(target=send) for _ in range(8)]
+                for sender in senders:
+                    sender.start()
+                for sender in senders:
+                    sender.join()
+                self.assertEqual(sorted(statuses), [200] + [412] * 7)
+                events = self.call("GET", f"/api/v1/audit?tenant_id={tenant['id']}&action={action}").json()["items"]
+                self.assertEqual(len(events), 1)
+
+    # --- Environments --------------------------------------------------------------------------
+
+    def test_environments_are_added_changed_promoted_and_removed(self):
+        home = self.create("env-home")
+        add = f"/api/v1/tenants/{home['id']}/environments"
+        reply = self.call("POST", add, {"name": "Production", "kind": "production", "settings": {"region": "eu", "replicas": 3}})
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        validate(reply, "/api/v1/tenants/{id}/environments", "POST")
+        production = reply.json()
+        self.assertEqual(reply.headers["ETag"], self.etag(production))
+        staging = self.call("POST", add, {"name": "Staging", "kind": "staging", "settings": {"region": "us", "debug": True}}).json()
+        for body, status, field in [({"name": "Staging", "kind": "sandbox"}, 409, "name"),
+                                    ({"name": "Lab", "kind": "lab"}, 400, "kind"),
+                                    ({"name": "Lab", "kind": "sandbox", "owner": "me"}, 400, "owner"),
+                                    ({"name": "Lab", "kind": "sandbox", "settings": {"a b": 1}}, 400, "settings.a b")]:
+            with self.subTest(body=body):
+                refused = self.call("POST", add, body)
+                self.assertEqual((refused.status, refused.json().get("field")), (status, field), refused.body[:300])
+                validate(refused, "/api/v1/tenants/{id}/environments", "POST")
+
+        change = f"/api/v1/environments/{production['id']}"
+        self.assertEqual(self.call("PATCH", change, {"name": "Live"}).status, 428)
+        renamed = self.call("PATCH", change, {"name": "Live"}, etag=self.etag(production))
+        self.assertEqual(renamed.status, 200, renamed.body[:300])
+        validate(renamed, "/api/v1/environments/{id}", "PATCH")
+        self.assertEqual((renamed.json()["name"], renamed.headers["ETag"]), ("Live", self.etag(renamed.json())))
+        stale = self.call("PATCH", change, {"name": "Prod"}, etag=self.etag(production))
+        self.assertEqual(stale.status, 412)
+        validate(stale, "/api/v1/environments/{id}", "PATCH")
+        self.assertEqual(stale.json()["current"], renamed.json())
+        # A name taken is a conflict of another kind: 409, not a stale version.
+        taken = self.call("PATCH", change, {"name": "Staging"}, etag=self.etag(renamed.json()))
+        self.assertEqual((taken.status, taken.json()["field"]), (409, "name"))
+        self.assertEqual(self.call("PATCH", change, {}, etag=self.etag(renamed.json())).json()["field"], "body")
+
+        promote = f"/api/v1/environments/{production['id']}/promote"
+        for body, field in [({"source_id": staging["id"], "keys": "region"}, "keys"),
+                            ({"source_id": staging["id"], "keys": []}, "keys"),
+                            ({"keys": ["region"]}, "source_id"),
+                            ({"source_id": self.b_environment, "keys": ["region"]}, "source_id")]:
+            with self.subTest(body=body):
+                refused = self.call("POST", promote, body, etag=self.etag(renamed.json()))
+                self.assertEqual((refused.status, refused.json()["field"]), (400, field), refused.body[:300])
+        promoted = self.call("POST", promote, {"source_id": staging["id"], "keys": ["region", "debug"]},
+                             etag=self.etag(renamed.json()))
+        self.assertEqual(promoted.status, 200, promoted.body[:300])
+        validate(promoted, "/api/v1/environments/{id}/promote", "POST")
+        self.assertEqual(promoted.json()["settings"], {"region": "us", "debug": True, "replicas": 3})
+        stale = self.call("POST", promote, {"source_id": staging["id"], "keys": ["region"]}, etag=self.etag(renamed.json()))
+        self.assertEqual((stale.status, stale.json()["current"]["version"]), (412, promoted.json()["version"]))
+        self.assertEqual(self.last_event(home["id"], "environment.promote")["after"]["from"], "Staging")
+
+        remove = f"/api/v1/environments/{staging['id']}"
+        self.assertEqual(self.call("DELETE", remove).status, 428)
+        self.assertEqual(self.call("DELETE", remove, etag='"9"').json()["current"], staging)
+        removed = self.call("DELETE", remove, etag=self.etag(staging))
+        self.assertEqual(removed.status, 200, removed.body[:300])
+        validate(removed, "/api/v1/environments/{id}", "DELETE")
+        self.assertEqual(removed.json(), staging)
+        self.assertEqual(self.call("GET", f"/api/v1/environments/{staging['id']}/summary").status, 404)
+        self.assertEqual(self.call("DELETE", remove, etag=self.etag(staging)).status, 404)
+
+    def test_who_may_manage_environments(self):
+        admin_of_a, viewer = self.tokens["tenant.admin@a.test"], self.tokens["tenant.viewer@a.test"]
+        a_environment = self.call("GET", f"/api/v1/environments/{self.a_environment}/summary").json()["environment"]
+        b_environment = self.call("GET", f"/api/v1/environments/{self.b_environment}/summary").json()["environment"]
+        cases = [
+            (viewer, "POST", f"/api/v1/tenants/{self.a}/environments", {"name": "Viewer's", "kind": "sandbox"}, None, 403),
+            (viewer, "PATCH", f"/api/v1/environments/{self.a_environment}", {"name": "Viewer's"}, a_environment, 403),
+            (admin_of_a, "POST", f"/api/v1/tenants/{self.b}/environments", {"name": "Mine", "kind": "sandbox"}, None, 404),
+            (admin_of_a, "PATCH", f"/api/v1/environments/{self.b_environment}", {"name": "Mine"}, b_environment, 404),
+            (admin_of_a, "DELETE", f"/api/v1/environments/{self.b_environment}", None, b_environment, 404),
+            # A source outside the caller's tenants is not found, whatever tenant it is in.
+            (admin_of_a, "POST", f"/api/v1/environments/{self.a_environment}/promote",
+             {"source_id": self.b_environment, "keys": ["region"]}, a_environment, 404),
+            (self.tokens[SUB_TENANT_ADMIN_EMAIL], "PATCH", f"/api/v1/environments/{self.a_environment}", {"name": "Up"},
+             a_environment, 404),
+        ]
+        for token, method, path, body, item, status in cases:
+            with self.subTest(method=method, path=path, status=status):
+                reply = self.call(method, path, body, token=token, etag=self.etag(item) if item else None)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNotIn(b_environment["name"], reply.body.decode("utf-8"))
+        added = self.call("POST", f"/api/v1/tenants/{self.a}/environments", {"name": "Admin's sandbox", "kind": "sandbox"},
+                          token=admin_of_a)
+        self.assertEqual(added.status, 201, added.body[:300])
+        removed = self.call("DELETE", f"/api/v1/environments/{added.json()['id']}", token=admin_of_a,
+                            etag=self.etag(added.json()))
+        self.assertEqual(removed.status, 200, removed.body[:300])
+
+    # --- Signing in to a tenant out of service -------------------------------------------------
+
+    def test_a_suspended_tenants_users_cannot_sign_in(self):
+        company = self.set_status(self.set_status(self.create("service-co"), "provisioning"), "active")
+        team = self.create("service-co.team", parent=company["id"])
+        with self.server.db() as db:
+            add_user(db, "only@service.test", [(company["id"], "Tenant Admin")])
+            add_user(db, "team@service.test", [(team["id"], "Tenant User")])
+            add_user(db, "both@service.test", [(company["id"], "Tenant Viewer"), (self.a, "Tenant Viewer")])
+        passwords = {email: self.server.reset_password(email)
+                     for email in ("only@service.test", "team@service.test", "both@service.test")}
+
+        def login(email):
+            return self.server.request("POST", "/api/v1/auth/login", {"email": email, "password": passwords[email]})
+
+        before = login("only@service.test")
+        self.assertEqual(before.status, 200)
+        self.assertEqual([scope["t"] for scope in payload_of(before.json()["access_token"])["scopes"]], [company["id"]])
+        self.assertEqual(login("team@service.test").status, 200)
+
+        company = self.set_status(company, "suspended")
+        refused = login("only@service.test")
+        self.assertEqual(refused.status, 403, refused.body[:300])
+        validate(refused, "/api/v1/auth/login", "POST")
+        self.assertEqual(refused.json()["detail"], "Your tenant “Service Co” is suspended; ask a platform admin.")
+        # A session begun before ends at its next refresh, with every token of its sign-in.
+        refresh = self.server.request("POST", "/api/v1/auth/refresh", {"refresh_token": before.json()["refresh_token"]})
+        self.assertEqual(refresh.status, 403)
+        validate(refresh, "/api/v1/auth/refresh", "POST")
+        # Under a suspended tenant, a sub-tenant is out of service too; the tenant above is not named.
+        below = login("team@service.test")
+        self.assertEqual(below.status, 403)
+        self.assertIn("“Service Co.Team”", below.json()["detail"])
+        self.assertIn("suspended", below.json()["detail"])
+        # A user with another tenant in service signs in, without the suspended tenant in their scopes.
+        both = login("both@service.test")
+        self.assertEqual(both.status, 200, both.body[:300])
+        token = both.json()["access_token"]
+        self.assertEqual([scope["t"] for scope in payload_of(token)["scopes"]], [self.a])
+        self.assertEqual(self.call("GET", f"/api/v1/tenants/{company['id']}", token=token).status, 404)
+        # The platform admin still signs in and resumes the tenant; its users are back.
+        self.assertEqual(self.server.request("POST", "/api/v1/auth/login", {
+            "email": self.server.admin_email, "password": self.server.admin_password}).status, 200)
+        self.set_status(company, "active")
+        self.assertEqual(login("only@service.test").status, 200)
+        self.assertEqual(login("team@service.test").status, 200)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include "JsonCodec.h"
 #include "RestStore.h"
 #include "SqlStore.h"
+#include "TenantBackup.h"
 #include "TenantTreeModel.h"
 #include "TestServer.h"
 #include "TestSupport.h"
@@ -468,6 +469,85 @@ private Q_SLOTS:
         TenantChange back;
         back.displayName = before.displayName;
         QCOMPARE(await(m_store->updateTenant(before.id, back, after.version)).displayName, before.displayName);
+    }
+
+    // Every tenant administration operation of the Store, through the server's routes: what the
+    // server answers is what its database then holds, and a stale change is a ConflictError
+    // carrying the object (tenant or environment) as it now is.
+    void tenantAdministrationGoesThroughTheServer()
+    {
+        RestStore& rest = *m_store;
+        SqlStore& db = *m_database;
+        const NewTenant parentSpec{.slug = u"rest-admin-parent"_s, .displayName = u"REST Admin Parent"_s,
+                                   .timezone = u"UTC"_s, .language = u"en"_s};
+        const Tenant parent = await(rest.createTenant(parentSpec));
+        const NewTenant spec{.slug = u"rest-admin"_s, .displayName = u"REST Admin"_s, .domain = u"rest.example"_s,
+                             .timezone = u"Europe/Berlin"_s, .language = u"de"_s,
+                             .environments = {EnvironmentKind::Production, EnvironmentKind::Staging}};
+        Tenant tenant = await(rest.createTenant(spec));
+        QVERIFY(tenant.status == TenantStatus::Requested);
+        QCOMPARE(tenant.environmentCount, 2);
+        QCOMPARE(json(await(db.tenant(tenant.id))), json(tenant));
+        QCOMPARE(awaitError(rest.createTenant(spec))->code(), ErrorCode::Conflict); // the slug is taken
+
+        const Tenant moved = await(rest.moveTenant(tenant.id, parent.id, tenant.version));
+        QCOMPARE(moved.ancestorIds, QList<TenantId>{parent.id});
+        try {
+            settled(rest.changeTenantStatus(tenant.id, TenantStatus::Provisioning, tenant.version)).waitForFinished();
+            QFAIL("a change on a stale version was accepted");
+        } catch (const ConflictError& conflict) {
+            QCOMPARE(json(conflict.currentTenant().value()), json(moved));
+        }
+        tenant = await(rest.changeTenantStatus(tenant.id, TenantStatus::Provisioning, moved.version));
+        tenant = await(rest.changeTenantStatus(tenant.id, TenantStatus::Active, tenant.version));
+        QCOMPARE(json(await(db.tenant(tenant.id))), json(tenant));
+
+        const Environment lab = await(rest.addEnvironment(tenant.id, NewEnvironment{u"Lab"_s, EnvironmentKind::Sandbox,
+                                                                                      {{u"region"_s, u"eu"_s}}}));
+        QCOMPARE(jsonList(await(db.environments(tenant.id))), jsonList(await(rest.environments(tenant.id))));
+        EnvironmentChange rename;
+        rename.name = u"Lab 2"_s;
+        const Environment renamed = await(rest.updateEnvironment(lab.id, rename, lab.version));
+        QCOMPARE(renamed.name, u"Lab 2"_s);
+        try {
+            settled(rest.updateEnvironment(lab.id, rename, lab.version)).waitForFinished();
+            QFAIL("a change on a stale version was accepted");
+        } catch (const ConflictError& conflict) {
+            QCOMPARE(JsonCodec::environmentFromJson(conflict.current()), renamed);
+        }
+        Environment staging = await(rest.environments(tenant.id)).at(1);
+        QVERIFY(staging.kind == EnvironmentKind::Staging);
+        staging = await(rest.promoteEnvironment(lab.id, staging.id, {u"region"_s}, staging.version));
+        QCOMPARE(staging.settings.value(u"region"_s).toString(), u"eu"_s);
+        QCOMPARE(json(await(rest.removeEnvironment(lab.id, renamed.version))), json(renamed));
+        QCOMPARE(await(db.environments(tenant.id)).size(), 2);
+
+        // Backed up, retired, archived, and restored in place from the backup.
+        const QByteArray backup = await(rest.backUpTenant(tenant.id));
+        QCOMPARE(TenantBackup::fromJson(backup).tenant.id, tenant.id);
+        tenant = await(rest.changeTenantStatus(tenant.id, TenantStatus::Suspended, tenant.version));
+        tenant = await(rest.changeTenantStatus(tenant.id, TenantStatus::Decommissioning, tenant.version));
+        const auto unconfirmed = awaitError(rest.completeDecommissionStep(
+            tenant.id, DecommissionStepDone{DecommissionStep::DeleteData, {}, spec.slug}, tenant.version));
+        QCOMPARE(unconfirmed->field(), u"step"_s); // backed up first
+        for (DecommissionStep step : allDecommissionSteps)
+            tenant = await(rest.completeDecommissionStep(tenant.id, DecommissionStepDone{step, u"REST"_s, spec.slug}, tenant.version));
+        tenant = await(rest.changeTenantStatus(tenant.id, TenantStatus::Archived, tenant.version));
+        QCOMPARE(tenant.environmentCount, 0);
+        const Tenant restored = await(rest.restoreTenant(backup, std::nullopt));
+        QCOMPARE(restored.id, tenant.id);
+        QVERIFY(restored.status == TenantStatus::Suspended);
+        QCOMPARE(restored.environmentCount, 2);
+        QCOMPARE(json(await(db.tenant(tenant.id))), json(restored));
+        QCOMPARE(awaitError(rest.restoreTenant(QByteArray("not a backup"), std::nullopt))->field(), u"backup"_s);
+
+        // A tenant never provisioned is deleted with its slug typed again.
+        const Tenant requested = await(rest.createTenant(NewTenant{.slug = u"rest-admin-requested"_s,
+                                                                   .displayName = u"Requested"_s, .parentId = parent.id,
+                                                                   .timezone = u"UTC"_s, .language = u"en"_s}));
+        QCOMPARE(awaitError(rest.deleteTenant(requested.id, u"rest-admin"_s, requested.version))->field(), u"confirm_slug"_s);
+        QCOMPARE(json(await(rest.deleteTenant(requested.id, requested.slug, requested.version))), json(requested));
+        QCOMPARE(awaitError(db.tenant(requested.id))->code(), ErrorCode::NotFound);
     }
 
     // New signing keys (a restarted server): the access token is refused, the refresh token
