@@ -3,7 +3,6 @@
 #include "Async.h"
 #include "DetailForm.h"
 #include "FieldError.h"
-#include "SqlTime.h"
 #include "Store.h"
 #include "StoreError.h"
 #include "TenantBackup.h"
@@ -115,7 +114,7 @@ void DecommissionDialog::refresh()
         const QJsonObject record = m_tenant.decommission.value(decommissionStepKey(step)).toObject();
         const bool isDone = !record.isEmpty();
         done += isDone ? 1 : 0;
-        m_stateLabels.value(step)->setText(isDone ? tr("✔ %1 by %2").arg(formatTime(SqlTime::parse(record.value(u"at"_s).toString())),
+        m_stateLabels.value(step)->setText(isDone ? tr("✔ %1 by %2").arg(formatTime(QDateTime::fromString(record.value(u"at"_s).toString(), Qt::ISODate)),
                                                                           record.value(u"by"_s).toString())
                                                   : tr("To do"));
         m_stateLabels.value(step)->setToolTip(record.value(u"note"_s).toString());
