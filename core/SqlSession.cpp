@@ -977,7 +977,8 @@ User SqlSession::ensureUser(const QString& email, const QString& displayName) co
 
 void SqlSession::grantPlatformRole(UserId userId, const QString& roleName) const
 {
-    scoped([&] {
+    transaction([&] {
+        ensureBuiltInRoles();
         Query q(m_db, tr("Could not grant the platform role"));
         const QVariant roleId = q.prepare(u"SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(roleName).scalar();
         if (!roleId.isValid())

@@ -111,7 +111,8 @@ public:
     void recordSignIn(UserId userId) const;
     // The user with this e-mail, created (active) when there is none.
     User ensureUser(const QString& email, const QString& displayName) const;
-    // Makes the user a platform principal holding the built-in role `roleName`.
+    // Makes the user a platform principal holding the built-in role `roleName` (the built-in roles
+    // are added first to a database that has none yet, such as a new, empty platform).
     void grantPlatformRole(UserId userId, const QString& roleName) const;
     // The platform-scope roles a user holds, and every membership of the user on any tenant.
     QList<Role> platformRolesOf(UserId userId) const;
@@ -140,6 +141,8 @@ private:
     // Runs `fn()` in a scoped transaction on PostgreSQL (joining one that runs), directly on SQLite.
     template<class Fn>
     std::invoke_result_t<Fn&> scoped(Fn fn) const;
+    // Adds the built-in roles missing from the database (SqlTenantAdmin.cpp).
+    void ensureBuiltInRoles() const;
     // Appends an audit event to its tenant's hash chain.
     void appendAudit(AuditEvent event) const;
 

@@ -265,6 +265,10 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
         if (SqlSession(db).hasTenants())
             throw StoreError(ErrorCode::Conflict,
                              tr("“%1” already holds tenants; demo data goes into an empty database.").arg(m_location.shown()));
+        if (!SqlSession(db).roles(0).isEmpty()) // a platform was started here (its first admin, or a restore)
+            throw StoreError(ErrorCode::Conflict,
+                             tr("“%1” already holds a platform with its roles; demo data goes into an empty database.")
+                                 .arg(m_location.shown()));
 
         promise.setProgressRange(0, 1000);
         DemoDataGenerator generator(scale);

@@ -158,10 +158,13 @@ void insertMany(const QSqlDatabase& db, const QString& head, int columns, const 
     }
 }
 
+} // namespace
+
 // The built-in roles, added where a database has none yet (one made empty, not from the demo):
 // what a restored tenant's memberships name first.
-void ensureBuiltInRoles(const QSqlDatabase& db)
+void SqlSession::ensureBuiltInRoles() const
 {
+    const QSqlDatabase& db = m_db;
     Query q(db, tr("Could not add the built-in roles"));
     for (const Role& role : BuiltInRole::definitions()) {
         q.prepare(u"SELECT 1 FROM roles WHERE tenant_id IS NULL AND name = ?"_s).bind(role.name).exec();
@@ -175,7 +178,6 @@ void ensureBuiltInRoles(const QSqlDatabase& db)
     }
 }
 
-} // namespace
 
 Tenant SqlSession::updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const
 {
@@ -544,7 +546,7 @@ Tenant SqlSession::restoreTenant(const QByteArray& document, std::optional<Tenan
 
         // The tenant's own roles, then what they include, by name: among them, the built-in roles and
         // the roles of the tenant's ancestors here.
-        ensureBuiltInRoles(m_db);
+        ensureBuiltInRoles();
         QHash<QString, RoleId> roleIds;
         for (const Role& role : this->roles(id))
             roleIds.insert(role.name, role.id);

@@ -1,4 +1,6 @@
 // SqlSession's scope and transactions on SQLite (tests/postgres has the PostgreSQL side).
+#include "Permission.h"
+#include "Role.h"
 #include "SqlSession.h"
 #include "TestSupport.h"
 
@@ -109,6 +111,27 @@ private Q_SLOTS:
                 QVERIFY2(error.message().contains(u"“"_s + shown + u"”"_s), qPrintable(error.message()));
             QVERIFY2(!error.fullMessage().contains(u"s3cret"_s), qPrintable(error.fullMessage()));
         }
+    }
+
+    void theFirstAdminOfAnEmptyPlatformIsMadeAPlatformAdmin()
+    {
+        // A new, empty database (no demo): --bootstrap-admin must still find the built-in roles.
+        const QString connection = u"empty-platform"_s;
+        const auto close = qScopeGuard([&connection] { SqlSession::close(connection); });
+        SqlSession::open(DatabaseLocation::sqlite(m_dir.filePath(u"empty.tenantdesk"_s)), OpenMode::CreateIfMissing, connection);
+        const SqlSession session(QSqlDatabase::database(connection, false));
+        QVERIFY(session.roles(0).isEmpty());
+        const User admin = session.ensureUser(u"first-admin@example.test"_s, u"First Admin"_s);
+        session.grantPlatformRole(admin.id, BuiltInRole::PlatformAdmin);
+        const QList<Role> held = session.platformRolesOf(admin.id);
+        QCOMPARE(held.size(), 1);
+        QCOMPARE(held.constFirst().name, BuiltInRole::PlatformAdmin);
+        QStringList all = Permission::all();
+        all.sort();
+        QCOMPARE(held.constFirst().permissions, all);
+        QCOMPARE(session.roles(0).size(), BuiltInRole::definitions().size()); // each once
+        session.grantPlatformRole(admin.id, BuiltInRole::PlatformAdmin);     // again: nothing added twice
+        QCOMPARE(session.roles(0).size(), BuiltInRole::definitions().size());
     }
 
     void transactionsCommitOrRollBackOnSqlite()
