@@ -138,22 +138,29 @@ void EditHistory::noteEnvironmentRemoved(const Environment& environment)
     Q_EMIT environmentsChanged(environment.tenantId);
 }
 
-void EditHistory::remapTenant(TenantId original, TenantId now)
+namespace {
+
+// Records that `original` is `now`, also for every id that led to `original` before.
+template<typename Id>
+void remap(QHash<Id, Id>& ids, Id original, Id now)
 {
-    for (auto it = m_tenantIds.begin(); it != m_tenantIds.end(); ++it) {
+    for (auto it = ids.begin(); it != ids.end(); ++it) {
         if (it.value() == original)
             it.value() = now;
     }
-    m_tenantIds.insert(original, now);
+    ids.insert(original, now);
+}
+
+} // namespace
+
+void EditHistory::remapTenant(TenantId original, TenantId now)
+{
+    remap(m_tenantIds, original, now);
 }
 
 void EditHistory::remapEnvironment(EnvironmentId original, EnvironmentId now)
 {
-    for (auto it = m_environmentIds.begin(); it != m_environmentIds.end(); ++it) {
-        if (it.value() == original)
-            it.value() = now;
-    }
-    m_environmentIds.insert(original, now);
+    remap(m_environmentIds, original, now);
 }
 
 namespace Edits {

@@ -63,23 +63,6 @@ QJsonArray pagesJson(const QList<QList<T>>& pages)
     return array;
 }
 
-// What a failed operation said, for comparing two stores' errors.
-struct Failure {
-    bool failed = false;
-    ErrorCode code = ErrorCode::Internal;
-    QString field;
-    QString message;
-};
-
-template<typename T>
-Failure failureOf(QFuture<T> future)
-{
-    const std::optional<StoreError> error = awaitError(std::move(future));
-    if (!error)
-        return {};
-    return {true, error->code(), error->field(), error->message()};
-}
-
 // Pages of users without when the bootstrapped admin was created and last signed in: the one
 // thing that differs between two databases given the same admin at different moments.
 QJsonArray withoutAdminTimes(QJsonArray pages)
@@ -130,15 +113,6 @@ private:
                 all += await(m_reference->tenants({.parentId = all.at(i).id, .limit = 500})).items;
         }
         return all;
-    }
-
-    void compareFailures(const Failure& expected, const Failure& actual, const char* what)
-    {
-        QVERIFY2(expected.failed, qPrintable(u"the reference store accepted "_s + QString::fromUtf8(what)));
-        QVERIFY2(actual.failed, qPrintable(u"the store under test accepted "_s + QString::fromUtf8(what)));
-        QCOMPARE(errorCodeName(actual.code), errorCodeName(expected.code));
-        QCOMPARE(actual.field, expected.field);
-        QVERIFY2(!actual.message.isEmpty(), what);
     }
 
 private Q_SLOTS:

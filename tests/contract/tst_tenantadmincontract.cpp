@@ -22,22 +22,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Failure {
-    bool failed = false;
-    ErrorCode code = ErrorCode::Internal;
-    QString field;
-    QString message;
-};
-
-template<typename T>
-Failure failureOf(QFuture<T> future)
-{
-    const std::optional<StoreError> error = awaitError(std::move(future));
-    if (!error)
-        return {};
-    return {true, error->code(), error->field(), error->message()};
-}
-
 NewTenant newTenant(const QString& slug, TenantId parentId = 0, QList<EnvironmentKind> environments = {})
 {
     return NewTenant{slug, u"Tenant "_s + slug, parentId, slug + u".example.com"_s, u"Europe/Berlin"_s, u"de"_s,
@@ -121,15 +105,6 @@ private:
     {
         const QList<AuditEvent> events = await(m_store->auditEvents({.tenantId = tenantId, .limit = 1})).items;
         return events.isEmpty() ? AuditEvent{} : events.constFirst();
-    }
-
-    void compareFailures(const Failure& expected, const Failure& actual, const char* what)
-    {
-        QVERIFY2(expected.failed, qPrintable(u"the reference store accepted "_s + QString::fromUtf8(what)));
-        QVERIFY2(actual.failed, qPrintable(u"the store under test accepted "_s + QString::fromUtf8(what)));
-        QCOMPARE(errorCodeName(actual.code), errorCodeName(expected.code));
-        QCOMPARE(actual.field, expected.field);
-        QVERIFY2(!actual.message.isEmpty(), what);
     }
 
     // A demo tenant without sub-tenants that has usage, memberships and environments.

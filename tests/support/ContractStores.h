@@ -2,10 +2,13 @@
 
 #include "SqlStore.h"
 #include "Store.h"
+#include "StoreError.h"
 #include "TestServer.h"
+#include "TestSupport.h"
 
 #include <QString>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <memory>
 
@@ -51,5 +54,32 @@ private:
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<Store> m_store;
 };
+
+// What a failed operation said, for comparing two stores' errors.
+struct Failure {
+    bool failed = false;
+    ErrorCode code = ErrorCode::Internal;
+    QString field;
+    QString message;
+};
+
+template<typename T>
+Failure failureOf(QFuture<T> future)
+{
+    const std::optional<StoreError> error = awaitError(std::move(future));
+    if (!error)
+        return {};
+    return {true, error->code(), error->field(), error->message()};
+}
+
+// Both stores refused `what`, with the same code and field, each saying why.
+inline void compareFailures(const Failure& expected, const Failure& actual, const char* what)
+{
+    QVERIFY2(expected.failed, qPrintable(QStringLiteral("the reference store accepted ") + QString::fromUtf8(what)));
+    QVERIFY2(actual.failed, qPrintable(QStringLiteral("the store under test accepted ") + QString::fromUtf8(what)));
+    QCOMPARE(errorCodeName(actual.code), errorCodeName(expected.code));
+    QCOMPARE(actual.field, expected.field);
+    QVERIFY2(!actual.message.isEmpty(), what);
+}
 
 } // namespace TenantDesk::Test
