@@ -1174,3 +1174,29 @@ int RestStore::requestCount() const
 }
 
 } // namespace TenantDesk
+
+namespace TenantDesk {
+
+namespace {
+template<typename T>
+QFuture<T> notYetOverRest()
+{
+    return QtFuture::makeExceptionalFuture<T>(StoreError(ErrorCode::Unavailable, QStringLiteral("Not built yet.")));
+}
+} // namespace
+
+QFuture<UserDetail> RestStore::user(UserId) { return notYetOverRest<UserDetail>(); }
+QFuture<User> RestStore::createUser(const NewUser&) { return notYetOverRest<User>(); }
+QFuture<User> RestStore::updateUser(UserId, const UserChange&, qint64) { return notYetOverRest<User>(); }
+QFuture<UserMembership> RestStore::grantMembership(const Membership&) { return notYetOverRest<UserMembership>(); }
+QFuture<UserMembership> RestStore::revokeMembership(const Membership&) { return notYetOverRest<UserMembership>(); }
+QFuture<Role> RestStore::createRole(const NewRole&) { return notYetOverRest<Role>(); }
+QFuture<Role> RestStore::updateRole(RoleId, const RoleChange&, qint64) { return notYetOverRest<Role>(); }
+QFuture<Role> RestStore::deleteRole(RoleId, qint64) { return notYetOverRest<Role>(); }
+QFuture<EffectivePermissions> RestStore::effectivePermissions(UserId, TenantId) { return notYetOverRest<EffectivePermissions>(); }
+QFuture<BulkUserResult> RestStore::applyBulkUserAction(const BulkUserAction&) { return notYetOverRest<BulkUserResult>(); }
+QFuture<ImportReport> RestStore::importDirectory(const DirectoryImport&, bool) { return notYetOverRest<ImportReport>(); }
+QFuture<Principal> RestStore::principalOf(UserId) { return notYetOverRest<Principal>(); }
+QFuture<Principal> RestStore::currentPrincipal() { return notYetOverRest<Principal>(); }
+
+} // namespace TenantDesk

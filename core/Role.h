@@ -26,6 +26,7 @@ struct Role {
     bool builtIn = false;
     QStringList permissions;   // sorted
     QList<RoleId> includedRoleIds;
+    qint64 version = 1;
 
     friend bool operator==(const Role&, const Role&) = default;
 };

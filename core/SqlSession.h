@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 
+#include <functional>
 #include <type_traits>
 
 namespace TenantDesk {
@@ -98,6 +99,24 @@ public:
     Environment removeEnvironment(EnvironmentId id, qint64 expectedVersion) const;
     Environment promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
                                    qint64 expectedTargetVersion) const;
+
+    // Users, roles and memberships, as Store describes them (SqlUserAdmin.cpp).
+    UserDetail userDetail(UserId id) const;
+    User createUser(const NewUser& user) const;
+    User updateUser(UserId id, const UserChange& change, qint64 expectedVersion) const;
+    UserMembership grantMembership(const Membership& membership) const;
+    UserMembership revokeMembership(const Membership& membership) const;
+    Role createRole(const NewRole& role) const;
+    Role updateRole(RoleId id, const RoleChange& change, qint64 expectedVersion) const;
+    Role deleteRole(RoleId id, qint64 expectedVersion) const;
+    EffectivePermissions effectivePermissions(UserId userId, TenantId tenantId) const;
+    // `progress(done)` is told how many users are done; returning false stops and rolls back.
+    BulkUserResult applyBulkUserAction(const BulkUserAction& action,
+                                       const std::function<bool(int)>& progress = {}) const;
+    ImportReport importDirectory(const DirectoryImport& import, bool dryRun) const;
+    // The principal the user is when signed in: platform roles, and a grant per membership on a
+    // tenant that is not dormant (requested, suspended, decommissioning, archived give nothing).
+    Principal principalOf(UserId userId) const;
 
     // Sign-in: accounts, their password hashes and refresh tokens (tables without tenant data).
     struct Credential {

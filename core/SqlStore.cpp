@@ -1,5 +1,7 @@
 #include "SqlStore.h"
 
+#include "Permission.h"
+
 #include "Logging.h"
 #include "SqlDemoWriter.h"
 #include "SqliteDemoWriter.h"
@@ -255,6 +257,89 @@ QFuture<Environment> SqlStore::promoteEnvironment(EnvironmentId sourceId, Enviro
 void SqlStore::setActor(const QString& actor)
 {
     QMetaObject::invokeMethod(m_workerContext, [this, actor]() { m_actor = actor; }, Qt::QueuedConnection);
+}
+
+QFuture<UserDetail> SqlStore::user(UserId id)
+{
+    return run([id](const SqlSession& s) { return s.userDetail(id); });
+}
+
+QFuture<User> SqlStore::createUser(const NewUser& user)
+{
+    return run([user](const SqlSession& s) { return s.createUser(user); });
+}
+
+QFuture<User> SqlStore::updateUser(UserId id, const UserChange& change, qint64 expectedVersion)
+{
+    return run([id, change, expectedVersion](const SqlSession& s) { return s.updateUser(id, change, expectedVersion); });
+}
+
+QFuture<UserMembership> SqlStore::grantMembership(const Membership& membership)
+{
+    return run([membership](const SqlSession& s) { return s.grantMembership(membership); });
+}
+
+QFuture<UserMembership> SqlStore::revokeMembership(const Membership& membership)
+{
+    return run([membership](const SqlSession& s) { return s.revokeMembership(membership); });
+}
+
+QFuture<Role> SqlStore::createRole(const NewRole& role)
+{
+    return run([role](const SqlSession& s) { return s.createRole(role); });
+}
+
+QFuture<Role> SqlStore::updateRole(RoleId id, const RoleChange& change, qint64 expectedVersion)
+{
+    return run([id, change, expectedVersion](const SqlSession& s) { return s.updateRole(id, change, expectedVersion); });
+}
+
+QFuture<Role> SqlStore::deleteRole(RoleId id, qint64 expectedVersion)
+{
+    return run([id, expectedVersion](const SqlSession& s) { return s.deleteRole(id, expectedVersion); });
+}
+
+QFuture<EffectivePermissions> SqlStore::effectivePermissions(UserId userId, TenantId tenantId)
+{
+    return run([userId, tenantId](const SqlSession& s) { return s.effectivePermissions(userId, tenantId); });
+}
+
+QFuture<BulkUserResult> SqlStore::applyBulkUserAction(const BulkUserAction& action)
+{
+    return post<BulkUserResult>([this, action](QPromise<BulkUserResult>& promise) {
+        checkUsable();
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.setProgressRange(0, int(action.userIds.size()));
+        const BulkUserResult result = session.applyBulkUserAction(action, [this, &promise](int done) {
+            promise.setProgressValue(done);
+            return !promise.isCanceled() && !m_closing;
+        });
+        promise.addResult(result);
+    });
+}
+
+QFuture<ImportReport> SqlStore::importDirectory(const DirectoryImport& import, bool dryRun)
+{
+    return run([import, dryRun](const SqlSession& s) { return s.importDirectory(import, dryRun); });
+}
+
+QFuture<Principal> SqlStore::principalOf(UserId userId)
+{
+    return run([userId](const SqlSession& s) { return s.principalOf(userId); });
+}
+
+QFuture<Principal> SqlStore::currentPrincipal()
+{
+    // Whoever opens a database file holds it whole: the local platform admin.
+    return post<Principal>([this](QPromise<Principal>& promise) {
+        checkUsable();
+        Principal principal;
+        principal.email = m_actor;
+        principal.platformPermissions = Permission::all();
+        principal.platformPermissions.sort();
+        promise.addResult(principal);
+    });
 }
 
 QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)

@@ -59,6 +59,20 @@ public:
     QFuture<Environment> promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId, const QStringList& keys,
                                             qint64 expectedTargetVersion) override;
 
+    QFuture<UserDetail> user(UserId id) override;
+    QFuture<User> createUser(const NewUser& user) override;
+    QFuture<User> updateUser(UserId id, const UserChange& change, qint64 expectedVersion) override;
+    QFuture<UserMembership> grantMembership(const Membership& membership) override;
+    QFuture<UserMembership> revokeMembership(const Membership& membership) override;
+    QFuture<Role> createRole(const NewRole& role) override;
+    QFuture<Role> updateRole(RoleId id, const RoleChange& change, qint64 expectedVersion) override;
+    QFuture<Role> deleteRole(RoleId id, qint64 expectedVersion) override;
+    QFuture<EffectivePermissions> effectivePermissions(UserId userId, TenantId tenantId) override;
+    QFuture<BulkUserResult> applyBulkUserAction(const BulkUserAction& action) override;
+    QFuture<ImportReport> importDirectory(const DirectoryImport& import, bool dryRun) override;
+    QFuture<Principal> principalOf(UserId userId) override;
+    QFuture<Principal> currentPrincipal() override;
+
     // Who this store's changes are recorded as in the audit trail (by default the local user).
     void setActor(const QString& actor);
 

@@ -4,8 +4,10 @@
 #include "Environment.h"
 #include "Page.h"
 #include "StoreQueries.h"
+#include "Policy.h"
 #include "Tenant.h"
 #include "User.h"
+#include "UserAdmin.h"
 
 #include <QFuture>
 #include <QByteArray>
@@ -97,6 +99,42 @@ public:
     // of the target; a key the source lacks is removed from the target.
     virtual QFuture<Environment> promoteEnvironment(EnvironmentId sourceId, EnvironmentId targetId,
                                                     const QStringList& keys, qint64 expectedTargetVersion) = 0;
+
+    // Users, roles and memberships (UserAdmin.h). Each change is one transaction with its audit
+    // events; a change to a user or a role names the version it was made on (Conflict otherwise).
+
+    // A user with their platform roles and memberships.
+    virtual QFuture<UserDetail> user(UserId id) = 0;
+    // Conflict when the e-mail is taken; Invalid naming the field for a bad e-mail or name.
+    virtual QFuture<User> createUser(const NewUser& user) = 0;
+    // Profile fields and status (isLegalUserTransition).
+    virtual QFuture<User> updateUser(UserId id, const UserChange& change, qint64 expectedVersion) = 0;
+    // Gives a user a role on a tenant or one of its environments; Conflict when they hold it there.
+    // The role must be built in or a custom role of the tenant or an ancestor, of tenant scope for a
+    // tenant-wide membership and of tenant or environment scope on an environment.
+    virtual QFuture<UserMembership> grantMembership(const Membership& membership) = 0;
+    // Takes it away again; NotFound when the user does not hold it. Returns it as it was.
+    virtual QFuture<UserMembership> revokeMembership(const Membership& membership) = 0;
+    // A custom role of a tenant (NewRole); Conflict when the tenant already has one by that name.
+    virtual QFuture<Role> createRole(const NewRole& role) = 0;
+    virtual QFuture<Role> updateRole(RoleId id, const RoleChange& change, qint64 expectedVersion) = 0;
+    // Deletes a custom role that no membership holds and no other role includes (Conflict
+    // otherwise, saying which). Returns it as it was.
+    virtual QFuture<Role> deleteRole(RoleId id, qint64 expectedVersion) = 0;
+    // A user's permissions on a tenant, each with the memberships and roles that grant it.
+    virtual QFuture<EffectivePermissions> effectivePermissions(UserId userId, TenantId tenantId) = 0;
+    // One change to many users in one transaction (BulkUserAction). Reports progress (0 to the
+    // number of users) through the future; cancelling it rolls everything back.
+    virtual QFuture<BulkUserResult> applyBulkUserAction(const BulkUserAction& action) = 0;
+    // Checks an import row by row and, unless `dryRun` or something is wrong, writes it in one
+    // transaction. The report names every problem by line and field; nothing is written while any remain.
+    virtual QFuture<ImportReport> importDirectory(const DirectoryImport& import, bool dryRun) = 0;
+    // The principal a user would be when signed in (their platform roles and grants), for a
+    // read-only preview of what they see ("View as...").
+    virtual QFuture<Principal> principalOf(UserId userId) = 0;
+    // Who this store acts as: the signed-in user on a server, the local platform admin on a
+    // database file, the previewed user in a preview. The UI hides what it may not do.
+    virtual QFuture<Principal> currentPrincipal() = 0;
 
     // Fills an open, empty database with the demo data of `scale` in one transaction. Reports
     // progress (0 to 1000) through the future; cancelling it rolls everything back.

@@ -36,11 +36,22 @@ struct TenantSearchResult {
     bool truncated = false;  // more tenants matched than the limit
 };
 
+enum class UserSort { DisplayName, Email, Status, LastSignIn, CreatedAt };
+
+QString userSortKey(UserSort sort);                       // "display_name", "email", ...
+std::optional<UserSort> userSortFromKey(const QString& key);
+
+// Users that match every filter given, one page at a time.
 struct UserQuery {
-    TenantId tenantId = 0; // 0: every user on the platform
-    QString text;          // contained in name or e-mail
+    TenantId tenantId = 0;           // 0: every user on the platform; else members of the tenant or its environments
+    QString text;                    // contained in name or e-mail
     int limit = 100;
     QString cursor;
+    EnvironmentId environmentId = 0; // members of this environment
+    RoleId roleId = 0;               // holding this role (on tenantId when given)
+    std::optional<UserStatus> status;
+    UserSort sort = UserSort::DisplayName;
+    Qt::SortOrder order = Qt::AscendingOrder;
 };
 
 // What the detail page shows about one tenant.
