@@ -406,6 +406,11 @@ QList<RoleId> normalised(QList<RoleId> list)
 
 } // namespace
 
+Role SqlSession::role(RoleId id) const
+{
+    return scoped([&] { return fetchRole(m_db, id); });
+}
+
 Role SqlSession::createRole(const NewRole& newRole) const
 {
     require(u"name"_s, roleNameError(newRole.name));
