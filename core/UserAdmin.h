@@ -63,7 +63,7 @@ struct UserChange {
 bool isLegalUserTransition(UserStatus from, UserStatus to);
 
 // What is wrong with a value, as a sentence without the field's name; empty when it is fine.
-QString emailError(const QString& email);        // "ann@example.com": one @, a dotted domain, no spaces
+QString emailError(const QString& email);        // "ann@example.com", "ann@localhost": one @, a domain, no spaces
 QString userDisplayNameError(const QString& name);
 QString roleNameError(const QString& name);
 

@@ -367,7 +367,8 @@ QString validateEmail(const QString& email)
                           "digits and hyphens.")
                 .arg(email);
     }
-    return {};
+    // The store's own rule last, so that whatever passes here passes there.
+    return emailError(email);
 }
 
 qsizetype firstInvalidUtf8Byte(const QByteArray& data)

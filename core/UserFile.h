@@ -54,7 +54,8 @@ QByteArray usersToJson(const QList<UserDetail>& users);
 
 // Empty when `email` looks like an e-mail address, otherwise the reason: one "@", a local part
 // without blanks or the characters ()<>[]:;,\" and a domain of dot-separated labels of letters,
-// digits and hyphens ("localhost" is accepted: Keycloak's test users have it).
+// digits and hyphens ("localhost" is accepted: Keycloak's test users have it). Stricter than the
+// store's emailError (UserAdmin.h), which it applies last: an address it accepts, the store accepts.
 QString validateEmail(const QString& email);
 
 // The offset of the first byte of `data` that does not start or continue a valid UTF-8 sequence
