@@ -1,7 +1,10 @@
 // A Keycloak realm export imported as a tenant (issue 5): the real sample with counts worked out
 // from its JSON, the folder layout `kc.sh export --dir` writes, an array of realms, and bad input.
 #include "KeycloakImport.h"
+#include "SqlStore.h"
 #include "Tenant.h"
+#include "TestSupport.h"
+#include "UserFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,6 +13,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -447,6 +451,63 @@ private Q_SLOTS:
         QCOMPARE(unreadable.size(), 1);
         QCOMPARE(unreadable.first().issues.first().line, 0);
         QVERIFY(unreadable.first().issues.first().message.contains(missing));
+    }
+
+    // The import as the store takes it: checked (dry run), then written into a new, empty database,
+    // and its users exported as CSV and JSON and read back with the same memberships.
+    void sampleImportsIntoAStore()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        SqlStore store(dir.filePath(u"import.tenantdesk"_s));
+        Test::await(store.open(OpenMode::CreateIfMissing));
+        const DirectoryImport import = readKeycloakExport(samplePath()).first();
+
+        const ImportReport checked = Test::await(store.importDirectory(import, true));
+        QVERIFY2(checked.issues.isEmpty(), qPrintable(describe(checked.issues)));
+        QVERIFY(!checked.written);
+        const ImportReport report = Test::await(store.importDirectory(import, false));
+        QVERIFY2(report.issues.isEmpty(), qPrintable(describe(report.issues)));
+        QVERIFY(report.written);
+        QCOMPARE(report.usersCreated, 7);
+        QCOMPARE(report.usersExisting, 0);
+        QCOMPARE(report.rolesCreated, 6 + 7 + 6);
+        QCOMPARE(report.membershipsCreated, 13);
+        QCOMPARE(report.notes, import.notes);
+
+        const Tenant tenant = Test::await(store.tenantBySlug(u"test"_s));
+        QCOMPARE(tenant.displayName, u"test"_s);
+        UserQuery query;
+        query.tenantId = tenant.id;
+        query.sort = UserSort::Email;
+        const Page<User> page = Test::await(store.users(query));
+        QCOMPARE(page.items.size(), 7);
+        QList<UserDetail> details;
+        for (const User& user : page.items)
+            details.append(Test::await(store.user(user.id)));
+
+        for (const DirectoryImport& back : {readUsersCsv(usersToCsv(details), u"export.csv"_s, QString()),
+                                            readUsersJson(usersToJson(details), u"export.json"_s, QString())}) {
+            QVERIFY2(back.issues.isEmpty(), qPrintable(describe(back.issues)));
+            QCOMPARE(back.users.size(), 7);
+            for (const ImportUser& user : back.users) {
+                const ImportUser* original = findUser(import, user.email);
+                QVERIFY(original);
+                QCOMPARE(user.displayName, original->displayName);
+                QCOMPARE(user.status, UserStatus::Invited);
+                QStringList exported = roleNames(user.memberships), imported = roleNames(original->memberships);
+                exported.sort();
+                imported.sort();
+                QCOMPARE(exported, imported);
+                for (const ImportMembership& membership : user.memberships)
+                    QCOMPARE(membership.tenantSlug, u"test"_s);
+            }
+            // Read back into the store: the same users, nothing wrong.
+            const ImportReport again = Test::await(store.importDirectory(back, true));
+            QVERIFY2(again.issues.isEmpty(), qPrintable(describe(again.issues)));
+            QCOMPARE(again.usersExisting, 7);
+        }
     }
 
     void realmNamesMakeValidSlugs_data()
