@@ -366,7 +366,7 @@ private:
                                             trKc("The user “%1”%2 has %3, which the realm does not define.")
                                                 .arg(username, where, missing)});
                 for (const QString& role : std::as_const(refs.roles))
-                    imported.memberships.append({QString(), QString(), role});
+                    imported.memberships.append({QString(), QString(), role, line});
                 m_memberships += int(imported.memberships.size());
                 m_import.users.append(imported);
             }

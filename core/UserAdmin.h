@@ -163,6 +163,7 @@ struct ImportMembership {
     QString tenantSlug;       // empty: the import's tenant (DirectoryImport::tenantSlug)
     QString environmentName;  // empty: tenant-wide
     QString roleName;         // a built-in role, a role of the tenant or an ancestor, or one in `roles`
+    int line = 0;             // where the file gives it (a CSV row of its own); 0: the user's line
     friend bool operator==(const ImportMembership&, const ImportMembership&) = default;
 };
 

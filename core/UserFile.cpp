@@ -242,7 +242,7 @@ public:
                 contradicts = true;
             }
         }
-        if (!contradicts && row.membership && !user.memberships.contains(*row.membership))
+        if (!contradicts && row.membership && !holds(user, *row.membership))
             user.memberships.append(*row.membership);
     }
 
@@ -250,6 +250,15 @@ public:
     const QList<ImportUser>& users() const { return m_users; }
 
 private:
+    // The same membership given again (on any line) adds nothing.
+    static bool holds(const ImportUser& user, const ImportMembership& membership)
+    {
+        return std::any_of(user.memberships.cbegin(), user.memberships.cend(), [&](const ImportMembership& m) {
+            return m.tenantSlug == membership.tenantSlug && m.environmentName == membership.environmentName
+                && m.roleName == membership.roleName;
+        });
+    }
+
     // A JSON record adds its user once per membership: a contradiction is said once.
     static void report(QList<ImportIssue>& issues, const ImportIssue& issue)
     {
@@ -313,7 +322,7 @@ std::optional<UserRow> checkRow(int line, const RowFields& fields, const QString
                        trFile("The role “%1” needs a tenant: none is named here and the import has no tenant of its own.")
                            .arg(role)});
     } else {
-        row.membership = ImportMembership{tenant, environment, role};
+        row.membership = ImportMembership{tenant, environment, role, line};
     }
     if (issues.size() != before)
         return std::nullopt;

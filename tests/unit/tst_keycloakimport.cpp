@@ -199,6 +199,7 @@ private Q_SLOTS:
                  (QStringList{u"test-app-scope:test-app-allowed-by-scope"_s, u"test-app-scope:test-app-disallowed-by-scope"_s,
                               u"group:/roleRichGroup/level2group"_s}));
         for (const ImportMembership& membership : rich->memberships) {
+            QCOMPARE(membership.line, rich->line);
             QVERIFY(membership.tenantSlug.isEmpty()); // the import's tenant
             QVERIFY(membership.environmentName.isEmpty());
         }
@@ -285,7 +286,7 @@ private Q_SLOTS:
         QCOMPARE(import.users.size(), 7);
         for (qsizetype i = 0; i < 7; ++i) {
             QCOMPARE(import.users.at(i).email, single.users.at(i).email);
-            QCOMPARE(import.users.at(i).memberships, single.users.at(i).memberships);
+            QCOMPARE(roleNames(import.users.at(i).memberships), roleNames(single.users.at(i).memberships));
             QCOMPARE(import.users.at(i).line, int(i < 4 ? i + 1 : i - 3)); // the position in its own file
         }
         QCOMPARE(membershipCount(import), 13);
@@ -508,6 +509,21 @@ private Q_SLOTS:
             QVERIFY2(again.issues.isEmpty(), qPrintable(describe(again.issues)));
             QCOMPARE(again.usersExisting, 7);
         }
+
+        // A CSV for the new tenant: the store names the row of each membership it refuses, even
+        // when the user's first row was fine.
+        const DirectoryImport csv = readUsersCsv("email,role\n"
+                                                 "top@redhat.com,test-app:customer-user\n"
+                                                 "new@example.org,group:/roleRichGroup\n"
+                                                 "top@redhat.com,no-such-role\n",
+                                                 u"more.csv"_s, u"test"_s);
+        QVERIFY(csv.issues.isEmpty());
+        const ImportReport refused = Test::await(store.importDirectory(csv, false));
+        QVERIFY(!refused.written);
+        QCOMPARE(refused.issues.size(), 1);
+        QCOMPARE(refused.issues.first().line, 4);
+        QCOMPARE(refused.issues.first().field, u"role"_s);
+        QVERIFY(refused.issues.first().message.contains(u"no-such-role"_s));
     }
 
     void realmNamesMakeValidSlugs_data()

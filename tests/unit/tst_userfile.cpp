@@ -48,8 +48,11 @@ QList<ImportUser> expectedUsers(const QList<UserDetail>& details)
 
 QList<ImportUser> withoutLines(QList<ImportUser> users)
 {
-    for (ImportUser& user : users)
+    for (ImportUser& user : users) {
         user.line = 0;
+        for (ImportMembership& membership : user.memberships)
+            membership.line = 0;
+    }
     return users;
 }
 
@@ -110,13 +113,14 @@ private Q_SLOTS:
         QCOMPARE(ann.email, u"ann@example.org"_s); // as first written
         QCOMPARE(ann.displayName, u"Ann"_s);
         QCOMPARE(ann.status, UserStatus::Active);
-        QCOMPARE(ann.memberships, (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s},
-                                                           {u"acme.emea"_s, u"production"_s, u"Tenant Viewer"_s}}));
+        // Each membership with the line of its row, for the store's report.
+        QCOMPARE(ann.memberships, (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s, 2},
+                                                           {u"acme.emea"_s, u"production"_s, u"Tenant Viewer"_s, 3}}));
         const ImportUser& bob = import.users.at(1);
         QCOMPARE(bob.line, 4);
         QCOMPARE(bob.status, UserStatus::Invited); // no status: invited
         // No tenant: the import's own (the default tenant).
-        QCOMPARE(bob.memberships, (QList<ImportMembership>{{QString(), QString(), u"Tenant User"_s}}));
+        QCOMPARE(bob.memberships, (QList<ImportMembership>{{QString(), QString(), u"Tenant User"_s, 4}}));
     }
 
     void csvQuotingBomAndCrlf()
@@ -130,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(import.users.size(), 2);
         QCOMPARE(import.users.at(0).email, u"ann@example.org"_s);
         QCOMPARE(import.users.at(0).displayName, u"Example, Ann \"A\""_s);
-        QCOMPARE(import.users.at(0).memberships, (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s}}));
+        QCOMPARE(import.users.at(0).memberships, (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s, 2}}));
         QCOMPARE(import.users.at(1).line, 4);
         QCOMPARE(import.users.at(1).displayName, u"Bob\r\nBuilder"_s); // a quoted line break is text
         QVERIFY(import.users.at(1).memberships.isEmpty());
@@ -279,9 +283,9 @@ private Q_SLOTS:
             QCOMPARE(import.users.at(0).line, 1);
             QCOMPARE(import.users.at(0).status, UserStatus::Active);
             QCOMPARE(import.users.at(0).memberships,
-                     (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s},
-                                              {u"acme"_s, u"production"_s, u"Tenant Viewer"_s},
-                                              {QString(), QString(), u"Tenant User"_s}}));
+                     (QList<ImportMembership>{{u"acme"_s, QString(), u"Tenant Admin"_s, 1},
+                                              {u"acme"_s, u"production"_s, u"Tenant Viewer"_s, 1},
+                                              {QString(), QString(), u"Tenant User"_s, 3}}));
             QCOMPARE(import.users.at(1).line, 2);
             QCOMPARE(import.users.at(1).displayName, u"Bob"_s);
             QCOMPARE(import.users.at(1).status, UserStatus::Invited);
