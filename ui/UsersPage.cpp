@@ -138,6 +138,7 @@ UsersPage::UsersPage(QWidget* parent)
     connect(m_model, &UserTableModel::loadingChanged, this, &UsersPage::updateStatus);
     connect(m_model, &UserTableModel::errorMessageChanged, this, &UsersPage::updateStatus);
     connect(m_model, &UserTableModel::rowsInserted, this, &UsersPage::updateStatus);
+    connect(m_model, &UserTableModel::pageLoaded, this, &UsersPage::reselect);
     connect(m_model, &UserTableModel::modelReset, this, [this]() {
         updateStatus();
         updateActions();
@@ -296,7 +297,7 @@ void UsersPage::setHistory(EditHistory* history)
         if (!m_store)
             return;
         if (isVisible())
-            m_model->reload();
+            reloadKeepingSelection();
         else
             m_stale = true;
     });
@@ -405,6 +406,7 @@ void UsersPage::applyFilters()
 void UsersPage::applyQuery(const UserQuery& given)
 {
     setTenantError({});
+    m_reselectIds.clear(); // other users: the selection made before does not carry over
     UserQuery query = given;
     if (query.tenantId != m_filterTenantId) {
         // Another tenant: its environments and roles replace the lists, whose choices no longer apply.
@@ -752,7 +754,7 @@ void UsersPage::runBulkAction(const BulkUserAction& action)
                 }
             }
             if (!recorded)
-                m_model->reload();
+                reloadKeepingSelection();
             say(describeResult(action, result));
             Q_EMIT bulkActionFinished();
         },
@@ -762,7 +764,7 @@ void UsersPage::runBulkAction(const BulkUserAction& action)
                 say(tr("Cancelled: nothing was changed."));
             else
                 say(tr("Nothing was changed: %1").arg(error.message()));
-            m_model->reload();
+            reloadKeepingSelection();
             Q_EMIT bulkActionFinished();
         });
 }
@@ -814,6 +816,30 @@ QString UsersPage::describeResult(const BulkUserAction& action, const BulkUserRe
     }
     }
     return unchanged > 0 ? tr("%1; %2.").arg(text, rest) : tr("%1.").arg(text);
+}
+
+void UsersPage::reloadKeepingSelection()
+{
+    m_reselectIds = selectedUserIds();
+    m_reloadRows = m_model->rowCount();
+    m_model->reload();
+}
+
+void UsersPage::reselect()
+{
+    // Page by page, as the rows come back (the view loads further pages as it is scrolled).
+    if (m_reselectIds.isEmpty())
+        return;
+    QItemSelection selection;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const UserId id = m_model->userAt(row).id;
+        if (m_reselectIds.removeOne(id))
+            selection.select(m_model->index(row, 0), m_model->index(row, UserTableModel::ColumnCount - 1));
+    }
+    m_tableView->selectionModel()->select(selection, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    // As many rows as were there before, so that the selection comes back whole.
+    if (!m_reselectIds.isEmpty() && m_model->rowCount() < m_reloadRows && m_model->canFetchMore({}))
+        m_model->fetchMore({});
 }
 
 void UsersPage::say(const QString& message)

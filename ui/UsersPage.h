@@ -110,6 +110,9 @@ private:
     void runBulkAction(const BulkUserAction& action);
     QString describeResult(const BulkUserAction& action, const BulkUserResult& result) const;
     void say(const QString& message);
+    // Reads the users again, selecting the same users once they are back.
+    void reloadKeepingSelection();
+    void reselect();
     bool confirm(const QString& title, const QString& text);
     void focusSearch();
     QString currentTenantSlug() const;
@@ -130,6 +133,8 @@ private:
     bool m_bulkRunning = false;
     int m_progressThreshold = 50;
     QString m_lastMessage;
+    QList<UserId> m_reselectIds;
+    int m_reloadRows = 0; // rows shown before a reload
 
     QLabel* m_titleLabel = nullptr;
     QLineEdit* m_searchLineEdit = nullptr;
