@@ -703,6 +703,7 @@ void MainWindow::showUsers(TenantId tenantId)
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the users
     m_usersPage->setTenantScope(tenantId);
     m_detailStack->setCurrentWidget(m_usersPage);
+    m_usersPage->focusSearch();
     Q_EMIT detailShown();
 }
 

@@ -45,10 +45,10 @@ QString transitionText(UserStatus to)
 QString appliesText(const UserMembership& m)
 {
     if (m.membership.environmentId != 0)
-        return UserEditorDialog::tr("this environment only");
+        return UserEditorDialog::tr("this environment");
     if (m.inheritedTenantCount > 0)
-        return UserEditorDialog::tr("the tenant, and also applies to %n sub-tenant(s)", nullptr, m.inheritedTenantCount);
-    return UserEditorDialog::tr("the tenant (it has no sub-tenants)");
+        return UserEditorDialog::tr("the tenant; also applies to %n sub-tenant(s)", nullptr, m.inheritedTenantCount);
+    return UserEditorDialog::tr("the tenant (no sub-tenants)");
 }
 
 } // namespace
@@ -108,10 +108,11 @@ UserEditorDialog::UserEditorDialog(Store* store, UserId userId, const QString& t
         m_membershipsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
         m_membershipsTable->setSelectionMode(QAbstractItemView::SingleSelection);
         m_membershipsTable->verticalHeader()->hide();
+        m_membershipsTable->setWordWrap(false);
         m_membershipsTable->horizontalHeader()->setStretchLastSection(true);
-        m_membershipsTable->setColumnWidth(TenantColumn, 200);
-        m_membershipsTable->setColumnWidth(EnvironmentColumn, 120);
-        m_membershipsTable->setColumnWidth(RoleColumn, 130);
+        m_membershipsTable->setColumnWidth(TenantColumn, 170);
+        m_membershipsTable->setColumnWidth(EnvironmentColumn, 110);
+        m_membershipsTable->setColumnWidth(RoleColumn, 120);
         groupLayout->addWidget(m_membershipsTable);
         auto* buttonRow = new QHBoxLayout;
         m_addMembershipButton = new QPushButton(tr("&Add Membership…"), m_membershipsGroupBox);
@@ -169,7 +170,7 @@ UserEditorDialog::UserEditorDialog(Store* store, UserId userId, const QString& t
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &UserEditorDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &UserEditorDialog::reject);
-    resize(680, userId == 0 ? 380 : 560);
+    resize(760, userId == 0 ? 380 : 560);
 
     if (userId != 0) {
         m_nameLineEdit->setEnabled(false); // until read
@@ -239,7 +240,7 @@ void UserEditorDialog::fillMemberships()
     for (const UserMembership& m : std::as_const(m_detail.memberships)) {
         const int row = m_membershipsTable->rowCount();
         m_membershipsTable->insertRow(row);
-        auto* tenant = new QTableWidgetItem(m.tenantName.isEmpty() ? m.tenantSlug : tr("%1 (%2)").arg(m.tenantSlug, m.tenantName));
+        auto* tenant = new QTableWidgetItem(m.tenantSlug);
         tenant->setToolTip(m.tenantName);
         m_membershipsTable->setItem(row, TenantColumn, tenant);
         m_membershipsTable->setItem(row, EnvironmentColumn,

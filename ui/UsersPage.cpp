@@ -109,10 +109,10 @@ UsersPage::UsersPage(QWidget* parent)
     // The store sorts: a header click asks it (UserTableModel::sort), from the first page again.
     m_tableView->horizontalHeader()->setSortIndicator(UserTableModel::NameColumn, Qt::AscendingOrder);
     m_tableView->setSortingEnabled(true);
-    m_tableView->setColumnWidth(UserTableModel::NameColumn, 220);
-    m_tableView->setColumnWidth(UserTableModel::EmailColumn, 300);
-    m_tableView->setColumnWidth(UserTableModel::StatusColumn, 90);
-    m_tableView->setColumnWidth(UserTableModel::LastSignInColumn, 140);
+    m_tableView->setColumnWidth(UserTableModel::NameColumn, 170);
+    m_tableView->setColumnWidth(UserTableModel::EmailColumn, 270);
+    m_tableView->setColumnWidth(UserTableModel::StatusColumn, 75);
+    m_tableView->setColumnWidth(UserTableModel::LastSignInColumn, 125);
     for (QAction* action : {editUserAction, disableAction, enableAction, assignRoleAction, removeRoleAction, moveAction})
         m_tableView->addAction(action);
     layout->addWidget(m_tableView, 1);
@@ -212,6 +212,7 @@ QWidget* UsersPage::createFilterBar()
     m_tenantLineEdit = named(new QLineEdit(bar), u"userTenantLineEdit"_s, tr("Tenant slug filter"));
     m_tenantLineEdit->setPlaceholderText(tr("Any tenant (slug)"));
     m_tenantLineEdit->setClearButtonEnabled(true);
+    m_tenantLineEdit->setMinimumWidth(m_tenantLineEdit->fontMetrics().horizontalAdvance(u'x') * 16);
     m_thisTenantCheckBox = named(new QCheckBox(tr("This te&nant"), bar), u"thisTenantCheckBox"_s,
                                  tr("Only the tenant the page was opened for"));
     m_thisTenantCheckBox->hide();
@@ -462,6 +463,8 @@ void UsersPage::fillRoles(const QList<Role>& roles)
 {
     const QSignalBlocker blocker(m_roleComboBox);
     for (const Role& role : roles) {
+        if (m_filterTenantId != 0 && role.scope == RoleScope::Platform)
+            continue; // held on the platform, never on a tenant
         m_roleNames.insert(role.id, role.name);
         m_roleComboBox->addItem(role.builtIn ? role.name : tr("%1 (custom)").arg(role.name), role.id);
         m_roleComboBox->setItemData(m_roleComboBox->count() - 1, role.description, Qt::ToolTipRole);
@@ -748,7 +751,7 @@ void UsersPage::runBulkAction(const BulkUserAction& action)
             finish();
             bool recorded = false;
             if (m_history) {
-                if (StoreEdit* edit = Edits::bulkUserAction(action, result, describeResult(action, result))) {
+                if (StoreEdit* edit = Edits::bulkUserAction(action, result, describeAction(action, result))) {
                     m_history->record(edit);
                     recorded = true;
                 }
@@ -767,6 +770,27 @@ void UsersPage::runBulkAction(const BulkUserAction& action)
             reloadKeepingSelection();
             Q_EMIT bulkActionFinished();
         });
+}
+
+QString UsersPage::describeAction(const BulkUserAction& action, const BulkUserResult& result) const
+{
+    const int changed = int(result.changedUserIds.size());
+    switch (action.kind) {
+    case BulkUserActionKind::SetStatus:
+        switch (action.status) {
+        case UserStatus::Disabled: return tr("Disable %n user(s)", nullptr, changed);
+        case UserStatus::Active: return tr("Enable %n user(s)", nullptr, changed);
+        case UserStatus::Invited: return tr("Invite %n user(s) again", nullptr, changed);
+        }
+        break;
+    case BulkUserActionKind::GrantRole:
+        return tr("Assign %1 to %n user(s)", nullptr, changed).arg(m_roleNames.value(action.roleId));
+    case BulkUserActionKind::RevokeRole:
+        return tr("Remove %1 from %n user(s)", nullptr, changed).arg(m_roleNames.value(action.roleId));
+    case BulkUserActionKind::Move:
+        return tr("Move %n user(s)", nullptr, changed);
+    }
+    return {};
 }
 
 QString UsersPage::describeResult(const BulkUserAction& action, const BulkUserResult& result) const

@@ -46,6 +46,8 @@ public:
     TenantId tenantScope() const { return m_scopeTenantId; }
     // Applies the filters now (not after the typing pause), reading the first page again.
     void refresh();
+    // Puts the cursor in the search box, its text selected (Ctrl+F on the page).
+    void focusSearch();
 
     UserTableModel* userModel() const { return m_model; }
     QTableView* tableView() const { return m_tableView; }
@@ -108,13 +110,14 @@ private:
     void chooseRoleAction(BulkUserActionKind kind);
     void chooseMove();
     void runBulkAction(const BulkUserAction& action);
+    // What the action is called on Edit → Undo.
+    QString describeAction(const BulkUserAction& action, const BulkUserResult& result) const;
     QString describeResult(const BulkUserAction& action, const BulkUserResult& result) const;
     void say(const QString& message);
     // Reads the users again, selecting the same users once they are back.
     void reloadKeepingSelection();
     void reselect();
     bool confirm(const QString& title, const QString& text);
-    void focusSearch();
     QString currentTenantSlug() const;
 
     Store* m_store = nullptr;

@@ -184,7 +184,7 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), int(holder.memberships.size()));
         bool found = false;
         for (int row = 0; row < table->rowCount(); ++row) {
-            if (!table->item(row, 0)->text().startsWith(inherited.tenantSlug + u' ') || table->item(row, 2)->text() != inherited.roleName)
+            if (table->item(row, 0)->text() != inherited.tenantSlug || table->item(row, 2)->text() != inherited.roleName)
                 continue;
             found = true;
             QCOMPARE(table->item(row, 1)->text(), u"whole tenant"_s);
