@@ -568,7 +568,8 @@ void UsersPage::newUser()
         return;
     say(tr("Created %1 (%2), %3.").arg(dialog.saved().displayName, dialog.saved().email,
                                        userStatusDisplayName(dialog.saved().status).toLower()));
-    m_model->reload();
+    reloadKeepingSelection();
+    m_reselectIds = {dialog.saved().id}; // the new user, selected when their page comes
 }
 
 void UsersPage::setStatusOfSelection(UserStatus status)

@@ -1,4 +1,5 @@
 #include "EditHistory.h"
+#include "MainWindow.h"
 #include "SqlStore.h"
 #include "TestSupport.h"
 #include "UserEditorDialog.h"
@@ -135,6 +136,40 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_store.reset(); }
+
+    // View → Users (Ctrl+Shift+U) shows every user on the right; a tenant's Users shows its members.
+    void mainWindowShowsUsersOfATenant()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setErrorDialogsEnabled(false);
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::storeOpened);
+        window.openDatabase(copyFixture(smallDemoFixture(), dir));
+        QVERIFY(opened.wait(30000));
+        auto* usersAction = window.findChild<QAction*>(u"usersAction"_s);
+        QVERIFY(usersAction);
+        QCOMPARE(usersAction->shortcut(), QKeySequence(u"Ctrl+Shift+U"_s));
+        usersAction->trigger();
+        UsersPage* page = window.usersPage();
+        QVERIFY(page);
+        QVERIFY(page->isVisible());
+        QCOMPARE(page->tenantScope(), TenantId(0));
+        QVERIFY(QTest::qWaitFor([page]() { return page->userModel()->rowCount() > 0; }, 30000));
+
+        const Tenant tenant = await(m_store->tenants({.limit = 1})).items.constFirst();
+        QSet<UserId> members;
+        for (const MembershipEntry& m : await(m_store->memberships({.tenantId = tenant.id, .limit = maximumPageSize})).items)
+            members.insert(m.userId);
+        window.showUsers(tenant.id);
+        QCOMPARE(page->tenantScope(), tenant.id);
+        QVERIFY(settled(*page));
+        QVERIFY(QTest::qWaitFor([&]() { return page->userModel()->query().tenantId == tenant.id && !page->userModel()->isLoading(); }, 30000));
+        QCOMPARE(page->userModel()->rowCount(), int(members.size()));
+        for (int row = 0; row < page->userModel()->rowCount(); ++row)
+            QVERIFY(members.contains(page->userModel()->userAt(row).id));
+        window.closeDatabase();
+    }
 
     // Typing in the search box narrows the table to the users whose name or e-mail holds the text.
     void searchFiltersTheTable()
