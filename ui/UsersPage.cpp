@@ -212,7 +212,7 @@ QWidget* UsersPage::createFilterBar()
     m_tenantLineEdit = named(new QLineEdit(bar), u"userTenantLineEdit"_s, tr("Tenant slug filter"));
     m_tenantLineEdit->setPlaceholderText(tr("Any tenant (slug)"));
     m_tenantLineEdit->setClearButtonEnabled(true);
-    m_tenantLineEdit->setMinimumWidth(m_tenantLineEdit->fontMetrics().horizontalAdvance(u'x') * 16);
+    m_tenantLineEdit->setMinimumWidth(m_tenantLineEdit->fontMetrics().horizontalAdvance(u'x') * 20);
     m_thisTenantCheckBox = named(new QCheckBox(tr("This te&nant"), bar), u"thisTenantCheckBox"_s,
                                  tr("Only the tenant the page was opened for"));
     m_thisTenantCheckBox->hide();
