@@ -8,7 +8,6 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
-#include <QSet>
 #include <algorithm>
 
 namespace TenantDesk {

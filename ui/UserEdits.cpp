@@ -4,7 +4,6 @@
 #include "Store.h"
 
 #include <QCoreApplication>
-#include <memory>
 
 namespace TenantDesk::Edits {
 
