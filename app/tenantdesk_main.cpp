@@ -40,13 +40,23 @@ int main(int argc, char* argv[])
     parser.addOption(databaseOption);
     parser.addOption(serverOption);
     parser.addOption(emailOption);
+    // A bare FILE is --database FILE: what a desktop launcher passes (Exec=tenantdesk %f).
+    parser.addPositionalArgument(u"file"_s,
+        QApplication::translate("main", "A TenantDesk database file to open, as with --database."), u"[file]"_s);
     parser.process(app);
 
     QTextStream err(stderr);
-    if (int(parser.isSet(demoOption)) + int(parser.isSet(databaseOption)) + int(parser.isSet(serverOption)) > 1) {
-        err << QApplication::translate("main", "tenantdesk: choose one of --demo, --database and --server.") << Qt::endl;
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1) {
+        err << QApplication::translate("main", "tenantdesk: unexpected argument “%1”; one database file at a time, see --help.")
+                   .arg(files.at(1)) << Qt::endl;
         return 2;
     }
+    if (int(parser.isSet(demoOption)) + int(parser.isSet(databaseOption)) + int(parser.isSet(serverOption)) + int(!files.isEmpty()) > 1) {
+        err << QApplication::translate("main", "tenantdesk: choose one of --demo, --database, --server and a database file.") << Qt::endl;
+        return 2;
+    }
+    const QString databaseFile = files.isEmpty() ? parser.value(databaseOption) : files.constFirst();
     if (parser.isSet(emailOption) && !parser.isSet(serverOption)) {
         err << QApplication::translate("main", "tenantdesk: --email goes with --server.") << Qt::endl;
         return 2;
@@ -60,12 +70,6 @@ int main(int argc, char* argv[])
             return 2;
         }
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << QApplication::translate("main", "tenantdesk: unexpected argument “%1”; see --help.")
-                   .arg(parser.positionalArguments().constFirst()) << Qt::endl;
-        return 2;
-    }
-
     MainWindow window;
     window.show();
     if (!serverUrl.isEmpty()) {
@@ -73,7 +77,7 @@ int main(int argc, char* argv[])
         QTimer::singleShot(0, &window, [&window, serverUrl, email = parser.value(emailOption)]() {
             window.connectToServer(serverUrl, email);
         });
-    } else if (parser.isSet(demoOption) || parser.isSet(databaseOption)) {
+    } else if (parser.isSet(demoOption) || parser.isSet(databaseOption) || !files.isEmpty()) {
         // A database named on the command line that cannot be opened ends the program with
         // the reason on stderr, so that scripts and launchers see it.
         window.setErrorDialogsEnabled(false);
@@ -92,7 +96,7 @@ int main(int argc, char* argv[])
         if (parser.isSet(demoOption))
             window.openDemo();
         else
-            window.openDatabase(parser.value(databaseOption), OpenMode::OpenExisting);
+            window.openDatabase(databaseFile, OpenMode::OpenExisting);
     } else if (const QString last = Settings::value(Settings::lastDatabase); !last.isEmpty() && QFileInfo::exists(last)) {
         window.openDatabase(last, OpenMode::OpenExisting);
     }

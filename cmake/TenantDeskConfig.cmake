@@ -16,6 +16,10 @@ target_compile_options(tenantdesk_config INTERFACE
     -Wnull-dereference -Wimplicit-fallthrough
     # Designated initializers that leave members at their defaults are intended.
     -Wno-missing-field-initializers)
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # A read-only GOT (relro with bindnow), as Debian builds its packages (lintian: hardening-no-bindnow).
+    target_link_options(tenantdesk_config INTERFACE LINKER:-z,relro LINKER:-z,now)
+endif()
 if(TENANTDESK_WERROR)
     target_compile_options(tenantdesk_config INTERFACE -Werror)
 endif()

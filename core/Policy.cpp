@@ -1,5 +1,10 @@
 #include "Policy.h"
 
+#include <functional>
+#include <QHash>
+#include <QMap>
+#include <QSet>
+
 #include <QJsonArray>
 #include <QSet>
 
@@ -34,12 +39,6 @@ int scopeRank(RoleScope scope)
     case RoleScope::Platform: return 2;
     }
     return 2;
-}
-
-bool mayInclude(const Role& role, const Role& included)
-{
-    return scopeRank(included.scope) <= scopeRank(role.scope)
-        && (included.builtIn || included.tenantId == 0 || included.tenantId == role.tenantId);
 }
 
 // A positive integer id, as JSON numbers carry them.
@@ -153,6 +152,70 @@ PolicyScope scopeRoots(const Principal& principal)
     }
     std::sort(scope.roots.begin(), scope.roots.end());
     return scope;
+}
+
+bool mayInclude(const Role& role, const Role& included)
+{
+    return scopeRank(included.scope) <= scopeRank(role.scope)
+        && (included.builtIn || included.tenantId == 0 || included.tenantId == role.tenantId);
+}
+
+QMap<QString, QStringList> permissionChains(const Role& role, const QList<Role>& allRoles)
+{
+    QHash<RoleId, const Role*> byId;
+    for (const Role& r : allRoles)
+        byId.insert(r.id, &r);
+    QMap<QString, QStringList> chains;
+    // Breadth first: the first chain found to a permission is a shortest one.
+    QList<std::pair<const Role*, QStringList>> queue{{&role, QStringList{role.name}}};
+    QSet<RoleId> visited{role.id};
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        const auto [current, chain] = queue.at(i);
+        for (const QString& permission : current->permissions) {
+            if (!chains.contains(permission))
+                chains.insert(permission, chain);
+        }
+        for (RoleId id : current->includedRoleIds) {
+            const Role* included = byId.value(id);
+            if (!included || visited.contains(id) || !mayInclude(role, *included))
+                continue;
+            visited.insert(id);
+            queue.append({included, chain + QStringList{included->name}});
+        }
+    }
+    return chains;
+}
+
+QStringList includeCycle(const Role& role, const QList<RoleId>& includedRoleIds, const QList<Role>& allRoles)
+{
+    QHash<RoleId, const Role*> byId;
+    for (const Role& r : allRoles)
+        byId.insert(r.id, &r);
+    // Depth first from each included role, looking for the way back to `role`.
+    std::function<bool(RoleId, QStringList&, QSet<RoleId>&)> reaches = [&](RoleId id, QStringList& path, QSet<RoleId>& seen) {
+        if (id == role.id)
+            return true;
+        const Role* r = byId.value(id);
+        if (!r || seen.contains(id))
+            return false;
+        seen.insert(id);
+        path.append(r->name);
+        for (RoleId next : r->includedRoleIds) {
+            if (reaches(next, path, seen))
+                return true;
+        }
+        path.removeLast();
+        return false;
+    };
+    for (RoleId id : includedRoleIds) {
+        QStringList path{role.name};
+        QSet<RoleId> seen;
+        if (reaches(id, path, seen)) {
+            path.append(role.name);
+            return path;
+        }
+    }
+    return {};
 }
 
 QStringList flattenPermissions(const Role& role, const QList<Role>& allRoles)

@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -89,6 +90,19 @@ PolicyScope scopeRoots(const Principal& principal);
 // another only when that one has no wider scope (platform > tenant > environment) and is built in or
 // belongs to the same tenant, so that a tenant's custom role cannot reach beyond it.
 QStringList flattenPermissions(const Role& role, const QList<Role>& allRoles);
+
+// Whether `role` may include `included`: no wider scope (platform > tenant > environment), and built
+// in or a role of the same tenant, so that a tenant's custom role cannot reach beyond it.
+bool mayInclude(const Role& role, const Role& included);
+
+// Each permission `role` gives (its own and those of the roles it includes, as flattenPermissions
+// counts them) with a shortest chain of role names from `role` to the role that lists it:
+// {"user.read": ["Support Lead", "Tenant Viewer"]}.
+QMap<QString, QStringList> permissionChains(const Role& role, const QList<Role>& allRoles);
+
+// The cycle `role` would be part of if it included `includedRoleIds` (with the other roles'
+// includes as `allRoles` has them): ["A", "B", "C", "A"]; empty when there is none.
+QStringList includeCycle(const Role& role, const QList<RoleId>& includedRoleIds, const QList<Role>& allRoles);
 
 // `role` (of tenant or environment scope) granted on `tenant`, or on its environment `environmentId`
 // when not 0, with its permissions flattened over `allRoles`. Platform-scope roles are not granted

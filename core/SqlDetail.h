@@ -495,4 +495,33 @@ inline AuditEvent auditFromRow(const Query& q)
     return e;
 }
 
+// Shared by the sources that change data (SqlTenantAdmin.cpp, SqlUserAdmin.cpp).
+
+inline void checkVersion(const QString& name, qint64 current, qint64 expected)
+{
+    if (current != expected)
+        throw StoreError(ErrorCode::Conflict,
+                         tr("“%1” was changed by someone else (version %2; this edit was made on version %3). "
+                            "Review their change, then edit again.").arg(name).arg(current).arg(expected));
+}
+
+inline QString jsonText(const QJsonObject& object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// A new id for `table`. PostgreSQL's identity sequence never hands one out twice; on SQLite (where
+// the write lock is held) one past the largest ever used: for tenants also past every id the audit
+// trail names, so that a new tenant never continues a deleted one's hash chain.
+inline qint64 nextId(const QSqlDatabase& db, const QString& table)
+{
+    Query q(db, tr("Could not number a new row"));
+    if (isPostgres(db))
+        return q.prepare(u"SELECT nextval(pg_get_serial_sequence('"_s + table + u"', 'id'))"_s).scalar().toLongLong();
+    if (table == u"tenants"_s)
+        return q.prepare(u"SELECT max(m) FROM (SELECT coalesce(max(id), 0) AS m FROM tenants "
+                         "UNION ALL SELECT coalesce(max(tenant_id), 0) FROM audit_events) AS ids"_s).scalar(0).toLongLong() + 1;
+    return q.prepare(u"SELECT coalesce(max(id), 0) FROM "_s + table).scalar(0).toLongLong() + 1;
+}
+
 } // namespace TenantDesk::SqlDetail

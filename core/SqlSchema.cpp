@@ -233,6 +233,16 @@ const char* const schemaV3[] = {
     "CREATE INDEX audit_events_by_action ON audit_events (action, id)",
 };
 
+// Version 4: user administration. The users table sorted by each of its columns and filtered by
+// status, and the holders of a role, without reading every user.
+const char* const schemaV4[] = {
+    "CREATE INDEX users_by_email ON users (email, id)",
+    "CREATE INDEX users_by_status ON users (status, display_name, id)",
+    "CREATE INDEX users_by_sign_in ON users ((coalesce(last_sign_in_at, '')), id)",
+    "CREATE INDEX users_by_created ON users (created_at, id)",
+    "CREATE INDEX memberships_by_role_user ON memberships (role_id, user_id)",
+};
+
 QString dialectSql(const char* statement, SqlDialect dialect)
 {
     QString sql = QString::fromUtf8(statement);
@@ -276,7 +286,10 @@ QList<Migration> migrations(SqlDialect dialect)
     Migration v3{3, QStringLiteral("Decommissioning checklists; audit trail by actor and action"), {}};
     for (const char* statement : schemaV3)
         v3.statements << dialectSql(statement, dialect);
-    return {v1, v2, v3};
+    Migration v4{4, QStringLiteral("Users sorted and filtered by each column; the holders of a role"), {}};
+    for (const char* statement : schemaV4)
+        v4.statements << dialectSql(statement, dialect);
+    return {v1, v2, v3, v4};
 }
 
 int latestVersion()

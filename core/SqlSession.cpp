@@ -641,36 +641,74 @@ Page<User> SqlSession::users(const UserQuery& query) const
 {
     const int limit = checkedLimit(query.limit, maximumPageSize);
     const QString like = likeOperator(m_db);
-    QString sql = u"SELECT "_s + userColumns + u" FROM users u WHERE 1 = 1"_s;
-    if (query.tenantId != 0)
-        sql += u" AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ? AND m.user_id = u.id)"_s;
-    if (!query.text.isEmpty())
-        sql += u" AND (u.display_name "_s + like + u" ? ESCAPE '\\' OR u.email "_s + like + u" ? ESCAPE '\\')"_s;
-    std::optional<std::pair<QString, qint64>> after;
-    if (!query.cursor.isEmpty()) {
-        after = decodeCursor(query.cursor);
-        sql += u" AND (u.display_name, u.id) > (?, ?)"_s;
+    QString column;
+    switch (query.sort) {
+    case UserSort::DisplayName: column = u"u.display_name"_s; break;
+    case UserSort::Email: column = u"u.email"_s; break;
+    case UserSort::Status: column = u"u.status"_s; break;
+    case UserSort::LastSignIn: column = u"coalesce(u.last_sign_in_at, '')"_s; break;
+    case UserSort::CreatedAt: column = u"u.created_at"_s; break;
     }
-    sql += u" ORDER BY u.display_name, u.id LIMIT ?"_s;
+    const bool ascending = query.order == Qt::AscendingOrder;
+    QString sql = u"SELECT "_s + userColumns + u", "_s + column + u" FROM users u WHERE 1 = 1"_s;
+    QVariantList values;
+    // Members are found through the memberships (an index on tenant, role or user), not by
+    // looking at every user.
+    if (query.tenantId != 0 || query.environmentId != 0 || query.roleId != 0) {
+        QStringList conditions;
+        if (query.tenantId != 0) {
+            conditions << u"m.tenant_id = ?"_s;
+            values << query.tenantId;
+        }
+        if (query.environmentId != 0) {
+            conditions << u"m.environment_id = ?"_s;
+            values << query.environmentId;
+        }
+        if (query.roleId != 0) {
+            conditions << u"m.role_id = ?"_s;
+            values << query.roleId;
+        }
+        QString members = u"SELECT m.user_id FROM memberships m WHERE "_s + conditions.join(u" AND "_s);
+        if (query.roleId != 0 && query.tenantId == 0 && query.environmentId == 0) {
+            // Platform roles are held without a membership.
+            members += u" UNION SELECT p.user_id FROM platform_principals p WHERE p.role_id = ?"_s;
+            values << query.roleId;
+        }
+        sql += u" AND u.id IN ("_s + members + u')';
+    }
+    if (query.status) {
+        sql += u" AND u.status = ?"_s;
+        values << userStatusKey(*query.status);
+    }
+    if (!query.text.isEmpty()) {
+        sql += u" AND (u.display_name "_s + like + u" ? ESCAPE '\\' OR u.email "_s + like + u" ? ESCAPE '\\')"_s;
+        values << likePattern(query.text) << likePattern(query.text);
+    }
+    if (!query.cursor.isEmpty()) {
+        const auto after = decodeCursor(query.cursor);
+        sql += u" AND ("_s + column + u", u.id) "_s + (ascending ? u'>' : u'<') + u" (?, ?)"_s;
+        values << after.first << after.second;
+    }
+    const QString direction = ascending ? u" ASC"_s : u" DESC"_s;
+    sql += u" ORDER BY "_s + column + direction + u", u.id"_s + direction + u" LIMIT ?"_s;
+    values << limit + 1;
     return scoped([&] {
         if (query.tenantId != 0)
             requireTenant(m_db, query.tenantId);
         Query q(m_db, tr("Could not read the users"));
         q.prepare(sql);
-        if (query.tenantId != 0)
-            q.bind(query.tenantId);
-        if (!query.text.isEmpty())
-            q.bind(likePattern(query.text)).bind(likePattern(query.text));
-        if (after)
-            q.bind(after->first).bind(after->second);
-        q.bind(limit + 1).exec();
+        for (const QVariant& value : std::as_const(values))
+            q.bind(value);
+        q.exec();
         Page<User> page;
+        QString lastSortValue;
         while (q.next()) {
             if (page.items.size() == limit) {
-                page.nextCursor = encodeCursor(page.items.constLast().displayName, page.items.constLast().id);
+                page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
                 break;
             }
             page.items.append(userFromRow(q));
+            lastSortValue = q.text(7);
         }
         return page;
     });

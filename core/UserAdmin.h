@@ -62,9 +62,15 @@ struct UserChange {
 // disabled, disabled → active or invited (invited again). Staying where it is is no change.
 bool isLegalUserTransition(UserStatus from, UserStatus to);
 
+// What is wrong with a value, as a sentence without the field's name; empty when it is fine.
+QString emailError(const QString& email);        // "ann@example.com": one @, a dotted domain, no spaces
+QString userDisplayNameError(const QString& name);
+QString roleNameError(const QString& name);
+
 // A custom role of a tenant. `includedRoleIds` makes it composite: each included role must be
-// built in or belong to the tenant or one of its ancestors, have no wider scope, and not include
-// this role back (directly or through others): a cycle is refused.
+// built in or of the same tenant with no wider scope (Policy::mayInclude), and not include this
+// role back, directly or through others: a cycle is refused. A custom role of tenant 0 is a
+// platform-scope role; a tenant's custom roles have tenant or environment scope.
 struct NewRole {
     TenantId tenantId = 0;
     QString name;
