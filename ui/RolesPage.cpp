@@ -247,6 +247,8 @@ RolesPage::RolesPage(QWidget* parent)
     });
     connect(m_roleTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
         m_current = m_roleModel->role(index.row());
+        // Store::roles may list a role at an older version than our own last edit left it.
+        m_current.version = std::max(m_current.version, m_ledger ? m_ledger->versions.value(m_current.id) : 0);
         showCurrentRole();
     });
     connect(m_matrixModel, &PermissionMatrixModel::permissionsEdited, this, &RolesPage::updateButtons);
@@ -640,6 +642,8 @@ void RolesPage::newRole()
         request.tenantId = m_tenantId;
         request.name = dialog->nameLineEdit->text().trimmed();
         request.description = dialog->descriptionLineEdit->text().trimmed();
+        if (request.description.isNull())
+            request.description = u""_s; // none, rather than a missing value
         request.scope = RoleScope(dialog->scopeComboBox->currentData().toInt());
         if (request.name.isEmpty()) {
             setError(dialog->nameErrorLabel, tr("A role needs a name."));
