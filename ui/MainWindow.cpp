@@ -963,6 +963,7 @@ void MainWindow::createPreviewTree()
     m_previewTreeView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_previewTreeView->header()->restoreState(m_normalTreeView->header()->saveState());
     layout->insertWidget(layout->indexOf(m_normalTreeView), m_previewTreeView, 1);
+    m_previewTreeView->show(); // now, so that it takes the focus
 
     connect(m_previewTreeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelection);
     connect(m_previewTreeView->selectionModel(), &QItemSelectionModel::currentChanged, m_admin, &TenantAdministration::updateActions);
