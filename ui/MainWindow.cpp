@@ -973,6 +973,14 @@ void MainWindow::createPreviewTree()
         if (page && (page == m_auditPage || page == m_rolesPage))
             showSelection();
     });
+    // A tenant-scoped user has no platform figures to see: the preview opens on their first tenant.
+    connect(m_previewTreeModel, &TenantTreeModel::rowsInserted, this, [this](const QModelIndex& parent, int first) {
+        const auto* preview = static_cast<PreviewStore*>(m_previewStore.get());
+        if (!preview || preview->principal().isPlatformPrincipal() || first != 0 || parent != m_previewTreeModel->platformIndex()
+            || m_previewTreeView->currentIndex() != parent)
+            return;
+        m_previewTreeView->setCurrentIndex(m_previewTreeModel->index(0, 0, parent));
+    });
     connect(m_previewTreeModel, &TenantTreeModel::filterApplied, this, &MainWindow::applyFilterResult);
     connect(m_previewTreeModel, &TenantTreeModel::modelReset, this, [this]() {
         if (m_previewTreeModel && !m_previewTreeModel->isFiltered())

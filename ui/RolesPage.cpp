@@ -170,6 +170,7 @@ public:
         : QDialog(parent)
     {
         setObjectName(u"newRoleDialog"_s);
+        setMinimumWidth(460);
         setWindowTitle(QCoreApplication::translate("RolesPage", "New Role"));
         auto* layout = new QVBoxLayout(this);
         auto* intro = new QLabel(QCoreApplication::translate("RolesPage", "A custom role of %1. Its permissions and the roles it "
@@ -224,6 +225,7 @@ RolesPage::RolesPage(QWidget* parent)
     splitter->addWidget(createDetailPane());
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 5);
+    splitter->setSizes({230, 520});
     layout->addWidget(splitter, 1);
 
     connect(m_roleModel, &RoleListModel::loaded, this, [this]() {

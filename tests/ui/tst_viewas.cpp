@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 #include "Permission.h"
 #include "SqlStore.h"
+#include "TenantAdministration.h"
 #include "TenantTreeModel.h"
 #include "TestSupport.h"
 
@@ -149,6 +150,40 @@ private Q_SLOTS:
         QCOMPARE(tree->currentIndex().data(TenantTreeModel::TenantIdRole).toLongLong(), selectedBefore);
         QTRY_VERIFY(newTenant->isEnabled());
         QVERIFY(window->findChild<QAction*>(u"viewAsAction"_s)->isEnabled());
+    }
+
+    void tenantMenuFollowsThePolicy()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        auto* tree = window->findChild<QTreeView*>(u"tenantTreeView"_s);
+        const QModelIndex first = tree->model()->index(0, 0, window->tenantTreeModel()->platformIndex());
+        tree->setCurrentIndex(first);
+        auto* settings = window->findChild<QAction*>(u"tenantSettingsAction"_s);
+        auto* newTenant = window->findChild<QAction*>(u"newTenantAction"_s);
+        QTRY_VERIFY(settings->isEnabled() && newTenant->isEnabled()); // the local platform admin
+
+        SqlStore store(m_database);
+        await(store.open(OpenMode::OpenExisting));
+        const QList<Role> roles = await(store.roles(0));
+        const Tenant tenant = await(store.tenant(first.data(TenantTreeModel::TenantIdRole).toLongLong()));
+        const auto principalWith = [&](const QString& roleName) {
+            Principal principal{.userId = 42, .email = u"someone@example.com"_s};
+            for (const Role& role : roles) {
+                if (role.name == roleName)
+                    principal.grants.append(Policy::grantFor(role, tenant, 0, roles));
+            }
+            return principal;
+        };
+        // A viewer changes nothing; a tenant admin changes the tenant's settings, not its lifecycle,
+        // and creates no tenants (Tenant Admin has no tenant.create).
+        window->administration()->setPrincipal(principalWith(BuiltInRole::TenantViewer));
+        QVERIFY(!settings->isEnabled());
+        QVERIFY(!newTenant->isEnabled());
+        window->administration()->setPrincipal(principalWith(BuiltInRole::TenantAdmin));
+        QVERIFY(settings->isEnabled());
+        QVERIFY(!newTenant->isEnabled());
+        QVERIFY(!window->findChild<QAction*>(u"suspendAction"_s)->isEnabled());
     }
 
     void escapeEndsThePreview()
