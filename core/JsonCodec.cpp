@@ -1031,6 +1031,7 @@ QString bulkUserActionKindKey(BulkUserActionKind kind)
     case BulkUserActionKind::GrantRole: return u"grant_role"_s;
     case BulkUserActionKind::RevokeRole: return u"revoke_role"_s;
     case BulkUserActionKind::Move: return u"move"_s;
+    case BulkUserActionKind::RestoreStatus: return u"restore_status"_s;
     }
     return {};
 }
@@ -1038,7 +1039,7 @@ QString bulkUserActionKindKey(BulkUserActionKind kind)
 std::optional<BulkUserActionKind> bulkUserActionKindFromKey(const QString& key)
 {
     for (BulkUserActionKind kind : {BulkUserActionKind::SetStatus, BulkUserActionKind::GrantRole, BulkUserActionKind::RevokeRole,
-                                    BulkUserActionKind::Move}) {
+                                    BulkUserActionKind::Move, BulkUserActionKind::RestoreStatus}) {
         if (bulkUserActionKindKey(kind) == key)
             return kind;
     }
@@ -1051,13 +1052,19 @@ QJsonObject toJson(const BulkUserAction& action)
                        {u"status"_s, userStatusKey(action.status)}, {u"tenant_id"_s, idOrNull(action.tenantId)},
                        {u"environment_id"_s, idOrNull(action.environmentId)}, {u"role_id"_s, idOrNull(action.roleId)},
                        {u"target_tenant_id"_s, idOrNull(action.targetTenantId)},
-                       {u"target_environment_id"_s, idOrNull(action.targetEnvironmentId)}};
+                       {u"target_environment_id"_s, idOrNull(action.targetEnvironmentId)},
+                       {u"statuses"_s, [&] {
+                            QJsonArray statuses;
+                            for (UserStatus status : action.statuses)
+                                statuses.append(userStatusKey(status));
+                            return statuses;
+                        }()}};
 }
 
 BulkUserAction bulkUserActionFromJson(const QJsonObject& object)
 {
     refuseUnknown(object, {u"kind"_s, u"user_ids"_s, u"status"_s, u"tenant_id"_s, u"environment_id"_s, u"role_id"_s,
-                           u"target_tenant_id"_s, u"target_environment_id"_s});
+                           u"target_tenant_id"_s, u"target_environment_id"_s, u"statuses"_s});
     const Reader r(object);
     BulkUserAction action;
     action.kind = r.key(u"kind"_s, bulkUserActionKindFromKey);
@@ -1069,6 +1076,15 @@ BulkUserAction bulkUserActionFromJson(const QJsonObject& object)
     action.roleId = r.idOrZero(u"role_id"_s);
     action.targetTenantId = r.idOrZero(u"target_tenant_id"_s);
     action.targetEnvironmentId = r.idOrZero(u"target_environment_id"_s);
+    if (object.contains(u"statuses"_s)) {
+        const QStringList statuses = r.strings(u"statuses"_s);
+        for (qsizetype i = 0; i < statuses.size(); ++i) {
+            const auto status = userStatusFromKey(statuses.at(i));
+            if (!status)
+                invalid(u"statuses[%1]"_s.arg(i), u"a user status"_s);
+            action.statuses.append(*status);
+        }
+    }
     return action;
 }
 

@@ -636,6 +636,11 @@ BulkUserResult SqlSession::applyBulkUserAction(const BulkUserAction& action, con
         switch (action.kind) {
         case BulkUserActionKind::SetStatus:
             break;
+        case BulkUserActionKind::RestoreStatus:
+            if (action.statuses.size() != action.userIds.size())
+                refuse(u"statuses"_s, tr("one status per user is needed (%1 users, %2 statuses).")
+                                          .arg(action.userIds.size()).arg(action.statuses.size()));
+            break;
         case BulkUserActionKind::GrantRole:
             grant = checkGrant(m_db, Membership{action.tenantId, 0, action.environmentId, action.roleId});
             break;
@@ -694,6 +699,19 @@ BulkUserResult SqlSession::applyBulkUserAction(const BulkUserAction& action, con
                     changed = true;
                 }
                 break;
+            case BulkUserActionKind::RestoreStatus: {
+                const UserStatus status = action.statuses.at(done);
+                if (user.status != status) {
+                    q.prepare(u"UPDATE users SET status = ?, version = version + 1 WHERE id = ?"_s)
+                        .bind(userStatusKey(status)).bind(userId).exec();
+                    appendAudit(AuditEvent{0, action.tenantId, now, m_actor, u"user.restore"_s, u"user"_s, user.email,
+                                           QJsonObject{{u"status"_s, userStatusKey(user.status)}},
+                                           QJsonObject{{u"status"_s, userStatusKey(status)}}, {}, {}});
+                    result.previousStatuses.append(user.status);
+                    changed = true;
+                }
+                break;
+            }
             case BulkUserActionKind::GrantRole: {
                 const Membership m{action.tenantId, userId, action.environmentId, action.roleId};
                 if (!holds(m_db, m)) {

@@ -128,6 +128,8 @@ enum class BulkUserActionKind {
     RevokeRole,  // the membership (tenantId, environmentId, roleId) of each user removed
     Move,        // each user's memberships on (tenantId, environmentId) moved to (targetTenantId,
                  // targetEnvironmentId), roles kept; users without one there are unchanged
+    RestoreStatus, // each user back to the status at the same place in `statuses`, whatever the
+                   // transition (the undo of SetStatus: a user activated from invited is invited again)
 };
 
 struct BulkUserAction {
@@ -139,6 +141,7 @@ struct BulkUserAction {
     RoleId roleId = 0;
     TenantId targetTenantId = 0;
     EnvironmentId targetEnvironmentId = 0;
+    QList<UserStatus> statuses; // RestoreStatus: one per user, in the order of userIds
 };
 
 // What a bulk action changed, enough to undo it: the users changed, and for SetStatus the status

@@ -1325,6 +1325,7 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         switch (action.kind) {
         case BulkUserActionKind::SetStatus:
+        case BulkUserActionKind::RestoreStatus:
             for (UserId id : action.userIds)
                 writableUser(c, s, id);
             if (action.tenantId != 0)

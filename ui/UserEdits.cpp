@@ -102,18 +102,12 @@ QList<BulkUserAction> inverseOf(const BulkUserAction& action, const BulkUserResu
         return inverse;
     switch (action.kind) {
     case BulkUserActionKind::SetStatus:
-        // One action per status the users had: each goes back to where it was.
-        for (const UserStatus status : {UserStatus::Invited, UserStatus::Active, UserStatus::Disabled}) {
-            BulkUserAction back = base;
-            back.status = status;
-            back.userIds.clear();
-            for (qsizetype i = 0; i < result.changedUserIds.size() && i < result.previousStatuses.size(); ++i) {
-                if (result.previousStatuses.at(i) == status)
-                    back.userIds.append(result.changedUserIds.at(i));
-            }
-            if (!back.userIds.isEmpty())
-                inverse.append(back);
-        }
+        // Each user back to where they were, in one transaction, whatever the transition.
+        base.kind = BulkUserActionKind::RestoreStatus;
+        base.userIds = result.changedUserIds.first(std::min(result.changedUserIds.size(), result.previousStatuses.size()));
+        base.statuses = result.previousStatuses.first(base.userIds.size());
+        if (!base.userIds.isEmpty())
+            inverse.append(base);
         break;
     case BulkUserActionKind::GrantRole:
         base.kind = BulkUserActionKind::RevokeRole;
@@ -128,6 +122,14 @@ QList<BulkUserAction> inverseOf(const BulkUserAction& action, const BulkUserResu
         std::swap(base.environmentId, base.targetEnvironmentId);
         inverse.append(base);
         break;
+    case BulkUserActionKind::RestoreStatus: {
+        // Undoing a restore restores what the restore found.
+        base.userIds = result.changedUserIds.first(std::min(result.changedUserIds.size(), result.previousStatuses.size()));
+        base.statuses = result.previousStatuses.first(base.userIds.size());
+        if (!base.userIds.isEmpty())
+            inverse.append(base);
+        break;
+    }
     }
     return inverse;
 }

@@ -736,6 +736,7 @@ void UsersPage::applyBulkAction(const BulkUserAction& action)
             return;
         break;
     case BulkUserActionKind::GrantRole:
+    case BulkUserActionKind::RestoreStatus:
         break;
     }
     runBulkAction(action);
@@ -813,6 +814,8 @@ QString UsersPage::describeAction(const BulkUserAction& action, const BulkUserRe
         return tr("Remove %1 from %n user(s)", nullptr, changed).arg(m_roleNames.value(action.roleId));
     case BulkUserActionKind::Move:
         return tr("Move %n user(s)", nullptr, changed);
+    case BulkUserActionKind::RestoreStatus:
+        return tr("Restore the status of %n user(s)", nullptr, changed);
     }
     return {};
 }
@@ -844,6 +847,10 @@ QString UsersPage::describeResult(const BulkUserAction& action, const BulkUserRe
             rest = tr("%n already invited", nullptr, unchanged);
             break;
         }
+        break;
+    case BulkUserActionKind::RestoreStatus:
+        text = tr("Restored the status of %n user(s)", nullptr, changed);
+        rest = tr("%n unchanged", nullptr, unchanged);
         break;
     case BulkUserActionKind::GrantRole:
         text = tr("Gave %n user(s) the role %1 on %2", nullptr, changed).arg(role, where);
