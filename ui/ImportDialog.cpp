@@ -306,7 +306,7 @@ QWidget* ImportDialog::createReportPage()
     m_auditTrailButton->setObjectName(u"auditTrailButton"_s);
     m_auditTrailButton->setToolTip(tr("The audit events of the tenant imported into"));
     auto* close = new QPushButton(tr("Close"), page);
-    close->setDefault(true);
+    m_reportCloseButton = close;
     buttons->addWidget(copy);
     buttons->addWidget(m_auditTrailButton);
     buttons->addStretch(1);
@@ -408,6 +408,11 @@ void ImportDialog::setStep(Step step)
 {
     m_step = step;
     m_stack->setCurrentIndex(int(step));
+    // Enter presses the step's own button (a dialog has one default button at a time).
+    if (step == Step::Source)
+        m_previewButton->setDefault(true);
+    else if (step == Step::Report)
+        m_reportCloseButton->setDefault(true);
     Q_EMIT stepChanged(step);
 }
 
@@ -636,6 +641,7 @@ void ImportDialog::buildPart(int index)
     part.usersTable->setObjectName(u"usersTableWidget"_s);
     part.usersTable->setHorizontalHeaderLabels({tr("E-mail"), tr("Name"), tr("Status"), tr("Memberships")});
     part.usersTable->verticalHeader()->hide();
+    part.usersTable->verticalHeader()->setDefaultSectionSize(part.usersTable->fontMetrics().height() + 8);
     part.usersTable->horizontalHeader()->setStretchLastSection(true);
     part.usersTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     part.usersTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -654,8 +660,9 @@ void ImportDialog::buildPart(int index)
         part.usersTable->setItem(row, UserEmailColumn, readOnlyItem(new QTableWidgetItem(user.email)));
         part.usersTable->setItem(row, UserNameColumn, readOnlyItem(new QTableWidgetItem(user.displayName)));
         part.usersTable->setItem(row, UserStatusColumn, readOnlyItem(new QTableWidgetItem(userStatusDisplayName(user.status))));
-        part.usersTable->setItem(row, UserMembershipsColumn,
-                                 readOnlyItem(new QTableWidgetItem(memberships.isEmpty() ? tr("none") : memberships.join(u", "_s))));
+        auto* membershipsItem = readOnlyItem(new QTableWidgetItem(memberships.isEmpty() ? tr("none") : memberships.join(u", "_s)));
+        membershipsItem->setToolTip(memberships.join(u'\n'));
+        part.usersTable->setItem(row, UserMembershipsColumn, membershipsItem);
     }
     part.usersTable->setSortingEnabled(true);
     part.usersTable->sortByColumn(-1, Qt::AscendingOrder); // file order until a header is clicked
@@ -675,6 +682,7 @@ void ImportDialog::buildPart(int index)
     part.notesList = new QListWidget(notesBox);
     part.notesList->setObjectName(u"notesListWidget"_s);
     part.notesList->setWordWrap(true);
+    part.notesList->setAlternatingRowColors(true);
     part.notesList->addItems(import.notes);
     if (import.notes.isEmpty())
         part.notesList->addItem(tr("Nothing to note: every column was read."));
@@ -846,8 +854,11 @@ QString ImportDialog::importBlockedReason() const
         return tr("No realm is chosen: tick “Import this realm” on at least one.");
     if (issues > 0) {
         const bool keycloak = m_parts.front()->import.createTenant;
-        return keycloak ? tr("Import is disabled while %n issue(s) remain: correct the export and read it again, change "
-                             "the slug of a tenant that exists already, or leave the realm out.", nullptr, issues)
+        if (keycloak && m_parts.size() > 1)
+            return tr("Import is disabled while %n issue(s) remain: correct the export and read it again, change the "
+                      "slug of a tenant that exists already, or leave the realm out.", nullptr, issues);
+        return keycloak ? tr("Import is disabled while %n issue(s) remain: correct the export and read it again, or "
+                             "change the slug of a tenant that exists already.", nullptr, issues)
                         : tr("Import is disabled while %n issue(s) remain: correct the file and read it again (Back).",
                              nullptr, issues);
     }

@@ -158,6 +158,7 @@ private:
     // Report
     QPlainTextEdit* m_reportTextEdit = nullptr;
     QPushButton* m_auditTrailButton = nullptr;
+    QPushButton* m_reportCloseButton = nullptr;
 };
 
 } // namespace TenantDesk
