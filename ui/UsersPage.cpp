@@ -1,5 +1,7 @@
 #include "UsersPage.h"
 
+#include "EffectivePermissionsDialog.h"
+
 #include "Async.h"
 #include "DetailForm.h"
 #include "EditHistory.h"
@@ -75,6 +77,7 @@ UsersPage::UsersPage(QWidget* parent)
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_toolBar->addAction(newUserAction);
     m_toolBar->addAction(editUserAction);
+    m_toolBar->addAction(permissionsAction);
     m_toolBar->addSeparator();
     m_toolBar->addAction(disableAction);
     m_toolBar->addAction(enableAction);
@@ -194,6 +197,24 @@ void UsersPage::createActions()
     exportAction = makeAction(tr("E&xport…"), u"exportUsersAction"_s, this);
     exportAction->setToolTip(tr("Write the users matching the filters, with their memberships, as CSV or JSON (Ctrl+Shift+E)"));
     connect(exportAction, &QAction::triggered, this, &UsersPage::exportUsers);
+
+    permissionsAction = makeAction(tr("Effective &Permissions…"), u"userPermissionsAction"_s, this);
+    permissionsAction->setToolTip(tr("What the selected user may do on a tenant, and which membership and role grants each permission"));
+    connect(permissionsAction, &QAction::triggered, this, &UsersPage::showEffectivePermissions);
+}
+
+void UsersPage::showEffectivePermissions()
+{
+    const QList<UserId> ids = selectedUserIds();
+    if (!m_store || ids.size() != 1)
+        return;
+    // On the tenant the page is filtered on, when there is one; the dialog asks otherwise.
+    TenantId tenantId = m_scopeTenantId;
+    if (tenantId == 0)
+        tenantId = m_tenantIdsBySlug.value(currentTenantSlug());
+    auto* dialog = new EffectivePermissionsDialog(m_store, ids.constFirst(), tenantId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 QWidget* UsersPage::createFilterBar()
@@ -524,6 +545,7 @@ void UsersPage::updateActions()
     importAction->setEnabled(usable);
     exportAction->setEnabled(usable);
     editUserAction->setEnabled(usable && selected == 1);
+    permissionsAction->setEnabled(usable && selected == 1);
     for (QAction* action : {disableAction, enableAction, assignRoleAction, removeRoleAction, moveAction})
         action->setEnabled(usable && selected > 0);
     if (m_statusLabel)
@@ -538,6 +560,7 @@ void UsersPage::showUserMenu(const QPoint& position)
     QMenu menu(this);
     menu.setObjectName(u"userMenu"_s);
     menu.addAction(editUserAction);
+    menu.addAction(permissionsAction);
     menu.addSeparator();
     menu.addAction(disableAction);
     menu.addAction(enableAction);

@@ -90,6 +90,7 @@ public:
     QAction* moveAction = nullptr;
     QAction* importAction = nullptr;
     QAction* exportAction = nullptr;
+    QAction* permissionsAction = nullptr; // Effective Permissions… of the selected user
 
 Q_SIGNALS:
     // The filters were applied: the table reads their first page (or shows none, when the tenant
@@ -122,6 +123,7 @@ private:
     void showUserMenu(const QPoint& position);
     void chooseRoleAction(BulkUserActionKind kind);
     void chooseMove();
+    void showEffectivePermissions();
     void runBulkAction(const BulkUserAction& action);
     // What the action is called on Edit → Undo.
     QString describeAction(const BulkUserAction& action, const BulkUserResult& result) const;
