@@ -777,7 +777,7 @@ void MainWindow::showUsers(TenantId tenantId)
 
 void MainWindow::importUsers()
 {
-    if (!m_store)
+    if (!m_store || isPreviewing()) // the preview is read-only
         return;
     if (m_usersPage && m_detailStack->currentWidget() == m_usersPage)
         return m_usersPage->importUsers();
@@ -806,7 +806,7 @@ void MainWindow::exportUsers()
         return;
     if (m_usersPage && m_detailStack->currentWidget() == m_usersPage)
         return m_usersPage->exportUsers();
-    ExportDialog dialog(m_store.get(), this);
+    ExportDialog dialog(viewStore(), this); // in a preview: what the previewed user sees
     dialog.setTenantSlug(selectedTenantSlug());
     dialog.exec();
 }
@@ -995,6 +995,7 @@ void MainWindow::setEditingEnabled(bool enabled)
     history->redoAction()->setEnabled(enabled && !history->isBusy() && history->stack()->canRedo());
     m_editTenantAction->setEnabled(enabled && m_store && m_detailStack->currentWidget() == m_tenantPage);
     m_viewAsAction->setEnabled(enabled && m_principal && m_principal->platformPermissions.contains(Permission::UserRead));
+    m_importUsersAction->setEnabled(enabled && m_store);
     if (m_rolesPage)
         m_rolesPage->setReadOnly(!enabled);
 }
