@@ -4,6 +4,8 @@
 #include "AuditPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
+#include "ExportDialog.h"
+#include "ImportDialog.h"
 #include "Permission.h"
 #include "PlatformPage.h"
 #include "PreviewStore.h"
@@ -203,6 +205,15 @@ void MainWindow::createMenus()
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     refreshRecentMenu();
+    fileMenu->addSeparator();
+    m_importUsersAction = fileMenu->addAction(tr("&Import Users…"), this, &MainWindow::importUsers);
+    m_importUsersAction->setObjectName(u"importUsersMenuAction"_s);
+    m_importUsersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_importUsersAction->setEnabled(false);
+    m_exportUsersAction = fileMenu->addAction(tr("&Export Users…"), this, &MainWindow::exportUsers);
+    m_exportUsersAction->setObjectName(u"exportUsersMenuAction"_s);
+    m_exportUsersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportUsersAction->setEnabled(false);
     fileMenu->addSeparator();
     m_closeAction = fileMenu->addAction(tr("&Close Database"), this, &MainWindow::closeDatabase);
     m_closeAction->setShortcut(QKeySequence::Close);
@@ -530,6 +541,8 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     if (m_usersPage)
         m_usersPage->setStore(m_store.get());
     m_usersAction->setEnabled(true);
+    m_importUsersAction->setEnabled(true);
+    m_exportUsersAction->setEnabled(true);
     m_rolesAction->setEnabled(true);
     usePrincipal();
     m_centralStack->setCurrentWidget(m_splitter);
@@ -573,6 +586,8 @@ void MainWindow::closeDatabase()
     m_editTenantAction->setEnabled(false);
     m_auditAction->setEnabled(false);
     m_usersAction->setEnabled(false);
+    m_importUsersAction->setEnabled(false);
+    m_exportUsersAction->setEnabled(false);
     m_rolesAction->setEnabled(false);
     m_viewAsAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
@@ -745,6 +760,8 @@ void MainWindow::showUsers(TenantId tenantId)
         connect(m_usersPage, &UsersPage::statusMessage, this, [this](const QString& message) {
             statusBar()->showMessage(message, 10000);
         });
+        connect(m_usersPage, &UsersPage::usersImported, this, [this]() { m_treeModel->reloadChildren(0); });
+        connect(m_usersPage, &UsersPage::auditTrailRequested, this, [this](TenantId id) { showAuditTrail(id); });
         // Choosing the selected item again leaves the users for its page.
         connect(m_tenantTreeView, &QTreeView::clicked, m_usersPage, [this]() {
             if (m_detailStack->currentWidget() == m_usersPage)
@@ -756,6 +773,42 @@ void MainWindow::showUsers(TenantId tenantId)
     m_detailStack->setCurrentWidget(m_usersPage);
     m_usersPage->focusSearch();
     Q_EMIT detailShown();
+}
+
+void MainWindow::importUsers()
+{
+    if (!m_store || isPreviewing()) // the preview is read-only
+        return;
+    if (m_usersPage && m_detailStack->currentWidget() == m_usersPage)
+        return m_usersPage->importUsers();
+    ImportDialog dialog(m_store.get(), this);
+    dialog.setDefaultTenantSlug(selectedTenantSlug());
+    connect(&dialog, &ImportDialog::imported, this, [this]() {
+        m_treeModel->reloadChildren(0); // a Keycloak realm is a new tenant
+        if (m_usersPage)
+            m_usersPage->refresh();
+    });
+    connect(&dialog, &ImportDialog::auditTrailRequested, this, [this](TenantId id) { showAuditTrail(id); });
+    dialog.exec();
+}
+
+QString MainWindow::selectedTenantSlug() const
+{
+    QModelIndex index = m_tenantTreeView->currentIndex();
+    if (index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>() == TenantTreeModel::NodeKind::Environment)
+        index = index.parent(); // an environment: its tenant
+    return index.data(TenantTreeModel::SlugRole).toString();
+}
+
+void MainWindow::exportUsers()
+{
+    if (!m_store)
+        return;
+    if (m_usersPage && m_detailStack->currentWidget() == m_usersPage)
+        return m_usersPage->exportUsers();
+    ExportDialog dialog(viewStore(), this); // in a preview: what the previewed user sees
+    dialog.setTenantSlug(selectedTenantSlug());
+    dialog.exec();
 }
 
 void MainWindow::showError(const QString& title, const QString& message)
@@ -942,6 +995,7 @@ void MainWindow::setEditingEnabled(bool enabled)
     history->redoAction()->setEnabled(enabled && !history->isBusy() && history->stack()->canRedo());
     m_editTenantAction->setEnabled(enabled && m_store && m_detailStack->currentWidget() == m_tenantPage);
     m_viewAsAction->setEnabled(enabled && m_principal && m_principal->platformPermissions.contains(Permission::UserRead));
+    m_importUsersAction->setEnabled(enabled && m_store);
     if (m_rolesPage)
         m_rolesPage->setReadOnly(!enabled);
 }

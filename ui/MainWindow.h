@@ -61,6 +61,10 @@ public:
     // View → Users (Ctrl+Shift+U): the users page on the right, of `tenantId` (0: every user).
     void showUsers(TenantId tenantId = 0);
     UsersPage* usersPage() const { return m_usersPage; }
+    // File → Import Users… (Ctrl+I) and Export Users… (Ctrl+Shift+E): on the users page when it is
+    // shown (its filters), else for the tenant selected in the tree.
+    void importUsers();
+    void exportUsers();
     // View → Roles (Ctrl+Shift+R): the roles of `tenantId` on the right (0: of the tenant selected
     // in the tree, or the built-in ones when none is).
     void showRoles(TenantId tenantId = 0);
@@ -106,6 +110,8 @@ private:
     // Keeps the signed-in session's refresh token in the keychain (and every new one), or forgets it.
     void keepSession(bool remember);
     void showTreeContextMenu(const QPoint& position);
+    // The slug of the tenant selected in the tree (an environment's tenant), or empty.
+    QString selectedTenantSlug() const;
     void chooseDatabaseToOpen();
     void chooseNewDatabase();
     void showAbout();
@@ -126,6 +132,8 @@ private:
     QAction* m_auditAction = nullptr;
     AuditPage* m_auditPage = nullptr; // made when first shown
     QAction* m_usersAction = nullptr;
+    QAction* m_importUsersAction = nullptr;
+    QAction* m_exportUsersAction = nullptr;
     UsersPage* m_usersPage = nullptr; // made when first shown
     QAction* m_rolesAction = nullptr;
     QAction* m_viewAsAction = nullptr;

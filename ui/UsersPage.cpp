@@ -5,7 +5,9 @@
 #include "Async.h"
 #include "DetailForm.h"
 #include "EditHistory.h"
+#include "ExportDialog.h"
 #include "FieldError.h"
+#include "ImportDialog.h"
 #include "MembershipPicker.h"
 #include "UserEditorDialog.h"
 #include "UserEdits.h"
@@ -83,6 +85,9 @@ UsersPage::UsersPage(QWidget* parent)
     m_toolBar->addAction(assignRoleAction);
     m_toolBar->addAction(removeRoleAction);
     m_toolBar->addAction(moveAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(importAction);
+    m_toolBar->addAction(exportAction);
     layout->addWidget(m_toolBar);
 
     m_errorFrame = named(new QFrame(this), u"usersErrorFrame"_s, tr("Users error"));
@@ -184,6 +189,14 @@ void UsersPage::createActions()
     moveAction = makeAction(tr("&Move to…"), u"moveUsersAction"_s, this);
     moveAction->setToolTip(tr("Move the selected users' memberships from one tenant or environment to another"));
     connect(moveAction, &QAction::triggered, this, &UsersPage::chooseMove);
+
+    importAction = makeAction(tr("&Import…"), u"importUsersAction"_s, this);
+    importAction->setToolTip(tr("Import users from CSV, JSON or a Keycloak realm export, previewed and checked first (Ctrl+I)"));
+    connect(importAction, &QAction::triggered, this, &UsersPage::importUsers);
+
+    exportAction = makeAction(tr("E&xport…"), u"exportUsersAction"_s, this);
+    exportAction->setToolTip(tr("Write the users matching the filters, with their memberships, as CSV or JSON (Ctrl+Shift+E)"));
+    connect(exportAction, &QAction::triggered, this, &UsersPage::exportUsers);
 
     permissionsAction = makeAction(tr("Effective &Permissions…"), u"userPermissionsAction"_s, this);
     permissionsAction->setToolTip(tr("What the selected user may do on a tenant, and which membership and role grants each permission"));
@@ -529,6 +542,8 @@ void UsersPage::updateActions()
     const int selected = m_tableView ? int(m_tableView->selectionModel()->selectedRows().size()) : 0;
     const bool usable = m_store && !m_bulkRunning;
     newUserAction->setEnabled(usable);
+    importAction->setEnabled(usable);
+    exportAction->setEnabled(usable);
     editUserAction->setEnabled(usable && selected == 1);
     permissionsAction->setEnabled(usable && selected == 1);
     for (QAction* action : {disableAction, enableAction, assignRoleAction, removeRoleAction, moveAction})
@@ -593,6 +608,61 @@ void UsersPage::newUser()
                                        userStatusDisplayName(dialog.saved().status).toLower()));
     reloadKeepingSelection();
     m_reselectIds = {dialog.saved().id}; // the new user, selected when their page comes
+}
+
+void UsersPage::importUsers()
+{
+    if (!m_store)
+        return;
+    ImportDialog dialog(m_store, this);
+    dialog.setDefaultTenantSlug(currentTenantSlug());
+    connect(&dialog, &ImportDialog::imported, this, [this](const QList<ImportReport>& reports) {
+        int created = 0;
+        int memberships = 0;
+        for (const ImportReport& report : reports) {
+            created += report.usersCreated;
+            memberships += report.membershipsCreated;
+        }
+        say(tr("Imported: %n new user(s), %1 membership(s).", nullptr, created).arg(memberships));
+        m_tenantIdsBySlug.clear(); // new tenants, perhaps with a slug typed before
+        reloadKeepingSelection();
+        Q_EMIT usersImported();
+    });
+    connect(&dialog, &ImportDialog::auditTrailRequested, this, &UsersPage::auditTrailRequested);
+    dialog.exec();
+}
+
+void UsersPage::exportUsers()
+{
+    if (!m_store)
+        return;
+    ExportDialog dialog(m_store, this);
+    dialog.setTenantSlug(currentTenantSlug());
+    if (m_model->query().tenantId != 0 || !m_model->query().text.isEmpty() || m_model->query().roleId != 0
+        || m_model->query().environmentId != 0 || m_model->query().status)
+        dialog.setFilterQuery(m_model->query(), filterDescription());
+    connect(&dialog, &ExportDialog::finished, this, [this, &dialog](bool ok) {
+        if (ok)
+            say(dialog.message());
+    });
+    dialog.exec();
+}
+
+QString UsersPage::filterDescription() const
+{
+    const UserQuery query = m_model->query();
+    QStringList parts;
+    if (query.tenantId != 0)
+        parts.append(tr("tenant %1").arg(currentTenantSlug().isEmpty() ? m_scopeSlug : currentTenantSlug()));
+    if (query.environmentId != 0)
+        parts.append(tr("environment %1").arg(m_environmentComboBox->currentText()));
+    if (query.roleId != 0)
+        parts.append(tr("role %1").arg(m_roleComboBox->currentText()));
+    if (query.status)
+        parts.append(tr("status %1").arg(userStatusDisplayName(*query.status).toLower()));
+    if (!query.text.isEmpty())
+        parts.append(tr("name or e-mail containing “%1”").arg(query.text));
+    return parts.isEmpty() ? tr("every user") : parts.join(u", "_s);
 }
 
 void UsersPage::setStatusOfSelection(UserStatus status)

@@ -62,6 +62,13 @@ public:
     // The editor of the current user, or of a new one.
     void editCurrentUser();
     void newUser();
+    // Import… (ImportDialog): rows without a tenant go to the filter's tenant; the table is read
+    // again once something was written.
+    void importUsers();
+    // Export… (ExportDialog): the users matching the filters, or another tenant's, or every user.
+    void exportUsers();
+    // The filters in effect, as a person reads them ("tenant acme, role Tenant Admin").
+    QString filterDescription() const;
 
     // What the last action did, as the status bar said it.
     QString lastMessage() const { return m_lastMessage; }
@@ -81,6 +88,8 @@ public:
     QAction* assignRoleAction = nullptr;
     QAction* removeRoleAction = nullptr;
     QAction* moveAction = nullptr;
+    QAction* importAction = nullptr;
+    QAction* exportAction = nullptr;
     QAction* permissionsAction = nullptr; // Effective Permissions… of the selected user
 
 Q_SIGNALS:
@@ -91,6 +100,10 @@ Q_SIGNALS:
     void statusMessage(const QString& message);
     // A bulk action finished: applied, refused or cancelled (tests wait for it).
     void bulkActionFinished();
+    // An import wrote users (and perhaps new tenants): the window's tree reads them again.
+    void usersImported();
+    // The import report's "Show Audit Trail".
+    void auditTrailRequested(TenantId tenantId);
 
 protected:
     bool event(QEvent* event) override;
