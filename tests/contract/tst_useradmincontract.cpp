@@ -306,6 +306,21 @@ private Q_SLOTS:
         QCOMPARE(back.changedUserIds.size(), 4);
         QCOMPARE(await(m_store->user(ids.first())).user.status, UserStatus::Invited);
 
+        // Enabling invited users, then undoing it: active → invited is no transition a person may
+        // ask for, but a restore puts each user back where they were, in one transaction.
+        const BulkUserResult enabled = await(m_store->applyBulkUserAction(
+            BulkUserAction{.kind = BulkUserActionKind::SetStatus, .userIds = ids.mid(0, 2), .status = UserStatus::Active}));
+        QCOMPARE(enabled.previousStatuses, QList<UserStatus>(2, UserStatus::Invited));
+        const BulkUserResult restored = await(m_store->applyBulkUserAction(
+            BulkUserAction{.kind = BulkUserActionKind::RestoreStatus, .userIds = enabled.changedUserIds,
+                           .statuses = enabled.previousStatuses}));
+        QCOMPARE(restored.changedUserIds, enabled.changedUserIds);
+        QCOMPARE(await(m_store->user(ids.first())).user.status, UserStatus::Invited);
+        QCOMPARE(await(m_store->auditEvents({.action = u"user.restore"_s, .limit = 5})).items.size(), 2);
+        QCOMPARE(failureOf(m_store->applyBulkUserAction(
+                     BulkUserAction{.kind = BulkUserActionKind::RestoreStatus, .userIds = ids, .statuses = {UserStatus::Active}})).field,
+                 u"statuses"_s);
+
         // One user holds a custom role of `from`, which `to` cannot use: the whole move is refused.
         const Role local = await(m_store->createRole(NewRole{from.id, u"Local"_s, {}, RoleScope::Tenant, {Permission::TenantRead}, {}}));
         await(m_store->grantMembership(Membership{from.id, ids.last(), 0, local.id}));
