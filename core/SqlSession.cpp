@@ -762,7 +762,7 @@ QList<Role> SqlSession::roles(TenantId tenantId) const
             owners = owner.ancestorIds;
             owners.append(tenantId);
         }
-        QString sql = u"SELECT id, coalesce(tenant_id, 0), name, description, scope, built_in FROM roles WHERE tenant_id IS NULL"_s;
+        QString sql = u"SELECT id, coalesce(tenant_id, 0), name, description, scope, built_in, version FROM roles WHERE tenant_id IS NULL"_s;
         if (!owners.isEmpty())
             sql += u" OR tenant_id IN ("_s + QStringList(owners.size(), u"?"_s).join(u',') + u')';
         sql += u" ORDER BY built_in DESC, name, id"_s;
@@ -781,6 +781,7 @@ QList<Role> SqlSession::roles(TenantId tenantId) const
             role.description = q.text(3);
             role.scope = roleScopeFromKey(q.text(4)).value_or(RoleScope::Tenant);
             role.builtIn = q.integer(5) != 0;
+            role.version = q.integer(6); // what updateRole and deleteRole are asked to expect
             index.insert(role.id, roles.size());
             roles.append(role);
         }
