@@ -524,8 +524,10 @@ int usersAssign(const Invocation& call)
 
 int usersMove(const Invocation& call)
 {
-    const Place from = placeOf(call.store, requiredOption(call, u"from"_s, u"SLUG[/ENVIRONMENT]"_s));
-    const Place to = placeOf(call.store, requiredOption(call, u"to"_s, u"SLUG[/ENVIRONMENT]"_s));
+    const QString fromText = requiredOption(call, u"from"_s, u"SLUG[/ENVIRONMENT]"_s);
+    const QString toText = requiredOption(call, u"to"_s, u"SLUG[/ENVIRONMENT]"_s);
+    const Place from = placeOf(call.store, fromText);
+    const Place to = placeOf(call.store, toText);
     const QList<User> users = usersByEmail(call.store, call.arguments);
     BulkUserAction action;
     action.kind = BulkUserActionKind::Move;
@@ -642,9 +644,7 @@ int rolesList(const Invocation& call)
 
 int rolesCreate(const Invocation& call)
 {
-    const Tenant tenant = await(call.store.tenantBySlug(requiredOption(call, u"tenant"_s, u"SLUG"_s)));
     NewRole role;
-    role.tenantId = tenant.id;
     role.name = call.arguments.at(0);
     role.description = call.value(u"description"_s);
     if (call.isSet(u"scope"_s)) {
@@ -654,6 +654,8 @@ int rolesCreate(const Invocation& call)
             throw UsageError{tr("--scope takes tenant or environment, not “%1”.").arg(key)};
         role.scope = *scope;
     }
+    const Tenant tenant = await(call.store.tenantBySlug(requiredOption(call, u"tenant"_s, u"SLUG"_s)));
+    role.tenantId = tenant.id;
     role.permissions = permissionsOption(call);
     const QList<Role> known = await(call.store.roles(tenant.id));
     role.includedRoleIds = includesOption(call, known, tenant);
