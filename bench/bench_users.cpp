@@ -133,9 +133,10 @@ int main(int argc, char* argv[])
         query.cursor = secondCursor;
         return page(query);
     });
-    for (const QString& text : {u"a"_s, u"an"_s, u"ann"_s, u"anna"_s, rareText, u"zqxj"_s}) {
+    for (const QString& text : {u"a"_s, u"an"_s, u"ann"_s, u"anna"_s, rareText, u"zqxj"_s, u"zq"_s}) {
         const QString label = text == rareText ? u"search: a rare text (one user's e-mail)"_s
             : text == u"zqxj"_s               ? u"search: \"zqxj\" (matches nothing)"_s
+            : text == u"zq"_s                 ? u"search: \"zq\" (two letters, match nothing)"_s
                                                : u"search: \"%1\""_s.arg(text);
         add(label, 150, [&, text] {
             UserQuery query = firstPage();
