@@ -1,5 +1,6 @@
 #include "JsonCodec.h"
 
+#include "Policy.h"
 #include "SqlTime.h"
 #include "StoreError.h"
 
@@ -354,6 +355,7 @@ QJsonObject toJson(const Role& role)
         {u"built_in"_s, role.builtIn},
         {u"permissions"_s, QJsonArray::fromStringList(role.permissions)},
         {u"included_role_ids"_s, included},
+        {u"version"_s, role.version},
     };
 }
 
@@ -620,6 +622,7 @@ Role roleFromJson(const QJsonObject& object)
     role.builtIn = r.boolean(u"built_in"_s);
     role.permissions = r.strings(u"permissions"_s);
     role.includedRoleIds = r.ids(u"included_role_ids"_s);
+    role.version = object.contains(u"version"_s) ? r.id(u"version"_s) : 1;
     return role;
 }
 
@@ -743,6 +746,413 @@ DecommissionStepDone decommissionStepFromJson(const QJsonObject& object)
     if (object.contains(u"confirm_slug"_s))
         step.confirmSlug = r.text(u"confirm_slug"_s);
     return step;
+}
+
+// Users, roles and memberships (UserAdmin.h).
+
+namespace {
+
+QJsonObject membershipIds(const Membership& m)
+{
+    return QJsonObject{{u"tenant_id"_s, m.tenantId}, {u"user_id"_s, m.userId},
+                       {u"environment_id"_s, idOrNull(m.environmentId)}, {u"role_id"_s, m.roleId}};
+}
+
+QJsonArray idArray(const QList<qint64>& ids)
+{
+    QJsonArray array;
+    for (qint64 id : ids)
+        array.append(id);
+    return array;
+}
+
+} // namespace
+
+QJsonObject toJson(const ImportIssue& issue)
+{
+    return QJsonObject{{u"line"_s, issue.line}, {u"field"_s, issue.field}, {u"message"_s, issue.message}};
+}
+
+static ImportIssue importIssueFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"issue"_s);
+    return ImportIssue{int(r.id(u"line"_s)), r.text(u"field"_s), r.text(u"message"_s)};
+}
+
+QJsonObject toJson(const PermissionSource& source)
+{
+    return QJsonObject{{u"platform"_s, source.platform}, {u"tenant_id"_s, idOrNull(source.grantedOnTenantId)},
+                       {u"tenant_slug"_s, source.grantedOnTenantSlug}, {u"environment_id"_s, idOrNull(source.environmentId)},
+                       {u"environment_name"_s, source.environmentName},
+                       {u"role_chain"_s, QJsonArray::fromStringList(source.roleChain)}};
+}
+
+static PermissionSource permissionSourceFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"source"_s);
+    return PermissionSource{r.boolean(u"platform"_s), r.idOrZero(u"tenant_id"_s), r.text(u"tenant_slug"_s),
+                            r.idOrZero(u"environment_id"_s), r.text(u"environment_name"_s), r.strings(u"role_chain"_s)};
+}
+
+QJsonObject toJson(const EffectivePermission& permission)
+{
+    return QJsonObject{{u"permission"_s, permission.permission}, {u"sources"_s, arrayOf(permission.sources)}};
+}
+
+static EffectivePermission effectivePermissionFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"permission"_s);
+    return EffectivePermission{r.text(u"permission"_s), r.objects(u"sources"_s, permissionSourceFromJson)};
+}
+
+QJsonObject toJson(const ImportMembership& m)
+{
+    return QJsonObject{{u"tenant"_s, m.tenantSlug}, {u"environment"_s, m.environmentName}, {u"role"_s, m.roleName}};
+}
+
+static ImportMembership importMembershipFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"membership"_s);
+    return ImportMembership{r.text(u"tenant"_s), r.text(u"environment"_s), r.text(u"role"_s)};
+}
+
+QJsonObject toJson(const ImportUser& user)
+{
+    return QJsonObject{{u"line"_s, user.line}, {u"email"_s, user.email}, {u"display_name"_s, user.displayName},
+                       {u"status"_s, userStatusKey(user.status)}, {u"memberships"_s, arrayOf(user.memberships)}};
+}
+
+static ImportUser importUserFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"user"_s);
+    return ImportUser{int(r.id(u"line"_s)), r.text(u"email"_s), r.text(u"display_name"_s), r.key(u"status"_s, userStatusFromKey),
+                      r.objects(u"memberships"_s, importMembershipFromJson)};
+}
+
+QJsonObject toJson(const ImportRole& role)
+{
+    return QJsonObject{{u"name"_s, role.name}, {u"description"_s, role.description}, {u"scope"_s, roleScopeKey(role.scope)},
+                       {u"permissions"_s, QJsonArray::fromStringList(role.permissions)},
+                       {u"includes"_s, QJsonArray::fromStringList(role.includedRoleNames)}};
+}
+
+static ImportRole importRoleFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"role"_s);
+    return ImportRole{r.text(u"name"_s), r.text(u"description"_s), r.key(u"scope"_s, roleScopeFromKey),
+                      r.strings(u"permissions"_s), r.strings(u"includes"_s)};
+}
+
+namespace {
+
+std::optional<Membership> optionalMembership(const QJsonObject& object, const QString& key)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isObject())
+        invalid(key, u"an object or null"_s);
+    return membershipIdsFromJson(value.toObject());
+}
+
+} // namespace
+
+Membership membershipIdsFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"tenant_id"_s, u"user_id"_s, u"environment_id"_s, u"role_id"_s}, u"membership"_s);
+    const Reader r(object, u"membership"_s);
+    return Membership{r.id(u"tenant_id"_s), r.idOrZero(u"user_id"_s), r.idOrZero(u"environment_id"_s), r.id(u"role_id"_s)};
+}
+
+QJsonObject toJson(const Membership& membership)
+{
+    return membershipIds(membership);
+}
+
+QJsonObject toJson(const UserMembership& m)
+{
+    QJsonObject json = membershipIds(m.membership);
+    json.insert(u"tenant_slug"_s, m.tenantSlug);
+    json.insert(u"tenant_name"_s, m.tenantName);
+    json.insert(u"environment_name"_s, m.environmentName);
+    json.insert(u"role_name"_s, m.roleName);
+    json.insert(u"role_scope"_s, roleScopeKey(m.roleScope));
+    json.insert(u"inherited_tenant_count"_s, m.inheritedTenantCount);
+    return json;
+}
+
+UserMembership userMembershipFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"membership"_s);
+    UserMembership m;
+    m.membership = Membership{r.id(u"tenant_id"_s), r.id(u"user_id"_s), r.idOrZero(u"environment_id"_s), r.id(u"role_id"_s)};
+    m.tenantSlug = r.text(u"tenant_slug"_s);
+    m.tenantName = r.text(u"tenant_name"_s);
+    m.environmentName = r.text(u"environment_name"_s);
+    m.roleName = r.text(u"role_name"_s);
+    m.roleScope = r.key(u"role_scope"_s, roleScopeFromKey);
+    m.inheritedTenantCount = r.integer(u"inherited_tenant_count"_s);
+    return m;
+}
+
+QJsonObject toJson(const UserDetail& detail)
+{
+    return QJsonObject{{u"user"_s, toJson(detail.user)}, {u"platform_roles"_s, arrayOf(detail.platformRoles)},
+                       {u"memberships"_s, arrayOf(detail.memberships)}};
+}
+
+UserDetail userDetailFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"user_detail"_s);
+    return UserDetail{userFromJson(r.object(u"user"_s)), r.objects(u"platform_roles"_s, roleFromJson),
+                      r.objects(u"memberships"_s, userMembershipFromJson)};
+}
+
+QJsonObject toJson(const NewUser& user)
+{
+    QJsonObject json{{u"email"_s, user.email}, {u"display_name"_s, user.displayName}, {u"status"_s, userStatusKey(user.status)}};
+    if (user.membership)
+        json.insert(u"membership"_s, membershipIds(*user.membership));
+    return json;
+}
+
+NewUser newUserFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"email"_s, u"display_name"_s, u"status"_s, u"membership"_s});
+    const Reader r(object);
+    NewUser user;
+    user.email = r.text(u"email"_s);
+    user.displayName = r.text(u"display_name"_s);
+    if (object.contains(u"status"_s))
+        user.status = r.key(u"status"_s, userStatusFromKey);
+    user.membership = optionalMembership(object, u"membership"_s);
+    return user;
+}
+
+QJsonObject toJson(const UserChange& change)
+{
+    QJsonObject json;
+    if (change.email)
+        json.insert(u"email"_s, *change.email);
+    if (change.displayName)
+        json.insert(u"display_name"_s, *change.displayName);
+    if (change.status)
+        json.insert(u"status"_s, userStatusKey(*change.status));
+    return json;
+}
+
+UserChange userChangeFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"email"_s, u"display_name"_s, u"status"_s});
+    const Reader r(object);
+    UserChange change;
+    if (object.contains(u"email"_s))
+        change.email = r.text(u"email"_s);
+    if (object.contains(u"display_name"_s))
+        change.displayName = r.text(u"display_name"_s);
+    if (object.contains(u"status"_s))
+        change.status = r.key(u"status"_s, userStatusFromKey);
+    return change;
+}
+
+QJsonObject toJson(const NewRole& role)
+{
+    return QJsonObject{{u"tenant_id"_s, idOrNull(role.tenantId)}, {u"name"_s, role.name}, {u"description"_s, role.description},
+                       {u"scope"_s, roleScopeKey(role.scope)}, {u"permissions"_s, QJsonArray::fromStringList(role.permissions)},
+                       {u"included_role_ids"_s, idArray(role.includedRoleIds)}};
+}
+
+NewRole newRoleFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"tenant_id"_s, u"name"_s, u"description"_s, u"scope"_s, u"permissions"_s, u"included_role_ids"_s});
+    const Reader r(object);
+    NewRole role;
+    role.tenantId = r.idOrZero(u"tenant_id"_s);
+    role.name = r.text(u"name"_s);
+    if (object.contains(u"description"_s))
+        role.description = r.text(u"description"_s);
+    role.scope = r.key(u"scope"_s, roleScopeFromKey);
+    if (object.contains(u"permissions"_s))
+        role.permissions = r.strings(u"permissions"_s);
+    if (object.contains(u"included_role_ids"_s))
+        role.includedRoleIds = r.ids(u"included_role_ids"_s);
+    return role;
+}
+
+QJsonObject toJson(const RoleChange& change)
+{
+    QJsonObject json;
+    if (change.name)
+        json.insert(u"name"_s, *change.name);
+    if (change.description)
+        json.insert(u"description"_s, *change.description);
+    if (change.permissions)
+        json.insert(u"permissions"_s, QJsonArray::fromStringList(*change.permissions));
+    if (change.includedRoleIds)
+        json.insert(u"included_role_ids"_s, idArray(*change.includedRoleIds));
+    return json;
+}
+
+RoleChange roleChangeFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"name"_s, u"description"_s, u"permissions"_s, u"included_role_ids"_s});
+    const Reader r(object);
+    RoleChange change;
+    if (object.contains(u"name"_s))
+        change.name = r.text(u"name"_s);
+    if (object.contains(u"description"_s))
+        change.description = r.text(u"description"_s);
+    if (object.contains(u"permissions"_s))
+        change.permissions = r.strings(u"permissions"_s);
+    if (object.contains(u"included_role_ids"_s))
+        change.includedRoleIds = r.ids(u"included_role_ids"_s);
+    return change;
+}
+
+QJsonObject toJson(const EffectivePermissions& permissions)
+{
+    return QJsonObject{{u"user_id"_s, permissions.userId}, {u"tenant_id"_s, permissions.tenantId},
+                       {u"permissions"_s, arrayOf(permissions.permissions)}};
+}
+
+EffectivePermissions effectivePermissionsFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"effective_permissions"_s);
+    return EffectivePermissions{r.id(u"user_id"_s), r.id(u"tenant_id"_s), r.objects(u"permissions"_s, effectivePermissionFromJson)};
+}
+
+QString bulkUserActionKindKey(BulkUserActionKind kind)
+{
+    switch (kind) {
+    case BulkUserActionKind::SetStatus: return u"set_status"_s;
+    case BulkUserActionKind::GrantRole: return u"grant_role"_s;
+    case BulkUserActionKind::RevokeRole: return u"revoke_role"_s;
+    case BulkUserActionKind::Move: return u"move"_s;
+    }
+    return {};
+}
+
+std::optional<BulkUserActionKind> bulkUserActionKindFromKey(const QString& key)
+{
+    for (BulkUserActionKind kind : {BulkUserActionKind::SetStatus, BulkUserActionKind::GrantRole, BulkUserActionKind::RevokeRole,
+                                    BulkUserActionKind::Move}) {
+        if (bulkUserActionKindKey(kind) == key)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+QJsonObject toJson(const BulkUserAction& action)
+{
+    return QJsonObject{{u"kind"_s, bulkUserActionKindKey(action.kind)}, {u"user_ids"_s, idArray(action.userIds)},
+                       {u"status"_s, userStatusKey(action.status)}, {u"tenant_id"_s, idOrNull(action.tenantId)},
+                       {u"environment_id"_s, idOrNull(action.environmentId)}, {u"role_id"_s, idOrNull(action.roleId)},
+                       {u"target_tenant_id"_s, idOrNull(action.targetTenantId)},
+                       {u"target_environment_id"_s, idOrNull(action.targetEnvironmentId)}};
+}
+
+BulkUserAction bulkUserActionFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"kind"_s, u"user_ids"_s, u"status"_s, u"tenant_id"_s, u"environment_id"_s, u"role_id"_s,
+                           u"target_tenant_id"_s, u"target_environment_id"_s});
+    const Reader r(object);
+    BulkUserAction action;
+    action.kind = r.key(u"kind"_s, bulkUserActionKindFromKey);
+    action.userIds = r.ids(u"user_ids"_s);
+    if (object.contains(u"status"_s))
+        action.status = r.key(u"status"_s, userStatusFromKey);
+    action.tenantId = r.idOrZero(u"tenant_id"_s);
+    action.environmentId = r.idOrZero(u"environment_id"_s);
+    action.roleId = r.idOrZero(u"role_id"_s);
+    action.targetTenantId = r.idOrZero(u"target_tenant_id"_s);
+    action.targetEnvironmentId = r.idOrZero(u"target_environment_id"_s);
+    return action;
+}
+
+QJsonObject toJson(const BulkUserResult& result)
+{
+    QJsonArray statuses;
+    for (UserStatus status : result.previousStatuses)
+        statuses.append(userStatusKey(status));
+    return QJsonObject{{u"changed_user_ids"_s, idArray(result.changedUserIds)}, {u"previous_statuses"_s, statuses},
+                       {u"unchanged_count"_s, result.unchangedCount}};
+}
+
+BulkUserResult bulkUserResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"bulk_result"_s);
+    BulkUserResult result;
+    result.changedUserIds = r.ids(u"changed_user_ids"_s);
+    const QStringList statuses = r.strings(u"previous_statuses"_s);
+    for (qsizetype i = 0; i < statuses.size(); ++i) {
+        const auto status = userStatusFromKey(statuses.at(i));
+        if (!status)
+            invalid(u"bulk_result.previous_statuses[%1]"_s.arg(i), u"a user status"_s);
+        result.previousStatuses.append(*status);
+    }
+    result.unchangedCount = r.integer(u"unchanged_count"_s);
+    return result;
+}
+
+QJsonObject toJson(const DirectoryImport& import)
+{
+    return QJsonObject{{u"source"_s, import.source}, {u"tenant_slug"_s, import.tenantSlug},
+                       {u"create_tenant"_s, import.createTenant}, {u"tenant_name"_s, import.tenantName},
+                       {u"roles"_s, arrayOf(import.roles)}, {u"users"_s, arrayOf(import.users)},
+                       {u"issues"_s, arrayOf(import.issues)}, {u"notes"_s, QJsonArray::fromStringList(import.notes)}};
+}
+
+DirectoryImport directoryImportFromJson(const QJsonObject& object)
+{
+    refuseUnknown(object, {u"source"_s, u"tenant_slug"_s, u"create_tenant"_s, u"tenant_name"_s, u"roles"_s, u"users"_s,
+                           u"issues"_s, u"notes"_s});
+    const Reader r(object);
+    DirectoryImport import;
+    import.source = r.text(u"source"_s);
+    import.tenantSlug = r.text(u"tenant_slug"_s);
+    import.createTenant = r.boolean(u"create_tenant"_s);
+    import.tenantName = r.text(u"tenant_name"_s);
+    import.roles = r.objects(u"roles"_s, importRoleFromJson);
+    import.users = r.objects(u"users"_s, importUserFromJson);
+    import.issues = r.objects(u"issues"_s, importIssueFromJson);
+    import.notes = r.strings(u"notes"_s);
+    return import;
+}
+
+QJsonObject toJson(const ImportReport& report)
+{
+    return QJsonObject{{u"written"_s, report.written}, {u"tenant_id"_s, idOrNull(report.tenantId)},
+                       {u"users_created"_s, report.usersCreated}, {u"users_existing"_s, report.usersExisting},
+                       {u"roles_created"_s, report.rolesCreated}, {u"memberships_created"_s, report.membershipsCreated},
+                       {u"issues"_s, arrayOf(report.issues)}, {u"notes"_s, QJsonArray::fromStringList(report.notes)}};
+}
+
+ImportReport importReportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"import_report"_s);
+    ImportReport report;
+    report.written = r.boolean(u"written"_s);
+    report.tenantId = r.idOrZero(u"tenant_id"_s);
+    report.usersCreated = r.integer(u"users_created"_s);
+    report.usersExisting = r.integer(u"users_existing"_s);
+    report.rolesCreated = r.integer(u"roles_created"_s);
+    report.membershipsCreated = r.integer(u"memberships_created"_s);
+    report.issues = r.objects(u"issues"_s, importIssueFromJson);
+    report.notes = r.strings(u"notes"_s);
+    return report;
+}
+
+QJsonObject toJson(const Principal& principal)
+{
+    return Policy::toClaims(principal);
+}
+
+Principal principalFromJson(const QJsonObject& object)
+{
+    const auto principal = Policy::principalFromClaims(object);
+    if (!principal)
+        invalid(u"principal"_s, u"a principal (sub, email, plat, scopes)"_s);
+    return *principal;
 }
 
 QList<QJsonObject> itemsOf(const QJsonObject& object)

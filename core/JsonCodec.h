@@ -9,6 +9,8 @@
 #include "Tenant.h"
 #include "UsageSample.h"
 #include "User.h"
+#include "UserAdmin.h"
+#include "Policy.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -125,6 +127,42 @@ NewTenant newTenantFromJson(const QJsonObject& object);
 NewEnvironment newEnvironmentFromJson(const QJsonObject& object);
 EnvironmentChange environmentChangeFromJson(const QJsonObject& object);
 DecommissionStepDone decommissionStepFromJson(const QJsonObject& object);
+
+// Users, roles and memberships (UserAdmin.h): request bodies refuse unknown fields.
+QJsonObject toJson(const Membership& membership);
+QJsonObject toJson(const ImportIssue& issue);
+QJsonObject toJson(const PermissionSource& source);
+QJsonObject toJson(const EffectivePermission& permission);
+QJsonObject toJson(const ImportMembership& membership);
+QJsonObject toJson(const ImportUser& user);
+QJsonObject toJson(const ImportRole& role);
+QJsonObject toJson(const UserMembership& membership);
+QJsonObject toJson(const UserDetail& detail);
+QJsonObject toJson(const NewUser& user);
+QJsonObject toJson(const UserChange& change);
+QJsonObject toJson(const NewRole& role);
+QJsonObject toJson(const RoleChange& change);
+QJsonObject toJson(const EffectivePermissions& permissions);
+QJsonObject toJson(const BulkUserAction& action);
+QJsonObject toJson(const BulkUserResult& result);
+QJsonObject toJson(const DirectoryImport& import);
+QJsonObject toJson(const ImportReport& report);
+QJsonObject toJson(const Principal& principal); // as access-token claims (Policy::toClaims)
+Membership membershipIdsFromJson(const QJsonObject& object);
+UserMembership userMembershipFromJson(const QJsonObject& object);
+UserDetail userDetailFromJson(const QJsonObject& object);
+NewUser newUserFromJson(const QJsonObject& object);
+UserChange userChangeFromJson(const QJsonObject& object);
+NewRole newRoleFromJson(const QJsonObject& object);
+RoleChange roleChangeFromJson(const QJsonObject& object);
+EffectivePermissions effectivePermissionsFromJson(const QJsonObject& object);
+BulkUserAction bulkUserActionFromJson(const QJsonObject& object);
+BulkUserResult bulkUserResultFromJson(const QJsonObject& object);
+DirectoryImport directoryImportFromJson(const QJsonObject& object);
+ImportReport importReportFromJson(const QJsonObject& object);
+Principal principalFromJson(const QJsonObject& object);
+QString bulkUserActionKindKey(BulkUserActionKind kind);
+std::optional<BulkUserActionKind> bulkUserActionKindFromKey(const QString& key);
 
 // The "items" array of a list or page; each element must be an object.
 QList<QJsonObject> itemsOf(const QJsonObject& object);

@@ -1177,26 +1177,86 @@ int RestStore::requestCount() const
 
 namespace TenantDesk {
 
-namespace {
-template<typename T>
-QFuture<T> notYetOverRest()
+QFuture<UserDetail> RestStore::user(UserId id)
 {
-    return QtFuture::makeExceptionalFuture<T>(StoreError(ErrorCode::Unavailable, QStringLiteral("Not built yet.")));
+    return m_client->call<UserDetail>(get(idPath("/api/v1/users/", id)),
+                                      [](const Response& r) { return JsonCodec::userDetailFromJson(r.object()); });
 }
-} // namespace
 
-QFuture<UserDetail> RestStore::user(UserId) { return notYetOverRest<UserDetail>(); }
-QFuture<User> RestStore::createUser(const NewUser&) { return notYetOverRest<User>(); }
-QFuture<User> RestStore::updateUser(UserId, const UserChange&, qint64) { return notYetOverRest<User>(); }
-QFuture<UserMembership> RestStore::grantMembership(const Membership&) { return notYetOverRest<UserMembership>(); }
-QFuture<UserMembership> RestStore::revokeMembership(const Membership&) { return notYetOverRest<UserMembership>(); }
-QFuture<Role> RestStore::createRole(const NewRole&) { return notYetOverRest<Role>(); }
-QFuture<Role> RestStore::updateRole(RoleId, const RoleChange&, qint64) { return notYetOverRest<Role>(); }
-QFuture<Role> RestStore::deleteRole(RoleId, qint64) { return notYetOverRest<Role>(); }
-QFuture<EffectivePermissions> RestStore::effectivePermissions(UserId, TenantId) { return notYetOverRest<EffectivePermissions>(); }
-QFuture<BulkUserResult> RestStore::applyBulkUserAction(const BulkUserAction&) { return notYetOverRest<BulkUserResult>(); }
-QFuture<ImportReport> RestStore::importDirectory(const DirectoryImport&, bool) { return notYetOverRest<ImportReport>(); }
-QFuture<Principal> RestStore::principalOf(UserId) { return notYetOverRest<Principal>(); }
-QFuture<Principal> RestStore::currentPrincipal() { return notYetOverRest<Principal>(); }
+QFuture<User> RestStore::createUser(const NewUser& user)
+{
+    return m_client->call<User>(post(u"/api/v1/users"_s, JsonCodec::toJson(user)),
+                                [](const Response& r) { return JsonCodec::userFromJson(r.object()); });
+}
+
+QFuture<User> RestStore::updateUser(UserId id, const UserChange& userChange, qint64 expectedVersion)
+{
+    return m_client->call<User>(change("PATCH", idPath("/api/v1/users/", id), expectedVersion, JsonCodec::toJson(userChange)),
+                                [](const Response& r) { return JsonCodec::userFromJson(r.object()); });
+}
+
+QFuture<UserMembership> RestStore::grantMembership(const Membership& membership)
+{
+    return m_client->call<UserMembership>(post(u"/api/v1/memberships"_s, JsonCodec::toJson(membership)),
+                                          [](const Response& r) { return JsonCodec::userMembershipFromJson(r.object()); });
+}
+
+QFuture<UserMembership> RestStore::revokeMembership(const Membership& membership)
+{
+    return m_client->call<UserMembership>(post(u"/api/v1/memberships/revoke"_s, JsonCodec::toJson(membership)),
+                                          [](const Response& r) { return JsonCodec::userMembershipFromJson(r.object()); });
+}
+
+QFuture<Role> RestStore::createRole(const NewRole& role)
+{
+    return m_client->call<Role>(post(u"/api/v1/roles"_s, JsonCodec::toJson(role)),
+                                [](const Response& r) { return JsonCodec::roleFromJson(r.object()); });
+}
+
+QFuture<Role> RestStore::updateRole(RoleId id, const RoleChange& roleChange, qint64 expectedVersion)
+{
+    return m_client->call<Role>(change("PATCH", idPath("/api/v1/roles/", id), expectedVersion, JsonCodec::toJson(roleChange)),
+                                [](const Response& r) { return JsonCodec::roleFromJson(r.object()); });
+}
+
+QFuture<Role> RestStore::deleteRole(RoleId id, qint64 expectedVersion)
+{
+    return m_client->call<Role>(change("DELETE", idPath("/api/v1/roles/", id), expectedVersion, std::nullopt),
+                                [](const Response& r) { return JsonCodec::roleFromJson(r.object()); });
+}
+
+QFuture<EffectivePermissions> RestStore::effectivePermissions(UserId userId, TenantId tenantId)
+{
+    Request request = get(idPath("/api/v1/users/", userId, "/effective-permissions"));
+    request.with(u"tenant_id"_s, tenantId);
+    return m_client->call<EffectivePermissions>(std::move(request), [](const Response& r) {
+        return JsonCodec::effectivePermissionsFromJson(r.object());
+    });
+}
+
+QFuture<BulkUserResult> RestStore::applyBulkUserAction(const BulkUserAction& action)
+{
+    return m_client->call<BulkUserResult>(post(u"/api/v1/users/bulk"_s, JsonCodec::toJson(action)),
+                                          [](const Response& r) { return JsonCodec::bulkUserResultFromJson(r.object()); });
+}
+
+QFuture<ImportReport> RestStore::importDirectory(const DirectoryImport& import, bool dryRun)
+{
+    Request request = post(u"/api/v1/import"_s, JsonCodec::toJson(import));
+    if (dryRun)
+        request.with(u"dry_run"_s, u"true"_s);
+    return m_client->call<ImportReport>(std::move(request), [](const Response& r) { return JsonCodec::importReportFromJson(r.object()); });
+}
+
+QFuture<Principal> RestStore::principalOf(UserId userId)
+{
+    return m_client->call<Principal>(get(idPath("/api/v1/users/", userId, "/principal")),
+                                     [](const Response& r) { return JsonCodec::principalFromJson(r.object()); });
+}
+
+QFuture<Principal> RestStore::currentPrincipal()
+{
+    return m_client->call<Principal>(get(u"/api/v1/me"_s), [](const Response& r) { return JsonCodec::principalFromJson(r.object()); });
+}
 
 } // namespace TenantDesk

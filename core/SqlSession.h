@@ -106,6 +106,8 @@ public:
     User updateUser(UserId id, const UserChange& change, qint64 expectedVersion) const;
     UserMembership grantMembership(const Membership& membership) const;
     UserMembership revokeMembership(const Membership& membership) const;
+    // One role with its permissions and included roles; NotFound when there is none (in scope).
+    Role role(RoleId id) const;
     Role createRole(const NewRole& role) const;
     Role updateRole(RoleId id, const RoleChange& change, qint64 expectedVersion) const;
     Role deleteRole(RoleId id, qint64 expectedVersion) const;

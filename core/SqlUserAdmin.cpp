@@ -406,6 +406,11 @@ QList<RoleId> normalised(QList<RoleId> list)
 
 } // namespace
 
+Role SqlSession::role(RoleId id) const
+{
+    return scoped([&] { return fetchRole(m_db, id); });
+}
+
 Role SqlSession::createRole(const NewRole& newRole) const
 {
     require(u"name"_s, roleNameError(newRole.name));
@@ -885,11 +890,12 @@ ImportReport SqlSession::importDirectory(const DirectoryImport& import, bool dry
             else
                 ++report.usersCreated;
             for (const ImportMembership& m : user.memberships) {
+                const int line = m.line > 0 ? m.line : user.line; // its own CSV row
                 PlannedMembership p{user.email, m.tenantSlug, std::nullopt, 0, m.roleName};
                 const bool ownTenant = m.tenantSlug.isEmpty() || m.tenantSlug == import.tenantSlug;
                 if (ownTenant && import.createTenant) {
                     if (!m.environmentName.isEmpty()) {
-                        issue(user.line, u"environment"_s, tr("the new tenant “%1” has no environment “%2” yet.")
+                        issue(line, u"environment"_s, tr("the new tenant “%1” has no environment “%2” yet.")
                                                                .arg(import.tenantSlug, m.environmentName));
                         continue;
                     }
@@ -897,9 +903,9 @@ ImportReport SqlSession::importDirectory(const DirectoryImport& import, bool dry
                     p.tenant = ownTenant ? tenant : tenantBySlugOrNone(m.tenantSlug);
                     if (!p.tenant) {
                         if (m.tenantSlug.isEmpty() && import.tenantSlug.isEmpty())
-                            issue(user.line, u"tenant"_s, tr("the row names a role but no tenant."));
+                            issue(line, u"tenant"_s, tr("the row names a role but no tenant."));
                         else if (!ownTenant || tenant)
-                            issue(user.line, u"tenant"_s, tr("there is no tenant “%1”.").arg(m.tenantSlug));
+                            issue(line, u"tenant"_s, tr("there is no tenant “%1”.").arg(m.tenantSlug));
                         continue;
                     }
                     if (!m.environmentName.isEmpty()) {
@@ -907,7 +913,7 @@ ImportReport SqlSession::importDirectory(const DirectoryImport& import, bool dry
                         const auto e = std::find_if(environments.cbegin(), environments.cend(),
                                                     [&](const Environment& env) { return env.name == m.environmentName; });
                         if (e == environments.cend()) {
-                            issue(user.line, u"environment"_s, tr("“%1” has no environment “%2”.").arg(p.tenant->slug, m.environmentName));
+                            issue(line, u"environment"_s, tr("“%1” has no environment “%2”.").arg(p.tenant->slug, m.environmentName));
                             continue;
                         }
                         p.environmentId = e->id;
@@ -921,7 +927,7 @@ ImportReport SqlSession::importDirectory(const DirectoryImport& import, bool dry
                         knownElsewhere = knownElsewhere || role.name.compare(m.roleName, Qt::CaseInsensitive) == 0;
                 }
                 if (!known && !knownElsewhere) {
-                    issue(user.line, u"role"_s, tr("there is no role “%1” in “%2”.")
+                    issue(line, u"role"_s, tr("there is no role “%1” in “%2”.")
                                                     .arg(m.roleName, ownTenant ? import.tenantSlug : m.tenantSlug));
                     continue;
                 }

@@ -25,7 +25,9 @@ QString emailError(const QString& email)
     const qsizetype at = email.indexOf(u'@');
     const bool oneAt = at > 0 && at == email.lastIndexOf(u'@');
     const QStringView domain = oneAt ? QStringView(email).mid(at + 1) : QStringView();
-    const bool dotted = domain.contains(u'.') && !domain.startsWith(u'.') && !domain.endsWith(u'.')
+    // A single-label domain ("test-user@localhost") is accepted: Keycloak accepts it, and realm
+    // exports (its own test realm among them) have such users.
+    const bool dotted = !domain.isEmpty() && !domain.startsWith(u'.') && !domain.endsWith(u'.')
         && !domain.contains(QStringLiteral(".."));
     const bool plain = std::none_of(email.cbegin(), email.cend(), [](QChar c) {
         return c.isSpace() || c.category() == QChar::Other_Control || c == u',' || c == u';' || c == u'<' || c == u'>';

@@ -63,7 +63,7 @@ struct UserChange {
 bool isLegalUserTransition(UserStatus from, UserStatus to);
 
 // What is wrong with a value, as a sentence without the field's name; empty when it is fine.
-QString emailError(const QString& email);        // "ann@example.com": one @, a dotted domain, no spaces
+QString emailError(const QString& email);        // "ann@example.com", "ann@localhost": one @, a domain, no spaces
 QString userDisplayNameError(const QString& name);
 QString roleNameError(const QString& name);
 
@@ -163,6 +163,7 @@ struct ImportMembership {
     QString tenantSlug;       // empty: the import's tenant (DirectoryImport::tenantSlug)
     QString environmentName;  // empty: tenant-wide
     QString roleName;         // a built-in role, a role of the tenant or an ancestor, or one in `roles`
+    int line = 0;             // where the file gives it (a CSV row of its own); 0: the user's line
     friend bool operator==(const ImportMembership&, const ImportMembership&) = default;
 };
 
