@@ -7,6 +7,7 @@
 #include "StoreFactory.h"
 #include "TenantctlAdmin.h"
 #include "TenantctlSupport.h"
+#include "TenantctlImport.h"
 #include "TenantctlUsers.h"
 
 #include <QCoreApplication>
@@ -377,6 +378,24 @@ const QList<Command>& commands()
         {{u"roles"_s, u"grant"_s}, {u"ROLE"_s, u"EMAIL..."_s}, u"--tenant SLUG [--environment NAME]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "grant a role to users on a tenant or one of its environments"),
          {u"tenant"_s, u"environment"_s}, Users::rolesGrant},
+        {{u"import"_s, u"csv"_s}, {u"FILE"_s}, u"[--tenant SLUG] [--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import users and memberships from CSV (email, display_name, status, tenant,\n"
+                                        "environment, role); rows without a tenant go to --tenant"),
+         {u"tenant"_s, u"dry-run"_s}, Import::importUsers},
+        {{u"import"_s, u"json"_s}, {u"FILE"_s}, u"[--tenant SLUG] [--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import users and memberships from JSON; each problem is named by line and\n"
+                                        "field, and nothing is written while any remains; --dry-run checks only"),
+         {u"tenant"_s, u"dry-run"_s}, Import::importUsers},
+        {{u"import"_s, u"keycloak"_s}, {u"FILE-OR-FOLDER"_s}, u"[--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import a Keycloak realm export (a file, or a folder from kc.sh export) as a\n"
+                                        "new tenant per realm, with a report of what was mapped and skipped"),
+         {u"dry-run"_s}, Import::importKeycloak},
+        {{u"export"_s, u"csv"_s}, {}, u"[--tenant SLUG] [--output FILE]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "users and their memberships as CSV, as import csv reads them"),
+         {u"tenant"_s, u"output"_s}, Import::exportUsers},
+        {{u"export"_s, u"json"_s}, {}, u"[--tenant SLUG] [--output FILE]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "users and their memberships as JSON, as import json reads them"),
+         {u"tenant"_s, u"output"_s}, Import::exportUsers},
         {{u"audit"_s, u"list"_s}, {},
          u"[--tenant SLUG] [--actor ACTOR] [--action ACTION] [--since TIME] [--until TIME] [--text TEXT] [--limit N]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit); --action takes an action or\n"
@@ -431,8 +450,12 @@ QString commandsHelp()
 }
 
 // What a missing positional argument is, in words.
-QString argumentMeaning(const QString& name)
+QString argumentMeaning(const Command& command, const QString& name)
 {
+    if (name == u"FILE"_s && command.words.constFirst() == u"import"_s)
+        return tr("the file to import");
+    if (name == u"FILE-OR-FOLDER"_s)
+        return tr("the realm export: a file, or a folder from kc.sh export");
     if (name == u"EMAIL"_s)
         return tr("the user's e-mail address");
     if (name == u"EMAIL..."_s)
@@ -466,7 +489,7 @@ const Command& commandFor(const QStringList& positional, const QCommandLineParse
     const QString name = command.words.join(u' ');
     if (given < command.minimumArguments()) {
         throw UsageError{tr("%1 needs %2 (usage: tenantctl %3).")
-                             .arg(name, argumentMeaning(command.arguments.at(given)), command.synopsis())};
+                             .arg(name, argumentMeaning(command, command.arguments.at(given)), command.synopsis())};
     }
     if (given > command.arguments.size() && !command.takesMore()) {
         throw UsageError{tr("%1 takes no argument “%2” (usage: tenantctl %3).")
@@ -534,7 +557,9 @@ QList<QCommandLineOption> options()
         option(u"all"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: every setting either environment "
                                                    "has; with users list: every user that matches.")),
         option(u"dry-run"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: show the differences, change "
-                                                            "nothing.")),
+                                                            "nothing; with import: check only, write nothing.")),
+        option(u"output"_s, QT_TRANSLATE_NOOP("tenantctl", "With export: the file to write (default: standard output)."),
+               u"file"_s),
         option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's slug: with audit, only its events; with users and "
                                                       "roles, the tenant they are members or roles of."), u"slug"_s),
         option(u"actor"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: only this actor's events."), u"actor"_s),

@@ -157,7 +157,8 @@ QString emailsOf(const QList<User>& users, const QList<UserId>& ids)
     return emails.join(u", "_s);
 }
 
-// What a bulk action did, for --json: the e-mail addresses changed and those left as they were.
+// What a bulk action did, for --json: JsonCodec's shape, with the e-mail addresses changed and
+// those left as they were.
 QJsonObject bulkJson(const QList<User>& users, const BulkUserResult& result)
 {
     QJsonArray changed, unchanged;
@@ -167,7 +168,10 @@ QJsonObject bulkJson(const QList<User>& users, const BulkUserResult& result)
         else
             unchanged.append(user.email);
     }
-    return QJsonObject{{u"changed"_s, changed}, {u"unchanged"_s, unchanged}};
+    QJsonObject json = JsonCodec::toJson(result);
+    json.insert(u"changed_emails"_s, changed);
+    json.insert(u"unchanged_emails"_s, unchanged);
+    return json;
 }
 
 // The users a bulk action left as they were, by id.
@@ -195,21 +199,6 @@ QString sourceText(const PermissionSource& source, TenantId tenantId)
 QString membershipPlace(const UserMembership& m)
 {
     return m.environmentName.isEmpty() ? m.tenantSlug : QString(m.tenantSlug + u'/' + m.environmentName);
-}
-
-QJsonObject membershipJson(const UserMembership& m)
-{
-    return QJsonObject{
-        {u"tenant_id"_s, m.membership.tenantId},
-        {u"tenant_slug"_s, m.tenantSlug},
-        {u"tenant_name"_s, m.tenantName},
-        {u"environment_id"_s, m.membership.environmentId == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(m.membership.environmentId)},
-        {u"environment_name"_s, m.environmentName.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m.environmentName)},
-        {u"role_id"_s, m.membership.roleId},
-        {u"role_name"_s, m.roleName},
-        {u"role_scope"_s, roleScopeKey(m.roleScope)},
-        {u"inherited_tenant_count"_s, m.inheritedTenantCount},
-    };
 }
 
 // A role as --json prints it: JsonCodec's shape, with the included roles' names beside their ids.
@@ -353,15 +342,9 @@ int usersShow(const Invocation& call)
     const User found = userByEmail(call.store, call.arguments.at(0));
     const UserDetail detail = await(call.store.user(found.id));
     if (call.json()) {
-        QJsonArray platformRoles, memberships;
-        for (const Role& role : detail.platformRoles)
-            platformRoles.append(JsonCodec::toJson(role));
-        for (const UserMembership& m : detail.memberships)
-            memberships.append(membershipJson(m));
-        printJson(call.out, QJsonObject{{u"user"_s, JsonCodec::toJson(detail.user)},
-                                        {u"platform_principal"_s, detail.isPlatformPrincipal()},
-                                        {u"platform_roles"_s, platformRoles},
-                                        {u"memberships"_s, memberships}});
+        QJsonObject json = JsonCodec::toJson(detail);
+        json.insert(u"platform_principal"_s, detail.isPlatformPrincipal());
+        printJson(call.out, json);
         return Success;
     }
     const User& user = detail.user;
@@ -560,25 +543,26 @@ int usersPermissions(const Invocation& call)
     const Tenant tenant = await(call.store.tenantBySlug(requiredOption(call, u"tenant"_s, u"SLUG"_s)));
     const EffectivePermissions effective = await(call.store.effectivePermissions(user.id, tenant.id));
     if (call.json()) {
+        // JsonCodec's shape, each source with whether it is inherited and the sentence the text shows.
         QJsonArray permissions;
         for (const EffectivePermission& permission : effective.permissions) {
+            QJsonObject json = JsonCodec::toJson(permission);
             QJsonArray sources;
-            for (const PermissionSource& source : permission.sources) {
-                QJsonObject json{{u"platform"_s, source.platform},
-                                 {u"role_chain"_s, QJsonArray::fromStringList(source.roleChain)},
-                                 {u"explained"_s, sourceText(source, tenant.id)}};
-                if (!source.platform) {
-                    json.insert(u"tenant_id"_s, source.grantedOnTenantId);
-                    json.insert(u"tenant_slug"_s, source.grantedOnTenantSlug);
-                    json.insert(u"environment_name"_s, source.environmentId == 0 ? QJsonValue(QJsonValue::Null)
-                                                                                 : QJsonValue(source.environmentName));
-                    json.insert(u"inherited"_s, source.inherited(tenant.id));
-                }
-                sources.append(json);
+            for (qsizetype i = 0; i < permission.sources.size(); ++i) {
+                const PermissionSource& source = permission.sources.at(i);
+                QJsonObject sourceJson = json.value(u"sources"_s).toArray().at(i).toObject();
+                sourceJson.insert(u"inherited"_s, source.inherited(tenant.id));
+                sourceJson.insert(u"explained"_s, sourceText(source, tenant.id));
+                sources.append(sourceJson);
             }
-            permissions.append(QJsonObject{{u"permission"_s, permission.permission}, {u"sources"_s, sources}});
+            json.insert(u"sources"_s, sources);
+            permissions.append(json);
         }
-        printJson(call.out, QJsonObject{{u"user"_s, user.email}, {u"tenant"_s, tenant.slug}, {u"permissions"_s, permissions}});
+        QJsonObject json = JsonCodec::toJson(effective);
+        json.insert(u"permissions"_s, permissions);
+        json.insert(u"user_email"_s, user.email);
+        json.insert(u"tenant_slug"_s, tenant.slug);
+        printJson(call.out, json);
         return Success;
     }
     QTextStream& out = call.out;

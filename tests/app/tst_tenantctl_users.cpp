@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -91,7 +93,7 @@ private:
         for (const QJsonValue& value : shown(email).value(u"memberships"_s).toArray()) {
             const QJsonObject m = value.toObject();
             QString place = m.value(u"tenant_slug"_s).toString();
-            if (!m.value(u"environment_name"_s).isNull())
+            if (!m.value(u"environment_name"_s).toString().isEmpty())
                 place += u'/' + m.value(u"environment_name"_s).toString();
             list << place + u' ' + m.value(u"role_name"_s).toString();
         }
@@ -289,8 +291,9 @@ private Q_SLOTS:
         TENANTCTL_OK(tenantctl({u"users"_s, u"enable"_s, u"dis.two@example.com"_s}));
         const Run enabled = tenantctl({u"users"_s, u"enable"_s, u"dis.one@example.com"_s, u"dis.two@example.com"_s, u"--json"_s});
         TENANTCTL_OK(enabled);
-        QCOMPARE(stringsOf(objectOf(enabled).value(u"changed"_s).toArray()), QStringList{u"dis.one@example.com"_s});
-        QCOMPARE(stringsOf(objectOf(enabled).value(u"unchanged"_s).toArray()), QStringList{u"dis.two@example.com"_s});
+        QCOMPARE(stringsOf(objectOf(enabled).value(u"changed_emails"_s).toArray()), QStringList{u"dis.one@example.com"_s});
+        QCOMPARE(stringsOf(objectOf(enabled).value(u"unchanged_emails"_s).toArray()), QStringList{u"dis.two@example.com"_s});
+        QCOMPARE(objectOf(enabled).value(u"unchanged_count"_s).toInt(), 1);
         QCOMPARE(status(u"dis.one@example.com"_s), u"active"_s);
     }
 
@@ -446,6 +449,94 @@ private Q_SLOTS:
         QVERIFY(!tenantctl({u"roles"_s, u"list"_s, u"--tenant"_s, m_other}).out.contains(u"Service Desk"_s));
     }
 
+    void importsCsvOnlyWhenClean()
+    {
+        const QString environment = environmentOf(m_other);
+        const QString bad = m_dir.filePath(u"bad.csv"_s);
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(u"email,display_name,status,tenant,environment,role\n"
+                   "im.one@example.com,Im One,active,%1,,Tenant User\n"
+                   "not-an-address,Bad,,%1,,Tenant User\n"
+                   "im.two@example.com,Im Two,,,,Nobody's Role\n"_s.arg(m_other).toUtf8());
+        file.close();
+        // Every problem named by file, line and field; nothing written, not even the good row.
+        const Run refused = tenantctl({u"import"_s, u"csv"_s, bad, u"--tenant"_s, m_other});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(bad + u":3: email: "_s), qPrintable(refused.err));
+        QVERIFY2(refused.err.contains(bad + u":4: role: "_s), qPrintable(refused.err));
+        QVERIFY(refused.err.contains(u"nothing was written"_s));
+        QVERIFY(shown(u"im.one@example.com"_s).isEmpty());
+
+        const QString good = m_dir.filePath(u"good.csv"_s);
+        QFile goodFile(good);
+        QVERIFY(goodFile.open(QIODevice::WriteOnly));
+        goodFile.write(u"email,display_name,status,tenant,environment,role\n"
+                       "im.one@example.com,Im One,active,%1,,Tenant User\n"
+                       "im.two@example.com,Im Two,,,%2,Tenant Viewer\n"_s.arg(m_other, environment).toUtf8());
+        goodFile.close();
+        const Run checked = tenantctl({u"import"_s, u"csv"_s, good, u"--tenant"_s, m_other, u"--dry-run"_s});
+        TENANTCTL_OK(checked);
+        QVERIFY(checked.out.contains(u"Nothing was written"_s));
+        QVERIFY(shown(u"im.one@example.com"_s).isEmpty());
+
+        const Run imported = tenantctl({u"import"_s, u"csv"_s, good, u"--tenant"_s, m_other, u"--json"_s});
+        TENANTCTL_OK(imported);
+        QCOMPARE(objectOf(imported).value(u"written"_s).toBool(), true);
+        QCOMPARE(objectOf(imported).value(u"users_created"_s).toInt(), 2);
+        QCOMPARE(membershipsOf(u"im.one@example.com"_s), QStringList{m_other + u" Tenant User"_s});
+        QCOMPARE(membershipsOf(u"im.two@example.com"_s), QStringList{m_other + u'/' + environment + u" Tenant Viewer"_s});
+        QCOMPARE(shown(u"im.two@example.com"_s).value(u"user"_s).toObject().value(u"status"_s).toString(), u"invited"_s);
+    }
+
+    void exportsWhatImportReadsBack()
+    {
+        // The tenant's users as CSV on standard output and as JSON in a file; the JSON read back
+        // finds every user there already.
+        const Run csv = tenantctl({u"export"_s, u"csv"_s, u"--tenant"_s, m_other});
+        TENANTCTL_OK(csv);
+        const QJsonArray members = arrayOf(tenantctl({u"users"_s, u"list"_s, u"--tenant"_s, m_other, u"--all"_s, u"--json"_s}));
+        QVERIFY(!members.isEmpty());
+        QVERIFY(csv.out.startsWith(u"email,"_s));
+        for (const QJsonValue& member : members)
+            QVERIFY(csv.out.contains(member.toObject().value(u"email"_s).toString() + u','));
+
+        const QString path = m_dir.filePath(u"export.json"_s);
+        const Run json = tenantctl({u"export"_s, u"json"_s, u"--tenant"_s, m_other, u"--output"_s, path});
+        TENANTCTL_OK(json);
+        QVERIFY(json.out.contains(u"Exported %1 user"_s.arg(members.size())));
+        QVERIFY(QFileInfo(path).permissions().testFlag(QFileDevice::ReadOwner));
+        QVERIFY(!QFileInfo(path).permissions().testFlag(QFileDevice::ReadOther));
+        const Run again = tenantctl({u"import"_s, u"json"_s, path, u"--dry-run"_s, u"--json"_s});
+        TENANTCTL_OK(again);
+        QCOMPARE(objectOf(again).value(u"users_created"_s).toInt(), 0);
+        QCOMPARE(objectOf(again).value(u"users_existing"_s).toInt(), members.size());
+        QCOMPARE(objectOf(again).value(u"written"_s).toBool(), false);
+    }
+
+    void importsAKeycloakRealmOnce()
+    {
+        const QString realm = QStringLiteral(TENANTDESK_SHARED_DATA_DIR "/keycloak/testrealm.json");
+        const Run checked = tenantctl({u"import"_s, u"keycloak"_s, realm, u"--dry-run"_s});
+        TENANTCTL_OK(checked);
+        QVERIFY(checked.out.contains(u"Nothing was written"_s));
+        QVERIFY(checked.out.contains(u"credentials"_s));
+        const QString slug = checked.out.section(u"(tenant "_s, 1, 1).section(u',', 0, 0);
+        QVERIFY(!slug.isEmpty());
+        TENANTCTL_REFUSED(tenantctl({u"tenants"_s, u"show"_s, slug}), 1, slug);
+
+        const Run imported = tenantctl({u"import"_s, u"keycloak"_s, realm});
+        TENANTCTL_OK(imported);
+        QVERIFY(imported.out.startsWith(u"Imported "_s));
+        TENANTCTL_OK(tenantctl({u"tenants"_s, u"show"_s, slug}));
+        QVERIFY(!arrayOf(tenantctl({u"users"_s, u"list"_s, u"--tenant"_s, slug, u"--json"_s})).isEmpty());
+        // A second time the realm's tenant exists: refused, naming it.
+        const Run twice = tenantctl({u"import"_s, u"keycloak"_s, realm});
+        QCOMPARE(twice.exitCode, 1);
+        QVERIFY2(twice.err.contains(realm + u": tenant: "_s), qPrintable(twice.err));
+        TENANTCTL_REFUSED(tenantctl({u"import"_s, u"keycloak"_s, m_dir.filePath(u"nothing-here"_s)}), 1, u"file:"_s);
+    }
+
     void badUsageExitsWithTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -467,6 +558,8 @@ private Q_SLOTS:
                                                        u"platform"_s} << u"--scope"_s;
         QTest::newRow("option elsewhere") << QStringList{u"users"_s, u"show"_s, u"x@example.com"_s, u"--role"_s, u"R"_s}
                                           << u"--role does not apply to users show"_s;
+        QTest::newRow("import without a file") << QStringList{u"import"_s, u"csv"_s} << u"the file to import"_s;
+        QTest::newRow("export elsewhere") << QStringList{u"export"_s, u"csv"_s, u"--dry-run"_s} << u"--dry-run does not apply"_s;
         QTest::newRow("grant without tenant") << QStringList{u"roles"_s, u"grant"_s, u"R"_s, u"x@example.com"_s} << u"--tenant"_s;
     }
 
@@ -482,7 +575,8 @@ private Q_SLOTS:
         const Run help = tenantctl({u"--help"_s});
         TENANTCTL_OK(help);
         for (const QString& command : {u"users list"_s, u"users show EMAIL"_s, u"users move EMAIL..."_s, u"users permissions EMAIL"_s,
-                                       u"roles create ROLE"_s, u"roles grant ROLE EMAIL..."_s})
+                                       u"roles create ROLE"_s, u"roles grant ROLE EMAIL..."_s, u"import csv FILE"_s,
+                                       u"import keycloak FILE-OR-FOLDER"_s, u"export json"_s})
             QVERIFY2(help.out.contains(u"  "_s + command), qPrintable(command));
     }
 };
