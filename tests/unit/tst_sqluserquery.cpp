@@ -224,6 +224,30 @@ private Q_SLOTS:
         const int pages = 3;
         QCOMPARE(paged(query, pages), all.mid(0, pages * query.limit));
     }
+
+    void searchFollowsChanges()
+    {
+        // The trigram index follows the users table: a new user is found at once, a renamed one
+        // by the new name only.
+        const auto found = [this](const QString& text) {
+            QStringList emails;
+            for (const User& user : await(m_store->users({.text = text, .limit = 500})).items)
+                emails << user.email;
+            return emails;
+        };
+        QCOMPARE(found(u"Quorra Zyx"_s), QStringList{});
+        const User created = await(m_store->createUser(NewUser{u"q.zyx@example.com"_s, u"Quorra Zyxwv"_s, UserStatus::Invited, {}}));
+        QCOMPARE(found(u"Quorra Zyx"_s), QStringList{created.email});
+        QCOMPARE(found(u"quorra zyx"_s), QStringList{created.email});
+        QCOMPARE(found(u"q.zyx@exa"_s), QStringList{created.email});
+        UserChange change;
+        change.displayName = u"Ysolde Vantablack"_s;
+        change.email = u"ysolde@example.com"_s;
+        await(m_store->updateUser(created.id, change, created.version));
+        QCOMPARE(found(u"Quorra Zyx"_s), QStringList{});
+        QCOMPARE(found(u"q.zyx@exa"_s), QStringList{});
+        QCOMPARE(found(u"olde Vantab"_s), QStringList{u"ysolde@example.com"_s});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSqlUserQuery)
