@@ -807,13 +807,16 @@ static EffectivePermission effectivePermissionFromJson(const QJsonObject& object
 
 QJsonObject toJson(const ImportMembership& m)
 {
-    return QJsonObject{{u"tenant"_s, m.tenantSlug}, {u"environment"_s, m.environmentName}, {u"role"_s, m.roleName}};
+    return QJsonObject{{u"tenant"_s, m.tenantSlug}, {u"environment"_s, m.environmentName}, {u"role"_s, m.roleName},
+                       {u"line"_s, m.line}};
 }
 
 static ImportMembership importMembershipFromJson(const QJsonObject& object)
 {
     const Reader r(object, u"membership"_s);
-    return ImportMembership{r.text(u"tenant"_s), r.text(u"environment"_s), r.text(u"role"_s)};
+    ImportMembership m{r.text(u"tenant"_s), r.text(u"environment"_s), r.text(u"role"_s)};
+    m.line = object.contains(u"line"_s) ? int(r.id(u"line"_s)) : 0;
+    return m;
 }
 
 QJsonObject toJson(const ImportUser& user)

@@ -923,9 +923,15 @@ QFuture<Page<User>> RestStore::users(const UserQuery& query)
 {
     Request request = get(u"/api/v1/users"_s);
     request.withIfSet(u"tenant_id"_s, query.tenantId)
+        .withIfSet(u"environment_id"_s, query.environmentId)
+        .withIfSet(u"role_id"_s, query.roleId)
         .withIfSet(u"q"_s, query.text)
+        .with(u"sort"_s, userSortKey(query.sort))
+        .with(u"order"_s, query.order == Qt::AscendingOrder ? u"asc"_s : u"desc"_s)
         .with(u"limit"_s, query.limit)
         .withIfSet(u"cursor"_s, query.cursor);
+    if (query.status)
+        request.with(u"status"_s, userStatusKey(*query.status));
     return m_client->call<Page<User>>(std::move(request), [](const Response& r) {
         return JsonCodec::pageFromJson(r.object(), JsonCodec::userFromJson);
     });

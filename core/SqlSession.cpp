@@ -875,7 +875,7 @@ QList<Role> SqlSession::roles(TenantId tenantId) const
             role.description = q.text(3);
             role.scope = roleScopeFromKey(q.text(4)).value_or(RoleScope::Tenant);
             role.builtIn = q.integer(5) != 0;
-            role.version = q.integer(6); // what updateRole and deleteRole are asked to expect
+            role.version = q.integer(6);
             index.insert(role.id, roles.size());
             roles.append(role);
         }

@@ -433,6 +433,9 @@ Role SqlSession::createRole(const NewRole& newRole) const
         role.tenantId = newRole.tenantId;
         role.name = newRole.name;
         role.description = newRole.description.trimmed();
+        if (role.description.isNull())
+            role.description = QStringLiteral(""); // NOT NULL: no description is ''
+
         role.scope = newRole.scope;
         role.permissions = normalised(newRole.permissions);
         role.includedRoleIds = normalised(newRole.includedRoleIds);
@@ -467,7 +470,7 @@ Role SqlSession::updateRole(RoleId id, const RoleChange& change, qint64 expected
             after.name = *change.name;
         }
         if (change.description)
-            after.description = change.description->trimmed();
+            after.description = change.description->isNull() ? QStringLiteral("") : change.description->trimmed();
         if (change.permissions)
             after.permissions = normalised(*change.permissions);
         if (change.includedRoleIds)

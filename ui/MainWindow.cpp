@@ -14,6 +14,7 @@
 #include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
+#include "UsersPage.h"
 #include "WelcomePage.h"
 
 #include <QAction>
@@ -93,6 +94,8 @@ MainWindow::~MainWindow()
     m_treeModel->setStore(nullptr);
     if (m_auditPage)
         m_auditPage->setStore(nullptr);
+    if (m_usersPage)
+        m_usersPage->setStore(nullptr);
 }
 
 void MainWindow::createWorkspace()
@@ -235,6 +238,10 @@ void MainWindow::createMenus()
     m_auditAction->setObjectName(u"auditTrailAction"_s);
     m_auditAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_auditAction->setEnabled(false);
+    m_usersAction = viewMenu->addAction(tr("&Users"), this, [this]() { showUsers(); });
+    m_usersAction->setObjectName(u"usersAction"_s);
+    m_usersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
+    m_usersAction->setEnabled(false);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About TenantDesk"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
@@ -479,6 +486,8 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_treeModel->setStore(nullptr);
     if (m_auditPage)
         m_auditPage->setStore(nullptr);
+    if (m_usersPage)
+        m_usersPage->setStore(nullptr);
     m_store = std::move(store);
     m_storeInfo = info;
     m_searchLineEdit->clear();
@@ -488,6 +497,9 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     if (m_auditPage)
         m_auditPage->setStore(m_store.get());
     m_auditAction->setEnabled(true);
+    if (m_usersPage)
+        m_usersPage->setStore(m_store.get());
+    m_usersAction->setEnabled(true);
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
     m_databaseLabel->setText(m_store->displayName());
@@ -515,12 +527,15 @@ void MainWindow::closeDatabase()
     m_admin->setStore(nullptr);
     if (m_auditPage)
         m_auditPage->setStore(nullptr);
+    if (m_usersPage)
+        m_usersPage->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
     m_signOutAction->setEnabled(false);
     m_editTenantAction->setEnabled(false);
     m_auditAction->setEnabled(false);
+    m_usersAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
 }
@@ -629,6 +644,10 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
     menu.addSeparator();
     menu.addAction(tr("Audit Trail"), this, [this, tenantId]() { showAuditTrail(tenantId); })
         ->setObjectName(u"treeAuditTrailAction"_s);
+    if (tenantId != 0) {
+        menu.addAction(tr("Users"), this, [this, tenantId]() { showUsers(tenantId); })
+            ->setObjectName(u"treeUsersAction"_s);
+    }
     menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
 }
 
@@ -658,6 +677,33 @@ void MainWindow::showAuditTrail(TenantId tenantId)
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the audit trail
     m_auditPage->setTenantScope(tenantId);
     m_detailStack->setCurrentWidget(m_auditPage);
+    Q_EMIT detailShown();
+}
+
+void MainWindow::showUsers(TenantId tenantId)
+{
+    if (!m_store)
+        return;
+    if (!m_usersPage) {
+        // One more page on the right, like the audit trail: the tree stays at hand.
+        m_usersPage = new UsersPage(m_detailStack);
+        m_usersPage->setObjectName(u"usersPage"_s);
+        m_usersPage->setStore(m_store.get());
+        m_usersPage->setHistory(m_admin->history());
+        m_detailStack->addWidget(m_usersPage);
+        connect(m_usersPage, &UsersPage::statusMessage, this, [this](const QString& message) {
+            statusBar()->showMessage(message, 10000);
+        });
+        // Choosing the selected item again leaves the users for its page.
+        connect(m_tenantTreeView, &QTreeView::clicked, m_usersPage, [this]() {
+            if (m_detailStack->currentWidget() == m_usersPage)
+                showSelection();
+        });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the users
+    m_usersPage->setTenantScope(tenantId);
+    m_detailStack->setCurrentWidget(m_usersPage);
+    m_usersPage->focusSearch();
     Q_EMIT detailShown();
 }
 

@@ -24,6 +24,7 @@ struct AdminSelection;
 class PlatformPage;
 class TenantPage;
 class TenantTreeModel;
+class UsersPage;
 class WelcomePage;
 
 // The console: the tenant tree with its search box on the left, the page of the selected
@@ -55,6 +56,9 @@ public:
     // View → Audit Trail (Ctrl+Shift+A): the audit trail on the right, of `tenantId` (0: of the
     // tenant selected in the tree, or of every tenant when none is).
     void showAuditTrail(TenantId tenantId = 0);
+    // View → Users (Ctrl+Shift+U): the users page on the right, of `tenantId` (0: every user).
+    void showUsers(TenantId tenantId = 0);
+    UsersPage* usersPage() const { return m_usersPage; }
 
     Store* store() const { return m_store.get(); }
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
@@ -102,6 +106,8 @@ private:
     TenantAdministration* m_admin = nullptr;
     QAction* m_auditAction = nullptr;
     AuditPage* m_auditPage = nullptr; // made when first shown
+    QAction* m_usersAction = nullptr;
+    UsersPage* m_usersPage = nullptr; // made when first shown
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
     quint64 m_openRequest = 0;             // which open m_pendingStore belongs to
