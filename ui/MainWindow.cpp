@@ -4,7 +4,10 @@
 #include "AuditPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
+#include "Permission.h"
 #include "PlatformPage.h"
+#include "PreviewStore.h"
+#include "RolesPage.h"
 #include "SecretStore.h"
 #include "ServerConnection.h"
 #include "Settings.h"
@@ -27,6 +30,8 @@
 #include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QToolBar>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,6 +39,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -65,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
                               m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     createMenus();
+    createPreviewBanner();
 
     m_databaseLabel = new QLabel(tr("No database open"), this);
     m_databaseLabel->setObjectName(u"databaseStatusLabel"_s);
@@ -90,6 +97,16 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    // A preview reads the store: it goes first, once nothing reads it any more.
+    if (m_previewTreeModel)
+        m_previewTreeModel->setStore(nullptr);
+    if (m_rolesPage)
+        m_rolesPage->setStore(nullptr);
+    if (m_auditPage && m_previewStore)
+        m_auditPage->setStore(nullptr);
+    m_previewStore.reset();
+    if (m_normalTreeModel)
+        m_treeModel = m_normalTreeModel;
     // The model must let go of the store before the store goes.
     m_treeModel->setStore(nullptr);
     if (m_auditPage)
@@ -207,7 +224,7 @@ void MainWindow::createMenus()
     m_editTenantAction->setShortcut(QKeySequence(Qt::Key_F2));
     m_editTenantAction->setEnabled(false);
     connect(this, &MainWindow::detailShown, this, [this]() {
-        m_editTenantAction->setEnabled(m_store && m_detailStack->currentWidget() == m_tenantPage);
+        m_editTenantAction->setEnabled(m_store && !isPreviewing() && m_detailStack->currentWidget() == m_tenantPage);
     });
 
     QMenu* tenantMenu = menuBar()->addMenu(tr("&Tenant"));
@@ -224,7 +241,7 @@ void MainWindow::createMenus()
         if (!m_store)
             return;
         const QString filter = m_searchLineEdit->text();
-        m_treeModel->setStore(m_store.get());
+        m_treeModel->setStore(viewStore());
         m_treeModel->setFilterText(filter);
     });
     refreshAction->setShortcut(QKeySequence::Refresh);
@@ -242,6 +259,16 @@ void MainWindow::createMenus()
     m_usersAction->setObjectName(u"usersAction"_s);
     m_usersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
     m_usersAction->setEnabled(false);
+    m_rolesAction = viewMenu->addAction(tr("&Roles"), this, [this]() { showRoles(); });
+    m_rolesAction->setObjectName(u"rolesAction"_s);
+    m_rolesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_rolesAction->setEnabled(false);
+    viewMenu->addSeparator();
+    m_viewAsAction = viewMenu->addAction(tr("View &as…"), this, &MainWindow::viewAs);
+    m_viewAsAction->setObjectName(u"viewAsAction"_s);
+    m_viewAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    m_viewAsAction->setToolTip(tr("Preview the console read-only, exactly as a chosen user sees it"));
+    m_viewAsAction->setEnabled(false);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About TenantDesk"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
@@ -483,6 +510,7 @@ void MainWindow::signOut()
 
 void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
 {
+    endPreview();
     m_treeModel->setStore(nullptr);
     if (m_auditPage)
         m_auditPage->setStore(nullptr);
@@ -496,10 +524,14 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_admin->setStore(m_store.get());
     if (m_auditPage)
         m_auditPage->setStore(m_store.get());
+    if (m_rolesPage)
+        m_rolesPage->setStore(m_store.get());
     m_auditAction->setEnabled(true);
     if (m_usersPage)
         m_usersPage->setStore(m_store.get());
     m_usersAction->setEnabled(true);
+    m_rolesAction->setEnabled(true);
+    usePrincipal();
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
     m_databaseLabel->setText(m_store->displayName());
@@ -523,6 +555,11 @@ void MainWindow::closeDatabase()
 {
     ++m_openRequest; // an open still on its way no longer counts
     m_pendingStore.reset();
+    endPreview();
+    m_principal.reset();
+    m_admin->setPrincipal(std::nullopt);
+    if (m_rolesPage)
+        m_rolesPage->setStore(nullptr);
     m_treeModel->setStore(nullptr);
     m_admin->setStore(nullptr);
     if (m_auditPage)
@@ -536,6 +573,8 @@ void MainWindow::closeDatabase()
     m_editTenantAction->setEnabled(false);
     m_auditAction->setEnabled(false);
     m_usersAction->setEnabled(false);
+    m_rolesAction->setEnabled(false);
+    m_viewAsAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
 }
@@ -560,7 +599,8 @@ void MainWindow::editTenant()
 void MainWindow::showSelection()
 {
     const QModelIndex index = m_tenantTreeView->currentIndex();
-    if (!m_store || !index.isValid())
+    Store* store = viewStore();
+    if (!store || !index.isValid())
         return;
     const quint64 request = ++m_detailRequest;
     const auto kind = index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>();
@@ -570,16 +610,26 @@ void MainWindow::showSelection()
     };
     switch (kind) {
     case TenantTreeModel::NodeKind::Platform:
-        whenReady(m_store->platformSummary(), this, [this, request](const PlatformSummary& summary) {
+        whenReady(store->platformSummary(), this, [this, request](const PlatformSummary& summary) {
             if (request != m_detailRequest)
                 return;
             m_platformPage->setSummary(summary, m_store ? m_store->displayName() : QString());
             m_detailStack->setCurrentWidget(m_platformPage);
             Q_EMIT detailShown();
-        }, failed);
+        }, [this, request, failed, name = index.siblingAtColumn(TenantTreeModel::NameColumn).data().toString()](
+               const StoreError& error) {
+            if (error.code() != ErrorCode::Forbidden || request != m_detailRequest)
+                return failed(error);
+            // A tenant-scoped user sees the platform's name, not its figures.
+            PlatformSummary named;
+            named.name = name;
+            m_platformPage->setSummary(named, m_store ? m_store->displayName() : QString());
+            m_detailStack->setCurrentWidget(m_platformPage);
+            Q_EMIT detailShown();
+        });
         break;
     case TenantTreeModel::NodeKind::Tenant:
-        whenReady(m_store->tenantSummary(index.data(TenantTreeModel::TenantIdRole).toLongLong()), this,
+        whenReady(store->tenantSummary(index.data(TenantTreeModel::TenantIdRole).toLongLong()), this,
             [this, request](const TenantSummary& summary) {
                 if (request != m_detailRequest)
                     return;
@@ -589,7 +639,7 @@ void MainWindow::showSelection()
             }, failed);
         break;
     case TenantTreeModel::NodeKind::Environment:
-        whenReady(m_store->environmentSummary(index.data(TenantTreeModel::EnvironmentIdRole).toLongLong()), this,
+        whenReady(store->environmentSummary(index.data(TenantTreeModel::EnvironmentIdRole).toLongLong()), this,
             [this, request](const EnvironmentSummary& summary) {
                 if (request != m_detailRequest)
                     return;
@@ -648,6 +698,7 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
         menu.addAction(tr("Users"), this, [this, tenantId]() { showUsers(tenantId); })
             ->setObjectName(u"treeUsersAction"_s);
     }
+    menu.addAction(tr("Roles"), this, [this, tenantId]() { showRoles(tenantId); })->setObjectName(u"treeRolesAction"_s);
     menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
 }
 
@@ -666,7 +717,7 @@ void MainWindow::showAuditTrail(TenantId tenantId)
         // One more page on the right, like a tenant's: the tree stays at hand to choose another.
         m_auditPage = new AuditPage(m_detailStack);
         m_auditPage->setObjectName(u"auditPage"_s);
-        m_auditPage->setStore(m_store.get());
+        m_auditPage->setStore(viewStore());
         m_detailStack->addWidget(m_auditPage);
         // Choosing the selected item again leaves the audit trail for its page.
         connect(m_tenantTreeView, &QTreeView::clicked, m_auditPage, [this]() {
@@ -688,7 +739,7 @@ void MainWindow::showUsers(TenantId tenantId)
         // One more page on the right, like the audit trail: the tree stays at hand.
         m_usersPage = new UsersPage(m_detailStack);
         m_usersPage->setObjectName(u"usersPage"_s);
-        m_usersPage->setStore(m_store.get());
+        m_usersPage->setStore(viewStore());
         m_usersPage->setHistory(m_admin->history());
         m_detailStack->addWidget(m_usersPage);
         connect(m_usersPage, &UsersPage::statusMessage, this, [this](const QString& message) {
@@ -738,6 +789,7 @@ void MainWindow::saveLayout() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    endPreview(); // the layout saved is the normal one
     saveLayout();
     QMainWindow::closeEvent(event);
 }
@@ -757,6 +809,12 @@ AdminSelection MainWindow::adminSelection() const
         selection.status = TenantStatus(index.parent().data(TenantTreeModel::StatusRole).toInt());
     } else {
         selection.status = TenantStatus(index.data(TenantTreeModel::StatusRole).toInt());
+    }
+    // The tenants above it in the tree, for the policy (a tenant-scoped tree starts at their grants).
+    QModelIndex above = kind == TenantTreeModel::NodeKind::Environment ? index.parent().parent() : index.parent();
+    for (; above.isValid(); above = above.parent()) {
+        if (above.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>() == TenantTreeModel::NodeKind::Tenant)
+            selection.ancestorIds.prepend(above.data(TenantTreeModel::TenantIdRole).toLongLong());
     }
     return selection;
 }
@@ -796,6 +854,261 @@ void MainWindow::connectAdministration()
     m_tenantTreeView->setDropIndicatorShown(true);
     m_tenantTreeView->setDragDropMode(QAbstractItemView::DragDrop);
     m_tenantTreeView->setDefaultDropAction(Qt::MoveAction);
+}
+
+// Roles, and "View as…": the console as another user sees it, read-only.
+
+Store* MainWindow::viewStore() const
+{
+    return m_previewStore ? m_previewStore.get() : m_store.get();
+}
+
+void MainWindow::showRoles(TenantId tenantId)
+{
+    if (!m_store)
+        return;
+    if (tenantId == 0) {
+        const QModelIndex current = m_tenantTreeView->currentIndex();
+        if (current.isValid())
+            tenantId = current.data(TenantTreeModel::TenantIdRole).toLongLong();
+        else if (m_detailStack->currentWidget() == m_tenantPage)
+            tenantId = m_tenantPage->tenantId();
+    }
+    if (!m_rolesPage) {
+        m_rolesPage = new RolesPage(m_detailStack);
+        m_rolesPage->setObjectName(u"rolesPage"_s);
+        m_rolesPage->setStore(viewStore());
+        m_rolesPage->setHistory(m_admin->history());
+        m_rolesPage->setReadOnly(isPreviewing());
+        m_detailStack->addWidget(m_rolesPage);
+        connect(m_rolesPage, &RolesPage::saveFailed, this, [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the roles
+    m_rolesPage->setTenant(tenantId);
+    m_detailStack->setCurrentWidget(m_rolesPage);
+    Q_EMIT detailShown();
+}
+
+void MainWindow::createPreviewBanner()
+{
+    auto* toolBar = new QToolBar(tr("Preview"), this);
+    toolBar->setObjectName(u"previewToolBar"_s);
+    toolBar->setMovable(false);
+    toolBar->setFloatable(false);
+    toolBar->toggleViewAction()->setVisible(false);
+    m_previewBanner = new QFrame(toolBar);
+    m_previewBanner->setObjectName(u"previewBanner"_s);
+    m_previewBanner->setStyleSheet(u"QFrame#previewBanner { background: #f6d365; border-bottom: 2px solid #c98a00; }"
+                                   u"QLabel { color: #3b2a00; font-weight: bold; }"_s);
+    auto* layout = new QHBoxLayout(m_previewBanner);
+    layout->setContentsMargins(12, 6, 12, 6);
+    m_previewLabel = new QLabel(m_previewBanner);
+    m_previewLabel->setObjectName(u"previewLabel"_s);
+    layout->addWidget(m_previewLabel, 1);
+    auto* endButton = new QPushButton(tr("End Preview"), m_previewBanner);
+    endButton->setObjectName(u"endPreviewButton"_s);
+    endButton->setToolTip(tr("Back to your own view (Escape)"));
+    connect(endButton, &QPushButton::clicked, this, &MainWindow::endPreview);
+    layout->addWidget(endButton);
+    toolBar->addWidget(m_previewBanner);
+    m_previewBanner->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    addToolBar(Qt::TopToolBarArea, toolBar);
+    toolBar->hide();
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this, this, &MainWindow::endPreview);
+    escape->setObjectName(u"endPreviewShortcut"_s);
+    escape->setEnabled(false); // only while previewing: elsewhere Escape belongs to the fields
+}
+
+void MainWindow::usePrincipal()
+{
+    m_viewAsAction->setEnabled(false);
+    whenReady(m_store->currentPrincipal(), this, [this, store = m_store.get()](const Principal& principal) {
+        if (store != m_store.get())
+            return;
+        m_principal = principal;
+        m_admin->setPrincipal(principal);
+        // Seeing as someone else needs to read every user: a platform admin's view.
+        m_viewAsAction->setEnabled(principal.platformPermissions.contains(Permission::UserRead));
+    }, [this](const StoreError& error) {
+        statusBar()->showMessage(tr("Could not tell who you are on this store: %1").arg(error.message()), 10000);
+    });
+}
+
+void MainWindow::setEditingEnabled(bool enabled)
+{
+    m_admin->setReadOnly(!enabled);
+    EditHistory* history = m_admin->history();
+    history->undoAction()->setEnabled(enabled && !history->isBusy() && history->stack()->canUndo());
+    history->redoAction()->setEnabled(enabled && !history->isBusy() && history->stack()->canRedo());
+    m_editTenantAction->setEnabled(enabled && m_store && m_detailStack->currentWidget() == m_tenantPage);
+    m_viewAsAction->setEnabled(enabled && m_principal && m_principal->platformPermissions.contains(Permission::UserRead));
+    if (m_rolesPage)
+        m_rolesPage->setReadOnly(!enabled);
+}
+
+void MainWindow::viewAs()
+{
+    if (!m_store || isPreviewing())
+        return;
+    bool ok = false;
+    const QString email = QInputDialog::getText(this, tr("View As"),
+                                                tr("See the console exactly as this user would, read-only.\n\nE-mail of the user:"),
+                                                QLineEdit::Normal, QString(), &ok).trimmed();
+    if (!ok || email.isEmpty())
+        return;
+    UserQuery query;
+    query.text = email;
+    query.limit = 20;
+    Store* store = m_store.get();
+    const auto failed = [this](const StoreError& error) { showError(tr("Could not view as this user"), error.message()); };
+    whenReady(store->users(query), this, [this, store, email, failed](const Page<User>& page) {
+        const auto it = std::find_if(page.items.cbegin(), page.items.cend(), [&email](const User& user) {
+            return user.email.compare(email, Qt::CaseInsensitive) == 0;
+        });
+        if (store != m_store.get())
+            return;
+        if (it == page.items.cend()) {
+            showError(tr("Could not view as this user"), tr("There is no user with the e-mail “%1”.").arg(email));
+            return;
+        }
+        const UserId userId = it->id;
+        whenReady(store->principalOf(userId), this, [this, store, userId](const Principal& principal) {
+            if (store != m_store.get())
+                return;
+            // Who they are in words: their platform roles, or their first memberships.
+            whenReady(store->user(userId), this, [this, store, principal](const UserDetail& detail) {
+                if (store != m_store.get())
+                    return;
+                QStringList parts;
+                for (const Role& role : detail.platformRoles)
+                    parts << role.name;
+                for (const UserMembership& m : detail.memberships) {
+                    parts << (m.membership.environmentId == 0 ? tr("%1 of %2").arg(m.roleName, m.tenantSlug)
+                                                              : tr("%1 of %2, environment %3").arg(m.roleName, m.tenantSlug, m.environmentName));
+                }
+                QString description = parts.mid(0, 2).join(u", "_s);
+                if (parts.size() > 2)
+                    description = tr("%1 and %n more", nullptr, int(parts.size() - 2)).arg(description);
+                startPreview(principal, parts.isEmpty() ? tr("no roles") : description);
+            }, [this, principal](const StoreError&) { startPreview(principal, tr("%n grant(s)", nullptr, int(principal.grants.size()))); });
+        }, failed);
+    }, failed);
+}
+
+void MainWindow::createPreviewTree()
+{
+    auto* layout = qobject_cast<QVBoxLayout*>(m_normalTreeView->parentWidget()->layout());
+    m_previewTreeModel = new TenantTreeModel(this);
+    m_previewTreeView = new QTreeView(m_normalTreeView->parentWidget());
+    m_previewTreeView->setObjectName(u"previewTreeView"_s);
+    m_previewTreeView->setModel(m_previewTreeModel);
+    m_previewTreeView->setUniformRowHeights(true);
+    m_previewTreeView->setSortingEnabled(true);
+    m_previewTreeView->sortByColumn(TenantTreeModel::NameColumn, Qt::AscendingOrder);
+    m_previewTreeView->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_previewTreeView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_previewTreeView->header()->restoreState(m_normalTreeView->header()->saveState());
+    layout->insertWidget(layout->indexOf(m_normalTreeView), m_previewTreeView, 1);
+    m_previewTreeView->show(); // now, so that it takes the focus
+
+    connect(m_previewTreeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelection);
+    connect(m_previewTreeView->selectionModel(), &QItemSelectionModel::currentChanged, m_admin, &TenantAdministration::updateActions);
+    connect(m_previewTreeView, &QTreeView::customContextMenuRequested, this, &MainWindow::showTreeContextMenu);
+    connect(m_previewTreeView, &QTreeView::clicked, this, [this]() {
+        const QWidget* page = m_detailStack->currentWidget();
+        if (page && (page == m_auditPage || page == m_rolesPage))
+            showSelection();
+    });
+    // A tenant-scoped user has no platform figures to see: the preview opens on their first tenant.
+    connect(m_previewTreeModel, &TenantTreeModel::rowsInserted, this, [this](const QModelIndex& parent, int first) {
+        const auto* preview = static_cast<PreviewStore*>(m_previewStore.get());
+        if (!preview || preview->principal().isPlatformPrincipal() || first != 0 || parent != m_previewTreeModel->platformIndex()
+            || m_previewTreeView->currentIndex() != parent)
+            return;
+        m_previewTreeView->setCurrentIndex(m_previewTreeModel->index(0, 0, parent));
+    });
+    connect(m_previewTreeModel, &TenantTreeModel::filterApplied, this, &MainWindow::applyFilterResult);
+    connect(m_previewTreeModel, &TenantTreeModel::modelReset, this, [this]() {
+        if (m_previewTreeModel && !m_previewTreeModel->isFiltered())
+            m_previewTreeView->expand(m_previewTreeModel->platformIndex());
+    });
+    connect(m_previewTreeModel, &TenantTreeModel::errorOccurred, this,
+            [this](const QString& message) { showError(tr("Could not load tenants"), message); });
+    connect(m_previewTreeModel, &TenantTreeModel::fetchingChanged, this,
+            [this](bool fetching) { m_loadingLabel->setText(fetching ? tr("Loading…") : QString()); });
+}
+
+void MainWindow::startPreview(const Principal& principal, const QString& description)
+{
+    if (!m_store)
+        return;
+    endPreview();
+    m_previewStore = std::make_unique<PreviewStore>(m_store.get(), principal, m_storeInfo);
+    // The tree as it was stays behind, with its selection and what was expanded, for the way back.
+    m_normalTreeModel = m_treeModel;
+    m_normalTreeView = m_tenantTreeView;
+    createPreviewTree();
+    m_normalTreeView->hide();
+    m_treeModel = m_previewTreeModel;
+    m_tenantTreeView = m_previewTreeView;
+    m_searchLineEdit->blockSignals(true);
+    m_normalSearchText = m_searchLineEdit->text();
+    m_searchLineEdit->clear();
+    m_searchLineEdit->blockSignals(false);
+    m_searchTimer->stop();
+    m_previewTreeModel->setStore(m_previewStore.get());
+    if (m_auditPage)
+        m_auditPage->setStore(m_previewStore.get());
+    if (m_rolesPage)
+        m_rolesPage->setStore(m_previewStore.get(), true);
+    if (m_usersPage)
+        m_usersPage->setStore(m_previewStore.get()); // the preview refuses every change
+    setEditingEnabled(false);
+    m_previewLabel->setText(tr("Viewing as %1 (%2) — read-only").arg(principal.email, description));
+    m_previewBanner->parentWidget()->show();
+    findChild<QShortcut*>(u"endPreviewShortcut"_s)->setEnabled(true);
+    setWindowTitle(tr("Viewing as %1 — TenantDesk").arg(principal.email));
+    m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
+    m_tenantTreeView->setFocus();
+    Q_EMIT detailShown();
+}
+
+void MainWindow::endPreview()
+{
+    if (!m_previewStore)
+        return;
+    m_previewTreeModel->setStore(nullptr);
+    m_treeModel = m_normalTreeModel;
+    m_tenantTreeView = m_normalTreeView;
+    m_normalTreeModel = nullptr;
+    m_normalTreeView = nullptr;
+    m_previewTreeView->hide();
+    m_previewTreeView->deleteLater();
+    m_previewTreeModel->deleteLater();
+    m_previewTreeView = nullptr;
+    m_previewTreeModel = nullptr;
+    m_tenantTreeView->show();
+    if (m_auditPage)
+        m_auditPage->setStore(m_store.get());
+    if (m_rolesPage)
+        m_rolesPage->setStore(m_store.get(), true);
+    if (m_usersPage)
+        m_usersPage->setStore(m_store.get());
+    m_previewStore.reset();
+    m_searchLineEdit->blockSignals(true);
+    m_searchLineEdit->setText(m_normalSearchText);
+    m_searchLineEdit->blockSignals(false);
+    m_previewBanner->parentWidget()->hide();
+    findChild<QShortcut*>(u"endPreviewShortcut"_s)->setEnabled(false);
+    setEditingEnabled(true);
+    if (m_store && !m_storeInfo.location.isEmpty() && !serverSession(m_store.get()))
+        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
+    else if (m_store)
+        setWindowTitle(tr("%1 — TenantDesk").arg(m_store->displayName()));
+    m_tenantTreeView->setFocus();
+    ++m_detailRequest;
+    showSelection();
+    m_admin->updateActions();
 }
 
 } // namespace TenantDesk

@@ -7,6 +7,7 @@
 #include <QUrl>
 #include <memory>
 
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -22,6 +23,7 @@ class EnvironmentPage;
 class TenantAdministration;
 struct AdminSelection;
 class PlatformPage;
+class RolesPage;
 class TenantPage;
 class TenantTreeModel;
 class UsersPage;
@@ -59,8 +61,20 @@ public:
     // View → Users (Ctrl+Shift+U): the users page on the right, of `tenantId` (0: every user).
     void showUsers(TenantId tenantId = 0);
     UsersPage* usersPage() const { return m_usersPage; }
+    // View → Roles (Ctrl+Shift+R): the roles of `tenantId` on the right (0: of the tenant selected
+    // in the tree, or the built-in ones when none is).
+    void showRoles(TenantId tenantId = 0);
+    // View → View as… (Ctrl+Shift+V): asks for a user's e-mail, then previews the console as they see it.
+    void viewAs();
+    // Shows the console as `principal` sees it, read-only, until endPreview() (End Preview, Escape);
+    // `description` says who they are ("Tenant Admin of acme").
+    void startPreview(const Principal& principal, const QString& description);
+    void endPreview();
+    bool isPreviewing() const { return m_previewStore != nullptr; }
 
     Store* store() const { return m_store.get(); }
+    // The store the tree and the pages read: the preview while previewing, else store().
+    Store* viewStore() const;
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
     // The Tenant menu and the edit history (Edit → Undo, Redo).
     TenantAdministration* administration() const { return m_admin; }
@@ -101,6 +115,11 @@ private:
     quint64 beginOpen(std::unique_ptr<Store> store);
     bool isCurrentOpen(quint64 request) const { return request == m_openRequest && m_pendingStore; }
     void failOpen(quint64 request, const QString& title, const StoreError& error);
+    // View as… and the principal's own limits.
+    void createPreviewBanner();
+    void createPreviewTree();
+    void usePrincipal();
+    void setEditingEnabled(bool enabled);
 
     QAction* m_editTenantAction = nullptr;
     TenantAdministration* m_admin = nullptr;
@@ -108,7 +127,19 @@ private:
     AuditPage* m_auditPage = nullptr; // made when first shown
     QAction* m_usersAction = nullptr;
     UsersPage* m_usersPage = nullptr; // made when first shown
+    QAction* m_rolesAction = nullptr;
+    QAction* m_viewAsAction = nullptr;
+    RolesPage* m_rolesPage = nullptr; // made when first shown
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Store> m_previewStore; // View as…: reads m_store, so goes first
+    std::optional<Principal> m_principal;  // who m_store acts as, once known
+    QFrame* m_previewBanner = nullptr;
+    QLabel* m_previewLabel = nullptr;
+    TenantTreeModel* m_normalTreeModel = nullptr;   // while previewing, the tree as it was
+    QTreeView* m_normalTreeView = nullptr;
+    TenantTreeModel* m_previewTreeModel = nullptr;
+    QTreeView* m_previewTreeView = nullptr;
+    QString m_normalSearchText;
     std::unique_ptr<Store> m_pendingStore; // being opened; replaces m_store when ready
     quint64 m_openRequest = 0;             // which open m_pendingStore belongs to
     StoreInfo m_storeInfo;

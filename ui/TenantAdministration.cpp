@@ -4,6 +4,7 @@
 #include "DecommissionDialog.h"
 #include "EditHistory.h"
 #include "EnvironmentSettingsDialog.h"
+#include "Permission.h"
 #include "PromoteDialog.h"
 #include "Store.h"
 #include "StoreError.h"
@@ -121,6 +122,51 @@ void TenantAdministration::updateActions()
     removeEnvironmentAction->setEnabled(open && s.environmentId != 0);
     environmentSettingsAction->setEnabled(open && s.environmentId != 0 && !isDormant(s.status));
     promoteAction->setEnabled(tenant && s.status != TenantStatus::Archived && s.status != TenantStatus::Decommissioning);
+
+    // What the policy denies the principal stays disabled (the store refuses it anyway).
+    const QList<QAction*> all{newTenantAction, settingsAction, provisionAction, activateAction, suspendAction,
+                              resumeAction, decommissionAction, deleteAction, restoreAction, addEnvironmentAction,
+                              renameEnvironmentAction, environmentSettingsAction, removeEnvironmentAction, promoteAction};
+    if (m_readOnly) {
+        for (QAction* action : all)
+            action->setEnabled(false);
+        return;
+    }
+    if (!m_principal)
+        return;
+    const Principal& p = *m_principal;
+    const Tenant target{.id = s.tenantId, .parentId = s.ancestorIds.isEmpty() ? 0 : s.ancestorIds.constLast(),
+                        .ancestorIds = s.ancestorIds};
+    const auto may = [&](const QString& permission) {
+        return s.tenantId != 0 ? Policy::allows(p, permission, target) : p.platformPermissions.contains(permission);
+    };
+    const auto mayEnvironment = [&](const QString& permission) {
+        return s.tenantId != 0 && Policy::allowsEnvironment(p, permission, target, s.environmentId);
+    };
+    const auto gate = [](QAction* action, bool allowed) {
+        if (!allowed)
+            action->setEnabled(false);
+    };
+    gate(newTenantAction, may(Permission::TenantCreate));
+    gate(settingsAction, may(Permission::TenantUpdate));
+    for (QAction* action : {provisionAction, activateAction, suspendAction, resumeAction, decommissionAction, deleteAction})
+        gate(action, may(Permission::TenantLifecycle));
+    gate(restoreAction, p.platformPermissions.contains(Permission::TenantLifecycle));
+    gate(addEnvironmentAction, may(Permission::EnvironmentManage));
+    for (QAction* action : {renameEnvironmentAction, environmentSettingsAction, removeEnvironmentAction, promoteAction})
+        gate(action, mayEnvironment(Permission::EnvironmentManage));
+}
+
+void TenantAdministration::setPrincipal(const std::optional<Principal>& principal)
+{
+    m_principal = principal;
+    updateActions();
+}
+
+void TenantAdministration::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    updateActions();
 }
 
 void TenantAdministration::fillMenu(QMenu* menu) const
@@ -436,7 +482,7 @@ void TenantAdministration::promote()
 
 void TenantAdministration::requestMove(TenantId tenantId, TenantId newParentId)
 {
-    if (!m_store || tenantId == newParentId)
+    if (!m_store || m_readOnly || tenantId == newParentId)
         return;
     withSummary(tenantId, [this, newParentId](const TenantSummary& summary) {
         const Tenant tenant = summary.tenant;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Policy.h"
 #include "StoreQueries.h"
 #include "Tenant.h"
 
@@ -22,6 +23,7 @@ struct AdminSelection {
     TenantId tenantId = 0;          // the tenant, or the tenant of the environment
     EnvironmentId environmentId = 0;
     TenantStatus status = TenantStatus::Requested;
+    QList<TenantId> ancestorIds;    // the tenant's ancestors as far as the tree shows them, top first
 };
 
 // The Tenant menu: creating tenants, their settings, lifecycle, decommissioning, backup and
@@ -37,8 +39,13 @@ public:
 
     void setStore(Store* store);
     EditHistory* history() const { return m_history; }
-    // Enables what the selection allows.
+    // Enables what the selection allows, and what the policy lets `principal` do there.
     void updateActions();
+    // Who acts (Store::currentPrincipal): the actions the policy denies them are disabled.
+    void setPrincipal(const std::optional<Principal>& principal);
+    // Every action disabled, whatever the selection ("View as…": a read-only preview).
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
     void fillMenu(QMenu* menu) const;
     void fillContextMenu(QMenu* menu) const;
 
@@ -97,6 +104,8 @@ private:
     Store* m_store = nullptr;
     EditHistory* m_history;
     bool m_confirm = true;
+    bool m_readOnly = false;
+    std::optional<Principal> m_principal;
 };
 
 } // namespace TenantDesk

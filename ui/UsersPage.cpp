@@ -1,5 +1,7 @@
 #include "UsersPage.h"
 
+#include "EffectivePermissionsDialog.h"
+
 #include "Async.h"
 #include "DetailForm.h"
 #include "EditHistory.h"
@@ -73,6 +75,7 @@ UsersPage::UsersPage(QWidget* parent)
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_toolBar->addAction(newUserAction);
     m_toolBar->addAction(editUserAction);
+    m_toolBar->addAction(permissionsAction);
     m_toolBar->addSeparator();
     m_toolBar->addAction(disableAction);
     m_toolBar->addAction(enableAction);
@@ -181,6 +184,24 @@ void UsersPage::createActions()
     moveAction = makeAction(tr("&Move to…"), u"moveUsersAction"_s, this);
     moveAction->setToolTip(tr("Move the selected users' memberships from one tenant or environment to another"));
     connect(moveAction, &QAction::triggered, this, &UsersPage::chooseMove);
+
+    permissionsAction = makeAction(tr("Effective &Permissions…"), u"userPermissionsAction"_s, this);
+    permissionsAction->setToolTip(tr("What the selected user may do on a tenant, and which membership and role grants each permission"));
+    connect(permissionsAction, &QAction::triggered, this, &UsersPage::showEffectivePermissions);
+}
+
+void UsersPage::showEffectivePermissions()
+{
+    const QList<UserId> ids = selectedUserIds();
+    if (!m_store || ids.size() != 1)
+        return;
+    // On the tenant the page is filtered on, when there is one; the dialog asks otherwise.
+    TenantId tenantId = m_scopeTenantId;
+    if (tenantId == 0)
+        tenantId = m_tenantIdsBySlug.value(currentTenantSlug());
+    auto* dialog = new EffectivePermissionsDialog(m_store, ids.constFirst(), tenantId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 QWidget* UsersPage::createFilterBar()
@@ -509,6 +530,7 @@ void UsersPage::updateActions()
     const bool usable = m_store && !m_bulkRunning;
     newUserAction->setEnabled(usable);
     editUserAction->setEnabled(usable && selected == 1);
+    permissionsAction->setEnabled(usable && selected == 1);
     for (QAction* action : {disableAction, enableAction, assignRoleAction, removeRoleAction, moveAction})
         action->setEnabled(usable && selected > 0);
     if (m_statusLabel)
@@ -523,6 +545,7 @@ void UsersPage::showUserMenu(const QPoint& position)
     QMenu menu(this);
     menu.setObjectName(u"userMenu"_s);
     menu.addAction(editUserAction);
+    menu.addAction(permissionsAction);
     menu.addSeparator();
     menu.addAction(disableAction);
     menu.addAction(enableAction);

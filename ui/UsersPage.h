@@ -81,6 +81,7 @@ public:
     QAction* assignRoleAction = nullptr;
     QAction* removeRoleAction = nullptr;
     QAction* moveAction = nullptr;
+    QAction* permissionsAction = nullptr; // Effective Permissions… of the selected user
 
 Q_SIGNALS:
     // The filters were applied: the table reads their first page (or shows none, when the tenant
@@ -109,6 +110,7 @@ private:
     void showUserMenu(const QPoint& position);
     void chooseRoleAction(BulkUserActionKind kind);
     void chooseMove();
+    void showEffectivePermissions();
     void runBulkAction(const BulkUserAction& action);
     // What the action is called on Edit → Undo.
     QString describeAction(const BulkUserAction& action, const BulkUserResult& result) const;

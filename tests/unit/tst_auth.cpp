@@ -571,6 +571,71 @@ private Q_SLOTS:
             QVERIFY(Policy::allowsEnvironment(principal, permission, target, EmeaProduction));
     }
 
+    // Custom and composite roles in the policy table: a role's permissions are its own and those of
+    // the roles it includes, within its tenant; a grant of it reaches the sub-tenants.
+    void compositeRolesInThePolicy()
+    {
+        using namespace Permission;
+        QList<Role> roles = BuiltInRole::definitions();
+        for (qsizetype i = 0; i < roles.size(); ++i)
+            roles[i].id = i + 1; // 1 Platform Admin, 2 Tenant Admin, 3 Tenant User, 4 Tenant Viewer
+        const Role lead{.id = 10, .tenantId = Emea.id, .name = u"Support Lead"_s, .scope = RoleScope::Tenant,
+                        .permissions = {UserWrite}, .includedRoleIds = {4}};
+        const Role foreign{.id = 11, .tenantId = Globex.id, .name = u"Globex Ops"_s, .scope = RoleScope::Tenant,
+                           .permissions = {EnvironmentManage}};
+        const Role greedy{.id = 12, .tenantId = Emea.id, .name = u"Greedy"_s, .scope = RoleScope::Environment,
+                          .permissions = {UsageRead}, .includedRoleIds = {2, 11}};
+        roles << lead << foreign << greedy;
+
+        Principal principal;
+        principal.userId = 7;
+        principal.email = u"lead@acme.test"_s;
+        principal.grants = {Policy::grantFor(lead, Emea, 0, roles)};
+        QCOMPARE(principal.grants.constFirst().permissions,
+                 (QStringList{AuditRead, BillingRead, TenantRead, UsageRead, UserRead, UserWrite}));
+        QVERIFY(Policy::allows(principal, UserWrite, EmeaDe));   // inherited by the sub-tenant
+        QVERIFY(Policy::allows(principal, AuditRead, EmeaDe));   // through Tenant Viewer
+        QVERIFY(!Policy::allows(principal, TenantUpdate, Emea)); // nobody included gives it
+        QVERIFY(!Policy::allows(principal, TenantRead, Acme));   // not upwards
+        // An environment role includes neither a wider role nor another tenant's.
+        QCOMPARE(Policy::flattenPermissions(greedy, roles), QStringList{UsageRead});
+        QVERIFY(!Policy::mayInclude(greedy, roles.at(1)));
+        QVERIFY(!Policy::mayInclude(lead, foreign));
+        QVERIFY(Policy::mayInclude(lead, roles.at(3)));
+    }
+
+    void permissionChainsNameTheWay()
+    {
+        using namespace Permission;
+        QList<Role> roles = BuiltInRole::definitions();
+        for (qsizetype i = 0; i < roles.size(); ++i)
+            roles[i].id = i + 1;
+        const Role reader{.id = 20, .tenantId = Emea.id, .name = u"Reader"_s, .scope = RoleScope::Tenant,
+                          .permissions = {}, .includedRoleIds = {4}};
+        const Role lead{.id = 21, .tenantId = Emea.id, .name = u"Lead"_s, .scope = RoleScope::Tenant,
+                        .permissions = {UserWrite, UserRead}, .includedRoleIds = {20}};
+        roles << reader << lead;
+        const QMap<QString, QStringList> chains = Policy::permissionChains(lead, roles);
+        QCOMPARE(chains.value(UserWrite), QStringList{u"Lead"_s});
+        QCOMPARE(chains.value(UserRead), QStringList{u"Lead"_s}); // its own: the shortest way
+        QCOMPARE(chains.value(AuditRead), (QStringList{u"Lead"_s, u"Reader"_s, BuiltInRole::TenantViewer}));
+        QVERIFY(!chains.contains(TenantUpdate));
+        QCOMPARE(QStringList(chains.keys()), Policy::flattenPermissions(lead, roles));
+    }
+
+    void includeCyclesAreFound()
+    {
+        const Role a{.id = 1, .tenantId = 5, .name = u"A"_s, .includedRoleIds = {2}};
+        const Role b{.id = 2, .tenantId = 5, .name = u"B"_s, .includedRoleIds = {3}};
+        const Role c{.id = 3, .tenantId = 5, .name = u"C"_s};
+        const QList<Role> roles{a, b, c};
+        // C including A closes C → A → B → C.
+        QCOMPARE(Policy::includeCycle(c, {1}, roles), (QStringList{u"C"_s, u"A"_s, u"B"_s, u"C"_s}));
+        QVERIFY(Policy::includeCycle(a, {3}, roles).isEmpty()); // A → C: no way back
+        QCOMPARE(Policy::includeCycle(a, {1}, roles), (QStringList{u"A"_s, u"A"_s}));
+        QVERIFY(Policy::includeCycle(c, {}, roles).isEmpty());
+    }
+
     void environmentGrantCoversThatEnvironmentOnly()
     {
         const Principal user = holding(BuiltInRole::TenantUser, Emea, EmeaProduction);
