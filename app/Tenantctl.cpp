@@ -7,6 +7,8 @@
 #include "StoreFactory.h"
 #include "TenantctlAdmin.h"
 #include "TenantctlSupport.h"
+#include "TenantctlImport.h"
+#include "TenantctlUsers.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -324,6 +326,76 @@ const QList<Command>& commands()
          QT_TRANSLATE_NOOP("tenantctl", "copy settings from one environment to another (--all: make the target's\n"
                                         "settings the source's); --dry-run shows the differences and changes nothing"),
          {u"from"_s, u"to"_s, u"keys"_s, u"all"_s, u"dry-run"_s}, Admin::environmentsPromote},
+        {{u"users"_s, u"list"_s}, {},
+         u"[--tenant SLUG] [--environment NAME] [--role NAME] [--status S] [--search TEXT] "
+         "[--sort name|email|status|last-sign-in|created] [--desc] [--limit N] [--all]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "users, the first 100 by name unless --limit or --all; --tenant: members of the\n"
+                                        "tenant or its environments; --search: in the name or e-mail address"),
+         {u"tenant"_s, u"environment"_s, u"role"_s, u"status"_s, u"search"_s, u"sort"_s, u"desc"_s, u"limit"_s, u"all"_s},
+         Users::usersList},
+        {{u"users"_s, u"show"_s}, {u"EMAIL"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "one user: profile, platform roles, memberships and what they also apply to"), {},
+         Users::usersShow},
+        {{u"users"_s, u"create"_s}, {u"EMAIL"_s}, u"--name NAME [--status invited|active] [--tenant SLUG --role NAME "
+                                                 "[--environment NAME]]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "create a user (invited unless --status active), with a first membership"),
+         {u"name"_s, u"status"_s, u"tenant"_s, u"role"_s, u"environment"_s}, Users::usersCreate},
+        {{u"users"_s, u"update"_s}, {u"EMAIL"_s}, u"[--name NAME] [--email NEW] [--status invited|active|disabled]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "change a user's name, e-mail address or status in one versioned edit"),
+         {u"name"_s, u"email"_s, u"status"_s}, Users::usersUpdate},
+        {{u"users"_s, u"disable"_s}, {u"EMAIL..."_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "disable users, all in one change or none"), {}, Users::usersSetStatus},
+        {{u"users"_s, u"enable"_s}, {u"EMAIL..."_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "make users active again, all in one change or none"), {}, Users::usersSetStatus},
+        {{u"users"_s, u"assign"_s}, {u"EMAIL..."_s}, u"--tenant SLUG --role NAME [--environment NAME]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "grant users a role on a tenant or one of its environments"),
+         {u"tenant"_s, u"role"_s, u"environment"_s}, Users::usersAssign},
+        {{u"users"_s, u"unassign"_s}, {u"EMAIL..."_s}, u"--tenant SLUG --role NAME [--environment NAME]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "take a role on a tenant or environment away from users"),
+         {u"tenant"_s, u"role"_s, u"environment"_s}, Users::usersAssign},
+        {{u"users"_s, u"move"_s}, {u"EMAIL..."_s}, u"--from SLUG[/ENV] --to SLUG[/ENV]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "move users' memberships to another tenant or environment, roles kept;\n"
+                                        "one user that cannot move stops them all"),
+         {u"from"_s, u"to"_s}, Users::usersMove},
+        {{u"users"_s, u"permissions"_s}, {u"EMAIL"_s}, u"--tenant SLUG"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "a user's effective permissions on a tenant, each with the memberships and\n"
+                                        "roles that grant it"),
+         {u"tenant"_s}, Users::usersPermissions},
+        {{u"roles"_s, u"list"_s}, {}, u"[--tenant SLUG]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "the built-in roles, and the custom roles usable on a tenant"), {u"tenant"_s},
+         Users::rolesList},
+        {{u"roles"_s, u"create"_s}, {u"ROLE"_s},
+         u"--tenant SLUG [--scope tenant|environment] [--permission P]... [--include ROLE]... [--description TEXT]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "create a custom role of a tenant; --include makes it composite"),
+         {u"tenant"_s, u"scope"_s, u"permission"_s, u"include"_s, u"description"_s}, Users::rolesCreate},
+        {{u"roles"_s, u"update"_s}, {u"ROLE"_s},
+         u"--tenant SLUG [--name NEW] [--description TEXT] [--permission P|none]... [--include ROLE|none]..."_s,
+         QT_TRANSLATE_NOOP("tenantctl", "change a custom role; --permission and --include replace the lists"),
+         {u"tenant"_s, u"name"_s, u"description"_s, u"permission"_s, u"include"_s}, Users::rolesUpdate},
+        {{u"roles"_s, u"delete"_s}, {u"ROLE"_s}, u"--tenant SLUG --confirm ROLE"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "delete a custom role that nobody holds and no role includes"),
+         {u"tenant"_s, u"confirm"_s}, Users::rolesDelete},
+        {{u"roles"_s, u"grant"_s}, {u"ROLE"_s, u"EMAIL..."_s}, u"--tenant SLUG [--environment NAME]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "grant a role to users on a tenant or one of its environments"),
+         {u"tenant"_s, u"environment"_s}, Users::rolesGrant},
+        {{u"import"_s, u"csv"_s}, {u"FILE"_s}, u"[--tenant SLUG] [--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import users and memberships from CSV (email, display_name, status, tenant,\n"
+                                        "environment, role); rows without a tenant go to --tenant"),
+         {u"tenant"_s, u"dry-run"_s}, Import::importUsers},
+        {{u"import"_s, u"json"_s}, {u"FILE"_s}, u"[--tenant SLUG] [--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import users and memberships from JSON; each problem is named by line and\n"
+                                        "field, and nothing is written while any remains; --dry-run checks only"),
+         {u"tenant"_s, u"dry-run"_s}, Import::importUsers},
+        {{u"import"_s, u"keycloak"_s}, {u"FILE-OR-FOLDER"_s}, u"[--dry-run]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import a Keycloak realm export (a file, or a folder from kc.sh export) as a\n"
+                                        "new tenant per realm, with a report of what was mapped and skipped"),
+         {u"dry-run"_s}, Import::importKeycloak},
+        {{u"export"_s, u"csv"_s}, {}, u"[--tenant SLUG] [--output FILE]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "users and their memberships as CSV, as import csv reads them"),
+         {u"tenant"_s, u"output"_s}, Import::exportUsers},
+        {{u"export"_s, u"json"_s}, {}, u"[--tenant SLUG] [--output FILE]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "users and their memberships as JSON, as import json reads them"),
+         {u"tenant"_s, u"output"_s}, Import::exportUsers},
         {{u"audit"_s, u"list"_s}, {},
          u"[--tenant SLUG] [--actor ACTOR] [--action ACTION] [--since TIME] [--until TIME] [--text TEXT] [--limit N]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "the newest audit events (50 unless --limit); --action takes an action or\n"
@@ -378,8 +450,18 @@ QString commandsHelp()
 }
 
 // What a missing positional argument is, in words.
-QString argumentMeaning(const QString& name)
+QString argumentMeaning(const Command& command, const QString& name)
 {
+    if (name == u"FILE"_s && command.words.constFirst() == u"import"_s)
+        return tr("the file to import");
+    if (name == u"FILE-OR-FOLDER"_s)
+        return tr("the realm export: a file, or a folder from kc.sh export");
+    if (name == u"EMAIL"_s)
+        return tr("the user's e-mail address");
+    if (name == u"EMAIL..."_s)
+        return tr("the e-mail address of at least one user");
+    if (name == u"ROLE"_s)
+        return tr("the role's name");
     if (name == u"SLUG"_s)
         return tr("the tenant's slug");
     if (name == u"NAME"_s)
@@ -407,7 +489,7 @@ const Command& commandFor(const QStringList& positional, const QCommandLineParse
     const QString name = command.words.join(u' ');
     if (given < command.minimumArguments()) {
         throw UsageError{tr("%1 needs %2 (usage: tenantctl %3).")
-                             .arg(name, argumentMeaning(command.arguments.at(given)), command.synopsis())};
+                             .arg(name, argumentMeaning(command, command.arguments.at(given)), command.synopsis())};
     }
     if (given > command.arguments.size() && !command.takesMore()) {
         throw UsageError{tr("%1 takes no argument “%2” (usage: tenantctl %3).")
@@ -437,7 +519,8 @@ QList<QCommandLineOption> options()
                u"days"_s),
         option(u"parent"_s, QT_TRANSLATE_NOOP("tenantctl", "The parent tenant's slug."), u"slug"_s),
         option(u"top-level"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants move and restore: at the top level.")),
-        option(u"name"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's display name."), u"name"_s),
+        option(u"name"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's or user's display name; with roles update, the role's "
+                                                    "new name."), u"name"_s),
         option(u"domain"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's domain (empty for none)."), u"domain"_s),
         option(u"timezone"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's IANA time zone (Europe/Berlin)."), u"tz"_s),
         option(u"language"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's language (de, en-GB)."), u"lang"_s),
@@ -460,22 +543,25 @@ QList<QCommandLineOption> options()
                                                           "file.")),
         option(u"notify-note"_s, QT_TRANSLATE_NOOP("tenantctl", "With tenants decommission: how the users were told."),
                u"text"_s),
-        option(u"confirm"_s, QT_TRANSLATE_NOOP("tenantctl", "The slug (or environment name) typed again, to delete."),
+        option(u"confirm"_s, QT_TRANSLATE_NOOP("tenantctl", "The slug (or environment or role name) typed again, to delete."),
                u"slug"_s),
         option(u"kind"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments add: production, staging, development or "
                                                          "sandbox."), u"kind"_s),
         option(u"unset"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments set: remove a setting."), u"key"_s),
-        option(u"from"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the source environment."),
-               u"name"_s),
-        option(u"to"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the target environment."), u"name"_s),
+        option(u"from"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the source environment; with users "
+                                                    "move: SLUG or SLUG/ENVIRONMENT."), u"name"_s),
+        option(u"to"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the target environment; with users "
+                                                  "move: SLUG or SLUG/ENVIRONMENT."), u"name"_s),
         option(u"keys"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the settings, comma-separated."),
                u"keys"_s),
         option(u"all"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: every setting either environment "
-                                                        "has.")),
+                                                   "has; with users list: every user that matches.")),
         option(u"dry-run"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: show the differences, change "
-                                                            "nothing.")),
-        option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit: only this tenant's events (its slug)."),
-               u"slug"_s),
+                                                            "nothing; with import: check only, write nothing.")),
+        option(u"output"_s, QT_TRANSLATE_NOOP("tenantctl", "With export: the file to write (default: standard output)."),
+               u"file"_s),
+        option(u"tenant"_s, QT_TRANSLATE_NOOP("tenantctl", "A tenant's slug: with audit, only its events; with users and "
+                                                      "roles, the tenant they are members or roles of."), u"slug"_s),
         option(u"actor"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: only this actor's events."), u"actor"_s),
         option(u"action"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: this action, or a prefix ending in “.”."),
                u"action"_s),
@@ -483,7 +569,26 @@ QList<QCommandLineOption> options()
         option(u"until"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events before this time."), u"time"_s),
         option(u"text"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: events whose object, actor or values "
                                                          "contain this text."), u"text"_s),
-        option(u"limit"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: how many events (default 50)."), u"count"_s),
+        option(u"limit"_s, QT_TRANSLATE_NOOP("tenantctl", "With audit list: how many events (default 50); with users list: "
+                                                     "how many users (default 100)."), u"count"_s),
+        option(u"environment"_s, QT_TRANSLATE_NOOP("tenantctl", "With users and roles: an environment of --tenant, by "
+                                                                "name."), u"name"_s),
+        option(u"role"_s, QT_TRANSLATE_NOOP("tenantctl", "With users: a role, by name (built in, or a custom role of "
+                                                         "--tenant or its ancestors)."), u"name"_s),
+        option(u"status"_s, QT_TRANSLATE_NOOP("tenantctl", "With users: invited, active or disabled."), u"status"_s),
+        option(u"search"_s, QT_TRANSLATE_NOOP("tenantctl", "With users list: users whose name or e-mail address "
+                                                           "contains this text."), u"text"_s),
+        option(u"sort"_s, QT_TRANSLATE_NOOP("tenantctl", "With users list: name, email, status, last-sign-in or "
+                                                         "created."), u"column"_s),
+        option(u"desc"_s, QT_TRANSLATE_NOOP("tenantctl", "With users list: sort in descending order.")),
+        option(u"email"_s, QT_TRANSLATE_NOOP("tenantctl", "With users update: the new e-mail address."), u"email"_s),
+        option(u"scope"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles create: tenant (the default) or environment."),
+               u"scope"_s),
+        option(u"permission"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: a permission (resource.action), repeated "
+                                                               "or comma-separated; none for none."), u"permission"_s),
+        option(u"include"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: a role the role includes, repeated; none for "
+                                                            "none."), u"role"_s),
+        option(u"description"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: what the role is for."), u"text"_s),
     };
 }
 
@@ -495,7 +600,7 @@ int run(const QStringList& arguments)
     QTextStream err(stderr);
     QCommandLineParser parser;
     parser.setApplicationDescription(tr(
-        "Administer TenantDesk tenants from the command line.\n\n"
+        "Administer TenantDesk tenants, users and roles from the command line.\n\n"
         "The database (--database) is a TenantDesk file (PATH or sqlite:PATH) or a PostgreSQL database\n"
         "(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL's\n"
         "PGPASSWORD or ~/.pgpass gives it). A new PostgreSQL database is filled as the role that is to own\n"

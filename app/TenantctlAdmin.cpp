@@ -78,13 +78,6 @@ std::optional<std::optional<int>> limitOption(const Invocation& call, const QStr
     return std::optional<std::optional<int>>(std::in_place, value);
 }
 
-QString requiredOption(const Invocation& call, const QString& option, const QString& what)
-{
-    if (!call.isSet(option))
-        throw UsageError{tr("%1 needs --%2 %3.").arg(call.command.join(u' '), option, what)};
-    return call.value(option);
-}
-
 // The fields that differ between two JSON objects, one line each ("quotas.cpu_cores: 8 → 16");
 // objects inside are compared field by field.
 QStringList differences(const QJsonObject& before, const QJsonObject& after, const QStringList& ignored = {},
@@ -132,20 +125,6 @@ std::optional<Tenant> parentOption(const Invocation& call, bool optional)
         throw UsageError{tr("%1 needs --parent SLUG or --top-level.").arg(call.command.join(u' '))};
     }
     return parent ? await(call.store.tenantBySlug(call.value(u"parent"_s))) : Tenant{};
-}
-
-Environment environmentNamed(Store& store, const Tenant& tenant, const QString& name)
-{
-    const QList<Environment> environments = await(store.environments(tenant.id));
-    QStringList names;
-    for (const Environment& environment : environments) {
-        if (environment.name == name)
-            return environment;
-        names << u"“%1”"_s.arg(environment.name);
-    }
-    throw StoreError(ErrorCode::NotFound, tr("environment: %1 has no environment “%2”; it has %3.")
-                                              .arg(tenantNamed(tenant), name, names.isEmpty() ? tr("none") : names.join(u", "_s)))
-        .withField(u"environment"_s);
 }
 
 // A backup file may be written at `path`: it does not exist (or may be replaced) and its folder is writable.

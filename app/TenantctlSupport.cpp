@@ -1,5 +1,7 @@
 #include "TenantctlSupport.h"
 
+#include "StoreError.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,6 +53,27 @@ QString shellQuoted(const QString& word)
 QString tenantNamed(const Tenant& tenant)
 {
     return u"“%1” (%2)"_s.arg(tenant.displayName, tenant.slug);
+}
+
+QString requiredOption(const Invocation& call, const QString& option, const QString& what)
+{
+    if (!call.isSet(option))
+        throw UsageError{tr("%1 needs --%2 %3.").arg(call.command.join(u' '), option, what)};
+    return call.value(option);
+}
+
+Environment environmentNamed(Store& store, const Tenant& tenant, const QString& name)
+{
+    const QList<Environment> environments = await(store.environments(tenant.id));
+    QStringList names;
+    for (const Environment& environment : environments) {
+        if (environment.name == name)
+            return environment;
+        names << u"“%1”"_s.arg(environment.name);
+    }
+    throw StoreError(ErrorCode::NotFound, tr("environment: %1 has no environment “%2”; it has %3.")
+                                              .arg(tenantNamed(tenant), name, names.isEmpty() ? tr("none") : names.join(u", "_s)))
+        .withField(u"environment"_s);
 }
 
 } // namespace TenantDesk::Tenantctl

@@ -59,4 +59,9 @@ QString shellQuoted(const QString& word);
 // “Display name” (slug), as messages name a tenant.
 QString tenantNamed(const Tenant& tenant);
 
+// The option's value; UsageError saying that the command needs it (`what`: its value's meaning).
+QString requiredOption(const Invocation& call, const QString& option, const QString& what);
+// The environment of `tenant` called `name`; NotFound naming the environments it has otherwise.
+Environment environmentNamed(Store& store, const Tenant& tenant, const QString& name);
+
 } // namespace TenantDesk::Tenantctl

@@ -243,6 +243,33 @@ const char* const schemaV4[] = {
     "CREATE INDEX memberships_by_role_user ON memberships (role_id, user_id)",
 };
 
+// Version 5: the users table sorted by status without sorting every user of a status, and, on
+// SQLite, searched through a trigram index of names and e-mail addresses (FTS5, SQLite 3.34 or
+// later) kept by triggers, so that a search for a text few users contain reads only those. It
+// holds no copy of the text (content is the users table) and no positions (detail=none): each
+// match is checked again with LIKE. PostgreSQL's search stays a scan with ILIKE.
+const char* const schemaV5[] = {
+    "CREATE INDEX users_by_status_and_id ON users (status, id)",
+};
+
+const char* const schemaV5Sqlite[] = {
+    R"(CREATE VIRTUAL TABLE users_search USING fts5(display_name, email, content = 'users', content_rowid = 'id',
+        tokenize = 'trigram', detail = 'none'))",
+    R"(CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+        INSERT INTO users_search (rowid, display_name, email) VALUES (new.id, new.display_name, new.email);
+    END)",
+    R"(CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+        INSERT INTO users_search (users_search, rowid, display_name, email)
+            VALUES ('delete', old.id, old.display_name, old.email);
+    END)",
+    R"(CREATE TRIGGER users_search_update AFTER UPDATE OF display_name, email ON users BEGIN
+        INSERT INTO users_search (users_search, rowid, display_name, email)
+            VALUES ('delete', old.id, old.display_name, old.email);
+        INSERT INTO users_search (rowid, display_name, email) VALUES (new.id, new.display_name, new.email);
+    END)",
+    "INSERT INTO users_search (users_search) VALUES ('rebuild')",
+};
+
 QString dialectSql(const char* statement, SqlDialect dialect)
 {
     QString sql = QString::fromUtf8(statement);
@@ -289,7 +316,14 @@ QList<Migration> migrations(SqlDialect dialect)
     Migration v4{4, QStringLiteral("Users sorted and filtered by each column; the holders of a role"), {}};
     for (const char* statement : schemaV4)
         v4.statements << dialectSql(statement, dialect);
-    return {v1, v2, v3, v4};
+    Migration v5{5, QStringLiteral("Users sorted by status; on SQLite, searched through a trigram index"), {}};
+    for (const char* statement : schemaV5)
+        v5.statements << dialectSql(statement, dialect);
+    if (dialect == SqlDialect::SQLite) {
+        for (const char* statement : schemaV5Sqlite)
+            v5.statements << dialectSql(statement, dialect);
+    }
+    return {v1, v2, v3, v4, v5};
 }
 
 int latestVersion()

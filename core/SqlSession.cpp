@@ -637,6 +637,36 @@ EnvironmentSummary SqlSession::environmentSummary(EnvironmentId id) const
     });
 }
 
+namespace {
+
+// How many rows `sql` selects, counted up to `cap` only: cheap however many there are.
+int cappedCount(const QSqlDatabase& db, const QString& sql, const QVariantList& values, int cap)
+{
+    Query q(db, tr("Could not read the users"));
+    q.prepare(u"SELECT count(*) FROM ("_s + sql + u" LIMIT ?) capped"_s);
+    for (const QVariant& value : values)
+        q.bind(value);
+    return q.bind(cap).scalar(0).toInt();
+}
+
+// The FTS5 query that finds, through the users_search trigram index, every row containing `text`
+// (and some that only contain each of its trigrams: the LIKE that follows it decides); empty for
+// a text of fewer than three characters, which a trigram index cannot narrow.
+QString trigramQuery(const QString& text)
+{
+    const QList<uint> characters = text.toUcs4();
+    QStringList trigrams;
+    for (qsizetype i = 0; i + 3 <= characters.size(); ++i) {
+        QString trigram = QString::fromUcs4(reinterpret_cast<const char32_t*>(characters.constData() + i), 3);
+        trigram = u'"' + trigram.replace(u'"', u"\"\""_s) + u'"';
+        if (!trigrams.contains(trigram))
+            trigrams << trigram;
+    }
+    return trigrams.join(u" AND "_s);
+}
+
+} // namespace
+
 Page<User> SqlSession::users(const UserQuery& query) const
 {
     const int limit = checkedLimit(query.limit, maximumPageSize);
@@ -650,67 +680,131 @@ Page<User> SqlSession::users(const UserQuery& query) const
     case UserSort::CreatedAt: column = u"u.created_at"_s; break;
     }
     const bool ascending = query.order == Qt::AscendingOrder;
-    QString sql = u"SELECT "_s + userColumns + u", "_s + column + u" FROM users u WHERE 1 = 1"_s;
-    QVariantList values;
-    // Members are found through the memberships (an index on tenant, role or user), not by
-    // looking at every user.
+    const QString direction = ascending ? u" ASC"_s : u" DESC"_s;
+    const QString orderBy = u" ORDER BY "_s + column + direction + u", u.id"_s + direction;
+    const QString selectUsers = u"SELECT "_s + userColumns + u", "_s + column + u" FROM users u"_s;
+
+    // The members of the tenant, environment or role asked for: as a set of user ids (`members`),
+    // and as a test of one user (`memberTest`). Platform roles are held without a membership.
+    QString members, memberTest;
+    QVariantList memberValues;
     if (query.tenantId != 0 || query.environmentId != 0 || query.roleId != 0) {
         QStringList conditions;
         if (query.tenantId != 0) {
             conditions << u"m.tenant_id = ?"_s;
-            values << query.tenantId;
+            memberValues << query.tenantId;
         }
         if (query.environmentId != 0) {
             conditions << u"m.environment_id = ?"_s;
-            values << query.environmentId;
+            memberValues << query.environmentId;
         }
         if (query.roleId != 0) {
             conditions << u"m.role_id = ?"_s;
-            values << query.roleId;
+            memberValues << query.roleId;
         }
-        QString members = u"SELECT m.user_id FROM memberships m WHERE "_s + conditions.join(u" AND "_s);
+        members = u"SELECT m.user_id FROM memberships m WHERE "_s + conditions.join(u" AND "_s);
+        memberTest = u"EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND "_s + conditions.join(u" AND "_s) + u')';
         if (query.roleId != 0 && query.tenantId == 0 && query.environmentId == 0) {
-            // Platform roles are held without a membership.
             members += u" UNION SELECT p.user_id FROM platform_principals p WHERE p.role_id = ?"_s;
-            values << query.roleId;
+            memberTest = u"("_s + memberTest + u" OR EXISTS (SELECT 1 FROM platform_principals p WHERE p.user_id = u.id "
+                                                 "AND p.role_id = ?))"_s;
+            memberValues << query.roleId;
         }
-        sql += u" AND u.id IN ("_s + members + u')';
     }
+    // The conditions on the user's own row: status and the page's place (the cursor), and the text.
+    QString own;
+    QVariantList ownValues;
     if (query.status) {
-        sql += u" AND u.status = ?"_s;
-        values << userStatusKey(*query.status);
-    }
-    if (!query.text.isEmpty()) {
-        sql += u" AND (u.display_name "_s + like + u" ? ESCAPE '\\' OR u.email "_s + like + u" ? ESCAPE '\\')"_s;
-        values << likePattern(query.text) << likePattern(query.text);
+        own += u" AND u.status = ?"_s;
+        ownValues << userStatusKey(*query.status);
     }
     if (!query.cursor.isEmpty()) {
         const auto after = decodeCursor(query.cursor);
-        sql += u" AND ("_s + column + u", u.id) "_s + (ascending ? u'>' : u'<') + u" (?, ?)"_s;
-        values << after.first << after.second;
+        own += u" AND ("_s + column + u", u.id) "_s + (ascending ? u'>' : u'<') + u" (?, ?)"_s;
+        ownValues << after.first << after.second;
     }
-    const QString direction = ascending ? u" ASC"_s : u" DESC"_s;
-    sql += u" ORDER BY "_s + column + direction + u", u.id"_s + direction + u" LIMIT ?"_s;
-    values << limit + 1;
+    QString textTest;
+    QVariantList textValues;
+    if (!query.text.isEmpty()) {
+        textTest = u" AND (u.display_name "_s + like + u" ? ESCAPE '\\' OR u.email "_s + like + u" ? ESCAPE '\\')"_s;
+        textValues << likePattern(query.text) << likePattern(query.text);
+    }
+
     return scoped([&] {
         if (query.tenantId != 0)
             requireTenant(m_db, query.tenantId);
-        Query q(m_db, tr("Could not read the users"));
-        q.prepare(sql);
-        for (const QVariant& value : std::as_const(values))
-            q.bind(value);
-        q.exec();
-        Page<User> page;
-        QString lastSortValue;
-        while (q.next()) {
-            if (page.items.size() == limit) {
-                page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
-                break;
+        // One page as `sql` selects it; `complete` when it is a whole page (or the end is known).
+        bool complete = false;
+        const auto read = [&](const QString& sql, const QVariantList& values) {
+            Query q(m_db, tr("Could not read the users"));
+            q.prepare(sql + u" LIMIT ?"_s);
+            for (const QVariant& value : values)
+                q.bind(value);
+            q.bind(limit + 1).exec();
+            Page<User> page;
+            QString lastSortValue;
+            while (q.next()) {
+                if (page.items.size() == limit) {
+                    page.nextCursor = encodeCursor(lastSortValue, page.items.constLast().id);
+                    break;
+                }
+                page.items.append(userFromRow(q));
+                lastSortValue = q.text(7);
             }
-            page.items.append(userFromRow(q));
-            lastSortValue = q.text(7);
+            complete = !page.nextCursor.isEmpty();
+            return page;
+        };
+
+        const QString trigrams = isPostgres(m_db) ? QString() : trigramQuery(query.text);
+        if (isPostgres(m_db) || (members.isEmpty() && query.text.isEmpty())) {
+            // PostgreSQL plans by its statistics; a page by status alone walks an index.
+            QString sql = selectUsers + u" WHERE 1 = 1"_s;
+            QVariantList values;
+            if (!members.isEmpty()) {
+                sql += u" AND u.id IN ("_s + members + u')';
+                values += memberValues;
+            }
+            return read(sql + own + textTest + orderBy, values + ownValues + textValues);
         }
-        return page;
+
+        // SQLite plans without statistics, so the plan is chosen here, by how many users match.
+        // Few members or few users containing the text (found through the trigram index): the page
+        // is read from those and sorted. Otherwise the users are walked in the order asked for until
+        // a page has matched, a few thousand at most; when that is not enough (the matches lie far
+        // apart, or a short text matches few), the whole table is read once, in file order.
+        constexpr int few = 20'000;
+        constexpr int walked = 5'000;
+        const int memberCount = members.isEmpty() ? few : cappedCount(m_db, members, memberValues, few);
+        const QString matching = u"SELECT rowid FROM users_search WHERE users_search MATCH ?"_s;
+        const int matchCount = trigrams.isEmpty() ? few : cappedCount(m_db, matching, {trigrams}, few);
+        if (std::min(memberCount, matchCount) < few) {
+            const bool byMembers = memberCount <= matchCount;
+            QString sql = selectUsers + u" WHERE u.id IN ("_s + (byMembers ? members : matching) + u')';
+            QVariantList values = byMembers ? memberValues : QVariantList{trigrams};
+            if (!byMembers && !members.isEmpty()) {
+                sql += u" AND "_s + memberTest;
+                values += memberValues;
+            }
+            return read(sql + own + textTest + orderBy, values + ownValues + textValues);
+        }
+
+        QString filters = textTest;
+        QVariantList filterValues = textValues;
+        if (!members.isEmpty()) {
+            filters.prepend(u" AND "_s + memberTest);
+            filterValues = memberValues + filterValues;
+        }
+        const QString walk = u"SELECT u.id FROM users u WHERE 1 = 1"_s + own + orderBy + u" LIMIT "_s + QString::number(walked);
+        Page<User> page = read(selectUsers + u" WHERE u.id IN ("_s + walk + u')' + filters + orderBy, ownValues + filterValues);
+        if (complete)
+            return page;
+        QString sql = selectUsers + u" NOT INDEXED WHERE 1 = 1"_s;
+        QVariantList values;
+        if (!members.isEmpty()) {
+            sql += u" AND +u.id IN ("_s + members + u')';
+            values += memberValues;
+        }
+        return read(sql + own + textTest + orderBy, values + ownValues + textValues);
     });
 }
 

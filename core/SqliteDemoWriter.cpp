@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace TenantDesk {
 
 namespace {
@@ -132,6 +134,34 @@ void SqliteDemoWriter::begin()
         for (const QByteArray& name : std::as_const(names))
             exec(QByteArray("DROP INDEX " + name).constData());
     }
+    // The full-text indexes (FTS5, such as the users' trigram index) are kept by triggers, one row
+    // at a time: those triggers are dropped as well, and each index is rebuilt once at the end.
+    {
+        sqlite3_stmt* tables = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'",
+                               -1, &tables, nullptr) != SQLITE_OK)
+            fail(m_db, "listing full-text indexes");
+        while (sqlite3_step(tables) == SQLITE_ROW)
+            m_rebuiltIndexes << reinterpret_cast<const char*>(sqlite3_column_text(tables, 0));
+        sqlite3_finalize(tables);
+        sqlite3_stmt* triggers = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", -1, &triggers, nullptr)
+            != SQLITE_OK)
+            fail(m_db, "listing triggers");
+        QList<QByteArray> names;
+        while (sqlite3_step(triggers) == SQLITE_ROW) {
+            const QByteArray sql = reinterpret_cast<const char*>(sqlite3_column_text(triggers, 1));
+            const bool keepsIndex = std::any_of(m_rebuiltIndexes.cbegin(), m_rebuiltIndexes.cend(),
+                                                [&sql](const QByteArray& table) { return sql.contains(QByteArray("INSERT INTO " + table)); });
+            if (keepsIndex) {
+                names << reinterpret_cast<const char*>(sqlite3_column_text(triggers, 0));
+                m_deferredTriggers << sql;
+            }
+        }
+        sqlite3_finalize(triggers);
+        for (const QByteArray& name : std::as_const(names))
+            exec(QByteArray("DROP TRIGGER " + name).constData());
+    }
     m_platform = std::make_unique<Statement>(m_db,
         "INSERT INTO platform (id, name, created_at) VALUES (1, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at");
@@ -193,6 +223,10 @@ void SqliteDemoWriter::exec(const char* sql)
 void SqliteDemoWriter::commit()
 {
     for (const QByteArray& create : std::as_const(m_deferredIndexes))
+        exec(create.constData());
+    for (const QByteArray& table : std::as_const(m_rebuiltIndexes))
+        exec(QByteArray("INSERT INTO " + table + " (" + table + ") VALUES ('rebuild')").constData());
+    for (const QByteArray& create : std::as_const(m_deferredTriggers))
         exec(create.constData());
     exec("COMMIT");
     exec("PRAGMA cache_size = -2000");

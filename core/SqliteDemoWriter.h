@@ -44,6 +44,8 @@ private:
     sqlite3* m_db;
     bool m_done = false;
     QList<QByteArray> m_deferredIndexes; // CREATE INDEX statements to run again before COMMIT
+    QList<QByteArray> m_rebuiltIndexes;  // full-text (FTS5) tables to rebuild before COMMIT
+    QList<QByteArray> m_deferredTriggers; // CREATE TRIGGER statements that keep them, run again before COMMIT
     std::unique_ptr<Statement> m_platform, m_tenant, m_environment, m_role, m_rolePermission,
         m_roleComposite, m_user, m_membership, m_principal, m_audit, m_usage, m_billing;
 };
