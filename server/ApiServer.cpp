@@ -718,6 +718,74 @@ struct ApiServer::Impl {
         return role;
     }
 
+    // Delegated administration gives away no more than the giver holds: below the platform (without
+    // `platformPermission`), a role defined or granted on `tenant` may carry only permissions the
+    // caller holds there, its own and those of the roles it includes, so that no tenant admin makes
+    // a role that retires or backs up their tenant and grants it to themselves.
+    static void requireHeld(const RequestContext& context, const QString& platformPermission, const Tenant& tenant,
+                            const QStringList& permissions, const QString& field)
+    {
+        if (context.principal.platformPermissions.contains(platformPermission))
+            return;
+        for (const QString& permission : permissions) {
+            if (!Policy::allows(context.principal, permission, tenant))
+                throw ApiError{403, u"Forbidden"_s,
+                               tr("You may not give the permission %1: you do not hold it on this tenant yourself.").arg(permission),
+                               field, {}};
+        }
+    }
+
+    // The roles usable on `tenant` that the caller sees: the built-in roles and the custom roles of
+    // the tenant and of its ancestors, less those of ancestors the caller does not see (as
+    // PostgreSQL's row-level security hides them).
+    static QList<Role> visibleRoles(const RequestContext& context, const SqlSession& s, const Tenant& tenant)
+    {
+        QList<Role> roles = s.roles(tenant.id);
+        roles.removeIf([&](const Role& role) {
+            const qsizetype depth = tenant.ancestorIds.indexOf(role.tenantId);
+            if (role.tenantId == 0 || role.tenantId == tenant.id || depth < 0)
+                return false;
+            const Tenant ancestor{.id = role.tenantId, .ancestorIds = tenant.ancestorIds.first(depth)};
+            return !Policy::canSee(context.principal, ancestor);
+        });
+        return roles;
+    }
+
+    // The permissions a role (with the roles it includes) gives on `tenant`, looked up among the
+    // roles the caller sees there; none for another (the store refuses it).
+    static QStringList permissionsOf(const RequestContext& context, const SqlSession& s, const Tenant& tenant,
+                                     const std::function<bool(const Role&)>& which)
+    {
+        const QList<Role> known = visibleRoles(context, s, tenant);
+        const auto role = std::find_if(known.cbegin(), known.cend(), which);
+        return role == known.cend() ? QStringList() : Policy::flattenPermissions(*role, known);
+    }
+
+    // Below the platform's user.write, role `id` may be granted on `tenant` only when the caller
+    // sees it there (404 otherwise, on SQLite as under row-level security) and holds every
+    // permission it gives (requireHeld).
+    static void requireGrantable(const RequestContext& context, const SqlSession& s, const Tenant& tenant, RoleId id,
+                                 const QString& field)
+    {
+        if (context.principal.platformPermissions.contains(Permission::UserWrite))
+            return;
+        const QList<Role> known = visibleRoles(context, s, tenant);
+        const auto role = std::find_if(known.cbegin(), known.cend(), [id](const Role& r) { return r.id == id; });
+        if (role == known.cend())
+            throw ApiError{404, u"NotFound"_s, tr("There is no role with id %1 that you may see.").arg(id), field, {}};
+        requireHeld(context, Permission::UserWrite, tenant, Policy::flattenPermissions(*role, known), field);
+    }
+
+    // A session in the platform scope acting for the caller, for a change the policy has admitted
+    // that row-level security would refuse in the caller's scope: a user is one record across
+    // tenants, and a change of their profile or status is audited platform-wide.
+    SqlSession platformSession(const RequestContext& context)
+    {
+        SqlSession s = session();
+        s.setActor(context.principal.email);
+        return s;
+    }
+
     void requirePlatform(const RequestContext& context, const QString& permission)
     {
         if (!context.principal.platformPermissions.contains(permission))
@@ -1127,16 +1195,8 @@ void ApiServer::Impl::addRoutes()
     route("GET", u"/api/v1/tenants/{id}/roles"_s, Access::SignedIn, [this](RequestContext& c) {
         SqlSession s = session(&c.principal);
         const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::TenantRead);
-        QList<Role> roles = s.roles(tenant.id);
         // The custom roles of ancestors the caller does not see stay hidden, as they are on PostgreSQL.
-        roles.removeIf([&](const Role& role) {
-            const qsizetype depth = tenant.ancestorIds.indexOf(role.tenantId);
-            if (role.tenantId == 0 || role.tenantId == tenant.id || depth < 0)
-                return false;
-            const Tenant ancestor{.id = role.tenantId, .ancestorIds = tenant.ancestorIds.first(depth)};
-            return !Policy::canSee(c.principal, ancestor);
-        });
-        sendJson(c.response, 200, JsonCodec::listText(roles));
+        sendJson(c.response, 200, JsonCodec::listText(visibleRoles(c, s, tenant)));
     });
 
     route("GET", u"/api/v1/roles"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -1246,10 +1306,12 @@ void ApiServer::Impl::addRoutes()
     route("POST", u"/api/v1/users"_s, Access::SignedIn, [this](RequestContext& c) {
         const NewUser user = JsonCodec::newUserFromJson(jsonBody(c));
         SqlSession s = session(&c.principal);
-        if (user.membership)
-            requireTenant(c, s, user.membership->tenantId, Permission::UserWrite);
-        else
+        if (user.membership) {
+            const Tenant tenant = requireTenant(c, s, user.membership->tenantId, Permission::UserWrite);
+            requireGrantable(c, s, tenant, user.membership->roleId, u"membership.role_id"_s);
+        } else {
             requirePlatform(c, Permission::UserWrite);
+        }
         const User created = s.createUser(user);
         c.response.set_header("Location", utf8(u"/api/v1/users/"_s + QString::number(created.id)));
         sendVersioned(c, created, 201);
@@ -1260,16 +1322,32 @@ void ApiServer::Impl::addRoutes()
         const User current = writableUser(c, s, c.pathId(0));
         const qint64 expected = matchedVersion(c, current);
         const UserChange change = JsonCodec::userChangeFromJson(jsonBody(c));
-        sendVersioned(c, versioned(expected, [&] { return s.updateUser(current.id, change, expected); },
+        SqlSession writer = platformSession(c); // admitted by writableUser
+        sendVersioned(c, versioned(expected, [&] { return writer.updateUser(current.id, change, expected); },
                                    [&] { return s.userById(current.id); }));
     });
 
     route("GET", u"/api/v1/users/{id}/effective-permissions"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http, {"tenant_id"});
+        if (!p.has(u"tenant_id"_s))
+            throw ApiError{400, u"Invalid"_s, tr("tenant_id: required: the tenant the permissions are held on."), u"tenant_id"_s, {}};
         SqlSession s = session(&c.principal);
         const Tenant tenant = requireTenant(c, s, p.id(u"tenant_id"_s), Permission::UserRead);
         readableUser(c, s, c.pathId(0));
-        sendJson(c.response, 200, JsonCodec::toJson(s.effectivePermissions(c.pathId(0), tenant.id)));
+        EffectivePermissions permissions = s.effectivePermissions(c.pathId(0), tenant.id);
+        // A grant on an ancestor the caller does not see is left out, as row-level security leaves
+        // it out on PostgreSQL: it would name that tenant.
+        for (EffectivePermission& permission : permissions.permissions) {
+            permission.sources.removeIf([&](const PermissionSource& source) {
+                const qsizetype depth = tenant.ancestorIds.indexOf(source.grantedOnTenantId);
+                if (source.platform || depth < 0)
+                    return false;
+                const Tenant ancestor{.id = source.grantedOnTenantId, .ancestorIds = tenant.ancestorIds.first(depth)};
+                return !Policy::canSee(c.principal, ancestor);
+            });
+        }
+        permissions.permissions.removeIf([](const EffectivePermission& permission) { return permission.sources.isEmpty(); });
+        sendJson(c.response, 200, JsonCodec::toJson(permissions));
     });
 
     route("GET", u"/api/v1/users/{id}/principal"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -1281,7 +1359,8 @@ void ApiServer::Impl::addRoutes()
     route("POST", u"/api/v1/memberships"_s, Access::SignedIn, [this](RequestContext& c) {
         const Membership m = JsonCodec::membershipIdsFromJson(jsonBody(c));
         SqlSession s = session(&c.principal);
-        requireTenant(c, s, m.tenantId, Permission::UserWrite);
+        const Tenant tenant = requireTenant(c, s, m.tenantId, Permission::UserWrite);
+        requireGrantable(c, s, tenant, m.roleId, u"role_id"_s);
         sendJson(c.response, 201, JsonCodec::toJson(s.grantMembership(m)));
     });
 
@@ -1295,10 +1374,15 @@ void ApiServer::Impl::addRoutes()
     route("POST", u"/api/v1/roles"_s, Access::SignedIn, [this](RequestContext& c) {
         const NewRole role = JsonCodec::newRoleFromJson(jsonBody(c));
         SqlSession s = session(&c.principal);
-        if (role.tenantId != 0)
-            requireTenant(c, s, role.tenantId, Permission::RoleManage);
-        else
+        if (role.tenantId != 0) {
+            const Tenant tenant = requireTenant(c, s, role.tenantId, Permission::RoleManage);
+            const Role draft{.tenantId = role.tenantId, .scope = role.scope, .permissions = role.permissions,
+                             .includedRoleIds = role.includedRoleIds};
+            requireHeld(c, Permission::RoleManage, tenant, Policy::flattenPermissions(draft, visibleRoles(c, s, tenant)),
+                        u"permissions"_s);
+        } else {
             requirePlatform(c, Permission::RoleManage);
+        }
         const Role created = s.createRole(role);
         c.response.set_header("Location", utf8(u"/api/v1/roles/"_s + QString::number(created.id)));
         sendVersioned(c, created, 201);
@@ -1309,6 +1393,16 @@ void ApiServer::Impl::addRoutes()
         const Role current = manageableRole(c, s, c.pathId(0));
         const qint64 expected = matchedVersion(c, current);
         const RoleChange change = JsonCodec::roleChangeFromJson(jsonBody(c));
+        if (current.tenantId != 0 && !current.builtIn) {
+            Role draft = current;
+            draft.permissions = change.permissions.value_or(current.permissions);
+            draft.includedRoleIds = change.includedRoleIds.value_or(current.includedRoleIds);
+            const Tenant tenant = s.tenant(current.tenantId);
+            QList<Role> known = visibleRoles(c, s, tenant);
+            known.removeIf([&](const Role& role) { return role.id == current.id; });
+            known.append(draft);
+            requireHeld(c, Permission::RoleManage, tenant, Policy::flattenPermissions(draft, known), u"permissions"_s);
+        }
         sendVersioned(c, versioned(expected, [&] { return s.updateRole(current.id, change, expected); },
                                    [&] { return s.role(current.id); }));
     });
@@ -1331,7 +1425,11 @@ void ApiServer::Impl::addRoutes()
             if (action.tenantId != 0)
                 requireTenant(c, s, action.tenantId, Permission::UserWrite);
             break;
-        case BulkUserActionKind::GrantRole:
+        case BulkUserActionKind::GrantRole: {
+            const Tenant tenant = requireTenant(c, s, action.tenantId, Permission::UserWrite);
+            requireGrantable(c, s, tenant, action.roleId, u"role_id"_s);
+            break;
+        }
         case BulkUserActionKind::RevokeRole:
             requireTenant(c, s, action.tenantId, Permission::UserWrite);
             break;
@@ -1340,7 +1438,9 @@ void ApiServer::Impl::addRoutes()
             requireTenant(c, s, action.targetTenantId, Permission::UserWrite);
             break;
         }
-        sendJson(c.response, 200, JsonCodec::toJson(s.applyBulkUserAction(action)));
+        // Statuses are changed as PATCH /api/v1/users/{id} changes them, admitted by writableUser.
+        SqlSession writer = action.kind == BulkUserActionKind::SetStatus ? platformSession(c) : session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::toJson(writer.applyBulkUserAction(action)));
     });
 
     route("POST", u"/api/v1/import"_s, Access::SignedIn, [this](RequestContext& c) {
@@ -1361,6 +1461,7 @@ void ApiServer::Impl::addRoutes()
         }
         if (slugs.isEmpty() && !import.createTenant)
             requirePlatform(c, Permission::UserWrite);
+        QHash<QString, Tenant> written; // the tenants the import writes to, by slug
         for (const QString& slug : std::as_const(slugs)) {
             std::optional<Tenant> tenant;
             try {
@@ -1373,9 +1474,29 @@ void ApiServer::Impl::addRoutes()
                 requireTenant(c, s, tenant->id, Permission::UserWrite);
                 if (!import.roles.isEmpty() && slug == import.tenantSlug)
                     requireTenant(c, s, tenant->id, Permission::RoleManage);
+                written.insert(slug, *tenant);
             } else if (!c.principal.platformPermissions.contains(Permission::UserWrite)) {
                 // Not revealed: the store's check reports the tenant as unknown to a platform admin.
                 throw ApiError{404, u"NotFound"_s, tr("There is no tenant “%1” that you may see.").arg(slug), {}, {}};
+            }
+        }
+        // The roles an import defines and grants give no more than the caller holds (requireHeld).
+        if (const auto home = written.constFind(import.tenantSlug); home != written.cend()) {
+            for (const ImportRole& role : import.roles) {
+                QStringList permissions = role.permissions;
+                for (const QString& included : role.includedRoleNames)
+                    permissions += permissionsOf(c, s, *home, [&](const Role& r) { return r.name == included; });
+                requireHeld(c, Permission::RoleManage, *home, permissions, u"roles"_s);
+            }
+        }
+        for (const ImportUser& user : import.users) {
+            for (const ImportMembership& m : user.memberships) {
+                const auto tenant = written.constFind(m.tenantSlug.isEmpty() ? import.tenantSlug : m.tenantSlug);
+                const bool defined = std::any_of(import.roles.cbegin(), import.roles.cend(),
+                                                 [&](const ImportRole& role) { return role.name == m.roleName; });
+                if (tenant != written.cend() && !(defined && tenant.key() == import.tenantSlug))
+                    requireHeld(c, Permission::UserWrite, *tenant,
+                                permissionsOf(c, s, *tenant, [&](const Role& r) { return r.name == m.roleName; }), u"users"_s);
             }
         }
         const bool dryRun = p.has(u"dry_run"_s) && p.text(u"dry_run"_s) != u"false"_s && p.text(u"dry_run"_s) != u"0"_s;

@@ -131,6 +131,7 @@ class ApiTest(unittest.TestCase):
         validate(summary, "/api/v1/tenants/{id}/summary", "GET")
         env = summary.json()["environments"][0]["id"]
         slug = summary.json()["tenant"]["slug"]
+        user = payload_of(self.tokens["Tenant Admin of A"])["sub"]
         cases = [
             ("/healthz", "/healthz"),
             ("/api/v1/platform", "/api/v1/platform"),
@@ -147,6 +148,13 @@ class ApiTest(unittest.TestCase):
             (f"/api/v1/environments/{env}/summary", "/api/v1/environments/{id}/summary"),
             ("/api/v1/users?limit=5", "/api/v1/users"),
             (f"/api/v1/users?tenant_id={a}&q=a", "/api/v1/users"),
+            (f"/api/v1/users?tenant_id={a}&environment_id={env}&status=active&sort=last_sign_in_at&order=desc",
+             "/api/v1/users"),
+            (f"/api/v1/users?role_id={self.a_role}&sort=email", "/api/v1/users"),
+            ("/api/v1/me", "/api/v1/me"),
+            (f"/api/v1/users/{user}", "/api/v1/users/{id}"),
+            (f"/api/v1/users/{user}/effective-permissions?tenant_id={self.a_child}", "/api/v1/users/{id}/effective-permissions"),
+            (f"/api/v1/users/{user}/principal", "/api/v1/users/{id}/principal"),
             ("/api/v1/audit?limit=5", "/api/v1/audit"),
             (f"/api/v1/audit?tenant_id={a}", "/api/v1/audit"),
             (f"/api/v1/usage?tenant_id={a}&metric=api_calls&from=2020-01-01T00:00:00Z&to=2020-12-01T00:00:00Z",
@@ -1047,6 +1055,574 @@ class TenantAdministrationTest(unittest.TestCase):
         self.set_status(company, "active")
         self.assertEqual(login("only@service.test").status, 200)
         self.assertEqual(login("team@service.test").status, 200)
+
+
+
+SHARED_EMAIL = "shared@ab.test"            # a Tenant User of A and of B
+B_ONLY_EMAIL = "only@b.test"               # a Tenant User of B
+CHILD_EMAIL = "member@sub.a.test"          # a Tenant User of A's first sub-tenant
+OPS_EMAIL = "ops@platform.test"            # a platform principal (Platform Admin) who is also a Tenant User of A
+CHAIN_EMAIL = "chain@a.test"               # a Tenant Viewer of A and a Tenant User of A's first sub-tenant
+
+
+def prepare_user_administration(db):
+    """prepare_tenant_users, with users that belong to A, B, both, A's sub-tenant or the platform,
+    and a custom role of B."""
+    prepare_tenant_users(db)
+    a, b = [row[0] for row in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+    a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (a,)).fetchone()[0]
+    add_user(db, SHARED_EMAIL, [(a, "Tenant User"), (b, "Tenant User")])
+    add_user(db, B_ONLY_EMAIL, [(b, "Tenant User")])
+    add_user(db, CHILD_EMAIL, [(a_child, "Tenant User")])
+    add_user(db, OPS_EMAIL, [(a, "Tenant User")])
+    add_user(db, CHAIN_EMAIL, [(a, "Tenant Viewer"), (a_child, "Tenant User")])
+    ops = db.execute("SELECT id FROM users WHERE email = ?", (OPS_EMAIL,)).fetchone()[0]
+    platform_admin = db.execute("SELECT id FROM roles WHERE tenant_id IS NULL AND name = 'Platform Admin'").fetchone()[0]
+    db.execute("INSERT INTO platform_principals (user_id, role_id) VALUES (?, ?)", (ops, platform_admin))
+    db.execute("INSERT INTO roles (tenant_id, name, description, scope, built_in) "
+               "VALUES (?, 'Operator of B', 'Runs B', 'tenant', 0)", (b,))
+    # A role of A that a platform admin made, with more than a Tenant Admin holds.
+    db.execute("INSERT INTO roles (tenant_id, name, description, scope, built_in) "
+               "VALUES (?, 'Retirer of A', 'Retires and backs up', 'tenant', 0)", (a,))
+    retirer = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Retirer of A'", (a,)).fetchone()[0]
+    for permission in ("tenant.read", "tenant.lifecycle"):
+        db.execute("INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)", (retirer, permission))
+    db.commit()
+
+
+class UserAdministrationTest(unittest.TestCase):
+    """Users, memberships, custom roles, bulk actions and imports under the delegated
+    administration policy: a tenant admin reaches only their tenant and its sub-tenants, a viewer
+    reads without writing, and a request that touches anything else changes nothing. On a server
+    of its own: the tests create and change users and roles."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(SERVER, FIXTURE, prepare=prepare_user_administration)
+        try:
+            with cls.server.db() as db:
+                cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+                cls.a_child = db.execute("SELECT id FROM tenants WHERE parent_id = ? ORDER BY id LIMIT 1", (cls.a,)).fetchone()[0]
+                cls.a_slug, cls.a_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.a,)).fetchone()
+                cls.b_slug, cls.b_name = db.execute("SELECT slug, display_name FROM tenants WHERE id = ?", (cls.b,)).fetchone()
+                cls.a_child_slug = db.execute("SELECT slug FROM tenants WHERE id = ?", (cls.a_child,)).fetchone()[0]
+                cls.b_environment = db.execute("SELECT id FROM environments WHERE tenant_id = ? ORDER BY id LIMIT 1",
+                                               (cls.b,)).fetchone()[0]
+                cls.ids = {email: db.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()[0]
+                           for email in (SHARED_EMAIL, B_ONLY_EMAIL, CHILD_EMAIL, OPS_EMAIL, CHAIN_EMAIL,
+                                         "tenant.admin@a.test", "tenant.user@a.test", "tenant.viewer@a.test",
+                                         SUB_TENANT_ADMIN_EMAIL)}
+                cls.roles = {name: db.execute("SELECT id FROM roles WHERE tenant_id IS NULL AND name = ?", (name,)).fetchone()[0]
+                             for name in ("Platform Admin", "Tenant Admin", "Tenant User", "Tenant Viewer")}
+                cls.a_role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Auditor of A'", (cls.a,)).fetchone()[0]
+                cls.b_role = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Operator of B'", (cls.b,)).fetchone()[0]
+                cls.retirer = db.execute("SELECT id FROM roles WHERE tenant_id = ? AND name = 'Retirer of A'", (cls.a,)).fetchone()[0]
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)["access_token"]
+            cls.tokens = {}
+            for email in ("tenant.admin@a.test", "tenant.viewer@a.test", SUB_TENANT_ADMIN_EMAIL):
+                cls.tokens[email] = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+            cls.admin_of_a = cls.tokens["tenant.admin@a.test"]
+            cls.viewer = cls.tokens["tenant.viewer@a.test"]
+            cls.sub_admin = cls.tokens[SUB_TENANT_ADMIN_EMAIL]
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, method, path, body=None, token=None, etag=None, template=None, **kwargs):
+        """One request; its answer is checked against the spec's schema for `template` (the
+        request's path when not given) whatever its status."""
+        headers = {"If-Match": etag} if etag is not None else {}
+        reply = self.server.request(method, path, body, token=token or self.admin, headers=headers, **kwargs)
+        validate(reply, template or path.split("?")[0], method)
+        return reply
+
+    @staticmethod
+    def etag(item):
+        return '"%d"' % item["version"]
+
+    def user(self, user_id):
+        reply = self.call("GET", f"/api/v1/users/{user_id}", template="/api/v1/users/{id}")
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        return reply.json()
+
+    def emails(self, reply):
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        return [u["email"] for u in reply.json()["items"]]
+
+    def user_ids_named(self, text):
+        return [u["id"] for u in self.call("GET", "/api/v1/users?q=" + urllib.parse.quote(text) + "&limit=500",
+                                           template="/api/v1/users").json()["items"]]
+
+    def assertNothingOfB(self, reply):
+        text = reply.body.decode("utf-8")
+        self.assertNotIn('"' + self.b_slug + '"', text)
+        self.assertNotIn(self.b_name, text)
+
+    # --- Who the caller is ---------------------------------------------------------------------
+
+    def test_me_returns_the_callers_claims(self):
+        for token, email in [(self.admin, self.server.admin_email), (self.admin_of_a, "tenant.admin@a.test"),
+                             (self.viewer, "tenant.viewer@a.test")]:
+            with self.subTest(email=email):
+                reply = self.call("GET", "/api/v1/me", token=token)
+                self.assertEqual(reply.status, 200, reply.body[:300])
+                me = reply.json()
+                claims = payload_of(token)
+                self.assertEqual(me, {key: value for key, value in claims.items() if key not in ("iss", "iat", "exp", "jti")})
+                self.assertEqual(me["email"], email)
+        me = self.call("GET", "/api/v1/me", token=self.admin_of_a).json()
+        self.assertEqual(me["sub"], str(self.ids["tenant.admin@a.test"]))
+        self.assertNotIn("plat", me)
+        self.assertEqual([(s["t"], s["r"]) for s in me["scopes"]], [(self.a, "Tenant Admin")])
+        self.assertIn("user.write", me["scopes"][0]["p"])
+        self.assertIn("user.write", self.call("GET", "/api/v1/me").json()["plat"])
+        self.assertEqual(self.server.request("GET", "/api/v1/me").status, 401)
+
+    def test_a_principal_is_read_by_platform_principals_only(self):
+        admin_id = self.ids["tenant.admin@a.test"]
+        path = f"/api/v1/users/{admin_id}/principal"
+        template = "/api/v1/users/{id}/principal"
+        for token in (self.admin_of_a, self.viewer, self.sub_admin):
+            with self.subTest(caller=payload_of(token)["email"]):
+                self.assertEqual(self.call("GET", path, token=token, template=template).status, 403)
+        reply = self.call("GET", path, template=template)
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        # What the platform admin previews is what the user is when signed in.
+        self.assertEqual(reply.json(), self.call("GET", "/api/v1/me", token=self.admin_of_a).json())
+        ops = self.call("GET", f"/api/v1/users/{self.ids[OPS_EMAIL]}/principal", template=template).json()
+        self.assertIn("tenant.lifecycle", ops["plat"])
+        self.assertEqual(self.call("GET", "/api/v1/users/99999999/principal", template=template).status, 404)
+
+    # --- Reading users -------------------------------------------------------------------------
+
+    def test_a_tenant_admin_reads_the_users_of_their_tenants_only(self):
+        token = self.admin_of_a
+        mine = self.emails(self.call("GET", f"/api/v1/users?tenant_id={self.a}&limit=500", token=token))
+        self.assertIn("tenant.viewer@a.test", mine)
+        self.assertIn(SHARED_EMAIL, mine)
+        self.assertNotIn(B_ONLY_EMAIL, mine)
+        below = self.emails(self.call("GET", f"/api/v1/users?tenant_id={self.a_child}", token=token))
+        self.assertIn(CHILD_EMAIL, below)
+        for path, status in [(f"/api/v1/users?tenant_id={self.b}", 404), ("/api/v1/users", 403),
+                             ("/api/v1/users?q=a.test", 403), (f"/api/v1/users?role_id={self.roles['Tenant User']}", 403)]:
+            with self.subTest(path=path):
+                reply = self.call("GET", path, token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+
+        template = "/api/v1/users/{id}"
+        self.assertEqual(self.call("GET", f"/api/v1/users/{self.ids[CHILD_EMAIL]}", token=token, template=template).status, 200)
+        # A user of A and B: read, with only the membership on A.
+        shared = self.call("GET", f"/api/v1/users/{self.ids[SHARED_EMAIL]}", token=token, template=template)
+        self.assertEqual(shared.status, 200, shared.body[:300])
+        self.assertEqual(shared.headers["ETag"], self.etag(shared.json()["user"]))
+        self.assertEqual([m["tenant_id"] for m in shared.json()["memberships"]], [self.a])
+        self.assertNothingOfB(shared)
+        self.assertEqual(sorted(m["tenant_id"] for m in self.user(self.ids[SHARED_EMAIL])["memberships"]),
+                         sorted([self.a, self.b]))
+        # A user of B only, and one who does not exist: alike.
+        for user_id in (self.ids[B_ONLY_EMAIL], 99999999):
+            with self.subTest(user=user_id):
+                reply = self.call("GET", f"/api/v1/users/{user_id}", token=token, template=template)
+                self.assertEqual(reply.status, 404)
+                self.assertNotIn(B_ONLY_EMAIL, reply.body.decode("utf-8"))
+        # The admin of A's sub-tenant sees nobody only of A above it.
+        self.assertEqual(self.call("GET", f"/api/v1/users/{self.ids['tenant.admin@a.test']}", token=self.sub_admin,
+                                   template=template).status, 404)
+        self.assertEqual(self.call("GET", f"/api/v1/users/{self.ids[CHILD_EMAIL]}", token=self.sub_admin,
+                                   template=template).status, 200)
+        self.assertEqual(self.call("GET", f"/api/v1/users?tenant_id={self.a}", token=self.sub_admin).status, 404)
+
+    def test_effective_permissions_follow_the_same_policy(self):
+        template = "/api/v1/users/{id}/effective-permissions"
+        shared = self.ids[SHARED_EMAIL]
+        reply = self.call("GET", f"/api/v1/users/{shared}/effective-permissions?tenant_id={self.a}", token=self.admin_of_a,
+                          template=template)
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        permissions = reply.json()
+        self.assertEqual((permissions["user_id"], permissions["tenant_id"]), (shared, self.a))
+        held = {p["permission"]: p["sources"] for p in permissions["permissions"]}
+        self.assertIn("user.read", held)
+        self.assertNotIn("user.write", held)
+        self.assertEqual(held["user.read"][0]["role_chain"], ["Tenant User"])
+        self.assertEqual(self.call("GET", f"/api/v1/users/{shared}/effective-permissions?tenant_id={self.b}",
+                                   token=self.admin_of_a, template=template).status, 404)
+        self.assertEqual(self.call("GET", f"/api/v1/users/{self.ids[B_ONLY_EMAIL]}/effective-permissions?tenant_id={self.a}",
+                                   token=self.admin_of_a, template=template).status, 404)
+        self.assertEqual(self.call("GET", f"/api/v1/users/{shared}/effective-permissions", token=self.admin_of_a,
+                                   template=template).status, 400)
+        # On a sub-tenant, a permission inherited from A is explained to the platform admin by A.
+        # The admin of the sub-tenant, who may not see A, is told only of the grants they see: the
+        # answer names nothing of A, on SQLite as under PostgreSQL's row-level security.
+        chain = self.ids[CHAIN_EMAIL]
+        path = f"/api/v1/users/{chain}/effective-permissions?tenant_id={self.a_child}"
+        full = {p["permission"]: p["sources"] for p in self.call("GET", path, template=template).json()["permissions"]}
+        self.assertEqual([s["tenant_id"] for s in full["audit.read"]], [self.a])  # Tenant Viewer on A
+        self.assertEqual([s["tenant_id"] for s in full["user.read"]], [self.a, self.a_child])
+        reply = self.call("GET", path, token=self.sub_admin, template=template)
+        self.assertEqual(reply.status, 200, reply.body[:300])
+        self.assertNotIn('"' + self.a_slug + '"', reply.body.decode("utf-8"))
+        self.assertNotIn(self.a_name, reply.body.decode("utf-8"))
+        seen = {p["permission"]: p["sources"] for p in reply.json()["permissions"]}
+        self.assertEqual(seen, {permission: [s for s in sources if s["tenant_id"] == self.a_child]
+                                for permission, sources in full.items()
+                                if any(s["tenant_id"] == self.a_child for s in sources)})
+        self.assertEqual(sorted(seen), ["tenant.read", "usage.read", "user.read"])
+
+    def test_users_are_filtered_sorted_and_paged(self):
+        base = f"/api/v1/users?tenant_id={self.a}"
+        everything = self.call("GET", base + "&limit=500&sort=email&order=desc", token=self.viewer).json()["items"]
+        emails = [u["email"] for u in everything]
+        self.assertEqual(emails, sorted(emails, reverse=True))
+        seen, cursor = [], None
+        while True:
+            path = base + "&limit=2&sort=email&order=desc" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
+            page = self.call("GET", path, token=self.viewer, template="/api/v1/users").json()
+            seen += [u["email"] for u in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(seen, emails)
+        first = self.call("GET", base + "&limit=1&sort=email", token=self.viewer, template="/api/v1/users").json()["next_cursor"]
+        other = self.call("GET", base + f"&limit=1&sort=created_at&cursor={urllib.parse.quote(first)}", token=self.viewer,
+                          template="/api/v1/users")
+        self.assertEqual((other.status, other.json()["field"]), (400, "cursor"))
+        viewer_role = self.roles["Tenant Viewer"]
+        viewers = self.emails(self.call("GET", base + f"&role_id={viewer_role}&limit=500", token=self.viewer,
+                                        template="/api/v1/users"))
+        with self.server.db() as db:
+            expected = [row[0] for row in db.execute(
+                "SELECT DISTINCT u.email FROM users u JOIN memberships m ON m.user_id = u.id "
+                "WHERE m.tenant_id = ? AND m.role_id = ?", (self.a, viewer_role))]
+        self.assertEqual(sorted(viewers), sorted(expected))
+        self.assertIn(CHAIN_EMAIL, viewers)
+        active = self.call("GET", base + "&status=active&limit=500", token=self.viewer, template="/api/v1/users").json()["items"]
+        self.assertIn("tenant.viewer@a.test", [u["email"] for u in active])
+        self.assertEqual({u["status"] for u in active}, {"active"})
+        for path, field in [(base + "&status=asleep", "status"), (base + "&sort=colour", "sort"),
+                            (base + "&order=up", "order"), ("/api/v1/users?environment_id=1", "environment_id")]:
+            with self.subTest(path=path):
+                reply = self.call("GET", path, template="/api/v1/users")
+                self.assertEqual((reply.status, reply.json()["field"]), (400, field))
+
+    # --- Creating and changing users -----------------------------------------------------------
+
+    def test_a_tenant_admin_creates_users_only_with_a_membership_on_their_tenants(self):
+        def new(email, tenant):
+            body = {"email": email, "display_name": email.split("@")[0]}
+            if tenant is not None:
+                body["membership"] = {"tenant_id": tenant, "role_id": self.roles["Tenant User"]}
+            return body
+
+        for token, email, tenant, status in [
+                (self.admin_of_a, "new.b@x.test", self.b, 404),
+                (self.admin_of_a, "new.platform@x.test", None, 403),
+                (self.viewer, "new.viewer@x.test", self.a, 403),
+                (self.sub_admin, "new.up@x.test", self.a, 404)]:
+            with self.subTest(email=email):
+                reply = self.call("POST", "/api/v1/users", new(email, tenant), token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+                self.assertEqual(self.user_ids_named(email), [])
+        for tenant, email in [(self.a, "new.a@x.test"), (self.a_child, "new.child@x.test")]:
+            with self.subTest(email=email):
+                reply = self.call("POST", "/api/v1/users", new(email, tenant), token=self.admin_of_a)
+                self.assertEqual(reply.status, 201, reply.body[:300])
+                created = reply.json()
+                self.assertEqual((created["email"], created["status"]), (email, "invited"))
+                self.assertEqual(reply.headers["Location"], f"/api/v1/users/{created['id']}")
+                self.assertEqual(reply.headers["ETag"], self.etag(created))
+                self.assertEqual([(m["tenant_id"], m["role_name"]) for m in self.user(created["id"])["memberships"]],
+                                 [(tenant, "Tenant User")])
+        taken = self.call("POST", "/api/v1/users", new("new.a@x.test", self.a), token=self.admin_of_a)
+        self.assertEqual(taken.status, 409)
+
+    def test_a_tenant_admin_changes_only_users_wholly_of_their_tenants(self):
+        template = "/api/v1/users/{id}"
+        child = self.user(self.ids[CHILD_EMAIL])["user"]
+        for email, token, status in [(SHARED_EMAIL, self.admin_of_a, 403), (OPS_EMAIL, self.admin_of_a, 403),
+                                     (B_ONLY_EMAIL, self.admin_of_a, 404), (CHILD_EMAIL, self.viewer, 403),
+                                     ("tenant.user@a.test", self.sub_admin, 404)]:
+            with self.subTest(email=email, caller=payload_of(token)["email"]):
+                before = self.user(self.ids[email])
+                reply = self.call("PATCH", f"/api/v1/users/{self.ids[email]}", {"status": "disabled"}, token=token,
+                                  etag=self.etag(before["user"]), template=template)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+                self.assertEqual(self.user(self.ids[email]), before)
+        path = f"/api/v1/users/{child['id']}"
+        self.assertEqual(self.call("PATCH", path, {"display_name": "Renamed"}, token=self.admin_of_a,
+                                   template=template).status, 428)
+        first = self.call("PATCH", path, {"display_name": "Renamed by the admin of A"}, token=self.admin_of_a,
+                          etag=self.etag(child), template=template)
+        self.assertEqual(first.status, 200, first.body[:300])
+        self.assertEqual(first.json()["display_name"], "Renamed by the admin of A")
+        self.assertEqual(first.headers["ETag"], self.etag(first.json()))
+        # The admin of the sub-tenant edited the version they read: refused, with the user as it is now.
+        stale = self.call("PATCH", path, {"display_name": "Renamed below"}, token=self.sub_admin, etag=self.etag(child),
+                          template=template)
+        self.assertEqual(stale.status, 412, stale.body[:300])
+        self.assertEqual(stale.json()["current"], first.json())
+        self.assertEqual(self.user(child["id"])["user"], first.json())
+
+    # --- Memberships ---------------------------------------------------------------------------
+
+    def test_memberships_are_granted_and_revoked_only_on_their_tenants(self):
+        user = self.ids["tenant.user@a.test"]
+        viewer_role = self.roles["Tenant Viewer"]
+        before = self.user(user)
+        for path, body, token, status in [
+                ("/api/v1/memberships", {"tenant_id": self.b, "user_id": user, "role_id": viewer_role}, self.admin_of_a, 404),
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": viewer_role}, self.viewer, 403),
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": viewer_role}, self.sub_admin, 404),
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": viewer_role,
+                                         "environment_id": self.b_environment}, self.admin_of_a, 400),
+                # A role of another tenant, or of a tenant above the caller's, is not found (on
+                # PostgreSQL row-level security hides it): its name is not told.
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": self.b_role}, self.admin_of_a, 404),
+                ("/api/v1/memberships", {"tenant_id": self.a_child, "user_id": user, "role_id": self.a_role}, self.sub_admin, 404),
+                # A platform role is not granted on a tenant; a tenant admin does not hold its permissions either.
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": self.roles["Platform Admin"]},
+                 self.admin_of_a, 403),
+                ("/api/v1/memberships", {"tenant_id": self.a, "user_id": user, "role_id": self.roles["Platform Admin"]},
+                 self.admin, 400),
+                ("/api/v1/memberships/revoke", {"tenant_id": self.b, "user_id": self.ids[SHARED_EMAIL],
+                                                "role_id": self.roles["Tenant User"]}, self.admin_of_a, 404),
+                ("/api/v1/memberships/revoke", {"tenant_id": self.a, "user_id": user, "role_id": self.roles["Tenant User"]},
+                 self.viewer, 403)]:
+            with self.subTest(path=path, body=body):
+                reply = self.call("POST", path, body, token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+                self.assertNotIn("Operator of B", reply.body.decode("utf-8"))
+        self.assertEqual(self.user(user), before)
+        self.assertEqual(len(self.user(self.ids[SHARED_EMAIL])["memberships"]), 2)
+
+        grant = {"tenant_id": self.a_child, "user_id": user, "role_id": viewer_role}
+        granted = self.call("POST", "/api/v1/memberships", grant, token=self.admin_of_a)
+        self.assertEqual(granted.status, 201, granted.body[:300])
+        self.assertEqual((granted.json()["tenant_id"], granted.json()["role_name"]), (self.a_child, "Tenant Viewer"))
+        self.assertEqual(self.call("POST", "/api/v1/memberships", grant, token=self.admin_of_a).status, 409)
+        self.assertIn((self.a_child, "Tenant Viewer"),
+                      [(m["tenant_id"], m["role_name"]) for m in self.user(user)["memberships"]])
+        revoked = self.call("POST", "/api/v1/memberships/revoke", grant, token=self.sub_admin)
+        self.assertEqual(revoked.status, 200, revoked.body[:300])
+        self.assertEqual({k: v for k, v in revoked.json().items() if k != "inherited_tenant_count"},
+                         {k: v for k, v in granted.json().items() if k != "inherited_tenant_count"})
+        self.assertEqual(self.call("POST", "/api/v1/memberships/revoke", grant, token=self.admin_of_a).status, 404)
+        self.assertEqual(self.user(user), before)
+
+    # --- Custom roles --------------------------------------------------------------------------
+
+    def test_custom_roles_are_managed_only_on_their_tenants(self):
+        new_role = {"name": "Helpdesk", "scope": "tenant", "permissions": ["user.read", "tenant.read"]}
+        for body, token, status in [({**new_role, "tenant_id": self.b}, self.admin_of_a, 404),
+                                    ({**new_role, "tenant_id": self.a}, self.viewer, 403),
+                                    ({**new_role, "tenant_id": self.a}, self.sub_admin, 404),
+                                    (new_role, self.admin_of_a, 403),
+                                    ({**new_role, "tenant_id": self.a, "included_role_ids": [self.b_role]}, self.admin_of_a, 400)]:
+            with self.subTest(body=body, caller=payload_of(token)["email"]):
+                reply = self.call("POST", "/api/v1/roles", body, token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+        self.assertNotIn("Helpdesk", [r["name"] for r in self.call("GET", f"/api/v1/tenants/{self.a}/roles",
+                                                                    template="/api/v1/tenants/{id}/roles").json()["items"]])
+
+        created = self.call("POST", "/api/v1/roles", {**new_role, "tenant_id": self.a, "description": "First line"},
+                            token=self.admin_of_a)
+        self.assertEqual(created.status, 201, created.body[:300])
+        role = created.json()
+        self.assertEqual((role["tenant_id"], role["version"], role["built_in"]), (self.a, 1, False))
+        self.assertEqual(created.headers["ETag"], '"1"')
+        self.assertEqual(created.headers["Location"], f"/api/v1/roles/{role['id']}")
+        template = "/api/v1/roles/{id}"
+        path = f"/api/v1/roles/{role['id']}"
+        self.assertEqual(self.call("PATCH", path, {"name": "Support"}, token=self.admin_of_a, template=template).status, 428)
+        changed = self.call("PATCH", path, {"permissions": ["user.read", "user.write", "tenant.read"]}, token=self.admin_of_a,
+                            etag=self.etag(role), template=template)
+        self.assertEqual(changed.status, 200, changed.body[:300])
+        self.assertEqual((changed.json()["version"], changed.headers["ETag"]), (2, '"2"'))
+        self.assertIn("user.write", changed.json()["permissions"])
+        for method, body in [("PATCH", {"name": "Support"}), ("DELETE", None)]:
+            with self.subTest(stale=method):
+                stale = self.call(method, path, body, token=self.admin_of_a, etag=self.etag(role), template=template)
+                self.assertEqual(stale.status, 412, stale.body[:300])
+                self.assertEqual(stale.json()["current"], changed.json())
+
+        b_role = f"/api/v1/roles/{self.b_role}"
+        a_role = f"/api/v1/roles/{self.a_role}"
+        for method, target, body, token, status in [
+                ("PATCH", b_role, {"name": "Mine"}, self.admin_of_a, 404),
+                ("DELETE", b_role, None, self.admin_of_a, 404),
+                ("PATCH", a_role, {"name": "Mine"}, self.sub_admin, 404),
+                ("PATCH", path, {"name": "Mine"}, self.viewer, 403),
+                ("DELETE", path, None, self.viewer, 403),
+                ("PATCH", f"/api/v1/roles/{self.roles['Tenant Admin']}", {"name": "Mine"}, self.admin_of_a, 403)]:
+            with self.subTest(method=method, target=target, caller=payload_of(token)["email"]):
+                reply = self.call(method, target, body, token=token, etag='"1"', template=template)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+        roles_of_b = self.call("GET", f"/api/v1/tenants/{self.b}/roles", template="/api/v1/tenants/{id}/roles").json()["items"]
+        self.assertIn(("Operator of B", 1), [(r["name"], r["version"]) for r in roles_of_b])
+
+        deleted = self.call("DELETE", path, token=self.admin_of_a, etag=self.etag(changed.json()), template=template)
+        self.assertEqual(deleted.status, 200, deleted.body[:300])
+        self.assertEqual(deleted.json(), changed.json())
+        self.assertEqual(self.call("DELETE", path, token=self.admin_of_a, etag='"2"', template=template).status, 404)
+
+    def test_a_tenant_admin_gives_no_more_than_they_hold(self):
+        """A Tenant Admin holds neither tenant.lifecycle nor tenant.create: they may not put them
+        in a role of their tenant, nor grant a role that has them (to themselves or anyone), by
+        any route; a platform admin may."""
+        me, user = self.ids["tenant.admin@a.test"], self.ids["tenant.user@a.test"]
+        helpdesk = self.call("POST", "/api/v1/roles", {"tenant_id": self.a, "name": "Helpdesk lead", "scope": "tenant",
+                                                       "permissions": ["user.read"]}, token=self.admin_of_a)
+        self.assertEqual(helpdesk.status, 201, helpdesk.body[:300])
+        imported = self.directory(self.a_slug, [self.row(2, "tenant.admin@a.test", ("", "Retirer of A"))])
+        defining = self.directory(self.a_slug, [self.row(2, "tenant.admin@a.test", ("", "Closer"))], roles=[
+            {"name": "Closer", "description": "", "scope": "tenant", "permissions": ["tenant.read"], "includes": ["Retirer of A"]}])
+        refused = [
+            ("POST", "/api/v1/roles", {"tenant_id": self.a, "name": "Closer", "scope": "tenant",
+                                       "permissions": ["tenant.read", "tenant.lifecycle"]}, "permissions"),
+            ("POST", "/api/v1/roles", {"tenant_id": self.a, "name": "Closer", "scope": "tenant",
+                                       "included_role_ids": [self.retirer]}, "permissions"),
+            ("PATCH", f"/api/v1/roles/{helpdesk.json()['id']}", {"permissions": ["user.read", "tenant.create"]}, "permissions"),
+            ("PATCH", f"/api/v1/roles/{helpdesk.json()['id']}", {"included_role_ids": [self.retirer]}, "permissions"),
+            ("POST", "/api/v1/memberships", {"tenant_id": self.a, "user_id": me, "role_id": self.retirer}, "role_id"),
+            ("POST", "/api/v1/memberships", {"tenant_id": self.a_child, "user_id": user, "role_id": self.retirer}, "role_id"),
+            ("POST", "/api/v1/users", {"email": "closer@x.test", "display_name": "Closer",
+                                       "membership": {"tenant_id": self.a, "role_id": self.retirer}}, "membership.role_id"),
+            ("POST", "/api/v1/users/bulk", {"kind": "grant_role", "user_ids": [me, user], "tenant_id": self.a,
+                                            "role_id": self.retirer}, "role_id"),
+            ("POST", "/api/v1/import", imported, "users"),
+            ("POST", "/api/v1/import?dry_run=1", defining, "roles"),
+        ]
+        for method, path, body, field in refused:
+            with self.subTest(method=method, path=path, body=json.dumps(body)[:120]):
+                etag = self.etag(helpdesk.json()) if method == "PATCH" else None
+                reply = self.call(method, path, body, token=self.admin_of_a, etag=etag,
+                                  template="/api/v1/roles/{id}" if method == "PATCH" else None)
+                self.assertEqual((reply.status, reply.json().get("field")), (403, field), reply.body[:300])
+        self.assertEqual(self.user_ids_named("closer@"), [])
+        roles = {r["name"]: r for r in self.call("GET", f"/api/v1/tenants/{self.a}/roles",
+                                                 template="/api/v1/tenants/{id}/roles").json()["items"]}
+        self.assertNotIn("Closer", roles)
+        self.assertEqual((roles["Helpdesk lead"]["permissions"], roles["Helpdesk lead"]["version"]), (["user.read"], 1))
+        for user_id in (me, user):
+            self.assertNotIn(self.retirer, [m["role_id"] for m in self.user(user_id)["memberships"]])
+        principal = self.call("GET", f"/api/v1/users/{me}/principal", template="/api/v1/users/{id}/principal").json()
+        self.assertNotIn("tenant.lifecycle", [p for scope in principal["scopes"] for p in scope["p"]])
+        # Within what they hold, the same requests go through; a platform admin gives anything.
+        within = self.call("PATCH", f"/api/v1/roles/{helpdesk.json()['id']}", {"permissions": ["user.read", "user.write"]},
+                           token=self.admin_of_a, etag=self.etag(helpdesk.json()), template="/api/v1/roles/{id}")
+        self.assertEqual(within.status, 200, within.body[:300])
+        granted = self.call("POST", "/api/v1/memberships", {"tenant_id": self.a_child, "user_id": user, "role_id": self.retirer})
+        self.assertEqual(granted.status, 201, granted.body[:300])
+        self.assertEqual(self.call("POST", "/api/v1/memberships/revoke", {"tenant_id": self.a_child, "user_id": user,
+                                                                          "role_id": self.retirer}).status, 200)
+        made = self.call("POST", "/api/v1/roles", {"tenant_id": self.a, "name": "Closer", "scope": "tenant",
+                                                   "permissions": ["tenant.lifecycle"]})
+        self.assertEqual(made.status, 201, made.body[:300])
+        self.assertEqual(self.call("DELETE", f"/api/v1/roles/{made.json()['id']}", etag='"1"',
+                                   template="/api/v1/roles/{id}").status, 200)
+
+    # --- Bulk actions and imports --------------------------------------------------------------
+
+    def test_bulk_actions_that_touch_another_tenant_are_refused_whole(self):
+        child, shared, b_only = self.ids[CHILD_EMAIL], self.ids[SHARED_EMAIL], self.ids[B_ONLY_EMAIL]
+        user_role = self.roles["Tenant User"]
+        watched = [child, shared, b_only, self.ids["tenant.user@a.test"]]
+        before = {user: self.user(user) for user in watched}
+        for body, token, status in [
+                ({"kind": "set_status", "user_ids": [child, shared], "status": "disabled"}, self.admin_of_a, 403),
+                ({"kind": "set_status", "user_ids": [child, b_only], "status": "disabled"}, self.admin_of_a, 404),
+                ({"kind": "set_status", "user_ids": [child, self.ids[OPS_EMAIL]], "status": "disabled"}, self.admin_of_a, 403),
+                ({"kind": "set_status", "user_ids": [child], "status": "disabled"}, self.viewer, 403),
+                ({"kind": "grant_role", "user_ids": [child], "tenant_id": self.b, "role_id": user_role}, self.admin_of_a, 404),
+                ({"kind": "revoke_role", "user_ids": [shared], "tenant_id": self.b, "role_id": user_role}, self.admin_of_a, 404),
+                ({"kind": "grant_role", "user_ids": [child], "tenant_id": self.a, "role_id": user_role}, self.viewer, 403),
+                ({"kind": "move", "user_ids": [shared], "tenant_id": self.a, "target_tenant_id": self.b}, self.admin_of_a, 404),
+                ({"kind": "move", "user_ids": [shared], "tenant_id": self.b, "target_tenant_id": self.a}, self.admin_of_a, 404),
+                ({"kind": "move", "user_ids": [child], "tenant_id": self.a_child, "target_tenant_id": self.a},
+                 self.sub_admin, 404)]:
+            with self.subTest(body=body, caller=payload_of(token)["email"]):
+                reply = self.call("POST", "/api/v1/users/bulk", body, token=token)
+                self.assertEqual(reply.status, status, reply.body[:300])
+                self.assertNothingOfB(reply)
+        self.assertEqual({user: self.user(user) for user in watched}, before)
+
+        # Within their tenants, one action over several users, undone with what it answers.
+        users = [child, self.ids["tenant.user@a.test"]]
+        done = self.call("POST", "/api/v1/users/bulk", {"kind": "set_status", "user_ids": users, "status": "disabled"},
+                         token=self.admin_of_a)
+        self.assertEqual(done.status, 200, done.body[:300])
+        self.assertEqual(sorted(done.json()["changed_user_ids"]), sorted(users))
+        self.assertEqual(done.json()["previous_statuses"], ["active", "active"])
+        self.assertEqual([self.user(user)["user"]["status"] for user in users], ["disabled", "disabled"])
+        undone = self.call("POST", "/api/v1/users/bulk", {"kind": "set_status", "user_ids": users, "status": "active"},
+                           token=self.admin_of_a)
+        self.assertEqual(undone.status, 200, undone.body[:300])
+        self.assertEqual([self.user(user)["user"]["status"] for user in users], ["active", "active"])
+        moved = self.call("POST", "/api/v1/users/bulk", {"kind": "grant_role", "user_ids": [child], "tenant_id": self.a,
+                                                         "role_id": self.roles["Tenant Viewer"]}, token=self.admin_of_a)
+        self.assertEqual((moved.status, moved.json()["changed_user_ids"]), (200, [child]), moved.body[:300])
+        revoked = self.call("POST", "/api/v1/users/bulk", {"kind": "revoke_role", "user_ids": [child], "tenant_id": self.a,
+                                                           "role_id": self.roles["Tenant Viewer"]}, token=self.admin_of_a)
+        self.assertEqual((revoked.status, revoked.json()["changed_user_ids"]), (200, [child]), revoked.body[:300])
+
+    def directory(self, tenant_slug, users, roles=(), create_tenant=False):
+        return {"source": "api-test.csv", "tenant_slug": tenant_slug, "create_tenant": create_tenant,
+                "tenant_name": "Imported" if create_tenant else "", "roles": list(roles), "users": users,
+                "issues": [], "notes": []}
+
+    @staticmethod
+    def row(line, email, *memberships):
+        return {"line": line, "email": email, "display_name": email.split("@")[0], "status": "active",
+                "memberships": [{"tenant": tenant, "environment": "", "role": role} for tenant, role in memberships]}
+
+    def test_imports_that_touch_another_tenant_are_refused_whole(self):
+        for body, token, status in [
+                (self.directory(self.a_slug, [self.row(2, "imp.1@x.test", ("", "Tenant User")),
+                                              self.row(3, "imp.2@x.test", (self.b_slug, "Tenant User"))]), self.admin_of_a, 404),
+                (self.directory(self.b_slug, [self.row(2, "imp.1@x.test", ("", "Tenant User"))]), self.admin_of_a, 404),
+                (self.directory(self.a_slug, [self.row(2, "imp.1@x.test", ("", "Tenant User"))]), self.viewer, 403),
+                (self.directory(self.a_slug, [self.row(2, "imp.1@x.test", ("", "Tenant User"))]), self.sub_admin, 404),
+                (self.directory("", [self.row(2, "imp.1@x.test")]), self.admin_of_a, 403),
+                (self.directory("imported-realm", [self.row(2, "imp.1@x.test", ("", "Tenant User"))], create_tenant=True),
+                 self.admin_of_a, 403),
+                (self.directory(self.a_slug, [self.row(2, "imp.1@x.test", ("", "Auditor"))],
+                                roles=[{"name": "Auditor", "description": "", "scope": "tenant", "permissions": ["audit.read"],
+                                        "includes": []}]), self.sub_admin, 404)]:
+            for dry_run in ("?dry_run=true", ""):
+                with self.subTest(body=json.dumps(body)[:160], caller=payload_of(token)["email"], dry_run=dry_run):
+                    reply = self.call("POST", "/api/v1/import" + dry_run, body, token=token)
+                    self.assertEqual(reply.status, status, reply.body[:300])
+                    self.assertNothingOfB(reply)
+        self.assertEqual(self.user_ids_named("imp."), [])
+
+        body = self.directory(self.a_slug, [self.row(2, "imp.1@x.test", ("", "Tenant User")),
+                                            self.row(3, "imp.2@x.test", (self.a_child_slug, "Tenant Viewer"))])
+        checked = self.call("POST", "/api/v1/import?dry_run=true", body, token=self.admin_of_a)
+        self.assertEqual(checked.status, 200, checked.body[:300])
+        self.assertEqual((checked.json()["written"], checked.json()["users_created"], checked.json()["issues"]), (False, 2, []))
+        self.assertEqual(self.user_ids_named("imp."), [])
+        written = self.call("POST", "/api/v1/import", body, token=self.admin_of_a)
+        self.assertEqual(written.status, 200, written.body[:300])
+        report = written.json()
+        self.assertEqual((report["written"], report["users_created"], report["memberships_created"]), (True, 2, 2))
+        self.assertEqual(len(self.user_ids_named("imp.")), 2)
+        # A row naming a role the tenant does not have is reported by line and field; nothing is written.
+        bad = self.call("POST", "/api/v1/import", self.directory(self.a_slug, [
+            self.row(2, "imp.3@x.test", ("", "Tenant User")), self.row(3, "imp.4@x.test", ("", "Operator of B"))]),
+            token=self.admin_of_a)
+        self.assertEqual(bad.status, 200, bad.body[:300])
+        self.assertFalse(bad.json()["written"])
+        self.assertEqual([issue["line"] for issue in bad.json()["issues"]], [3])
+        self.assertEqual(len(self.user_ids_named("imp.")), 2)
 
 
 if __name__ == "__main__":
