@@ -32,6 +32,8 @@ struct BillingLine {
     QString listCost;
     QString billingCurrency;  // ISO 4217
     QJsonObject tags;
+    qint64 importId = 0;     // the import it came from (0: demo data)
+    bool shared = false;     // matched a shared-cost rule: spread over tenants, not attributed directly
 
     friend bool operator==(const BillingLine&, const BillingLine&) = default;
 };

@@ -433,4 +433,56 @@ QFuture<Principal> PreviewStore::currentPrincipal()
 
 QFuture<DemoSummary> PreviewStore::generateDemo(const DemoScale&) { return refused<DemoSummary>(); }
 
+
+// Billing review and usage comparisons: not built yet (issue 6).
+QFuture<BillingImportResult> PreviewStore::importBilling(const BillingImportRequest&)
+{
+    return refused<BillingImportResult>();
+}
+
+QFuture<QList<BillingImport>> PreviewStore::billingImports()
+{
+    return refused<QList<BillingImport>>();
+}
+
+QFuture<BillingImport> PreviewStore::deleteBillingImport(qint64)
+{
+    return refused<BillingImport>();
+}
+
+QFuture<AttributionRules> PreviewStore::attributionRules()
+{
+    return refused<AttributionRules>();
+}
+
+QFuture<AttributionResult> PreviewStore::setAttributionRules(const AttributionRules&, qint64)
+{
+    return refused<AttributionResult>();
+}
+
+QFuture<QList<BillingTotalsRow>> PreviewStore::billingTotals(const BillingFilter&)
+{
+    return refused<QList<BillingTotalsRow>>();
+}
+
+QFuture<Page<BillingLine>> PreviewStore::billingLines(const BillingLineQuery&)
+{
+    return refused<Page<BillingLine>>();
+}
+
+QFuture<QList<TenantBudget>> PreviewStore::budgets()
+{
+    return refused<QList<TenantBudget>>();
+}
+
+QFuture<TenantBudget> PreviewStore::setBudget(const TenantBudget&)
+{
+    return refused<TenantBudget>();
+}
+
+QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery&)
+{
+    return refused<QList<UsageTotal>>();
+}
+
 } // namespace TenantDesk

@@ -1265,4 +1265,56 @@ QFuture<Principal> RestStore::currentPrincipal()
     return m_client->call<Principal>(get(u"/api/v1/me"_s), [](const Response& r) { return JsonCodec::principalFromJson(r.object()); });
 }
 
+
+// Billing review and usage comparisons: not built yet (issue 6).
+QFuture<BillingImportResult> RestStore::importBilling(const BillingImportRequest&)
+{
+    return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<QList<BillingImport>> RestStore::billingImports()
+{
+    return QtFuture::makeExceptionalFuture<QList<BillingImport>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<BillingImport> RestStore::deleteBillingImport(qint64)
+{
+    return QtFuture::makeExceptionalFuture<BillingImport>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<AttributionRules> RestStore::attributionRules()
+{
+    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<AttributionResult> RestStore::setAttributionRules(const AttributionRules&, qint64)
+{
+    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<QList<BillingTotalsRow>> RestStore::billingTotals(const BillingFilter&)
+{
+    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery&)
+{
+    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<QList<TenantBudget>> RestStore::budgets()
+{
+    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<TenantBudget> RestStore::setBudget(const TenantBudget&)
+{
+    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
+QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery&)
+{
+    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+}
+
 } // namespace TenantDesk

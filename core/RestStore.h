@@ -54,6 +54,16 @@ public:
     QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) override;
     QFuture<QList<UsageSample>> usage(const UsageQuery& query) override;
     QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) override;
+    QFuture<BillingImportResult> importBilling(const BillingImportRequest& request) override;
+    QFuture<QList<BillingImport>> billingImports() override;
+    QFuture<BillingImport> deleteBillingImport(qint64 importId) override;
+    QFuture<AttributionRules> attributionRules() override;
+    QFuture<AttributionResult> setAttributionRules(const AttributionRules& rules, qint64 expectedVersion) override;
+    QFuture<QList<BillingTotalsRow>> billingTotals(const BillingFilter& filter) override;
+    QFuture<Page<BillingLine>> billingLines(const BillingLineQuery& query) override;
+    QFuture<QList<TenantBudget>> budgets() override;
+    QFuture<TenantBudget> setBudget(const TenantBudget& budget) override;
+    QFuture<QList<UsageTotal>> usageTotals(const UsageTotalsQuery& query) override;
     QFuture<Tenant> updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) override;
     QFuture<Tenant> createTenant(const NewTenant& tenant) override;
     QFuture<Tenant> moveTenant(TenantId id, TenantId newParentId, qint64 expectedVersion) override;

@@ -270,6 +270,72 @@ const char* const schemaV5Sqlite[] = {
     "INSERT INTO users_search (users_search) VALUES ('rebuild')",
 };
 
+// Version 6: billing review. Each import is remembered with its file's SHA-256 (so the same file
+// is recognised), its lines carry the import and the shared-cost rule they matched, and roll-ups
+// of tenant x service x month (per import, so that deleting or replacing an import subtracts
+// exactly its share) are kept at import, so that totals never read the lines. Amounts stay exact
+// decimal text; roll-ups are summed in code (DecimalSum). Tenant 0 in a roll-up is unallocated or
+// shared cost: the platform's only. The attribution rules are one JSON document with a version.
+const char* const schemaV6[] = {
+    R"(CREATE TABLE billing_imports (
+        id {{id}},
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL,
+        line_count BIGINT NOT NULL,
+        unallocated_lines BIGINT NOT NULL,
+        currencies TEXT NOT NULL,
+        billed_cost_total TEXT NOT NULL,
+        first_charge_at TEXT,
+        last_charge_at TEXT))",
+    "ALTER TABLE billing_lines ADD COLUMN import_id BIGINT",
+    "ALTER TABLE billing_lines ADD COLUMN shared_rule INTEGER",
+    "CREATE INDEX billing_lines_by_import ON billing_lines (import_id)",
+    R"(CREATE TABLE billing_rollups (
+        tenant_id BIGINT NOT NULL,
+        import_id BIGINT NOT NULL,
+        shared_rule INTEGER NOT NULL,
+        month TEXT NOT NULL,
+        service_name TEXT NOT NULL,
+        service_category TEXT NOT NULL,
+        billing_currency TEXT NOT NULL,
+        billed_cost TEXT NOT NULL,
+        effective_cost TEXT NOT NULL,
+        list_cost TEXT NOT NULL,
+        line_count BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, import_id, shared_rule, month, service_name, service_category, billing_currency)))",
+    R"(CREATE TABLE attribution_rules (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        rules {{json}} NOT NULL,
+        version BIGINT NOT NULL))",
+    R"(CREATE TABLE tenant_budgets (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+        billing_currency TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, billing_currency)))",
+};
+
+// Imports, rules and unallocated roll-ups are the platform's; a tenant scope reads its own roll-ups
+// and budgets.
+const char* const schemaV6Postgres[] = {
+    "ALTER TABLE billing_rollups ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE billing_rollups FORCE ROW LEVEL SECURITY",
+    R"(CREATE POLICY tenant_scope ON billing_rollups
+        USING ({{all}} OR tenant_id IN ({{subtree}})) WITH CHECK ({{all}} OR tenant_id IN ({{subtree}})))",
+    "ALTER TABLE tenant_budgets ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE tenant_budgets FORCE ROW LEVEL SECURITY",
+    R"(CREATE POLICY tenant_scope ON tenant_budgets
+        USING ({{all}} OR tenant_id IN ({{subtree}})) WITH CHECK ({{all}} OR tenant_id IN ({{subtree}})))",
+    "ALTER TABLE billing_imports ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE billing_imports FORCE ROW LEVEL SECURITY",
+    "CREATE POLICY platform_only ON billing_imports USING ({{all}}) WITH CHECK ({{all}})",
+    "ALTER TABLE attribution_rules ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE attribution_rules FORCE ROW LEVEL SECURITY",
+    "CREATE POLICY platform_only ON attribution_rules USING ({{all}}) WITH CHECK ({{all}})",
+};
+
 QString dialectSql(const char* statement, SqlDialect dialect)
 {
     QString sql = QString::fromUtf8(statement);
@@ -323,7 +389,14 @@ QList<Migration> migrations(SqlDialect dialect)
         for (const char* statement : schemaV5Sqlite)
             v5.statements << dialectSql(statement, dialect);
     }
-    return {v1, v2, v3, v4, v5};
+    Migration v6{6, QStringLiteral("Billing imports, roll-ups by tenant, service and month, attribution rules, budgets"), {}};
+    for (const char* statement : schemaV6)
+        v6.statements << dialectSql(statement, dialect);
+    if (dialect == SqlDialect::PostgreSQL) {
+        for (const char* statement : schemaV6Postgres)
+            v6.statements << dialectSql(statement, dialect);
+    }
+    return {v1, v2, v3, v4, v5, v6};
 }
 
 int latestVersion()

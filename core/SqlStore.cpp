@@ -387,4 +387,56 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
     });
 }
 
+
+// Billing review and usage comparisons: not built yet (issue 6).
+QFuture<BillingImportResult> SqlStore::importBilling(const BillingImportRequest&)
+{
+    return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<QList<BillingImport>> SqlStore::billingImports()
+{
+    return QtFuture::makeExceptionalFuture<QList<BillingImport>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<BillingImport> SqlStore::deleteBillingImport(qint64)
+{
+    return QtFuture::makeExceptionalFuture<BillingImport>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<AttributionRules> SqlStore::attributionRules()
+{
+    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<AttributionResult> SqlStore::setAttributionRules(const AttributionRules&, qint64)
+{
+    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<QList<BillingTotalsRow>> SqlStore::billingTotals(const BillingFilter&)
+{
+    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery&)
+{
+    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<QList<TenantBudget>> SqlStore::budgets()
+{
+    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget&)
+{
+    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
+QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery&)
+{
+    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+}
+
 } // namespace TenantDesk

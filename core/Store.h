@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Billing.h"
 #include "DemoData.h"
 #include "Environment.h"
 #include "Page.h"
@@ -57,6 +58,32 @@ public:
     virtual QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) = 0;
     virtual QFuture<QList<UsageSample>> usage(const UsageQuery& query) = 0;
     virtual QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) = 0;
+
+    // Billing review and usage comparisons (Billing.h). Reading needs billing.read (usage.read) on
+    // the tenants read; unallocated cost, imports, attribution rules and budgets are the platform's.
+
+    // Imports a billing export in one transaction: its lines attributed by the rules and the
+    // roll-ups brought up to date. Invalid naming the file, line and column when the file is broken
+    // (nothing written); Conflict naming the earlier import when the same file was imported and
+    // `onDuplicate` is Refuse. Reports progress (0 to 1000, by bytes read); cancelling rolls back.
+    virtual QFuture<BillingImportResult> importBilling(const BillingImportRequest& request) = 0;
+    // The imports, newest first.
+    virtual QFuture<QList<BillingImport>> billingImports() = 0;
+    // Deletes an import's lines and roll-ups; returns it as it was.
+    virtual QFuture<BillingImport> deleteBillingImport(qint64 importId) = 0;
+    virtual QFuture<AttributionRules> attributionRules() = 0;
+    // Stores the rules (Conflict when they changed since `expectedVersion`) and applies them again
+    // to every line, with the roll-ups, in one transaction. Progress 0 to 1000; cancel rolls back.
+    virtual QFuture<AttributionResult> setAttributionRules(const AttributionRules& rules, qint64 expectedVersion) = 0;
+    // Totals by tenant × service × month from the roll-ups, shared cost spread by the rules.
+    virtual QFuture<QList<BillingTotalsRow>> billingTotals(const BillingFilter& filter) = 0;
+    // The lines behind a total (drill-down), paged.
+    virtual QFuture<Page<BillingLine>> billingLines(const BillingLineQuery& query) = 0;
+    virtual QFuture<QList<TenantBudget>> budgets() = 0;
+    // Sets a tenant's monthly budget; an empty amount removes it. Returns it as stored.
+    virtual QFuture<TenantBudget> setBudget(const TenantBudget& budget) = 0;
+    // Usage summed per tenant, the largest first, for comparing tenants.
+    virtual QFuture<QList<UsageTotal>> usageTotals(const UsageTotalsQuery& query) = 0;
 
     // Changes a tenant that is still at `expectedVersion`; Conflict when someone else changed it
     // first, so that no edit silently overwrites another. The change is audited.
