@@ -168,7 +168,7 @@ public:
         const QJsonArray items = array(key);
         for (qsizetype i = 0; i < items.size(); ++i) {
             const double number = items.at(i).toDouble(-1);
-            if (!items.at(i).isDouble() || number < 0 || number != double(qint64(number)))
+            if (!items.at(i).isDouble() || !(number >= 0 && number < 9007199254740992.0) || number != std::floor(number))
                 invalid(name(key) + u'[' + QString::number(i) + u']', u"a non-negative whole number"_s);
             list.append(qint64(number));
         }
