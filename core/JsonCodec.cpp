@@ -391,6 +391,17 @@ QJsonObject toJson(const AuditEvent& e)
     return viaWriter(e);
 }
 
+QJsonObject toJson(const AuditChainReport& report)
+{
+    QJsonObject object{{u"events"_s, report.events}, {u"chains"_s, report.chains}, {u"intact"_s, !report.firstBreak}};
+    if (report.firstBreak) {
+        object.insert(u"first_break"_s, QJsonObject{{u"tenant_id"_s, report.firstBreak->tenantId},
+                                                    {u"event_id"_s, report.firstBreak->eventId},
+                                                    {u"problem"_s, report.firstBreak->problem}});
+    }
+    return object;
+}
+
 QJsonObject toJson(const UsageSample& s)
 {
     return QJsonObject{
@@ -652,6 +663,19 @@ AuditEvent auditEventFromJson(const QJsonObject& object)
     e.previousHash = r.text(u"previous_hash"_s).toLatin1();
     e.hash = r.text(u"hash"_s).toLatin1();
     return e;
+}
+
+AuditChainReport auditChainReportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"audit_chain_report"_s);
+    AuditChainReport report;
+    report.events = r.id(u"events"_s);
+    report.chains = r.integer(u"chains"_s);
+    if (object.value(u"first_break"_s).isObject()) {
+        const Reader b(object.value(u"first_break"_s).toObject(), u"audit_chain_report.first_break"_s);
+        report.firstBreak = AuditChainBreak{b.idOrZero(u"tenant_id"_s), b.id(u"event_id"_s), b.text(u"problem"_s)};
+    }
+    return report;
 }
 
 UsageSample usageSampleFromJson(const QJsonObject& object)

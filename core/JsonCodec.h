@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditChain.h"
 #include "AuditEvent.h"
 #include "JsonWriter.h"
 #include "Environment.h"
@@ -30,6 +31,7 @@ QJsonObject toJson(const TenantSearchResult& result);
 QJsonObject toJson(const MembershipEntry& membership);
 QJsonObject toJson(const Role& role);
 QJsonObject toJson(const AuditEvent& event);
+QJsonObject toJson(const AuditChainReport& report);
 QJsonObject toJson(const UsageSample& sample);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
@@ -118,6 +120,7 @@ TenantSearchResult tenantSearchResultFromJson(const QJsonObject& object);
 MembershipEntry membershipFromJson(const QJsonObject& object);
 Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
+AuditChainReport auditChainReportFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.

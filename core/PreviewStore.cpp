@@ -337,6 +337,11 @@ QFuture<Page<AuditEvent>> PreviewStore::auditEvents(const AuditQuery& query)
                                    [this, query](const Tenant&) { return m_store->auditEvents(query); });
 }
 
+QFuture<AuditChainReport> PreviewStore::verifyAuditTrail()
+{
+    return forbiddenUnlessPlatform<AuditChainReport>(Permission::AuditRead, [this]() { return m_store->verifyAuditTrail(); });
+}
+
 QFuture<QList<UsageSample>> PreviewStore::usage(const UsageQuery& query)
 {
     return chain<QList<UsageSample>>(requireTenant(query.tenantId, Permission::UsageRead), m_context.get(),

@@ -970,6 +970,13 @@ QFuture<Page<AuditEvent>> RestStore::auditEvents(const AuditQuery& query)
     });
 }
 
+QFuture<AuditChainReport> RestStore::verifyAuditTrail()
+{
+    return m_client->call<AuditChainReport>(get(u"/api/v1/audit/verify"_s), [](const Response& r) {
+        return JsonCodec::auditChainReportFromJson(r.object());
+    });
+}
+
 QFuture<QList<UsageSample>> RestStore::usage(const UsageQuery& query)
 {
     Request request = get(u"/api/v1/usage"_s);

@@ -80,6 +80,7 @@ public:
     // The built-in roles and the custom roles of the tenant and of its ancestors.
     QList<Role> roles(TenantId tenantId) const;
     Page<AuditEvent> auditEvents(const AuditQuery& query) const;
+    AuditChainReport verifyAuditTrail() const;
     QList<UsageSample> usage(const UsageQuery& query) const;
     QList<BillingSummaryRow> billingSummary(const BillingQuery& query) const;
 

@@ -183,6 +183,11 @@ QFuture<Page<AuditEvent>> SqlStore::auditEvents(const AuditQuery& query)
     return run([query](const SqlSession& s) { return s.auditEvents(query); });
 }
 
+QFuture<AuditChainReport> SqlStore::verifyAuditTrail()
+{
+    return run([](const SqlSession& s) { return s.verifyAuditTrail(); });
+}
+
 QFuture<QList<UsageSample>> SqlStore::usage(const UsageQuery& query)
 {
     return run([query](const SqlSession& s) { return s.usage(query); });

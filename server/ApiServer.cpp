@@ -1522,6 +1522,13 @@ void ApiServer::Impl::addRoutes()
         sendJson(c.response, 200, JsonCodec::pageText(s.auditEvents(query)));
     });
 
+    route("GET", u"/api/v1/audit/verify"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::AuditRead);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::toJson(s.verifyAuditTrail()));
+    });
+
     route("GET", u"/api/v1/usage"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http, {"tenant_id", "environment_id", "metric", "from", "to"});
         if (!p.has(u"tenant_id"_s))

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "Async.h"
+#include "AuditIntegrityBanner.h"
 #include "AuditPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
@@ -74,6 +75,19 @@ MainWindow::MainWindow(QWidget* parent)
                               m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     createMenus();
     createPreviewBanner();
+    {
+        // The audit trail's integrity, checked each time a store opens (hidden while intact).
+        auto* bar = new QToolBar(tr("Audit Trail Warning"), this);
+        bar->setObjectName(u"auditIntegrityToolBar"_s);
+        bar->setMovable(false);
+        bar->setFloatable(false);
+        bar->toggleViewAction()->setVisible(false);
+        m_auditBanner = new AuditIntegrityBanner(bar);
+        bar->addWidget(m_auditBanner);
+        addToolBarBreak(Qt::TopToolBarArea);
+        addToolBar(Qt::TopToolBarArea, bar);
+        bar->hide();
+    }
 
     m_databaseLabel = new QLabel(tr("No database open"), this);
     m_databaseLabel->setObjectName(u"databaseStatusLabel"_s);
@@ -561,11 +575,13 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_signOutAction->setEnabled(serverSession(m_store.get()) != nullptr);
     refreshRecentMenu();
     m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
+    m_auditBanner->check(m_store.get());
     Q_EMIT storeOpened(m_store->displayName());
 }
 
 void MainWindow::closeDatabase()
 {
+    m_auditBanner->clear();
     ++m_openRequest; // an open still on its way no longer counts
     m_pendingStore.reset();
     endPreview();

@@ -31,6 +31,8 @@ class WelcomePage;
 
 // The console: the tenant tree with its search box on the left, the page of the selected
 // platform, tenant or environment on the right.
+class AuditIntegrityBanner;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -142,6 +144,7 @@ private:
     std::unique_ptr<Store> m_previewStore; // View as…: reads m_store, so goes first
     std::optional<Principal> m_principal;  // who m_store acts as, once known
     QFrame* m_previewBanner = nullptr;
+    AuditIntegrityBanner* m_auditBanner = nullptr;
     QLabel* m_previewLabel = nullptr;
     TenantTreeModel* m_normalTreeModel = nullptr;   // while previewing, the tree as it was
     QTreeView* m_normalTreeView = nullptr;
