@@ -1182,6 +1182,18 @@ class UserAdministrationTest(unittest.TestCase):
         self.assertIn("user.write", self.call("GET", "/api/v1/me").json()["plat"])
         self.assertEqual(self.server.request("GET", "/api/v1/me").status, 401)
 
+    def test_the_audit_trail_is_verified_by_platform_principals_only(self):
+        reply = self.call("GET", "/api/v1/audit/verify")
+        validate(reply, "/api/v1/audit/verify", "GET")
+        report = reply.json()
+        self.assertTrue(report["intact"], report)
+        self.assertGreater(report["events"], 0)
+        self.assertNotIn("first_break", report)
+        for token in (self.admin_of_a, self.viewer):
+            refused = self.call("GET", "/api/v1/audit/verify", token=token)
+            self.assertEqual(refused.status, 403, refused.body[:300])
+            validate(refused, "/api/v1/audit/verify", "GET")
+
     def test_a_principal_is_read_by_platform_principals_only(self):
         admin_id = self.ids["tenant.admin@a.test"]
         path = f"/api/v1/users/{admin_id}/principal"
