@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
@@ -31,6 +32,7 @@ QJsonObject toJson(const MembershipEntry& membership);
 QJsonObject toJson(const Role& role);
 QJsonObject toJson(const AuditEvent& event);
 QJsonObject toJson(const UsageSample& sample);
+QJsonObject toJson(const UsageTotal& total);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
 QJsonObject toJson(const NewTenant& tenant);
@@ -119,6 +121,7 @@ MembershipEntry membershipFromJson(const QJsonObject& object);
 Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
+UsageTotal usageTotalFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);
