@@ -10,6 +10,8 @@
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
+#include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
 #include <QBarSet>
 #include <QButtonGroup>
 #include <QChart>
@@ -31,7 +33,6 @@
 #include <QPdfWriter>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStackedBarSeries>
 #include <QStackedWidget>
 #include <QSvgGenerator>
 #include <QTableView>
@@ -236,7 +237,7 @@ UsagePage::UsagePage(QWidget* parent)
     controls->addWidget(m_topSpinBox);
     controls->addStretch(1);
     m_resetZoomButton = named(new QPushButton(tr("&Reset Zoom"), this), u"resetZoomButton"_s, tr("Reset zoom"));
-    m_resetZoomButton->setToolTip(tr("Show the whole range again (0)"));
+    m_resetZoomButton->setToolTip(tr("Show the whole range again (0). On the chart: drag to zoom in, Shift+drag or the arrow keys to pan"));
     m_showTableButton = named(new QPushButton(tr("Show &Table"), this), u"showTableButton"_s, tr("Show table"));
     m_showTableButton->setCheckable(true);
     m_showTableButton->setToolTip(tr("The values behind the chart, one row per hour (Ctrl+T)"));
@@ -273,7 +274,7 @@ UsagePage::UsagePage(QWidget* parent)
     usageChart->legend()->setAlignment(Qt::AlignBottom);
     usageChart->setMargins(QMargins(4, 4, 4, 4));
     m_chartView = named(new UsageChartView(usageChart, m_viewStack), u"usageChartView"_s, tr("Usage chart"));
-    m_chartView->setToolTip(tr("Drag to zoom in, Shift+drag or arrow keys to pan, 0 to reset"));
+    m_chartView->setAccessibleDescription(tr("Drag to zoom in, Shift+drag or arrow keys to pan, 0 to reset"));
     m_chartView->setMinimumSize(320, 240);
     m_tableView = named(new QTableView(m_viewStack), u"usageTableView"_s, tr("Usage table"));
     m_tableView->setModel(m_seriesModel);
@@ -281,6 +282,9 @@ UsagePage::UsagePage(QWidget* parent)
     m_tableView->verticalHeader()->hide();
     m_tableView->horizontalHeader()->setStretchLastSection(true);
     m_tableView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tableView->setWordWrap(false);
+    m_tableView->verticalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().height() + 8);
+    m_tableView->horizontalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().horizontalAdvance(u"2026-10-25 00:00"_s) + 32);
     m_viewStack->addWidget(m_chartView);
     m_viewStack->addWidget(m_tableView);
     layout->addWidget(m_viewStack, 1);
@@ -609,12 +613,14 @@ void UsagePage::buildComparisonChart()
 {
     clearChart();
     QChart* c = m_chartView->chart();
+    // Horizontal bars, the largest at the top, so that every tenant's name reads in full.
     const bool stacked = !isMeanMetric(m_metric);
-    QAbstractBarSeries* bars = stacked ? static_cast<QAbstractBarSeries*>(new QStackedBarSeries(c)) : new QBarSeries(c);
+    QAbstractBarSeries* bars = stacked ? static_cast<QAbstractBarSeries*>(new QHorizontalStackedBarSeries(c))
+                                       : new QHorizontalBarSeries(c);
     bars->setObjectName(u"usageBarSeries"_s);
     QStringList tenants;
     double top = 0;
-    for (int row = 0; row < m_comparisonModel->rowCount(); ++row) {
+    for (int row = m_comparisonModel->rowCount() - 1; row >= 0; --row) {
         const UsageComparisonModel::Row r = m_comparisonModel->row(row);
         tenants << r.name;
         double sum = 0;
@@ -627,21 +633,20 @@ void UsagePage::buildComparisonChart()
     const QStringList months = m_comparisonModel->periodLabels();
     for (int period = 0; period < months.size(); ++period) {
         auto* set = new QBarSet(months.at(period));
-        for (int row = 0; row < m_comparisonModel->rowCount(); ++row)
+        for (int row = m_comparisonModel->rowCount() - 1; row >= 0; --row)
             set->append(m_comparisonModel->row(row).periods.value(period));
         bars->append(set);
     }
     c->addSeries(bars);
     auto* categories = new QBarCategoryAxis;
     categories->append(tenants);
-    categories->setLabelsAngle(tenants.size() > 6 ? -35 : 0);
     auto* values = new QValueAxis;
     values->setTitleText(usageMetricTitle(m_metric));
     values->setLabelFormat(u"%.0f"_s);
     values->setRange(0, top > 0 ? top * 1.1 : 1.0);
     values->applyNiceNumbers();
-    c->addAxis(categories, Qt::AlignBottom);
-    c->addAxis(values, Qt::AlignLeft);
+    c->addAxis(categories, Qt::AlignLeft);
+    c->addAxis(values, Qt::AlignBottom);
     bars->attachAxis(categories);
     bars->attachAxis(values);
     c->setTitle(stacked ? tr("Top %1 tenants by %2, month by month (stacked)").arg(tenants.size()).arg(usageMetricTitle(m_metric))
@@ -654,8 +659,8 @@ void UsagePage::buildComparisonChart()
     });
     const QLocale locale;
     m_summaryLabel->setText(tenants.isEmpty()
-        ? tr("No tenant has %1 between %2 and %3.").arg(usageMetricTitle(m_metric), locale.toString(rangeStart(), QLocale::ShortFormat),
-                                                        locale.toString(m_dataEnd, QLocale::ShortFormat))
+        ? tr("No tenant has %1 between %2 and %3 UTC.").arg(usageMetricTitle(m_metric), rangeStart().toString(u"yyyy-MM-dd HH:mm"_s),
+                                                            m_dataEnd.toString(u"yyyy-MM-dd HH:mm"_s))
         : tr("%1 to %2 (UTC); the largest first.").arg(locale.toString(rangeStart().date(), QLocale::ShortFormat),
                                                        locale.toString(m_dataEnd.addSecs(-1).date(), QLocale::ShortFormat)));
 }
@@ -688,8 +693,7 @@ void UsagePage::decimate()
 void UsagePage::updateSummary()
 {
     const QLocale locale;
-    const QString span = tr("%1 to %2 (UTC)").arg(locale.toString(rangeStart(), QLocale::ShortFormat),
-                                                  locale.toString(m_dataEnd, QLocale::ShortFormat));
+    const QString span = tr("%1 to %2 UTC").arg(rangeStart().toString(u"yyyy-MM-dd HH:mm"_s), m_dataEnd.toString(u"yyyy-MM-dd HH:mm"_s));
     const std::optional<double> peak = m_seriesModel->peak();
     if (!peak) {
         m_summaryLabel->setText(tr("No %1 recorded from %2.").arg(usageMetricTitle(m_metric), span));
