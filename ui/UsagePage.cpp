@@ -21,6 +21,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -242,9 +243,13 @@ UsagePage::UsagePage(QWidget* parent)
     m_showTableButton->setCheckable(true);
     m_showTableButton->setToolTip(tr("The values behind the chart, one row per hour (Ctrl+T)"));
     m_showTableButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_showAllButton = named(new QPushButton(tr("Show &All"), this), u"showAllButton"_s, tr("Show all metrics"));
+    m_showAllButton->setCheckable(true);
+    m_showAllButton->setToolTip(tr("Every metric at once, as small charts over the same range"));
     m_exportButton = named(new QPushButton(tr("&Export Chart…"), this), u"exportChartButton"_s, tr("Export chart"));
     m_exportButton->setToolTip(tr("Save the chart as PNG, SVG or PDF"));
     controls->addWidget(m_resetZoomButton);
+    controls->addWidget(m_showAllButton);
     controls->addWidget(m_showTableButton);
     controls->addWidget(m_exportButton);
     layout->addLayout(controls);
@@ -285,8 +290,25 @@ UsagePage::UsagePage(QWidget* parent)
     m_tableView->setWordWrap(false);
     m_tableView->verticalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().height() + 8);
     m_tableView->horizontalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().horizontalAdvance(u"2026-10-25 00:00"_s) + 32);
+    m_smallChartsWidget = named(new QWidget(m_viewStack), u"usageSmallCharts"_s, tr("Every metric"));
+    auto* grid = new QGridLayout(m_smallChartsWidget);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+    for (int i = 0; i < int(std::size(allUsageMetrics)); ++i) {
+        auto* small = new QChart;
+        small->legend()->hide();
+        small->setMargins(QMargins(2, 2, 2, 2));
+        small->setTitle(usageMetricTitle(allUsageMetrics[i]));
+        auto* view = new QChartView(small, m_smallChartsWidget);
+        view->setObjectName(u"smallChart_"_s + usageMetricKey(allUsageMetrics[i]));
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumSize(200, 150);
+        grid->addWidget(view, i / 2, i % 2);
+        m_smallChartViews.append(view);
+    }
     m_viewStack->addWidget(m_chartView);
     m_viewStack->addWidget(m_tableView);
+    m_viewStack->addWidget(m_smallChartsWidget);
     layout->addWidget(m_viewStack, 1);
 
     m_decimationTimer = new QTimer(this);
@@ -303,6 +325,7 @@ UsagePage::UsagePage(QWidget* parent)
     });
     connect(m_resetZoomButton, &QPushButton::clicked, this, &UsagePage::resetZoom);
     connect(m_showTableButton, &QPushButton::toggled, this, &UsagePage::setTableShown);
+    connect(m_showAllButton, &QPushButton::toggled, this, &UsagePage::setAllMetricsShown);
     connect(m_exportButton, &QPushButton::clicked, this, &UsagePage::exportChartInteractively);
     connect(m_retryButton, &QPushButton::clicked, this, &UsagePage::load);
 
@@ -310,8 +333,7 @@ UsagePage::UsagePage(QWidget* parent)
         if (isPlatformView())
             return;
         buildSeriesChart();
-        setLoading(false);
-        Q_EMIT loaded();
+        finishPart(m_generation);
     });
     connect(m_seriesModel, &UsageSeriesModel::loadFailed, this, [this](const QString& message) { fail(m_generation, message); });
     connect(m_comparisonModel, &UsageComparisonModel::loaded, this, [this]() {
@@ -436,12 +458,100 @@ void UsagePage::load()
     m_topLabel->setVisible(platform);
     m_topSpinBox->setVisible(platform);
     m_resetZoomButton->setEnabled(!platform);
+    m_showAllButton->setEnabled(!platform);
+    if (platform && m_viewStack->currentWidget() == m_smallChartsWidget)
+        m_viewStack->setCurrentWidget(m_chartView);
     m_chartView->setZoomable(!platform);
     m_tableView->setModel(platform ? static_cast<QAbstractItemModel*>(m_comparisonModel) : m_seriesModel);
     if (platform)
         loadPlatform();
     else
         loadTenant();
+}
+
+void UsagePage::finishPart(quint64 generation)
+{
+    if (generation != m_generation || --m_partsPending > 0)
+        return;
+    setLoading(false);
+    Q_EMIT loaded();
+}
+
+void UsagePage::setAllMetricsShown(bool shown)
+{
+    if (m_showAllButton->isChecked() != shown)
+        return m_showAllButton->setChecked(shown); // toggled() comes back here
+    if (shown && !isPlatformView())
+        m_viewStack->setCurrentWidget(m_smallChartsWidget);
+    else if (m_viewStack->currentWidget() == m_smallChartsWidget)
+        m_viewStack->setCurrentWidget(m_chartView);
+    if (m_showTableButton->isChecked())
+        m_showTableButton->setChecked(false);
+    if (shown && m_hasSubject && !isPlatformView())
+        load();
+}
+
+bool UsagePage::isAllMetricsShown() const
+{
+    return m_viewStack->currentWidget() == m_smallChartsWidget;
+}
+
+void UsagePage::loadSmallCharts(quint64 generation)
+{
+    for (int i = 0; i < m_smallChartViews.size(); ++i) {
+        const UsageQuery query{m_tenantId, m_environmentId, allUsageMetrics[i], rangeStart(), m_dataEnd};
+        whenReady(m_store->usage(query), this, [this, generation, i](const QList<UsageSample>& samples) {
+            if (generation != m_generation)
+                return;
+            buildSmallChart(i, samples);
+            finishPart(generation);
+        }, [this, generation](const StoreError& error) { fail(generation, error.message()); });
+    }
+}
+
+void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
+{
+    const UsageMetric metric = allUsageMetrics[index];
+    UsageSeriesModel hours; // adds the environments up per hour, as the big chart does
+    hours.setSamples(metric, samples);
+    hours.setQuota(usageQuota(metric, m_tenant.quotas));
+    QChartView* view = m_smallChartViews.at(index);
+    QChart* c = view->chart();
+    c->removeAllSeries();
+    for (QAbstractAxis* axis : c->axes()) {
+        c->removeAxis(axis);
+        delete axis;
+    }
+    auto* line = new QLineSeries(c);
+    line->replace(decimateMinMax(hours.points(), std::max(50, int(view->width()) - 60)));
+    line->setPen(QPen(QColor(0x2f, 0x6f, 0xb2), 1.2));
+    c->addSeries(line);
+    auto* time = new QDateTimeAxis;
+    time->setFormat(m_range == Range::Day ? u"HH:mm"_s : u"MMM d"_s);
+    time->setTickCount(4);
+    time->setRange(rangeStart(), m_dataEnd);
+    auto* values = new QValueAxis;
+    const std::optional<double> quota = hours.quota();
+    const double top = std::max(hours.peak().value_or(0.0), quota.value_or(0.0));
+    values->setLabelFormat(top < 10 ? u"%.1f"_s : u"%.0f"_s); // error rates are a few percent
+    values->setRange(0, top > 0 ? top * 1.1 : 1.0);
+    values->applyNiceNumbers();
+    c->addAxis(time, Qt::AlignBottom);
+    c->addAxis(values, Qt::AlignLeft);
+    line->attachAxis(time);
+    line->attachAxis(values);
+    if (quota) {
+        auto* quotaLine = new QLineSeries(c);
+        quotaLine->append(double(rangeStart().toMSecsSinceEpoch()), *quota);
+        quotaLine->append(double(m_dataEnd.toMSecsSinceEpoch()), *quota);
+        quotaLine->setPen(QPen(QColor(0xb3, 0x26, 0x1e), 1.5, Qt::DashLine));
+        c->addSeries(quotaLine);
+        quotaLine->attachAxis(time);
+        quotaLine->attachAxis(values);
+    }
+    const std::optional<double> share = hours.peakUtilisation();
+    c->setTitle(share ? tr("%1 — peak %2 % of quota").arg(usageMetricTitle(metric), QLocale().toString(*share, 'f', 0))
+                      : usageMetricTitle(metric));
 }
 
 void UsagePage::findDataEnd(TenantId tenantId, quint64 generation, const std::function<void()>& next)
@@ -497,9 +607,13 @@ void UsagePage::loadTenant()
                 }
             }, [](const StoreError&) {}); // the title keeps the tenant's name
         }
-        findDataEnd(tenantId, generation, [this, tenantId]() {
+        findDataEnd(tenantId, generation, [this, tenantId, generation]() {
+            const bool all = m_showAllButton->isChecked();
+            m_partsPending = 1 + (all ? int(m_smallChartViews.size()) : 0);
             m_seriesModel->setQuota(usageQuota(m_metric, m_tenant.quotas));
             m_seriesModel->load(UsageQuery{tenantId, m_environmentId, m_metric, rangeStart(), m_dataEnd});
+            if (all)
+                loadSmallCharts(generation);
         });
     }, [this, generation](const StoreError& error) { fail(generation, error.message()); });
 }
@@ -584,8 +698,8 @@ void UsagePage::buildSeriesChart()
     m_timeAxis->setTickCount(m_range == Range::Day ? 7 : 8);
     m_valueAxis = new QValueAxis;
     m_valueAxis->setTitleText(usageMetricTitle(m_metric));
-    m_valueAxis->setLabelFormat(u"%.0f"_s);
     const double top = std::max(peak.value_or(0.0), quota.value_or(0.0));
+    m_valueAxis->setLabelFormat(top < 10 ? u"%.1f"_s : u"%.0f"_s); // error rates are a few percent
     m_valueAxis->setRange(0, top > 0 ? top * 1.1 : 1.0);
     m_valueAxis->applyNiceNumbers();
     c->addAxis(m_timeAxis, Qt::AlignBottom);
@@ -752,7 +866,8 @@ void UsagePage::resetZoom()
 
 void UsagePage::setTableShown(bool shown)
 {
-    m_viewStack->setCurrentWidget(shown ? static_cast<QWidget*>(m_tableView) : m_chartView);
+    QWidget* chartPage = m_showAllButton->isChecked() && !isPlatformView() ? m_smallChartsWidget : static_cast<QWidget*>(m_chartView);
+    m_viewStack->setCurrentWidget(shown ? static_cast<QWidget*>(m_tableView) : chartPage);
     if (m_showTableButton->isChecked() != shown)
         m_showTableButton->setChecked(shown);
     m_showTableButton->setText(shown ? tr("Show &Chart") : tr("Show &Table"));
@@ -771,14 +886,16 @@ bool UsagePage::exportChart(const QString& path, QString* error)
         return false;
     };
     const QString suffix = QFileInfo(path).suffix().toLower();
-    QSize chartSize = m_chartView->size();
-    if (!m_chartView->isVisible() || chartSize.width() < 100 || chartSize.height() < 100) {
+    // What the page shows: the small charts of every metric, or the chosen metric's chart.
+    QWidget* source = isAllMetricsShown() ? m_smallChartsWidget : static_cast<QWidget*>(m_chartView);
+    QSize chartSize = source->size();
+    if (!source->isVisible() || chartSize.width() < 100 || chartSize.height() < 100) {
         chartSize = QSize(1200, 700); // hidden behind the table: drawn at a fair size
-        m_chartView->resize(chartSize);
+        source->resize(chartSize);
     }
     const QString title = m_titleLabel->text();
     if (suffix == u"png") {
-        const QPixmap pixmap = m_chartView->grab();
+        const QPixmap pixmap = source->grab();
         if (pixmap.isNull() || !pixmap.save(path, "PNG"))
             return failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
         return true;
@@ -793,7 +910,7 @@ bool UsagePage::exportChart(const QString& path, QString* error)
         QPainter painter;
         if (!painter.begin(&generator))
             return failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
-        m_chartView->render(&painter);
+        source->render(&painter);
         painter.end();
         return QFileInfo(path).size() > 0 ? true : failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
     }
@@ -824,7 +941,7 @@ bool UsagePage::exportChart(const QString& path, QString* error)
                                       (page.height() - titleHeight - summaryHeight) / double(chartSize.height()));
         painter.translate(0, titleHeight + summaryHeight);
         painter.scale(scale, scale);
-        m_chartView->render(&painter);
+        source->render(&painter);
         painter.end();
         return true;
     }

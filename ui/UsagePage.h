@@ -77,6 +77,11 @@ public:
     // The end of the ranges: the latest hour with data (invalid until known).
     QDateTime dataEnd() const { return m_dataEnd; }
 
+    // Every metric at once as small charts (Show All), and back to the chosen one.
+    void setAllMetricsShown(bool shown);
+    bool isAllMetricsShown() const;
+    // The small charts of Show All, one per metric in allUsageMetrics order.
+    QList<QChartView*> smallChartViews() const { return m_smallChartViews; }
     // The table instead of the chart (Show Table), and back.
     void setTableShown(bool shown);
     bool isTableShown() const;
@@ -121,6 +126,9 @@ private:
     void pointHovered(const QPointF& point, bool state);
     QDateTime rangeStart() const;
     void clearChart();
+    void loadSmallCharts(quint64 generation);
+    void buildSmallChart(int index, const QList<UsageSample>& samples);
+    void finishPart(quint64 generation);
 
     Store* m_store = nullptr;
     TenantId m_tenantId = 0;
@@ -143,6 +151,10 @@ private:
     QLabel* m_topLabel;
     QPushButton* m_resetZoomButton;
     QPushButton* m_showTableButton;
+    QPushButton* m_showAllButton;
+    QWidget* m_smallChartsWidget;
+    QList<QChartView*> m_smallChartViews;
+    int m_partsPending = 0; // the chosen metric's chart and, with Show All, each small chart
     QPushButton* m_exportButton;
     QLabel* m_summaryLabel;
     QLabel* m_loadingLabel;

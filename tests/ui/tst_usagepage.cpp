@@ -9,6 +9,7 @@
 #include "UsageSeriesModel.h"
 
 #include <QAbstractBarSeries>
+#include <QAreaSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -24,6 +25,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
+#include <QToolTip>
 #include <QXmlStreamReader>
 
 #include <algorithm>
@@ -118,6 +120,17 @@ private Q_SLOTS:
         QVERIFY2(page->summaryText().contains(QLocale().toString(share, 'f', 0) + u" %"_s), qPrintable(page->summaryText()));
         QVERIFY(page->summaryText().contains(u"quota"_s));
         QVERIFY(!child<QFrame>(*page, u"usageErrorFrame"_s)->isVisible());
+        // Hovering the chart tells the hour's value and its share of the quota.
+        QAreaSeries* area = nullptr;
+        for (QAbstractSeries* series : page->chart()->series())
+            area = area ? area : qobject_cast<QAreaSeries*>(series);
+        QVERIFY(area);
+        const QPointF first = page->seriesModel()->points().constFirst();
+        Q_EMIT area->hovered(first, true);
+        QTRY_VERIFY(QToolTip::isVisible());
+        const QString expectedShare = QLocale().toString(first.y() / *m_tenant.quotas.cpuCores * 100.0, 'f', 1);
+        QVERIFY2(QToolTip::text().contains(expectedShare + u" % of the quota"_s), qPrintable(QToolTip::text()));
+        Q_EMIT area->hovered(first, false);
 
         // A metric with no quota draws no quota line.
         QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ApiCalls); }));
@@ -223,6 +236,33 @@ private Q_SLOTS:
 
         QVERIFY(!page->exportChart(out.filePath(u"usage.bmp"_s), &error));
         QVERIFY(!error.isEmpty());
+    }
+
+    void showAllDrawsEveryMetric()
+    {
+        auto page = openPage();
+        QVERIFY(page);
+        QVERIFY(loads(*page, [&]() { page->showTenant(m_tenant.id); }));
+        QVERIFY(loads(*page, [&]() { QTest::mouseClick(child<QPushButton>(*page, u"showAllButton"_s), Qt::LeftButton); }));
+        QVERIFY(page->isAllMetricsShown());
+        const QList<QChartView*> views = page->smallChartViews();
+        QCOMPARE(views.size(), qsizetype(std::size(allUsageMetrics)));
+        for (qsizetype i = 0; i < views.size(); ++i) {
+            QVERIFY(views.at(i)->isVisible());
+            const QList<QAbstractSeries*> series = views.at(i)->chart()->series();
+            QVERIFY(!series.isEmpty());
+            QVERIFY(static_cast<QLineSeries*>(series.constFirst())->count() > 0);
+            // The quota line where the metric has one.
+            QCOMPARE(series.size(), usageQuota(allUsageMetrics[i], m_tenant.quotas) ? 2 : 1);
+        }
+        // A range applies to all of them; the export shows them all.
+        QVERIFY(loads(*page, [&]() { page->setRange(UsagePage::Range::Day); }));
+        QCOMPARE(static_cast<QLineSeries*>(views.constFirst()->chart()->series().constFirst())->count(), 24);
+        QTemporaryDir out;
+        QVERIFY(page->exportChart(out.filePath(u"all.png"_s)));
+        QCOMPARE(QImage(out.filePath(u"all.png"_s)).size(), page->findChild<QWidget*>(u"usageSmallCharts"_s)->size());
+        QTest::mouseClick(child<QPushButton>(*page, u"showAllButton"_s), Qt::LeftButton);
+        QVERIFY(page->chartView()->isVisible());
     }
 
     void platformComparesTheTopTenants()
