@@ -413,6 +413,16 @@ QJsonObject toJson(const UsageSample& s)
     };
 }
 
+QJsonObject toJson(const UsageTotal& t)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, t.tenantId},
+        {u"total"_s, t.total},
+        {u"peak"_s, t.peak},
+        {u"samples"_s, t.samples},
+    };
+}
+
 QJsonObject toJson(const BillingSummaryRow& r)
 {
     return QJsonObject{
@@ -683,6 +693,12 @@ UsageSample usageSampleFromJson(const QJsonObject& object)
     const Reader r(object, u"usage_sample"_s);
     return UsageSample{r.id(u"tenant_id"_s), r.id(u"environment_id"_s), r.key(u"metric"_s, usageMetricFromKey),
                        r.time(u"at"_s), r.number(u"value"_s)};
+}
+
+UsageTotal usageTotalFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"usage_total"_s);
+    return UsageTotal{r.id(u"tenant_id"_s), r.number(u"total"_s), r.number(u"peak"_s), r.integer(u"samples"_s)};
 }
 
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)

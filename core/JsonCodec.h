@@ -2,6 +2,7 @@
 
 #include "AuditChain.h"
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
@@ -33,6 +34,7 @@ QJsonObject toJson(const Role& role);
 QJsonObject toJson(const AuditEvent& event);
 QJsonObject toJson(const AuditChainReport& report);
 QJsonObject toJson(const UsageSample& sample);
+QJsonObject toJson(const UsageTotal& total);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
 QJsonObject toJson(const NewTenant& tenant);
@@ -122,6 +124,7 @@ Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
 AuditChainReport auditChainReportFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
+UsageTotal usageTotalFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);

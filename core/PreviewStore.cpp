@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QPromise>
+#include <QSet>
 
 #include <algorithm>
 #include <functional>
@@ -485,9 +486,31 @@ QFuture<TenantBudget> PreviewStore::setBudget(const TenantBudget&)
     return refused<TenantBudget>();
 }
 
-QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return refused<QList<UsageTotal>>();
+    if (m_principal.platformPermissions.contains(Permission::UsageRead))
+        return m_store->usageTotals(query);
+    // Below the platform: every total, then only those of tenants whose usage the user may read.
+    UsageTotalsQuery all = query;
+    all.limit = maximumPageSize;
+    return chain<QList<UsageTotal>>(m_store->usageTotals(all), m_context.get(), [this, query](const QList<UsageTotal>& totals) {
+        QList<TenantId> ids;
+        for (const UsageTotal& total : totals)
+            ids.append(total.tenantId);
+        return chain<QList<UsageTotal>>(tenantsById(ids), m_context.get(), [this, query, totals](const QList<Tenant>& tenants) {
+            QSet<TenantId> allowed;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::UsageRead, tenant))
+                    allowed.insert(tenant.id);
+            }
+            QList<UsageTotal> visible;
+            for (const UsageTotal& total : totals) {
+                if (allowed.contains(total.tenantId) && visible.size() < query.limit)
+                    visible.append(total);
+            }
+            return visible;
+        });
+    });
 }
 
 } // namespace TenantDesk

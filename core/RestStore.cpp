@@ -1320,9 +1320,19 @@ QFuture<TenantBudget> RestStore::setBudget(const TenantBudget&)
     return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
 }
 
-QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/usage/totals"_s);
+    request.with(u"metric"_s, usageMetricKey(query.metric)).with(u"limit"_s, query.limit);
+    if (query.from.isValid())
+        request.with(u"from"_s, SqlTime::format(query.from));
+    if (query.to.isValid())
+        request.with(u"to"_s, SqlTime::format(query.to));
+    if (query.parentId >= 0)
+        request.with(u"parent_id"_s, query.parentId);
+    return m_client->call<QList<UsageTotal>>(std::move(request), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::usageTotalFromJson);
+    });
 }
 
 } // namespace TenantDesk

@@ -82,6 +82,8 @@ public:
     Page<AuditEvent> auditEvents(const AuditQuery& query) const;
     AuditChainReport verifyAuditTrail() const;
     QList<UsageSample> usage(const UsageQuery& query) const;
+    // Usage summed per tenant (SqlUsage.cpp), as Store::usageTotals describes it, in the session's scope.
+    QList<UsageTotal> usageTotals(const UsageTotalsQuery& query) const;
     QList<BillingSummaryRow> billingSummary(const BillingQuery& query) const;
 
     // Changes a tenant whose version is still `expectedVersion` (Conflict otherwise: someone else

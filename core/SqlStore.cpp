@@ -439,9 +439,9 @@ QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget&)
     return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
 }
 
-QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([query](const SqlSession& s) { return s.usageTotals(query); });
 }
 
 } // namespace TenantDesk

@@ -312,7 +312,7 @@ struct ApiServer::Impl {
     enum class Access { Public, SignedIn };
 
     // The connection of the calling request thread, opened on first use.
-    SqlSession session(const Principal* principal = nullptr)
+    SqlSession session(const Principal* principal = nullptr, const std::optional<TenantScope>& narrowerScope = std::nullopt)
     {
         thread_local QString connection;
         if (connection.isEmpty() || !QSqlDatabase::contains(connection)) {
@@ -327,10 +327,27 @@ struct ApiServer::Impl {
             if (!roots.all)
                 scope = TenantScope::subtrees(roots.roots);
         }
+        if (narrowerScope)
+            scope = *narrowerScope;
         SqlSession s(QSqlDatabase::database(connection, false), std::move(scope));
         if (principal)
             s.setActor(principal->email);
         return s;
+    }
+
+    // A session for reading across tenants what `permission` allows: every tenant for a platform
+    // principal holding it, else the sub-trees of the caller's tenant-wide grants that include it
+    // (a grant without it, or on one environment only, adds nothing).
+    SqlSession sessionFor(const Principal& principal, const QString& permission)
+    {
+        if (principal.platformPermissions.contains(permission))
+            return session(&principal);
+        QList<TenantId> roots;
+        for (const Grant& grant : principal.grants) {
+            if (grant.environmentId == 0 && grant.permissions.contains(permission))
+                roots.append(grant.tenantId);
+        }
+        return session(&principal, TenantScope::subtrees(roots));
     }
 
     void writeLog(const RequestContext& context, int status, double milliseconds)
@@ -1538,6 +1555,23 @@ void ApiServer::Impl::addRoutes()
                          p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey), p.time(u"from"_s), p.time(u"to"_s)};
         requireTenant(c, s, query.tenantId, Permission::UsageRead);
         sendJson(c.response, 200, JsonCodec::listText(s.usage(query)));
+    });
+
+    route("GET", u"/api/v1/usage/totals"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"metric", "from", "to", "limit", "parent_id"});
+        if (!p.has(u"from"_s) || !p.has(u"to"_s))
+            throw ApiError{400, u"Invalid"_s, tr("from/to: required."), p.has(u"from"_s) ? u"to"_s : u"from"_s, {}};
+        UsageTotalsQuery query;
+        query.metric = p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey);
+        query.from = p.time(u"from"_s);
+        query.to = p.time(u"to"_s);
+        query.limit = p.limit(10);
+        query.parentId = p.has(u"parent_id"_s) ? p.id(u"parent_id"_s) : -1;
+        // Only the tenants whose usage the caller may read take part in the comparison.
+        SqlSession s = sessionFor(c.principal, Permission::UsageRead);
+        if (query.parentId > 0)
+            requireTenant(c, s, query.parentId, Permission::UsageRead);
+        sendJson(c.response, 200, JsonCodec::listText(s.usageTotals(query)));
     });
 
     route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {

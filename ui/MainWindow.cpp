@@ -20,6 +20,7 @@
 #include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
+#include "UsagePage.h"
 #include "UsersPage.h"
 #include "WelcomePage.h"
 
@@ -74,6 +75,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
                               m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     createMenus();
+    m_tenantPage->setActions({m_usageAction});
     createPreviewBanner();
     {
         // The audit trail's integrity, checked each time a store opens (hidden while intact).
@@ -120,6 +122,8 @@ MainWindow::~MainWindow()
         m_rolesPage->setStore(nullptr);
     if (m_auditPage && m_previewStore)
         m_auditPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
     m_previewStore.reset();
     if (m_normalTreeModel)
         m_treeModel = m_normalTreeModel;
@@ -288,6 +292,11 @@ void MainWindow::createMenus()
     m_rolesAction->setObjectName(u"rolesAction"_s);
     m_rolesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m_rolesAction->setEnabled(false);
+    m_usageAction = viewMenu->addAction(tr("Usa&ge"), this, [this]() { showUsage(); });
+    m_usageAction->setObjectName(u"usageAction"_s);
+    m_usageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    m_usageAction->setToolTip(tr("Usage charts of the selected tenant or environment, or the top tenants of the platform"));
+    m_usageAction->setEnabled(false);
     viewMenu->addSeparator();
     m_viewAsAction = viewMenu->addAction(tr("View &as…"), this, &MainWindow::viewAs);
     m_viewAsAction->setObjectName(u"viewAsAction"_s);
@@ -541,6 +550,8 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
         m_auditPage->setStore(nullptr);
     if (m_usersPage)
         m_usersPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
     m_store = std::move(store);
     m_storeInfo = info;
     m_searchLineEdit->clear();
@@ -558,6 +569,9 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_importUsersAction->setEnabled(true);
     m_exportUsersAction->setEnabled(true);
     m_rolesAction->setEnabled(true);
+    if (m_usagePage)
+        m_usagePage->setStore(m_store.get());
+    m_usageAction->setEnabled(true);
     usePrincipal();
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
@@ -595,6 +609,8 @@ void MainWindow::closeDatabase()
         m_auditPage->setStore(nullptr);
     if (m_usersPage)
         m_usersPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
@@ -605,6 +621,7 @@ void MainWindow::closeDatabase()
     m_importUsersAction->setEnabled(false);
     m_exportUsersAction->setEnabled(false);
     m_rolesAction->setEnabled(false);
+    m_usageAction->setEnabled(false);
     m_viewAsAction->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     setWindowTitle(u"TenantDesk"_s);
@@ -730,6 +747,9 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
             ->setObjectName(u"treeUsersAction"_s);
     }
     menu.addAction(tr("Roles"), this, [this, tenantId]() { showRoles(tenantId); })->setObjectName(u"treeRolesAction"_s);
+    const EnvironmentId environmentId = index.data(TenantTreeModel::EnvironmentIdRole).toLongLong();
+    menu.addAction(tr("Usage"), this, [this, tenantId, environmentId]() { showUsage(tenantId, environmentId); })
+        ->setObjectName(u"treeUsageAction"_s);
     menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
 }
 
@@ -958,6 +978,38 @@ void MainWindow::showRoles(TenantId tenantId)
     Q_EMIT detailShown();
 }
 
+void MainWindow::showUsage(TenantId tenantId, EnvironmentId environmentId)
+{
+    if (!m_store)
+        return;
+    if (tenantId < 0) {
+        const QModelIndex current = m_tenantTreeView->currentIndex();
+        tenantId = current.isValid() ? current.data(TenantTreeModel::TenantIdRole).toLongLong() : 0;
+        environmentId = current.isValid() ? current.data(TenantTreeModel::EnvironmentIdRole).toLongLong() : 0;
+        if (!current.isValid() && m_detailStack->currentWidget() == m_tenantPage)
+            tenantId = m_tenantPage->tenantId();
+    }
+    if (!m_usagePage) {
+        // One more page on the right, like the audit trail: the tree stays at hand.
+        m_usagePage = new UsagePage(m_detailStack);
+        m_usagePage->setObjectName(u"usagePage"_s);
+        m_usagePage->setStore(viewStore());
+        m_detailStack->addWidget(m_usagePage);
+        // Choosing the selected item again leaves the usage for its page.
+        connect(m_tenantTreeView, &QTreeView::clicked, m_usagePage, [this]() {
+            if (m_detailStack->currentWidget() == m_usagePage)
+                showSelection();
+        });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the usage
+    if (tenantId > 0)
+        m_usagePage->showTenant(tenantId, environmentId);
+    else
+        m_usagePage->showPlatform();
+    m_detailStack->setCurrentWidget(m_usagePage);
+    Q_EMIT detailShown();
+}
+
 void MainWindow::createPreviewBanner()
 {
     auto* toolBar = new QToolBar(tr("Preview"), this);
@@ -1133,6 +1185,8 @@ void MainWindow::startPreview(const Principal& principal, const QString& descrip
         m_rolesPage->setStore(m_previewStore.get(), true);
     if (m_usersPage)
         m_usersPage->setStore(m_previewStore.get()); // the preview refuses every change
+    if (m_usagePage)
+        m_usagePage->setStore(m_previewStore.get());
     setEditingEnabled(false);
     m_previewLabel->setText(tr("Viewing as %1 (%2) — read-only").arg(principal.email, description));
     m_previewBanner->parentWidget()->show();
@@ -1164,6 +1218,8 @@ void MainWindow::endPreview()
         m_rolesPage->setStore(m_store.get(), true);
     if (m_usersPage)
         m_usersPage->setStore(m_store.get());
+    if (m_usagePage)
+        m_usagePage->setStore(m_store.get());
     m_previewStore.reset();
     m_searchLineEdit->blockSignals(true);
     m_searchLineEdit->setText(m_normalSearchText);

@@ -26,6 +26,7 @@ class PlatformPage;
 class RolesPage;
 class TenantPage;
 class TenantTreeModel;
+class UsagePage;
 class UsersPage;
 class WelcomePage;
 
@@ -70,6 +71,10 @@ public:
     // View → Roles (Ctrl+Shift+R): the roles of `tenantId` on the right (0: of the tenant selected
     // in the tree, or the built-in ones when none is).
     void showRoles(TenantId tenantId = 0);
+    // View → Usage (Ctrl+Shift+G): usage charts on the right, of the platform (tenantId 0: the
+    // top tenants compared), a tenant or one of its environments; -1: of what the tree has selected.
+    void showUsage(TenantId tenantId = -1, EnvironmentId environmentId = 0);
+    UsagePage* usagePage() const { return m_usagePage; }
     // View → View as… (Ctrl+Shift+V): asks for a user's e-mail, then previews the console as they see it.
     void viewAs();
     // Shows the console as `principal` sees it, read-only, until endPreview() (End Preview, Escape);
@@ -140,6 +145,8 @@ private:
     QAction* m_rolesAction = nullptr;
     QAction* m_viewAsAction = nullptr;
     RolesPage* m_rolesPage = nullptr; // made when first shown
+    QAction* m_usageAction = nullptr;
+    UsagePage* m_usagePage = nullptr; // made when first shown
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_previewStore; // View as…: reads m_store, so goes first
     std::optional<Principal> m_principal;  // who m_store acts as, once known

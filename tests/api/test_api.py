@@ -160,6 +160,8 @@ class ApiTest(unittest.TestCase):
             (f"/api/v1/usage?tenant_id={a}&metric=api_calls&from=2020-01-01T00:00:00Z&to=2020-12-01T00:00:00Z",
              "/api/v1/usage"),
             ("/api/v1/billing/summary", "/api/v1/billing/summary"),
+            ("/api/v1/usage/totals?metric=api_calls&limit=3&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+             "/api/v1/usage/totals"),
             (f"/api/v1/tenants/{a}/nothing", None),
         ]
         for path, template in cases:
@@ -214,6 +216,50 @@ class ApiTest(unittest.TestCase):
                 self.assertEqual(problem["field"], field)
                 self.assertEqual(problem["status"], 400)
                 self.assertTrue(reply.headers["Content-Type"].startswith("application/problem+json"))
+
+    def test_usage_totals_compare_the_tenants_a_caller_may_read(self):
+        span = "from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z"
+        db = self.server.db()
+        with_usage = {r[0] for r in db.execute("SELECT DISTINCT tenant_id FROM usage_samples")}
+        parents = {r[0]: r[1] for r in db.execute("SELECT id, coalesce(parent_id, 0) FROM tenants")}
+        paths = {r[0]: r[1] for r in db.execute("SELECT id, path FROM tenants")}
+        db.close()
+
+        def totals(query, token=None):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}", token=token)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, "/api/v1/usage/totals", "GET")
+            return reply.json()["items"]
+
+        everything = totals("metric=cpu_hours&limit=500")
+        self.assertEqual({t["tenant_id"] for t in everything}, with_usage)
+        self.assertEqual([t["total"] for t in everything], sorted((t["total"] for t in everything), reverse=True))
+        # A total is what the tenant's hourly samples add up to; error_rate is their mean.
+        for metric, mean in (("cpu_hours", False), ("error_rate", True)):
+            first = totals(f"metric={metric}&limit=1")[0]
+            samples = self.get(f"/api/v1/usage?tenant_id={first['tenant_id']}&metric={metric}&{span}").json()["items"]
+            values = [s["value"] for s in samples]
+            expected = sum(values) / len(values) if mean else sum(values)
+            self.assertAlmostEqual(first["total"], expected, delta=1e-9 * max(1.0, abs(expected)))
+            self.assertEqual((first["peak"], first["samples"]), (max(values), len(values)))
+        # Top N is the head of the whole list; parent_id keeps to the top level or one tenant's children.
+        self.assertEqual(totals("metric=cpu_hours&limit=4"), everything[:4])
+        self.assertEqual([t["tenant_id"] for t in totals("metric=cpu_hours&limit=500&parent_id=0")],
+                         [t["tenant_id"] for t in everything if parents[t["tenant_id"]] == 0])
+        # A tenant admin, viewer or sub-tenant admin compares only the tenants under their grant.
+        for who, home in (("Tenant Admin of A", self.a), ("Tenant Viewer of A", self.a), (SUB_TENANT_ADMIN, self.a_child)):
+            with self.subTest(who=who):
+                seen = totals("metric=cpu_hours&limit=500", token=self.tokens[who])
+                expected = [t for t in everything if f"/{home}/" in paths[t["tenant_id"]]]
+                self.assertEqual([t["tenant_id"] for t in seen], [t["tenant_id"] for t in expected])
+                self.assertLess(len(seen), len(everything))
+        other_parent = self.get(f"/api/v1/usage/totals?parent_id={self.b}&{span}", token=self.tokens["Tenant Admin of A"])
+        self.assertEqual(other_parent.status, 404)
+        for query, field in (("metric=power", "metric"), ("limit=0", "limit"), ("parent_id=x", "parent_id")):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}")
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field), query)
+        reply = self.get("/api/v1/usage/totals?to=2026-11-01T00:00:00Z")
+        self.assertEqual((reply.status, reply.json()["field"]), (400, "from"))
 
     def test_path_tricks_find_nothing(self):
         for path in ["/api/v1/tenants/..%2F..%2Fetc%2Fpasswd", "/api/v1/tenants/1;DROP%20TABLE%20tenants",
