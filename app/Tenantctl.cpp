@@ -8,6 +8,7 @@
 #include "TenantctlAdmin.h"
 #include "TenantctlSupport.h"
 #include "TenantctlImport.h"
+#include "TenantctlReport.h"
 #include "TenantctlUsers.h"
 
 #include <QCoreApplication>
@@ -404,6 +405,10 @@ const QList<Command>& commands()
         {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "check the audit trail's hash chains; exit status 1 names the first broken link"),
          {u"tenant"_s}, auditVerify},
+        {{u"billing"_s, u"report"_s}, {}, u"--pdf FILE|--xlsx FILE|--output FILE.csv [--tenant SLUG] [--since TIME] [--until TIME]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "the billing review as a report: totals by tenant, service and month, month over\n"
+                                        "month, budgets, and in the PDF a chart; --output takes its format from the suffix"),
+         {u"pdf"_s, u"xlsx"_s, u"output"_s, u"tenant"_s, u"since"_s, u"until"_s}, Report::billingReport},
     };
     return table;
 }
@@ -589,6 +594,8 @@ QList<QCommandLineOption> options()
         option(u"include"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: a role the role includes, repeated; none for "
                                                             "none."), u"role"_s),
         option(u"description"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: what the role is for."), u"text"_s),
+        option(u"pdf"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the PDF file to write."), u"file"_s),
+        option(u"xlsx"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the XLSX file to write."), u"file"_s),
     };
 }
 

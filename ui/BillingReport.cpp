@@ -1,0 +1,765 @@
+#include "BillingReport.h"
+
+#include "Decimal.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFontMetricsF>
+#include <QLocale>
+#include <QMap>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QTemporaryFile>
+
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace TenantDesk {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("BillingReport", text);
+}
+
+QString negated(const QString& amount)
+{
+    if (amount.startsWith(u'-'))
+        return amount.mid(1);
+    return u'-' + amount;
+}
+
+QString exactSum(const QStringList& amounts)
+{
+    DecimalSum sum;
+    for (const QString& amount : amounts)
+        sum.add(amount);
+    return sum.text();
+}
+
+QString tenantName(const BillingReportData& data, TenantId id)
+{
+    if (id == 0)
+        return tr("Unallocated");
+    const QString name = data.tenantNames.value(id);
+    return name.isEmpty() ? tr("Tenant %1").arg(id) : name;
+}
+
+// Sums by key × currency × month, keeping the months seen.
+struct Pivot {
+    QMap<QPair<QString, QString>, QMap<QString, DecimalSum>> cells; // (key, currency) → month → sum
+
+    void add(const QString& key, const BillingTotalsRow& row)
+    {
+        cells[{key, row.billingCurrency}][row.month].add(row.billedCost);
+    }
+
+    QList<BillingReportTables::Cell> table(const QStringList& months) const
+    {
+        QList<BillingReportTables::Cell> out;
+        QList<double> order;
+        for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
+            BillingReportTables::Cell cell;
+            cell.key = it.key().first;
+            cell.currency = it.key().second;
+            DecimalSum total;
+            for (const QString& month : months) {
+                const DecimalSum sum = it.value().value(month);
+                cell.monthly << sum.text();
+                total.add(sum);
+            }
+            cell.total = total.text();
+            out << cell;
+        }
+        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            if (a.currency != b.currency)
+                return a.currency < b.currency;
+            return a.total.toDouble() > b.total.toDouble(); // presentation order only
+        });
+        return out;
+    }
+};
+
+} // namespace
+
+BillingReportTables billingReportTables(const BillingReportData& data)
+{
+    BillingReportTables tables;
+    QMap<QString, DecimalSum> grand, unallocated, shared;
+    Pivot byTenant, byService;
+    QMap<QString, bool> months;
+    for (const BillingTotalsRow& row : data.totals) {
+        months.insert(row.month, true);
+        grand[row.billingCurrency].add(row.billedCost);
+        if (row.tenantId == 0)
+            unallocated[row.billingCurrency].add(row.billedCost);
+        if (row.shared)
+            shared[row.billingCurrency].add(row.billedCost);
+        byTenant.add(tenantName(data, row.tenantId), row);
+        byService.add(row.serviceName.isEmpty() ? tr("(no service)") : row.serviceName, row);
+    }
+    tables.months = months.keys();
+    for (auto it = grand.cbegin(); it != grand.cend(); ++it) {
+        tables.grandTotals.append({it.key(), it.value().text()});
+        tables.unallocated.append({it.key(), unallocated.value(it.key()).text()});
+        tables.shared.append({it.key(), shared.value(it.key()).text()});
+    }
+    tables.byTenant = byTenant.table(tables.months);
+    tables.byService = byService.table(tables.months);
+
+    const qsizetype latest = tables.months.size() - 1;
+    for (const TenantBudget& budget : data.budgets) {
+        BillingReportTables::BudgetLine line;
+        line.tenant = tenantName(data, budget.tenantId);
+        line.currency = budget.currency;
+        line.budget = exactSum({budget.amount});
+        line.cost = u"0.00"_s;
+        for (const auto& cell : std::as_const(tables.byTenant)) {
+            if (cell.key == line.tenant && cell.currency == budget.currency && latest >= 0)
+                line.cost = cell.monthly.at(latest);
+        }
+        const double budgetValue = line.budget.toDouble();
+        line.percentUsed = budgetValue > 0 ? 100.0 * line.cost.toDouble() / budgetValue : 0;
+        tables.budgets << line;
+    }
+    if (latest >= 1) {
+        for (const auto& cell : std::as_const(tables.byTenant)) {
+            BillingReportTables::Change change;
+            change.tenant = cell.key;
+            change.currency = cell.currency;
+            change.previous = cell.monthly.at(latest - 1);
+            change.latest = cell.monthly.at(latest);
+            change.change = exactSum({change.latest, negated(change.previous)});
+            const double previous = change.previous.toDouble();
+            change.percent = previous != 0 ? 100.0 * (change.latest.toDouble() - previous) / std::abs(previous) : 0;
+            tables.changes << change;
+        }
+    }
+    return tables;
+}
+
+ReportFormat reportFormatForPath(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"xlsx"_s)
+        return ReportFormat::Xlsx;
+    if (suffix == u"pdf"_s)
+        return ReportFormat::Pdf;
+    return ReportFormat::Csv;
+}
+
+namespace {
+
+// ---- CSV ----------------------------------------------------------------------------------------
+
+QString csvField(const QString& text, bool number)
+{
+    QString value = text;
+    // A text cell that a spreadsheet would run as a formula is kept as text.
+    if (!number && !value.isEmpty() && QStringLiteral("=+-@\t\r").contains(value.front()))
+        value.prepend(u'\'');
+    if (value.contains(u',') || value.contains(u'"') || value.contains(u'\n') || value.contains(u'\r'))
+        value = u'"' + value.replace(u"\""_s, u"\"\""_s) + u'"';
+    return value;
+}
+
+bool writeCsv(const BillingReportData& data, const QString& path, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        return false;
+    }
+    QString out = u"tenant,service,service_category,month,currency,billed_cost,effective_cost,list_cost,lines,shared\r\n"_s;
+    QList<BillingTotalsRow> rows = data.totals;
+    std::stable_sort(rows.begin(), rows.end(), [&data](const BillingTotalsRow& a, const BillingTotalsRow& b) {
+        return std::tuple(tenantName(data, a.tenantId), a.serviceName, a.month, a.billingCurrency)
+            < std::tuple(tenantName(data, b.tenantId), b.serviceName, b.month, b.billingCurrency);
+    });
+    for (const BillingTotalsRow& row : std::as_const(rows)) {
+        out += csvField(tenantName(data, row.tenantId), false) + u',' + csvField(row.serviceName, false) + u','
+            + csvField(row.serviceCategory, false) + u',' + row.month + u',' + row.billingCurrency + u','
+            + row.billedCost + u',' + row.effectiveCost + u',' + row.listCost + u',' + QString::number(row.lineCount)
+            + u',' + (row.shared ? u"yes"_s : u"no"_s) + u"\r\n"_s;
+    }
+    file.write(out.toUtf8());
+    if (!file.commit()) {
+        *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        return false;
+    }
+    return true;
+}
+
+// ---- XLSX ---------------------------------------------------------------------------------------
+
+class Xlsx
+{
+public:
+    explicit Xlsx(const QString& path)
+        : m_book(workbook_new(QFile::encodeName(path).constData()))
+    {
+        if (!m_book)
+            return;
+        m_bold = workbook_add_format(m_book);
+        format_set_bold(m_bold);
+        m_money = workbook_add_format(m_book);
+        format_set_num_format(m_money, "#,##0.00");
+        m_percent = workbook_add_format(m_book);
+        format_set_num_format(m_percent, "0.0\"%\"");
+        m_title = workbook_add_format(m_book);
+        format_set_bold(m_title);
+        format_set_font_size(m_title, 14);
+    }
+    ~Xlsx()
+    {
+        if (m_book)
+            workbook_close(m_book); // only when not closed by close()
+    }
+
+    bool isOpen() const { return m_book != nullptr; }
+
+    lxw_worksheet* sheet(const QString& name)
+    {
+        m_row = 0;
+        m_sheet = workbook_add_worksheet(m_book, name.toUtf8().constData());
+        return m_sheet;
+    }
+    void text(int row, int column, const QString& value, lxw_format* format = nullptr)
+    {
+        worksheet_write_string(m_sheet, lxw_row_t(row), lxw_col_t(column), value.toUtf8().constData(), format);
+    }
+    void money(int row, int column, const QString& exact)
+    {
+        worksheet_write_number(m_sheet, lxw_row_t(row), lxw_col_t(column), exact.toDouble(), m_money);
+    }
+    void percent(int row, int column, double value)
+    {
+        worksheet_write_number(m_sheet, lxw_row_t(row), lxw_col_t(column), value, m_percent);
+    }
+    void number(int row, int column, double value)
+    {
+        worksheet_write_number(m_sheet, lxw_row_t(row), lxw_col_t(column), value, nullptr);
+    }
+    void header(int row, const QStringList& names)
+    {
+        for (int i = 0; i < names.size(); ++i)
+            text(row, i, names.at(i), m_bold);
+    }
+    void widths(const QList<double>& widths)
+    {
+        for (int i = 0; i < widths.size(); ++i)
+            worksheet_set_column(m_sheet, lxw_col_t(i), lxw_col_t(i), widths.at(i), nullptr);
+    }
+    lxw_format* titleFormat() const { return m_title; }
+
+    QString close()
+    {
+        const lxw_error result = workbook_close(m_book);
+        m_book = nullptr;
+        return result == LXW_NO_ERROR ? QString() : QString::fromUtf8(lxw_strerror(result));
+    }
+
+private:
+    lxw_workbook* m_book = nullptr;
+    lxw_worksheet* m_sheet = nullptr;
+    lxw_format* m_bold = nullptr;
+    lxw_format* m_money = nullptr;
+    lxw_format* m_percent = nullptr;
+    lxw_format* m_title = nullptr;
+    int m_row = 0;
+};
+
+void writePivotSheet(Xlsx& xlsx, const QString& name, const QString& keyHeader,
+                     const QList<BillingReportTables::Cell>& cells, const QStringList& months)
+{
+    xlsx.sheet(name);
+    xlsx.header(0, QStringList{keyHeader, tr("Currency")} + months + QStringList{tr("Total")});
+    int row = 1;
+    for (const auto& cell : cells) {
+        xlsx.text(row, 0, cell.key);
+        xlsx.text(row, 1, cell.currency);
+        for (int m = 0; m < cell.monthly.size(); ++m)
+            xlsx.money(row, 2 + m, cell.monthly.at(m));
+        xlsx.money(row, 2 + int(cell.monthly.size()), cell.total);
+        ++row;
+    }
+    QList<double> widths{32, 10};
+    for (int m = 0; m <= months.size(); ++m)
+        widths << 14;
+    xlsx.widths(widths);
+}
+
+bool writeXlsx(const BillingReportData& data, const QString& path, QString* error)
+{
+    // libxlsxwriter writes the file itself: write beside the target, then replace it.
+    const QString partial = path + u".part"_s;
+    QFile::remove(partial);
+    const BillingReportTables tables = billingReportTables(data);
+    {
+        Xlsx xlsx(partial);
+        if (!xlsx.isOpen()) {
+            *error = tr("Cannot write %1.").arg(QDir::toNativeSeparators(path));
+            return false;
+        }
+        xlsx.sheet(tr("Summary"));
+        xlsx.text(0, 0, data.title, xlsx.titleFormat());
+        xlsx.text(1, 0, data.scope);
+        xlsx.text(2, 0, tr("Generated %1 by %2").arg(QLocale().toString(data.generatedAt, QLocale::LongFormat),
+                                                      data.branding.productName));
+        xlsx.header(4, {tr("Currency"), tr("Billed cost"), tr("Unallocated"), tr("Shared cost spread")});
+        int row = 5;
+        for (int i = 0; i < tables.grandTotals.size(); ++i, ++row) {
+            xlsx.text(row, 0, tables.grandTotals.at(i).first);
+            xlsx.money(row, 1, tables.grandTotals.at(i).second);
+            xlsx.money(row, 2, tables.unallocated.at(i).second);
+            xlsx.money(row, 3, tables.shared.at(i).second);
+        }
+        if (!tables.changes.isEmpty()) {
+            row += 1;
+            xlsx.text(row++, 0, tr("Month over month (%1 against %2)")
+                                    .arg(tables.months.constLast(), tables.months.at(tables.months.size() - 2)),
+                      nullptr);
+            xlsx.header(row++, {tr("Tenant"), tr("Currency"), tr("Previous"), tr("Latest"), tr("Change"), tr("Change %")});
+            for (const auto& change : tables.changes) {
+                xlsx.text(row, 0, change.tenant);
+                xlsx.text(row, 1, change.currency);
+                xlsx.money(row, 2, change.previous);
+                xlsx.money(row, 3, change.latest);
+                xlsx.money(row, 4, change.change);
+                xlsx.percent(row, 5, change.percent);
+                ++row;
+            }
+        }
+        xlsx.widths({32, 12, 14, 14, 14, 10});
+
+        writePivotSheet(xlsx, tr("Tenants"), tr("Tenant"), tables.byTenant, tables.months);
+        writePivotSheet(xlsx, tr("Services"), tr("Service"), tables.byService, tables.months);
+
+        xlsx.sheet(tr("Budgets"));
+        xlsx.header(0, {tr("Tenant"), tr("Currency"), tr("Monthly budget"), tr("Cost, latest month"), tr("Used %")});
+        row = 1;
+        for (const auto& budget : tables.budgets) {
+            xlsx.text(row, 0, budget.tenant);
+            xlsx.text(row, 1, budget.currency);
+            xlsx.money(row, 2, budget.budget);
+            xlsx.money(row, 3, budget.cost);
+            xlsx.percent(row, 4, budget.percentUsed);
+            ++row;
+        }
+        xlsx.widths({32, 10, 16, 18, 10});
+
+        xlsx.sheet(tr("Detail"));
+        xlsx.header(0, {tr("Tenant"), tr("Service"), tr("Service category"), tr("Month"), tr("Currency"),
+                        tr("Billed cost"), tr("Effective cost"), tr("List cost"), tr("Lines"), tr("Shared")});
+        row = 1;
+        for (const BillingTotalsRow& line : data.totals) {
+            xlsx.text(row, 0, tenantName(data, line.tenantId));
+            xlsx.text(row, 1, line.serviceName);
+            xlsx.text(row, 2, line.serviceCategory);
+            xlsx.text(row, 3, line.month);
+            xlsx.text(row, 4, line.billingCurrency);
+            xlsx.money(row, 5, line.billedCost);
+            xlsx.money(row, 6, line.effectiveCost);
+            xlsx.money(row, 7, line.listCost);
+            xlsx.number(row, 8, double(line.lineCount));
+            xlsx.text(row, 9, line.shared ? tr("yes") : tr("no"));
+            ++row;
+        }
+        xlsx.widths({32, 32, 24, 9, 9, 14, 14, 14, 8, 8});
+        const QString failure = xlsx.close();
+        if (!failure.isEmpty()) {
+            QFile::remove(partial);
+            *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), failure);
+            return false;
+        }
+    }
+    QFile::remove(path);
+    if (!QFile::rename(partial, path)) {
+        QFile::remove(partial);
+        *error = tr("Cannot write %1.").arg(QDir::toNativeSeparators(path));
+        return false;
+    }
+    return true;
+}
+
+// ---- PDF ----------------------------------------------------------------------------------------
+
+// Lays out a report on A4 pages: a header on each page, tables that continue on the next page.
+class PdfLayout
+{
+public:
+    PdfLayout(QPdfWriter& writer, const BillingReportData& data)
+        : m_writer(writer)
+        , m_data(data)
+        , m_painter(&writer)
+    {
+        m_width = writer.width();
+        m_height = writer.height();
+        m_unit = m_width / 180.0; // about one millimetre
+        startPage();
+    }
+
+    bool isActive() const { return m_painter.isActive(); }
+    QPainter& painter() { return m_painter; }
+    double unit() const { return m_unit; }
+    double width() const { return m_width; }
+    int pages() const { return m_page; }
+
+    void heading(const QString& text)
+    {
+        ensure(14 * m_unit);
+        QFont font = baseFont();
+        font.setPointSizeF(13);
+        font.setBold(true);
+        m_painter.setFont(font);
+        m_painter.setPen(m_data.branding.accent);
+        m_y += 4 * m_unit;
+        const QFontMetricsF metrics(font, &m_writer);
+        m_painter.drawText(QPointF(0, m_y + metrics.ascent()), text);
+        m_y += metrics.height() + 2 * m_unit;
+        m_painter.setPen(Qt::black);
+    }
+
+    void paragraph(const QString& text)
+    {
+        QFont font = baseFont();
+        m_painter.setFont(font);
+        const QFontMetricsF metrics(font, &m_writer);
+        const QRectF bounds = metrics.boundingRect(QRectF(0, 0, m_width, 1e6), Qt::TextWordWrap, text);
+        ensure(bounds.height());
+        m_painter.drawText(QRectF(0, m_y, m_width, bounds.height()), Qt::TextWordWrap, text);
+        m_y += bounds.height() + 2 * m_unit;
+    }
+
+    // A table: the first column takes what the others leave; numbers right-aligned.
+    void table(const QStringList& header, const QList<QStringList>& rows, const QList<bool>& numeric)
+    {
+        QFont font = baseFont();
+        font.setPointSizeF(8);
+        QFont bold = font;
+        bold.setBold(true);
+        const QFontMetricsF metrics(font, &m_writer);
+        const double rowHeight = metrics.height() * 1.35;
+        const int columns = int(header.size());
+        QList<double> widths(columns, 0);
+        for (int c = 1; c < columns; ++c) {
+            double widest = QFontMetricsF(bold, &m_writer).horizontalAdvance(header.at(c));
+            for (const QStringList& row : rows)
+                widest = std::max(widest, metrics.horizontalAdvance(row.value(c)));
+            widths[c] = widest + 3 * m_unit;
+        }
+        double rest = m_width;
+        for (int c = 1; c < columns; ++c)
+            rest -= widths.at(c);
+        widths[0] = std::max(rest, 30 * m_unit);
+        const auto drawRow = [&](const QStringList& cells, bool isHeader, bool shaded) {
+            if (shaded)
+                m_painter.fillRect(QRectF(0, m_y, m_width, rowHeight), QColor(0xf2, 0xf4, 0xf7));
+            if (isHeader) {
+                m_painter.fillRect(QRectF(0, m_y, m_width, rowHeight), m_data.branding.accent);
+                m_painter.setPen(Qt::white);
+                m_painter.setFont(bold);
+            } else {
+                m_painter.setPen(Qt::black);
+                m_painter.setFont(font);
+            }
+            double x = 0;
+            for (int c = 0; c < columns; ++c) {
+                const QRectF cell(x + m_unit, m_y, widths.at(c) - 2 * m_unit, rowHeight);
+                const Qt::Alignment align = Qt::AlignVCenter
+                    | (numeric.value(c) && c > 0 ? Qt::AlignRight : Qt::AlignLeft);
+                m_painter.drawText(cell, int(align),
+                                   metrics.elidedText(cells.value(c), Qt::ElideRight, cell.width()));
+                x += widths.at(c);
+            }
+            m_y += rowHeight;
+        };
+        ensure(rowHeight * 3);
+        drawRow(header, true, false);
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (m_y + rowHeight > m_height) {
+                newPage();
+                drawRow(header, true, false);
+            }
+            drawRow(rows.at(i), false, i % 2 == 1);
+        }
+        m_painter.setPen(Qt::black);
+        m_y += 3 * m_unit;
+    }
+
+    // Stacked bars: one bar per month, one segment per series.
+    void stackedBars(const QStringList& months, const QList<QPair<QString, QList<double>>>& series,
+                     const QString& currency)
+    {
+        const double chartHeight = 70 * m_unit;
+        ensure(chartHeight + 20 * m_unit);
+        QFont font = baseFont();
+        font.setPointSizeF(7.5);
+        m_painter.setFont(font);
+        const QFontMetricsF metrics(font, &m_writer);
+        double maxTotal = 0;
+        for (int m = 0; m < months.size(); ++m) {
+            double positive = 0;
+            for (const auto& s : series)
+                positive += std::max(0.0, s.second.value(m));
+            maxTotal = std::max(maxTotal, positive);
+        }
+        if (maxTotal <= 0)
+            maxTotal = 1;
+        const double axisWidth = metrics.horizontalAdvance(QLocale().toString(maxTotal, 'f', 0)) + 3 * m_unit;
+        const double legendWidth = 55 * m_unit;
+        const double plotLeft = axisWidth;
+        const double plotWidth = m_width - axisWidth - legendWidth;
+        m_painter.setPen(Qt::darkGray);
+        m_painter.drawText(QRectF(0, m_y, m_width, metrics.height()), Qt::AlignLeft, currency);
+        m_y += metrics.height() + 3 * m_unit;
+        const double top = m_y;
+        const double bottom = m_y + chartHeight;
+        m_painter.setPen(QColor(0xbb, 0xbb, 0xbb));
+        for (int tick = 0; tick <= 4; ++tick) {
+            const double y = bottom - chartHeight * tick / 4.0;
+            m_painter.drawLine(QPointF(plotLeft, y), QPointF(plotLeft + plotWidth, y));
+            m_painter.setPen(Qt::black);
+            m_painter.drawText(QRectF(0, y - metrics.height() / 2, axisWidth - m_unit, metrics.height()),
+                               Qt::AlignRight | Qt::AlignVCenter, QLocale().toString(maxTotal * tick / 4.0, 'f', 0));
+            m_painter.setPen(QColor(0xbb, 0xbb, 0xbb));
+        }
+        const double slot = plotWidth / std::max<qsizetype>(1, months.size());
+        for (int m = 0; m < months.size(); ++m) {
+            double y = bottom;
+            for (int s = 0; s < series.size(); ++s) {
+                const double value = std::max(0.0, series.at(s).second.value(m));
+                const double h = chartHeight * value / maxTotal;
+                m_painter.fillRect(QRectF(plotLeft + slot * m + slot * 0.15, y - h, slot * 0.7, h), colour(s));
+                y -= h;
+            }
+            m_painter.setPen(Qt::black);
+            m_painter.drawText(QRectF(plotLeft + slot * m, bottom + m_unit, slot, metrics.height()),
+                               Qt::AlignHCenter | Qt::AlignTop, months.at(m));
+        }
+        double legendY = top;
+        for (int s = 0; s < series.size(); ++s) {
+            m_painter.fillRect(QRectF(m_width - legendWidth + 2 * m_unit, legendY + m_unit, 3 * m_unit, 3 * m_unit), colour(s));
+            m_painter.drawText(QRectF(m_width - legendWidth + 7 * m_unit, legendY, legendWidth - 7 * m_unit, metrics.height() * 1.2),
+                               Qt::AlignLeft | Qt::AlignVCenter,
+                               metrics.elidedText(series.at(s).first, Qt::ElideRight, legendWidth - 7 * m_unit));
+            legendY += metrics.height() * 1.3;
+        }
+        m_y = bottom + metrics.height() + 6 * m_unit;
+    }
+
+    void finish() { m_painter.end(); }
+
+private:
+    QFont baseFont() const
+    {
+        QFont font(QStringLiteral("DejaVu Sans"));
+        font.setStyleHint(QFont::SansSerif);
+        font.setPointSizeF(9.5);
+        return font;
+    }
+
+    QColor colour(int index) const
+    {
+        // Shades around the branding's accent, then the rest of the wheel.
+        QColor base = m_data.branding.accent.toHsv();
+        const int hue = (std::max(0, base.hue()) + index * 47) % 360;
+        const int value = 150 + (index * 37) % 90;
+        return QColor::fromHsv(hue, std::clamp(base.saturation(), 90, 200), value);
+    }
+
+    void ensure(double height)
+    {
+        if (m_y + height > m_height)
+            newPage();
+    }
+
+    void newPage()
+    {
+        m_writer.newPage();
+        startPage();
+    }
+
+    void startPage()
+    {
+        ++m_page;
+        m_y = 0;
+        double x = 0;
+        const double logoHeight = 12 * m_unit;
+        if (!m_data.branding.logo.isNull()) {
+            const QImage logo = m_data.branding.logo;
+            const double w = logoHeight * logo.width() / std::max(1, logo.height());
+            m_painter.drawImage(QRectF(0, 0, w, logoHeight), logo);
+            x = w + 4 * m_unit;
+        }
+        QFont font = baseFont();
+        font.setPointSizeF(15);
+        font.setBold(true);
+        m_painter.setFont(font);
+        m_painter.setPen(m_data.branding.accent);
+        m_painter.drawText(QRectF(x, 0, m_width - x, logoHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                           m_data.branding.productName + u" — "_s + m_data.title);
+        QFont small = baseFont();
+        small.setPointSizeF(8);
+        m_painter.setFont(small);
+        m_painter.setPen(Qt::darkGray);
+        m_painter.drawText(QRectF(0, 0, m_width, logoHeight), Qt::AlignRight | Qt::AlignBottom,
+                           tr("Page %1").arg(m_page));
+        m_painter.fillRect(QRectF(0, logoHeight + 2 * m_unit, m_width, 0.6 * m_unit), m_data.branding.accent);
+        m_painter.setPen(Qt::black);
+        m_y = logoHeight + 6 * m_unit;
+    }
+
+    QPdfWriter& m_writer;
+    const BillingReportData& m_data;
+    QPainter m_painter;
+    double m_width = 0;
+    double m_height = 0;
+    double m_unit = 1;
+    double m_y = 0;
+    int m_page = 0;
+};
+
+QString money(const QString& exact)
+{
+    return QLocale().toString(exact.toDouble(), 'f', 2);
+}
+
+bool writePdf(const BillingReportData& data, const QString& path, QString* error)
+{
+    QTemporaryFile partial(QFileInfo(path).absolutePath() + u"/.report-XXXXXX.pdf"_s);
+    if (!partial.open()) {
+        *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), partial.errorString());
+        return false;
+    }
+    partial.close();
+    const BillingReportTables tables = billingReportTables(data);
+    {
+        QPdfWriter writer(partial.fileName());
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
+        writer.setResolution(300);
+        writer.setTitle(data.title);
+        writer.setCreator(data.branding.productName);
+        PdfLayout layout(writer, data);
+        if (!layout.isActive()) {
+            *error = tr("Cannot write %1.").arg(QDir::toNativeSeparators(path));
+            return false;
+        }
+        layout.paragraph(data.scope + u"\n"_s
+                         + tr("Generated %1.").arg(QLocale().toString(data.generatedAt, QLocale::LongFormat)));
+
+        layout.heading(tr("Summary"));
+        QList<QStringList> summary;
+        for (int i = 0; i < tables.grandTotals.size(); ++i) {
+            summary << QStringList{tables.grandTotals.at(i).first, money(tables.grandTotals.at(i).second),
+                                   money(tables.unallocated.at(i).second), money(tables.shared.at(i).second)};
+        }
+        layout.table({tr("Currency"), tr("Billed cost"), tr("Unallocated"), tr("Shared cost spread")}, summary,
+                     {false, true, true, true});
+
+        // The chart: the largest tenants of the main currency, the others together.
+        if (!tables.byTenant.isEmpty() && !tables.months.isEmpty()) {
+            const QString currency = tables.byTenant.constFirst().currency;
+            QList<QPair<QString, QList<double>>> series;
+            QList<double> others(tables.months.size(), 0);
+            int shown = 0;
+            for (const auto& cell : tables.byTenant) {
+                if (cell.currency != currency)
+                    continue;
+                QList<double> values;
+                for (const QString& amount : cell.monthly)
+                    values << amount.toDouble();
+                if (shown < 7) {
+                    series.append({cell.key, values});
+                    ++shown;
+                } else {
+                    for (int m = 0; m < values.size(); ++m)
+                        others[m] += values.at(m);
+                }
+            }
+            if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
+                series.append({tr("Other tenants"), others});
+            layout.heading(tr("Cost per month by tenant"));
+            layout.stackedBars(tables.months, series, currency);
+        }
+
+        const auto pivot = [&](const QString& title, const QString& keyHeader, const QList<BillingReportTables::Cell>& cells) {
+            layout.heading(title);
+            QStringList header{keyHeader, tr("Currency")};
+            header << tables.months << tr("Total");
+            QList<bool> numeric{false, false};
+            for (int m = 0; m <= tables.months.size(); ++m)
+                numeric << true;
+            QList<QStringList> rows;
+            for (const auto& cell : cells) {
+                QStringList row{cell.key, cell.currency};
+                for (const QString& amount : cell.monthly)
+                    row << money(amount);
+                row << money(cell.total);
+                rows << row;
+            }
+            layout.table(header, rows, numeric);
+        };
+        pivot(tr("Cost by tenant"), tr("Tenant"), tables.byTenant);
+        pivot(tr("Cost by service"), tr("Service"), tables.byService);
+
+        if (!tables.changes.isEmpty()) {
+            layout.heading(tr("Month over month: %1 against %2")
+                               .arg(tables.months.constLast(), tables.months.at(tables.months.size() - 2)));
+            QList<QStringList> rows;
+            for (const auto& change : tables.changes) {
+                rows << QStringList{change.tenant, change.currency, money(change.previous), money(change.latest),
+                                    money(change.change),
+                                    change.previous.toDouble() == 0 ? u"—"_s
+                                                                    : QLocale().toString(change.percent, 'f', 1) + u" %"_s};
+            }
+            layout.table({tr("Tenant"), tr("Currency"), tr("Previous"), tr("Latest"), tr("Change"), tr("Change %")},
+                         rows, {false, false, true, true, true, true});
+        }
+        if (!tables.budgets.isEmpty()) {
+            layout.heading(tr("Budgets"));
+            QList<QStringList> rows;
+            for (const auto& budget : tables.budgets) {
+                rows << QStringList{budget.tenant, budget.currency, money(budget.budget), money(budget.cost),
+                                    QLocale().toString(budget.percentUsed, 'f', 1) + u" %"_s};
+            }
+            layout.table({tr("Tenant"), tr("Currency"), tr("Monthly budget"), tr("Cost, latest month"), tr("Used")},
+                         rows, {false, false, true, true, true});
+        }
+        layout.finish();
+    }
+    QFile::remove(path);
+    if (!partial.rename(path)) {
+        *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), partial.errorString());
+        return false;
+    }
+    partial.setAutoRemove(false);
+    return true;
+}
+
+} // namespace
+
+bool writeBillingReport(const BillingReportData& data, ReportFormat format, const QString& path, QString* error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    switch (format) {
+    case ReportFormat::Csv: return writeCsv(data, path, error);
+    case ReportFormat::Xlsx: return writeXlsx(data, path, error);
+    case ReportFormat::Pdf: return writePdf(data, path, error);
+    }
+    return false;
+}
+
+} // namespace TenantDesk
