@@ -13,6 +13,7 @@
 #include <QJsonObject>
 
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace TenantDesk::Tenantctl::Billing {
@@ -42,9 +43,18 @@ QString csvField(const QString& text)
 }
 
 struct Group {
-    DecimalSum billed, effective, list, sharedBilled;
+    Decimal billed, effective, list, sharedBilled;
     qint64 lines = 0;
+    std::set<std::tuple<QString, QString, QString, QString>> pools; // shared pools counted in `lines`
 };
+
+Decimal amount(const QString& text)
+{
+    const std::optional<Decimal> value = Decimal::parse(text);
+    if (!value)
+        throw StoreError(ErrorCode::Corrupt, tr("A total is not a decimal number: “%1”.").arg(text));
+    return *value;
+}
 
 Tenant tenantOf(const Invocation& call, const QString& slug)
 {
@@ -85,12 +95,17 @@ int billingSummary(const Invocation& call)
         const Key key{byTenant ? row.tenantId : -1, byService ? row.serviceName : QString(),
                       byMonth ? row.month : QString(), row.billingCurrency};
         for (Group* group : {&groups[key], &totals[row.billingCurrency]}) {
-            if (!group->billed.add(row.billedCost) || !group->effective.add(row.effectiveCost) || !group->list.add(row.listCost))
-                throw StoreError(ErrorCode::Corrupt, tr("A total is not a decimal number: “%1”.").arg(row.billedCost));
-            if (row.shared)
-                group->sharedBilled.add(row.billedCost);
-            else
-                group->lines += row.lineCount; // a share's lines are the shared pool's, counted once there
+            group->billed += amount(row.billedCost);
+            group->effective += amount(row.effectiveCost);
+            group->list += amount(row.listCost);
+            if (row.shared) {
+                group->sharedBilled += amount(row.billedCost);
+                // A share's lines are its pool's: counted once in each group holding a share of it.
+                if (group->pools.insert({row.month, row.serviceName, row.serviceCategory, row.billingCurrency}).second)
+                    group->lines += row.lineCount;
+            } else {
+                group->lines += row.lineCount;
+            }
         }
     }
     QHash<TenantId, QString> slugs;

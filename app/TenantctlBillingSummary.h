@@ -10,7 +10,8 @@ namespace TenantDesk::Tenantctl::Billing {
 
 // billing summary [--by tenant,service,month] [--tenant SLUG] [--from DATE] [--to DATE] [--json|--csv]:
 // exact sums grouped by any of tenant, service and month (always by currency), tenants by slug,
-// cost attributed to no tenant as "(unallocated)", shares of shared cost in their tenant's sums.
+// cost attributed to no tenant as "(unallocated)", shares of shared cost in their tenant's sums;
+// a group's lines are those behind its sums (a shared pool's lines count in each group with a share).
 int billingSummary(const Invocation& call);
 // billing rules show: the attribution rules (--json: the document `billing rules set` reads).
 int billingRulesShow(const Invocation& call);

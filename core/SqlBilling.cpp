@@ -164,6 +164,26 @@ QHash<QString, QString> tagValues(const QJsonObject& tags, const QStringList& ke
     return values;
 }
 
+// Replaces the roll-ups of one import (-1: all of them) by `rollups`.
+void writeRollups(const QSqlDatabase& db, const BillingRollups& rollups, qint64 importId)
+{
+    Query remove(db, tr("Could not rebuild the billing roll-ups"));
+    remove.prepare(u"DELETE FROM billing_rollups"_s + (importId >= 0 ? u" WHERE import_id = ?"_s : QString()));
+    if (importId >= 0)
+        remove.bind(importId);
+    remove.exec();
+    Query insert(db, tr("Could not rebuild the billing roll-ups"));
+    for (const auto& [key, sums] : rollups.groups()) {
+        insert.prepare(u"INSERT INTO billing_rollups (tenant_id, import_id, shared_rule, month, service_name, "
+                       "service_category, billing_currency, billed_cost, effective_cost, list_cost, line_count) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
+            .bind(key.tenantId).bind(key.importId).bind(key.sharedRule).bind(key.month).bind(key.serviceName)
+            .bind(key.serviceCategory).bind(key.billingCurrency).bind(sums.billed.text()).bind(sums.effective.text())
+            .bind(sums.list.text()).bind(sums.lines)
+            .exec();
+    }
+}
+
 QString decimalsText(const DecimalSum& sum)
 {
     return sum.text(2);
@@ -199,13 +219,15 @@ AttributionResult SqlSession::setAttributionRules(const AttributionRules& rules,
                      "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, version = excluded.version"_s)
             .bind(jsonText(document)).bind(stored.version).exec();
 
-        // Every line attributed again: read first, then only the lines whose attribution changed written.
+        // Every line attributed again in one read, which also sums the roll-ups as they will be;
+        // then only the lines whose attribution changed are written, many per statement.
         AttributionResult result;
         const Attribution attribution(stored, tenants.idsBySlug);
         Query count(m_db, tr("Could not read the billing lines"));
         const qint64 total = count.prepare(u"SELECT count(*) FROM billing_lines"_s).scalar(0).toLongLong();
-        struct Change { qint64 id; TenantId tenantId; int sharedRule; };
-        std::vector<Change> changes;
+        std::map<std::pair<TenantId, int>, QList<qint64>> changes; // new (tenant, shared rule) → line ids
+        qint64 changed = 0;
+        BillingRollups rollups;
         const auto report = [&progress](int done) {
             if (progress && !progress(done))
                 throw StoreError(ErrorCode::Unavailable,
@@ -215,7 +237,8 @@ AttributionResult SqlSession::setAttributionRules(const AttributionRules& rules,
         {
             Query lines(m_db, tr("Could not read the billing lines"));
             lines.prepare(u"SELECT id, sub_account_id, sub_account_name, service_name, tags, coalesce(tenant_id, 0), "
-                          "coalesce(shared_rule, -1) FROM billing_lines"_s).exec();
+                          "coalesce(shared_rule, -1), coalesce(import_id, 0), charge_period_start, service_category, "
+                          "billing_currency, billed_cost, effective_cost, list_cost FROM billing_lines"_s).exec();
             qint64 read = 0;
             while (lines.next()) {
                 const QHash<QString, QString> tags = attribution.tagKeys().isEmpty()
@@ -228,31 +251,45 @@ AttributionResult SqlSession::setAttributionRules(const AttributionRules& rules,
                     ++result.linesAttributed;
                 else
                     ++result.linesUnallocated;
-                if (outcome.tenantId != lines.integer(5) || outcome.sharedRule != int(lines.integer(6)))
-                    changes.push_back({lines.integer(0), outcome.tenantId, outcome.sharedRule});
+                if (outcome.tenantId != lines.integer(5) || outcome.sharedRule != int(lines.integer(6))) {
+                    changes[{outcome.tenantId, outcome.sharedRule}].append(lines.integer(0));
+                    ++changed;
+                }
+                const BillingRollups::Key key{outcome.tenantId, lines.integer(7), outcome.sharedRule,
+                                              BillingRollups::monthOf(lines.text(8)), lines.text(3), lines.text(9),
+                                              lines.text(10)};
+                if (!rollups.add(key, lines.text(11), lines.text(12), lines.text(13)))
+                    throw StoreError(ErrorCode::Corrupt,
+                                     tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(lines.text(11)));
                 if (++read % 4096 == 0 && total > 0)
                     report(int(500 * read / total));
             }
         }
         report(500);
-        Query update(m_db, tr("Could not attribute the billing lines"));
-        for (size_t i = 0; i < changes.size(); ++i) {
-            const Change& c = changes[i];
-            update.prepare(u"UPDATE billing_lines SET tenant_id = ?, shared_rule = ? WHERE id = ?"_s)
-                .bind(c.tenantId == 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(c.tenantId))
-                .bind(c.sharedRule < 0 ? QVariant(QMetaType::fromType<int>()) : QVariant(c.sharedRule))
-                .bind(c.id)
-                .exec();
-            if ((i + 1) % 4096 == 0)
-                report(500 + int(400 * qint64(i + 1) / qint64(changes.size())));
+        constexpr qsizetype chunk = 500;
+        qint64 written = 0;
+        for (const auto& [outcome, ids] : changes) {
+            for (qsizetype start = 0; start < ids.size(); start += chunk) {
+                const QList<qint64> part = ids.mid(start, chunk);
+                Query update(m_db, tr("Could not attribute the billing lines"));
+                update.prepare(u"UPDATE billing_lines SET tenant_id = ?, shared_rule = ? WHERE id IN ("_s
+                               + QStringList(part.size(), u"?"_s).join(u',') + u')');
+                update.bind(outcome.first == 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(outcome.first))
+                    .bind(outcome.second < 0 ? QVariant(QMetaType::fromType<int>()) : QVariant(outcome.second));
+                for (qint64 id : part)
+                    update.bind(id);
+                update.exec();
+                written += part.size();
+                report(500 + int(400 * written / changed));
+            }
         }
         report(900);
-        rebuildBillingRollups(-1);
+        writeRollups(m_db, rollups, -1);
         report(1000);
 
         QJsonObject beforeJson = AttributionJson::toJson(before);
         QJsonObject afterJson = AttributionJson::toJson(stored);
-        afterJson.insert(u"lines_changed"_s, qint64(changes.size()));
+        afterJson.insert(u"lines_changed"_s, changed);
         appendAudit(AuditEvent{0, 0, QDateTime::currentDateTimeUtc(), m_actor, u"billing.rules.update"_s,
                                u"attribution_rules"_s, u"1"_s, beforeJson, afterJson, {}, {}});
         result.rules = stored;
@@ -283,21 +320,7 @@ void SqlSession::rebuildBillingRollups(qint64 importId) const
                                      tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(lines.text(7)));
             }
         }
-        Query remove(m_db, tr("Could not rebuild the billing roll-ups"));
-        remove.prepare(u"DELETE FROM billing_rollups"_s + (importId >= 0 ? u" WHERE import_id = ?"_s : QString()));
-        if (importId >= 0)
-            remove.bind(importId);
-        remove.exec();
-        Query insert(m_db, tr("Could not rebuild the billing roll-ups"));
-        for (const auto& [key, sums] : rollups.groups()) {
-            insert.prepare(u"INSERT INTO billing_rollups (tenant_id, import_id, shared_rule, month, service_name, "
-                           "service_category, billing_currency, billed_cost, effective_cost, list_cost, line_count) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
-                .bind(key.tenantId).bind(key.importId).bind(key.sharedRule).bind(key.month).bind(key.serviceName)
-                .bind(key.serviceCategory).bind(key.billingCurrency).bind(sums.billed.text()).bind(sums.effective.text())
-                .bind(sums.list.text()).bind(sums.lines)
-                .exec();
-        }
+        writeRollups(m_db, rollups, importId);
     });
 }
 
