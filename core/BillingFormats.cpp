@@ -250,9 +250,11 @@ std::optional<BillingFormat> detectBillingFormatFromNames(const QList<QByteArray
     if (hasCi("BilledCost") && hasCi("ChargePeriodStart"))
         return BillingFormat::Focus;
     if (hasCi("CostInBillingCurrency") || (hasCi("MeterCategory") && hasCi("ChargeType"))) {
-        if (has("costInBillingCurrency") || hasCi("invoiceSectionId") || hasCi("invoiceSectionName"))
-            return BillingFormat::AzureMca;
-        return BillingFormat::AzureEa;
+        // Both schemas have invoice sections and billing profiles; only EA names the enrollment
+        // account's owner, and EA writes its names in PascalCase where MCA writes camelCase.
+        if (hasCi("AccountOwnerId") || has("CostInBillingCurrency"))
+            return BillingFormat::AzureEa;
+        return BillingFormat::AzureMca;
     }
     return std::nullopt;
 }
