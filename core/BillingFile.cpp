@@ -433,7 +433,7 @@ public:
             buf.resize(std::max<size_t>(buf.size() * 2, size_t(blockSize)));
         const qint64 n = source.read(buf.data() + end, qint64(buf.size()) - end);
         if (n < 0) {
-            fail(0, {}, source.error());
+            fail(physicalLine, {}, source.error());
             return false;
         }
         if (n == 0) {
