@@ -83,6 +83,22 @@ public:
     QList<UsageSample> usage(const UsageQuery& query) const;
     QList<BillingSummaryRow> billingSummary(const BillingQuery& query) const;
 
+    // Billing review, as Store describes it (SqlBilling.cpp). Reads answer in the session's scope
+    // (a tenant scope sees its tenants' rows only, never unallocated cost; on PostgreSQL it cannot
+    // read the shared pools either, so shares are computed in the platform scope and then
+    // filtered by the policy). Rules, budgets and roll-ups change in the platform scope only.
+    AttributionRules attributionRules() const;
+    // `progress(done)` is told 0 to 1000; returning false stops and rolls everything back.
+    AttributionResult setAttributionRules(const AttributionRules& rules, qint64 expectedVersion,
+                                          const std::function<bool(int)>& progress = {}) const;
+    // Builds billing_rollups again from the lines: those of one import (0: lines of no import, such
+    // as the demo's), or all of them (-1). Joins a running transaction.
+    void rebuildBillingRollups(qint64 importId = -1) const;
+    QList<BillingTotalsRow> billingTotals(const BillingFilter& filter) const;
+    Page<BillingLine> billingLines(const BillingLineQuery& query) const;
+    QList<TenantBudget> budgets() const;
+    TenantBudget setBudget(const TenantBudget& budget) const;
+
     // Changes a tenant whose version is still `expectedVersion` (Conflict otherwise: someone else
     // changed it first), and writes the audit event in the same transaction.
     Tenant updateTenant(TenantId id, const TenantChange& change, qint64 expectedVersion) const;

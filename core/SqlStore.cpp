@@ -406,32 +406,41 @@ QFuture<BillingImport> SqlStore::deleteBillingImport(qint64)
 
 QFuture<AttributionRules> SqlStore::attributionRules()
 {
-    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.attributionRules(); });
 }
 
-QFuture<AttributionResult> SqlStore::setAttributionRules(const AttributionRules&, qint64)
+QFuture<AttributionResult> SqlStore::setAttributionRules(const AttributionRules& rules, qint64 expectedVersion)
 {
-    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return post<AttributionResult>([this, rules, expectedVersion](QPromise<AttributionResult>& promise) {
+        checkUsable();
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.setProgressRange(0, 1000);
+        promise.addResult(session.setAttributionRules(rules, expectedVersion, [this, &promise](int done) {
+            promise.setProgressValue(done);
+            return !promise.isCanceled() && !m_closing;
+        }));
+    });
 }
 
-QFuture<QList<BillingTotalsRow>> SqlStore::billingTotals(const BillingFilter&)
+QFuture<QList<BillingTotalsRow>> SqlStore::billingTotals(const BillingFilter& filter)
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([filter](const SqlSession& s) { return s.billingTotals(filter); });
 }
 
-QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery&)
+QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([query](const SqlSession& s) { return s.billingLines(query); });
 }
 
 QFuture<QList<TenantBudget>> SqlStore::budgets()
 {
-    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.budgets(); });
 }
 
-QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget&)
+QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget& budget)
 {
-    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([budget](const SqlSession& s) { return s.setBudget(budget); });
 }
 
 QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery&)
