@@ -1,5 +1,6 @@
 #include "JsonCodec.h"
 
+#include "AttributionJson.h"
 #include "Policy.h"
 #include "SqlTime.h"
 #include "StoreError.h"
@@ -649,6 +650,131 @@ UsageSample usageSampleFromJson(const QJsonObject& object)
     const Reader r(object, u"usage_sample"_s);
     return UsageSample{r.id(u"tenant_id"_s), r.id(u"environment_id"_s), r.key(u"metric"_s, usageMetricFromKey),
                        r.time(u"at"_s), r.number(u"value"_s)};
+}
+
+QJsonObject toJson(const AttributionRules& rules)
+{
+    return AttributionJson::toJson(rules);
+}
+
+AttributionRules attributionRulesFromJson(const QJsonObject& object)
+{
+    return AttributionJson::fromJson(object);
+}
+
+QJsonObject toJson(const AttributionResult& r)
+{
+    return QJsonObject{
+        {u"rules"_s, AttributionJson::toJson(r.rules)},
+        {u"lines_attributed"_s, r.linesAttributed},
+        {u"lines_unallocated"_s, r.linesUnallocated},
+        {u"lines_shared"_s, r.linesShared},
+    };
+}
+
+AttributionResult attributionResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"attribution_result"_s);
+    return AttributionResult{AttributionJson::fromJson(r.object(u"rules"_s)), r.id(u"lines_attributed"_s),
+                             r.id(u"lines_unallocated"_s), r.id(u"lines_shared"_s)};
+}
+
+QJsonObject toJson(const BillingTotalsRow& row)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, idOrNull(row.tenantId)},
+        {u"month"_s, row.month},
+        {u"service_name"_s, row.serviceName},
+        {u"service_category"_s, row.serviceCategory},
+        {u"billing_currency"_s, row.billingCurrency},
+        {u"billed_cost"_s, row.billedCost},
+        {u"effective_cost"_s, row.effectiveCost},
+        {u"list_cost"_s, row.listCost},
+        {u"line_count"_s, row.lineCount},
+        {u"shared"_s, row.shared},
+    };
+}
+
+BillingTotalsRow billingTotalsRowFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_totals_row"_s);
+    return BillingTotalsRow{r.idOrZero(u"tenant_id"_s), r.text(u"month"_s), r.text(u"service_name"_s),
+                            r.text(u"service_category"_s), r.text(u"billing_currency"_s), r.text(u"billed_cost"_s),
+                            r.text(u"effective_cost"_s), r.text(u"list_cost"_s), r.id(u"line_count"_s),
+                            r.boolean(u"shared"_s)};
+}
+
+QJsonObject toJson(const BillingLine& l)
+{
+    return QJsonObject{
+        {u"id"_s, l.id},
+        {u"tenant_id"_s, idOrNull(l.tenantId)},
+        {u"provider_name"_s, l.providerName},
+        {u"billing_account_id"_s, l.billingAccountId},
+        {u"sub_account_id"_s, l.subAccountId},
+        {u"sub_account_name"_s, l.subAccountName},
+        {u"billing_period_start"_s, timeOrNull(l.billingPeriodStart)},
+        {u"billing_period_end"_s, timeOrNull(l.billingPeriodEnd)},
+        {u"charge_period_start"_s, timeOrNull(l.chargePeriodStart)},
+        {u"charge_period_end"_s, timeOrNull(l.chargePeriodEnd)},
+        {u"charge_category"_s, l.chargeCategory},
+        {u"service_name"_s, l.serviceName},
+        {u"service_category"_s, l.serviceCategory},
+        {u"region_id"_s, l.regionId},
+        {u"resource_id"_s, l.resourceId},
+        {u"billed_cost"_s, l.billedCost},
+        {u"effective_cost"_s, l.effectiveCost},
+        {u"list_cost"_s, l.listCost},
+        {u"billing_currency"_s, l.billingCurrency},
+        {u"tags"_s, l.tags},
+        {u"import_id"_s, idOrNull(l.importId)},
+        {u"shared"_s, l.shared},
+    };
+}
+
+BillingLine billingLineFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_line"_s);
+    BillingLine l;
+    l.id = r.id(u"id"_s);
+    l.tenantId = r.idOrZero(u"tenant_id"_s);
+    l.providerName = r.text(u"provider_name"_s);
+    l.billingAccountId = r.text(u"billing_account_id"_s);
+    l.subAccountId = r.text(u"sub_account_id"_s);
+    l.subAccountName = r.text(u"sub_account_name"_s);
+    l.billingPeriodStart = r.time(u"billing_period_start"_s);
+    l.billingPeriodEnd = r.time(u"billing_period_end"_s);
+    l.chargePeriodStart = r.time(u"charge_period_start"_s);
+    l.chargePeriodEnd = r.time(u"charge_period_end"_s);
+    l.chargeCategory = r.text(u"charge_category"_s);
+    l.serviceName = r.text(u"service_name"_s);
+    l.serviceCategory = r.text(u"service_category"_s);
+    l.regionId = r.text(u"region_id"_s);
+    l.resourceId = r.text(u"resource_id"_s);
+    l.billedCost = r.text(u"billed_cost"_s);
+    l.effectiveCost = r.text(u"effective_cost"_s);
+    l.listCost = r.text(u"list_cost"_s);
+    l.billingCurrency = r.text(u"billing_currency"_s);
+    l.tags = r.object(u"tags"_s);
+    l.importId = r.idOrZero(u"import_id"_s);
+    l.shared = r.boolean(u"shared"_s);
+    return l;
+}
+
+QJsonObject toJson(const TenantBudget& b)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, b.tenantId},
+        {u"amount"_s, b.amount.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(b.amount)},
+        {u"currency"_s, b.currency},
+    };
+}
+
+TenantBudget tenantBudgetFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"budget"_s);
+    const QJsonValue amount = object.value(u"amount"_s);
+    return TenantBudget{r.id(u"tenant_id"_s), amount.isNull() ? QString() : r.text(u"amount"_s), r.text(u"currency"_s)};
 }
 
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
@@ -37,6 +38,12 @@ QJsonObject toJson(const NewTenant& tenant);
 QJsonObject toJson(const NewEnvironment& environment);
 QJsonObject toJson(const EnvironmentChange& change);
 QJsonObject toJson(const DecommissionStepDone& step);
+// Billing review (Billing.h); the attribution rules' shape is AttributionJson's.
+QJsonObject toJson(const AttributionRules& rules);
+QJsonObject toJson(const AttributionResult& result);
+QJsonObject toJson(const BillingTotalsRow& row);
+QJsonObject toJson(const BillingLine& line);
+QJsonObject toJson(const TenantBudget& budget);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -120,6 +127,11 @@ Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
+AttributionRules attributionRulesFromJson(const QJsonObject& object);
+AttributionResult attributionResultFromJson(const QJsonObject& object);
+BillingTotalsRow billingTotalsRowFromJson(const QJsonObject& object);
+BillingLine billingLineFromJson(const QJsonObject& object);
+TenantBudget tenantBudgetFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);
 // Request bodies of the other changes; an unknown field or a wrong type is refused.

@@ -1266,7 +1266,25 @@ QFuture<Principal> RestStore::currentPrincipal()
 }
 
 
-// Billing review and usage comparisons: not built yet (issue 6).
+// Billing review and usage comparisons.
+namespace {
+
+void withBillingFilter(Request& request, const BillingFilter& filter)
+{
+    if (filter.tenantId)
+        request.with(u"tenant_id"_s, *filter.tenantId);
+    if (filter.from.isValid())
+        request.with(u"from"_s, SqlTime::format(filter.from));
+    if (filter.to.isValid())
+        request.with(u"to"_s, SqlTime::format(filter.to));
+    request.withIfSet(u"service_name"_s, filter.serviceName);
+    request.withIfSet(u"service_category"_s, filter.serviceCategory);
+    request.withIfSet(u"billing_currency"_s, filter.billingCurrency);
+    request.withIfSet(u"import_id"_s, filter.importId);
+}
+
+} // namespace
+
 QFuture<BillingImportResult> RestStore::importBilling(const BillingImportRequest&)
 {
     return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
@@ -1284,32 +1302,60 @@ QFuture<BillingImport> RestStore::deleteBillingImport(qint64)
 
 QFuture<AttributionRules> RestStore::attributionRules()
 {
-    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    return m_client->call<AttributionRules>(get(u"/api/v1/billing/attribution-rules"_s), [](const Response& r) {
+        return JsonCodec::attributionRulesFromJson(r.object());
+    });
 }
 
-QFuture<AttributionResult> RestStore::setAttributionRules(const AttributionRules&, qint64)
+QFuture<AttributionResult> RestStore::setAttributionRules(const AttributionRules& rules, qint64 expectedVersion)
 {
-    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    QJsonObject body = JsonCodec::toJson(rules);
+    body.remove(u"version"_s); // If-Match says which version the change was made on
+    return m_client->call<AttributionResult>(change("PUT", u"/api/v1/billing/attribution-rules"_s, expectedVersion, body),
+                                             [](const Response& r) { return JsonCodec::attributionResultFromJson(r.object()); });
 }
 
-QFuture<QList<BillingTotalsRow>> RestStore::billingTotals(const BillingFilter&)
+QFuture<QList<BillingTotalsRow>> RestStore::billingTotals(const BillingFilter& filter)
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/billing/totals"_s);
+    withBillingFilter(request, filter);
+    return m_client->call<QList<BillingTotalsRow>>(std::move(request), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::billingTotalsRowFromJson);
+    });
 }
 
-QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery&)
+QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/billing/lines"_s);
+    withBillingFilter(request, query.filter);
+    request.withIfSet(u"month"_s, query.month);
+    if (query.sharedOnly)
+        request.with(u"shared_only"_s, u"true"_s);
+    request.with(u"limit"_s, query.limit);
+    request.withIfSet(u"cursor"_s, query.cursor);
+    return m_client->call<Page<BillingLine>>(std::move(request), [](const Response& r) {
+        return JsonCodec::pageFromJson(r.object(), JsonCodec::billingLineFromJson);
+    });
 }
 
 QFuture<QList<TenantBudget>> RestStore::budgets()
 {
-    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    return m_client->call<QList<TenantBudget>>(get(u"/api/v1/billing/budgets"_s), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::tenantBudgetFromJson);
+    });
 }
 
-QFuture<TenantBudget> RestStore::setBudget(const TenantBudget&)
+QFuture<TenantBudget> RestStore::setBudget(const TenantBudget& budget)
 {
-    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request;
+    request.method = "PUT";
+    request.path = u"/api/v1/billing/budgets/%1/%2"_s.arg(budget.tenantId)
+                       .arg(QString::fromLatin1(QUrl::toPercentEncoding(budget.currency)));
+    request.body = QJsonObject{{u"amount"_s, budget.amount.trimmed().isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                              : QJsonValue(budget.amount)}};
+    return m_client->call<TenantBudget>(std::move(request), [](const Response& r) {
+        return JsonCodec::tenantBudgetFromJson(r.object());
+    });
 }
 
 QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery&)

@@ -19,6 +19,7 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -452,6 +453,8 @@ struct ApiServer::Impl {
             http->Post(regex, withBody);
         else if (m == u"PATCH")
             http->Patch(regex, withBody);
+        else if (m == u"PUT")
+            http->Put(regex, withBody);
         else if (m == u"DELETE")
             http->Delete(regex, withBody);
     }
@@ -647,6 +650,10 @@ struct ApiServer::Impl {
         }
     }
 
+    static ApiError staleError(const AttributionRules& now)
+    {
+        return staleError(tr("The attribution rules"), now.version, JsonCodec::toJson(now));
+    }
     static ApiError staleError(const User& now) { return staleError(now.email, now.version, JsonCodec::toJson(now)); }
     static ApiError staleError(const Role& now) { return staleError(now.name, now.version, JsonCodec::toJson(now)); }
 
@@ -784,6 +791,47 @@ struct ApiServer::Impl {
         SqlSession s = session();
         s.setActor(context.principal.email);
         return s;
+    }
+
+    // The filter of a billing read from its query parameters; tenant_id=0 is unallocated cost.
+    static BillingFilter billingFilter(const Params& p)
+    {
+        BillingFilter filter;
+        if (p.has(u"tenant_id"_s))
+            filter.tenantId = p.id(u"tenant_id"_s);
+        filter.from = p.time(u"from"_s);
+        filter.to = p.time(u"to"_s);
+        filter.serviceName = p.text(u"service_name"_s);
+        filter.serviceCategory = p.text(u"service_category"_s);
+        filter.billingCurrency = p.text(u"billing_currency"_s, 3);
+        filter.importId = p.id(u"import_id"_s);
+        return filter;
+    }
+
+    static bool flag(const Params& p, const QString& name)
+    {
+        const QString value = p.text(name, 5);
+        if (value.isEmpty() || value == u"false"_s || value == u"0"_s)
+            return false;
+        if (value == u"true"_s || value == u"1"_s)
+            return true;
+        throw ApiError{400, u"Invalid"_s, tr("%1: expected true or false.").arg(name), name, {}};
+    }
+
+    // The tenants among `ids` on which the caller holds billing.read (looked up in the platform
+    // scope, with their ancestors); never 0, unallocated cost.
+    QSet<TenantId> billingReadable(const RequestContext& context, const QList<TenantId>& ids)
+    {
+        QSet<TenantId> readable, checked;
+        SqlSession s = session();
+        for (TenantId id : ids) {
+            if (id == 0 || checked.contains(id))
+                continue;
+            checked.insert(id);
+            if (Policy::allows(context.principal, Permission::BillingRead, s.tenant(id)))
+                readable.insert(id);
+        }
+        return readable;
     }
 
     void requirePlatform(const RequestContext& context, const QString& permission)
@@ -1542,6 +1590,97 @@ void ApiServer::Impl::addRoutes()
         else
             requirePlatform(c, Permission::BillingRead);
         sendJson(c.response, 200, JsonCodec::listText(s.billingSummary(query)));
+    });
+
+    // Billing review. The attribution rules and budgets are the platform's: read and changed with
+    // the platform's billing.read. Totals are computed in the platform scope (a tenant's share of a
+    // shared cost needs the shared pool) and then filtered by the policy: a caller below the
+    // platform gets the rows of the tenants where they hold billing.read, never unallocated cost or
+    // the shared pools, and the lines of one such tenant at a time.
+
+    route("GET", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        sendVersioned(c, platformSession(c).attributionRules());
+    });
+
+    route("PUT", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = platformSession(c);
+        const AttributionRules current = s.attributionRules();
+        const qint64 expected = matchedVersion(c, current);
+        const AttributionRules rules = JsonCodec::attributionRulesFromJson(jsonBody(c));
+        const AttributionResult result = versioned(expected, [&] { return s.setAttributionRules(rules, expected); },
+                                                   [&] { return session().attributionRules(); });
+        c.response.set_header("ETag", utf8(etagOf(result.rules.version)));
+        sendJson(c.response, 200, JsonCodec::toJson(result));
+    });
+
+    route("GET", u"/api/v1/billing/totals"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency", "import_id"});
+        const BillingFilter filter = billingFilter(p);
+        SqlSession s = session(&c.principal);
+        const bool platform = c.principal.platformPermissions.contains(Permission::BillingRead);
+        if (filter.tenantId && *filter.tenantId != 0)
+            requireTenant(c, s, *filter.tenantId, Permission::BillingRead);
+        else if (filter.tenantId)
+            requirePlatform(c, Permission::BillingRead); // unallocated cost
+        QList<BillingTotalsRow> rows = platformSession(c).billingTotals(filter);
+        if (!platform) {
+            const QSet<TenantId> readable = billingReadable(c, [&rows] {
+                QList<TenantId> ids;
+                for (const BillingTotalsRow& row : rows)
+                    ids.append(row.tenantId);
+                return ids;
+            }());
+            rows.removeIf([&readable](const BillingTotalsRow& row) { return !readable.contains(row.tenantId); });
+        }
+        sendJson(c.response, 200, JsonCodec::listText(rows));
+    });
+
+    route("GET", u"/api/v1/billing/lines"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency",
+                                "import_id", "month", "shared_only", "limit", "cursor"});
+        BillingLineQuery query;
+        query.filter = billingFilter(p);
+        query.month = p.text(u"month"_s, 7);
+        query.sharedOnly = flag(p, u"shared_only"_s);
+        query.limit = p.limit(200);
+        query.cursor = p.text(u"cursor"_s, 1000);
+        SqlSession s = session(&c.principal);
+        if (query.filter.tenantId && *query.filter.tenantId != 0 && !query.sharedOnly)
+            requireTenant(c, s, *query.filter.tenantId, Permission::BillingRead);
+        else
+            requirePlatform(c, Permission::BillingRead); // every tenant's, unallocated or shared lines
+        sendJson(c.response, 200, JsonCodec::pageText(s.billingLines(query)));
+    });
+
+    route("GET", u"/api/v1/billing/budgets"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        QList<TenantBudget> budgets = platformSession(c).budgets();
+        if (!c.principal.platformPermissions.contains(Permission::BillingRead)) {
+            QList<TenantId> ids;
+            for (const TenantBudget& budget : std::as_const(budgets))
+                ids.append(budget.tenantId);
+            const QSet<TenantId> readable = billingReadable(c, ids);
+            budgets.removeIf([&readable](const TenantBudget& budget) { return !readable.contains(budget.tenantId); });
+        }
+        sendJson(c.response, 200, JsonCodec::listText(budgets));
+    });
+
+    route("PUT", u"/api/v1/billing/budgets/{tenant_id}/{currency}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = platformSession(c);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::BillingRead);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"amount"_s});
+        const QJsonValue amount = body.value(u"amount"_s);
+        if (!amount.isNull() && !amount.isString())
+            throw ApiError{400, u"Invalid"_s, tr("amount: required, a decimal number as a string (\"1200.00\"), or null to remove the budget."),
+                           u"amount"_s, {}};
+        sendJson(c.response, 200, JsonCodec::toJson(s.setBudget(TenantBudget{tenant.id, amount.toString(), c.captures.value(1)})));
     });
 }
 
