@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
@@ -37,6 +38,8 @@ QJsonObject toJson(const NewTenant& tenant);
 QJsonObject toJson(const NewEnvironment& environment);
 QJsonObject toJson(const EnvironmentChange& change);
 QJsonObject toJson(const DecommissionStepDone& step);
+QJsonObject toJson(const BillingImport& import);
+QJsonObject toJson(const BillingImportResult& result);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -148,6 +151,11 @@ QJsonObject toJson(const BulkUserResult& result);
 QJsonObject toJson(const DirectoryImport& import);
 QJsonObject toJson(const ImportReport& report);
 QJsonObject toJson(const Principal& principal); // as access-token claims (Policy::toClaims)
+// Billing imports (Billing.h): an import as remembered, and what an import did.
+BillingImport billingImportFromJson(const QJsonObject& object);
+BillingImportResult billingImportResultFromJson(const QJsonObject& object);
+QString duplicateImportKey(DuplicateImport duplicate); // "refuse", "skip", "replace"
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key);
 Membership membershipIdsFromJson(const QJsonObject& object);
 UserMembership userMembershipFromJson(const QJsonObject& object);
 UserDetail userDetailFromJson(const QJsonObject& object);
