@@ -56,6 +56,11 @@ QString ContractStores::bootstrapAdmin(const QString& database)
     return password;
 }
 
+QUrl ContractStores::serverUrl() const
+{
+    return m_server ? m_server->url() : QUrl();
+}
+
 bool ContractStores::setUp()
 {
     const QStringList backends{u"sqlite"_s, u"postgres"_s, u"rest-sqlite"_s, u"rest-postgres"_s};
@@ -75,6 +80,7 @@ bool ContractStores::setUp()
 
     // The same platform admin in both databases, made as a person would make the first one.
     const QString database = prepareDatabase();
+    m_database = database;
     const QString password = bootstrapAdmin(database);
     if (password.isEmpty() || bootstrapAdmin(u"sqlite:"_s + referencePath).isEmpty())
         return false;

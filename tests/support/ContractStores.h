@@ -42,12 +42,18 @@ public:
     Store& store() { return *m_store; }
     SqlStore& reference() { return *m_reference; }
     QString directory() const { return m_dir.path(); }
+    // The database under test as tenantdesk-server's --database takes it: "sqlite:PATH", or the
+    // PostgreSQL URL of tenantdesk_app; for looking into it directly.
+    const QString& database() const { return m_database; }
+    // The server's address, for signing in as someone else (rest-* backends only).
+    QUrl serverUrl() const;
 
 private:
     QString prepareDatabase();
     QString bootstrapAdmin(const QString& database);
 
     QString m_backend;
+    QString m_database;
     QString m_error;
     QTemporaryDir m_dir;
     std::unique_ptr<SqlStore> m_reference;
