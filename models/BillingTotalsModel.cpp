@@ -301,7 +301,9 @@ QVariant BillingTotalsModel::moneyData(const Line& line, int column, int role) c
         return {};
     }
     switch (role) {
-    case Qt::DisplayRole: return BillingMoney::format(exact, line.currency);
+    case Qt::DisplayRole: // a month without a line is left blank, so that the figures stand out
+        return lines == 0 && BillingMoney::toDouble(exact) == 0 ? QString()
+                                                                                          : BillingMoney::format(exact, line.currency);
     case Qt::ToolTipRole:
         return tr("%1 %2, exactly\n%n line(s)", nullptr, int(std::min<qint64>(lines, INT_MAX))).arg(exact, line.currency);
     case ExactAmountRole: return exact;

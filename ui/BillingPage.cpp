@@ -23,6 +23,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -235,7 +236,7 @@ BillingPage::BillingPage(QWidget* parent)
     auto* linesLayout = new QVBoxLayout(m_linesPage);
     linesLayout->setContentsMargins(0, 0, 0, 0);
     auto* linesHeader = new QHBoxLayout;
-    auto* back = named(new QPushButton(tr("← &Back"), m_linesPage), u"billingBackButton"_s, tr("Back to the totals"));
+    auto* back = named(new QPushButton(tr("← Back"), m_linesPage), u"billingBackButton"_s, tr("Back to the totals"));
     back->setToolTip(tr("Back to the totals (Alt+Left, Escape)"));
     connect(back, &QPushButton::clicked, this, &BillingPage::showTotals);
     for (const QKeySequence& key : {QKeySequence(Qt::ALT | Qt::Key_Left), QKeySequence(Qt::Key_Escape), QKeySequence(Qt::Key_Backspace)}) {
@@ -312,30 +313,35 @@ BillingPage::~BillingPage() = default;
 
 void BillingPage::createFilterBar(QVBoxLayout* layout)
 {
-    auto* bar = new QHBoxLayout;
-    const auto addCombo = [this, bar](const QString& name, const QString& label, const QString& accessible) {
+    // Two rows: what is looked at, then when and from where.
+    auto* grid = new QGridLayout;
+    int slot = 0;
+    const auto addCombo = [this, grid, &slot](const QString& name, const QString& label, const QString& accessible) {
         auto* text = new QLabel(label, this);
         auto* combo = named(new QComboBox(this), name, accessible);
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(14);
         text->setBuddy(combo);
-        bar->addWidget(text);
-        bar->addWidget(combo);
+        grid->addWidget(text, slot / 4, (slot % 4) * 2);
+        grid->addWidget(combo, slot / 4, (slot % 4) * 2 + 1);
+        ++slot;
         return combo;
     };
-    m_tenantCombo = addCombo(u"billingTenantCombo"_s, tr("&Tenant:"), tr("Tenant filter"));
+    m_tenantCombo = addCombo(u"billingTenantCombo"_s, tr("Te&nant:"), tr("Tenant filter"));
     m_serviceCombo = addCombo(u"billingServiceCombo"_s, tr("&Service:"), tr("Service filter"));
     m_categoryCombo = addCombo(u"billingCategoryCombo"_s, tr("Cate&gory:"), tr("Service category filter"));
     m_currencyCombo = addCombo(u"billingCurrencyCombo"_s, tr("C&urrency:"), tr("Currency filter"));
-    m_fromCombo = addCombo(u"billingFromCombo"_s, tr("&From:"), tr("First month"));
+    m_fromCombo = addCombo(u"billingFromCombo"_s, tr("Fro&m:"), tr("First month"));
     m_toCombo = addCombo(u"billingToCombo"_s, tr("T&o:"), tr("Last month"));
-    m_importCombo = addCombo(u"billingImportCombo"_s, tr("I&mport:"), tr("Import filter"));
-    m_costCombo = addCombo(u"billingCostCombo"_s, tr("Co&st:"), tr("Which cost"));
+    m_importCombo = addCombo(u"billingImportCombo"_s, tr("Im&port:"), tr("Import filter"));
+    m_costCombo = addCombo(u"billingCostCombo"_s, tr("Cost &kind:"), tr("Which cost"));
     m_costCombo->addItem(tr("Billed"), int(BillingTotalsModel::CostKind::Billed));
     m_costCombo->addItem(tr("Effective"), int(BillingTotalsModel::CostKind::Effective));
     m_costCombo->addItem(tr("List"), int(BillingTotalsModel::CostKind::List));
     m_costCombo->setToolTip(tr("BilledCost (the invoice), EffectiveCost (with discounts amortised) or ListCost"));
-    bar->addStretch(1);
-    layout->addLayout(bar);
+    for (int column = 1; column < 8; column += 2)
+        grid->setColumnStretch(column, 1);
+    layout->addLayout(grid);
     for (QComboBox* combo : {m_tenantCombo, m_serviceCombo, m_categoryCombo, m_currencyCombo, m_fromCombo, m_toCombo, m_importCombo}) {
         connect(combo, &QComboBox::currentIndexChanged, this, [this]() {
             if (!m_fillingOptions)
@@ -508,6 +514,7 @@ void BillingPage::loadTotals()
             return finishRequest();
         m_rows = rows;
         m_totalsModel->setTotals(rows, current);
+        m_totalsView->setColumnHidden(BillingTotalsModel::CurrencyColumn, m_totalsModel->currencies().size() <= 1);
         // Tenants first; a tenant opens to its services. Unallocated is open: it is what needs a look.
         const QModelIndex unallocated = m_totalsModel->tenantIndex(0);
         if (unallocated.isValid())
@@ -805,8 +812,14 @@ void BillingPage::updateCharts()
         budgetChart->addSeries(stacked);
         budgetChart->addSeries(line);
         attachAxes(budgetChart, stacked, names, currency);
-        for (QAbstractAxis* axis : budgetChart->axes())
+        double top = 0;
+        for (const auto& [used, tenant, spent, amount] : std::as_const(budgetRows))
+            top = std::max({top, spent, amount});
+        for (QAbstractAxis* axis : budgetChart->axes()) {
             line->attachAxis(axis);
+            if (axis->orientation() == Qt::Vertical)
+                axis->setRange(0.0, top * 1.1); // the budget line too, not only the bars
+        }
     }
     m_budgetChart->setChart(budgetChart);
 
