@@ -1,4 +1,7 @@
+#include "AttributionRulesDialog.h"
+#include "AttributionRulesModel.h"
 #include "BillingImportDialog.h"
+#include "EditHistory.h"
 #include "BillingLinesModel.h"
 #include "BillingMoney.h"
 #include "BillingPage.h"
@@ -18,6 +21,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTreeView>
+#include <QUndoStack>
 
 #include <map>
 
@@ -262,6 +266,84 @@ private Q_SLOTS:
         QVERIFY(ended.wait(30000));
         QVERIFY(dialog.resultText().contains(u"Skipped"_s));
         QCOMPARE(await(m_store->billingImports()).size(), importsBefore + 1);
+    }
+
+    // Mapping business_unit to a tenant in Attribution Rules… moves exactly that cost from
+    // unallocated to the tenant; Edit → Undo applies the previous rules again; a stale edit is a
+    // Conflict that reloads the rules and says so.
+    void attributionRulesMoveCostAndUndo()
+    {
+        const QList<BillingImport> imports = await(m_store->billingImports());
+        const auto sample = std::find_if(imports.cbegin(), imports.cend(),
+                                         [](const BillingImport& i) { return i.fileName == u"focus_sample.csv"_s; });
+        QVERIFY(sample != imports.cend()); // imported by importShowsTheSampleOnThePage
+        // The most common business_unit of the sample and what its lines cost, summed here.
+        BillingLineQuery query;
+        query.filter.importId = sample->id;
+        BillingLinesModel lines;
+        lines.setStore(m_store.get());
+        lines.setPageSize(500);
+        lines.setQuery(query);
+        QVERIFY(loadAll(lines));
+        std::map<QString, int> counts;
+        for (int r = 0; r < lines.rowCount(); ++r)
+            if (const QString unit = lines.line(r).tags.value(u"business_unit"_s).toString(); !unit.isEmpty())
+                ++counts[unit];
+        QVERIFY(!counts.empty());
+        const QString unit = std::max_element(counts.cbegin(), counts.cend(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+        DecimalSum moved;
+        for (int r = 0; r < lines.rowCount(); ++r)
+            if (lines.line(r).tags.value(u"business_unit"_s).toString() == unit)
+                moved.add(lines.line(r).billedCost);
+        const Tenant tenant = await(m_store->tenants({.limit = 1})).items.constFirst();
+        BillingFilter ofTenant;
+        ofTenant.tenantId = tenant.id;
+        ofTenant.importId = sample->id;
+        BillingFilter unallocated;
+        unallocated.tenantId = 0;
+        unallocated.importId = sample->id;
+        QCOMPARE(storeTotals(*m_store, ofTenant).size(), size_t(0));
+        const QString unallocatedBefore = storeTotals(*m_store, unallocated)[u"USD"_s];
+
+        EditHistory history;
+        history.setStore(m_store.get());
+        int afterUndo = 0;
+        AttributionRulesDialog dialog(m_store.get());
+        dialog.setHistory(&history, [&afterUndo]() { ++afterUndo; });
+        QSignalSpy loaded(&dialog, &AttributionRulesDialog::loaded);
+        dialog.show();
+        QVERIFY(loaded.wait(30000));
+        AttributionRulesModel* mappings = dialog.mappingsModel();
+        const int row = mappings->rowCount();
+        QVERIFY(mappings->insertRows(row, 1));
+        QVERIFY(mappings->setData(mappings->index(row, AttributionRulesModel::SourceColumn), int(AttributionSource::Tag)));
+        QVERIFY(mappings->setData(mappings->index(row, AttributionRulesModel::KeyColumn), u"business_unit"_s));
+        QVERIFY(mappings->setData(mappings->index(row, AttributionRulesModel::ValueColumn), unit));
+        QVERIFY(mappings->setData(mappings->index(row, AttributionRulesModel::TenantColumn), tenant.slug));
+        QTRY_VERIFY(mappings->problems().isEmpty()); // the slug looked up
+        int applied = 0;
+        connect(&dialog, &AttributionRulesDialog::applied, this, [&applied]() { ++applied; });
+        dialog.apply();
+        QTRY_COMPARE_WITH_TIMEOUT(applied, 1, 30000);
+        QVERIFY(sameAmount(storeTotals(*m_store, ofTenant)[u"USD"_s], moved.text()));
+        QVERIFY(sameAmount(storeTotals(*m_store, unallocated)[u"USD"_s], BillingMoney::difference(unallocatedBefore, moved.text())));
+        QCOMPARE(history.stack()->count(), 1);
+
+        // Edit → Undo: the previous rules again, the cost unallocated again.
+        history.undoAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(afterUndo == 1 && !history.isBusy(), 30000);
+        QCOMPARE(history.stack()->index(), 0);
+        QCOMPARE(storeTotals(*m_store, ofTenant).size(), size_t(0));
+        QVERIFY(sameAmount(storeTotals(*m_store, unallocated)[u"USD"_s], unallocatedBefore));
+
+        // The dialog still holds the rules as it applied them: the undo made them stale.
+        int ended = 0;
+        connect(&dialog, &AttributionRulesDialog::applyEnded, this, [&ended]() { ++ended; });
+        dialog.apply();
+        QTRY_COMPARE_WITH_TIMEOUT(ended, 1, 30000);
+        QTRY_VERIFY(dialog.statusText().contains(u"Someone changed the rules"_s));
+        QCOMPARE(storeTotals(*m_store, ofTenant).size(), size_t(0));
+        QCOMPARE(dialog.storedRules(), await(m_store->attributionRules()));
     }
 
     // A broken file names its line and column, and changes nothing.
