@@ -394,6 +394,15 @@ class ApiTest(unittest.TestCase):
             ("GET", f"/api/v1/usage?tenant_id={tenant}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant", None, 200),
             ("GET", "/api/v1/billing/summary", "platform", None, 200),
             ("GET", f"/api/v1/billing/summary?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", f"/api/v1/billing/totals?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", "/api/v1/billing/totals?tenant_id=0", "platform", None, 200),
+            ("GET", "/api/v1/billing/totals", "filtered", None, 200),
+            ("GET", f"/api/v1/billing/lines?tenant_id={tenant}&limit=5", "tenant", None, 200),
+            ("GET", "/api/v1/billing/lines?limit=5", "platform", None, 200),
+            ("GET", "/api/v1/billing/budgets", "filtered", None, 200),
+            ("GET", "/api/v1/billing/attribution-rules", "platform", None, 200),
+            ("PUT", "/api/v1/billing/attribution-rules", "platform", {"mappings": []}, 412),
+            ("PUT", f"/api/v1/billing/budgets/{tenant}/USD", "platform", {"amount": "1e3"}, 400),
             ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(name)}", "search", None, 200),
             ("POST", "/api/v1/tenants", "platform", new_tenant, 400),
             ("POST", "/api/v1/tenants", "tenant", {**new_tenant, "parent_id": tenant}, 400),
@@ -423,7 +432,7 @@ class ApiTest(unittest.TestCase):
                         expected = for_admin
                     elif kind == "platform":
                         expected = 403
-                    elif kind == "search":
+                    elif kind in ("search", "filtered"):
                         expected = 200
                     else:
                         expected = 404
@@ -436,6 +445,9 @@ class ApiTest(unittest.TestCase):
                         if kind == "search" and expected == 200:
                             found = reply.json()
                             self.assertNotIn(tenant, [t["id"] for t in found["matches"] + found["ancestors"]])
+                        if kind == "filtered" and expected == 200:
+                            self.assertNotIn(tenant, [item["tenant_id"] for item in reply.json()["items"]])
+                            self.assertNotIn(None, [item["tenant_id"] for item in reply.json()["items"]])
 
     def test_isolation_matrix(self):
         """Every route × every caller, aimed at tenant B: the expected 401/403/404, and no body
@@ -1623,6 +1635,169 @@ class UserAdministrationTest(unittest.TestCase):
         self.assertFalse(bad.json()["written"])
         self.assertEqual([issue["line"] for issue in bad.json()["issues"]], [3])
         self.assertEqual(len(self.user_ids_named("imp.")), 2)
+
+
+class BillingReviewTest(unittest.TestCase):
+    """The billing review's routes: attribution rules under If-Match, totals from the roll-ups
+    that equal the lines they stand for, lines paged to the end, budgets; a tenant admin reads
+    their tenants' totals, lines and budgets only and changes nothing. On a server of its own: the
+    tests change the rules and budgets."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(SERVER, FIXTURE, prepare=prepare_tenant_users)
+        try:
+            with cls.server.db() as db:
+                cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+                cls.a_path = db.execute("SELECT path FROM tenants WHERE id = ?", (cls.a,)).fetchone()[0]
+                cls.a_subtree = {r[0] for r in db.execute("SELECT id FROM tenants WHERE path LIKE ?", (cls.a_path + "%",))}
+                cls.a_slug = db.execute("SELECT slug FROM tenants WHERE id = ?", (cls.a,)).fetchone()[0]
+                cls.with_cost = sorted({r[0] for r in db.execute("SELECT DISTINCT tenant_id FROM billing_lines "
+                                                                  "WHERE tenant_id IS NOT NULL")})
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)["access_token"]
+            email = "tenant.admin@a.test"
+            cls.admin_of_a = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, method, path, body=None, token=None, etag=None, template=None, expect=None):
+        headers = {"If-Match": etag} if etag is not None else {}
+        reply = self.server.request(method, path, body, token=token or self.admin, headers=headers)
+        validate(reply, template or path.split("?")[0], method)
+        if expect is not None:
+            self.assertEqual(reply.status, expect, reply.body[:400])
+        return reply
+
+    def lines(self, query, token=None):
+        """Every line of a query, page by page."""
+        items, cursor = [], None
+        while True:
+            path = "/api/v1/billing/lines?limit=500&" + query + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
+            page = self.call("GET", path, token=token, expect=200).json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
+    @staticmethod
+    def billed(rows):
+        from decimal import Decimal
+        return sum((Decimal(row["billed_cost"]) for row in rows), Decimal(0))
+
+    def test_totals_equal_the_lines_behind_them(self):
+        tenant = self.with_cost[0]
+        totals = self.call("GET", f"/api/v1/billing/totals?tenant_id={tenant}", expect=200).json()["items"]
+        self.assertGreater(len(totals), 0)
+        lines = self.lines(f"tenant_id={tenant}")
+        self.assertEqual(len({line["id"] for line in lines}), len(lines))
+        self.assertEqual(sum(row["line_count"] for row in totals), len(lines))
+        self.assertEqual(self.billed(totals), self.billed(lines))
+        row = totals[len(totals) // 2]
+        behind = self.lines(f"tenant_id={tenant}&month={row['month']}&service_name={urllib.parse.quote(row['service_name'])}")
+        self.assertEqual(len(behind), row["line_count"])
+        self.assertEqual(self.billed(behind), self.billed([row]))
+        month = self.call("GET", f"/api/v1/billing/totals?from={row['month']}-01T00:00:00Z", expect=200).json()["items"]
+        self.assertTrue(all(r["month"] >= row["month"] for r in month))
+        for bad in ("tenant_id=x", "from=yesterday", "nonsense=1", "month=2024-13", "shared_only=maybe"):
+            with self.subTest(query=bad):
+                reply = self.call("GET", "/api/v1/billing/lines?" + bad)
+                self.assertEqual(reply.status, 400, reply.body[:300])
+
+    def test_rules_change_under_if_match_and_move_cost(self):
+        got = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        rules, etag = got.json(), got.headers["ETag"]
+        self.assertEqual(etag, '"%d"' % rules["version"])
+        before = self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"]
+        self.assertNotIn(None, [row["tenant_id"] for row in before])
+        # Without If-Match, stale, or invalid: refused, nothing changed.
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, expect=428)
+        stale = self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, etag='"999"', expect=412)
+        self.assertEqual(stale.json()["current"]["version"], rules["version"])
+        invalid = self.call("PUT", "/api/v1/billing/attribution-rules",
+                            {"mappings": [{"source": "tag", "key": "tenant", "value": "x", "tenant_id": 987654}]},
+                            etag=etag, expect=400)
+        self.assertEqual(invalid.json()["field"], "mappings[0].tenant_id")
+        twice = self.call("PUT", "/api/v1/billing/attribution-rules",
+                          {"mappings": [{"key": "cost_center", "value": "CC-1", "tenant_id": self.a},
+                                        {"key": "cost_center", "value": "CC-1", "tenant_id": self.b}]},
+                          etag=etag, expect=400)
+        self.assertIn("CC-1", twice.json()["detail"])
+        # Only A's own lines stay attributed (a mapping of its slug); everything else is unallocated.
+        changed = self.call("PUT", "/api/v1/billing/attribution-rules",
+                            {"mappings": [{"source": "tag", "key": "tenant", "value": self.a_slug, "tenant_id": self.a}]},
+                            etag=etag, expect=200)
+        result = changed.json()
+        self.assertEqual(changed.headers["ETag"], '"%d"' % result["rules"]["version"])
+        self.assertEqual(result["rules"]["version"], rules["version"] + 1)
+        after = self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"]
+        self.assertEqual({row["tenant_id"] for row in after}, {self.a, None})
+        self.assertEqual(self.billed(after), self.billed(before))
+        self.assertEqual(self.billed([r for r in after if r["tenant_id"] == self.a]),
+                         self.billed([r for r in before if r["tenant_id"] == self.a]))
+        unallocated = self.call("GET", "/api/v1/billing/totals?tenant_id=0", expect=200).json()["items"]
+        self.assertEqual(self.billed(unallocated), self.billed(before) - self.billed([r for r in before if r["tenant_id"] == self.a]))
+        self.assertEqual(len(self.lines("tenant_id=0")), result["lines_unallocated"])
+        # Shared cost: a service spread evenly over two tenants; the shares sum to the pool.
+        rules_now = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        shared = {"tenant_tag_keys": ["tenant"],
+                  "shared_costs": [{"match": "service_name", "value": "AWS Lambda", "split": "even",
+                                    "tenants": self.with_cost[:2]}]}
+        result = self.call("PUT", "/api/v1/billing/attribution-rules", shared, etag=rules_now.headers["ETag"], expect=200).json()
+        self.assertGreater(result["lines_shared"], 0)
+        pool = self.lines("shared_only=true")
+        self.assertEqual(len(pool), result["lines_shared"])
+        shares = [r for r in self.call("GET", "/api/v1/billing/totals?service_name=AWS%20Lambda", expect=200).json()["items"]]
+        self.assertTrue(all(r["shared"] for r in shares))
+        self.assertEqual({r["tenant_id"] for r in shares}, set(self.with_cost[:2]))
+        self.assertEqual(self.billed(shares), self.billed(pool))
+        # The demo's rules again.
+        restore = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"tenant_tag_keys": ["tenant"]}, etag=restore.headers["ETag"],
+                  expect=200)
+        self.assertEqual(self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"], before)
+
+    def test_budgets_are_set_read_and_removed(self):
+        path = f"/api/v1/billing/budgets/{self.b}/EUR"
+        template = "/api/v1/billing/budgets/{tenant_id}/{currency}"
+        set_ = self.call("PUT", path, {"amount": "1234.5"}, template=template, expect=200).json()
+        self.assertEqual(set_, {"tenant_id": self.b, "amount": "1234.50", "currency": "EUR"})
+        self.assertIn(set_, self.call("GET", "/api/v1/billing/budgets", expect=200).json()["items"])
+        for body in ({"amount": "-1"}, {"amount": "1e3"}, {"amount": 12}, {"amount": "1", "note": "x"}, {}):
+            with self.subTest(body=body):
+                self.call("PUT", path, body, template=template, expect=400)
+        self.call("PUT", f"/api/v1/billing/budgets/{self.b}/euro", {"amount": "1"}, template=template, expect=400)
+        self.call("PUT", "/api/v1/billing/budgets/987654/EUR", {"amount": "1"}, template=template, expect=404)
+        removed = self.call("PUT", path, {"amount": None}, template=template, expect=200).json()
+        self.assertIsNone(removed["amount"])
+        self.assertNotIn(self.b, [(b["tenant_id"]) for b in self.call("GET", "/api/v1/billing/budgets", expect=200).json()["items"]
+                                  if b["currency"] == "EUR"])
+
+    def test_a_tenant_admin_reads_their_tenants_only_and_changes_nothing(self):
+        token = self.admin_of_a
+        totals = self.call("GET", "/api/v1/billing/totals", token=token, expect=200).json()["items"]
+        self.assertGreater(len(totals), 0)
+        self.assertTrue({row["tenant_id"] for row in totals} <= self.a_subtree)
+        own = self.call("GET", f"/api/v1/billing/totals?tenant_id={self.a}", token=token, expect=200).json()["items"]
+        self.assertEqual(own, self.call("GET", f"/api/v1/billing/totals?tenant_id={self.a}", expect=200).json()["items"])
+        self.call("GET", f"/api/v1/billing/totals?tenant_id={self.b}", token=token, expect=404)
+        self.call("GET", "/api/v1/billing/totals?tenant_id=0", token=token, expect=403)
+        self.call("GET", f"/api/v1/billing/lines?tenant_id={self.b}", token=token, expect=404)
+        self.call("GET", "/api/v1/billing/lines?shared_only=true", token=token, expect=403)
+        lines = self.call("GET", f"/api/v1/billing/lines?tenant_id={self.a}&limit=3", token=token, expect=200).json()
+        self.assertEqual([line["tenant_id"] for line in lines["items"]], [self.a] * 3)
+        budgets = self.call("GET", "/api/v1/billing/budgets", token=token, expect=200).json()["items"]
+        self.assertTrue({b["tenant_id"] for b in budgets} <= self.a_subtree)
+        self.call("GET", "/api/v1/billing/attribution-rules", token=token, expect=403)
+        etag = self.call("GET", "/api/v1/billing/attribution-rules", expect=200).headers["ETag"]
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, token=token, etag=etag, expect=403)
+        self.call("PUT", f"/api/v1/billing/budgets/{self.a}/USD", {"amount": "1"}, token=token,
+                  template="/api/v1/billing/budgets/{tenant_id}/{currency}", expect=403)
+        self.assertEqual(self.call("GET", "/api/v1/billing/attribution-rules", expect=200).headers["ETag"], etag)
 
 
 if __name__ == "__main__":
