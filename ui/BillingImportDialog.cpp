@@ -51,7 +51,9 @@ BillingImportDialog::BillingImportDialog(Store* store, QWidget* parent)
     m_browseButton->setObjectName(u"billingBrowseButton"_s);
     fileRow->addWidget(m_fileLineEdit, 1);
     fileRow->addWidget(m_browseButton);
-    form->addRow(tr("&File:"), fileRow);
+    auto* fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_fileLineEdit);
+    form->addRow(fileLabel, fileRow);
     m_detectedLabel = new QLabel(tr("Choose a file"), this);
     m_detectedLabel->setObjectName(u"detectedFormatLabel"_s);
     form->addRow(tr("Detected format:"), m_detectedLabel);

@@ -256,9 +256,14 @@ BillingPage::BillingPage(QWidget* parent)
     m_linesView->setAlternatingRowColors(true);
     m_linesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_linesView->verticalHeader()->hide();
+    m_linesView->setWordWrap(false);
+    m_linesView->setTextElideMode(Qt::ElideMiddle);
+    m_linesView->verticalHeader()->setDefaultSectionSize(m_linesView->fontMetrics().height() + 6);
     m_linesView->horizontalHeader()->setStretchLastSection(true);
     m_linesView->setColumnWidth(BillingLinesModel::ChargeStartColumn, 130);
-    m_linesView->setColumnWidth(BillingLinesModel::ResourceColumn, 220);
+    m_linesView->setColumnWidth(BillingLinesModel::ServiceColumn, 200);
+    m_linesView->setColumnWidth(BillingLinesModel::SubAccountColumn, 150);
+    m_linesView->setColumnWidth(BillingLinesModel::ResourceColumn, 240);
     linesLayout->addWidget(m_linesView, 1);
     QPushButton* linesRetry = nullptr;
     m_linesErrorFrame = makeErrorFrame(u"billingLinesErrorFrame"_s, &m_linesErrorLabel, &linesRetry, m_linesPage);
