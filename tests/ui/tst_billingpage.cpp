@@ -2,6 +2,7 @@
 #include "AttributionRulesModel.h"
 #include "BillingImportDialog.h"
 #include "EditHistory.h"
+#include "MainWindow.h"
 #include "BillingLinesModel.h"
 #include "BillingMoney.h"
 #include "BillingPage.h"
@@ -11,6 +12,8 @@
 #include "TestSupport.h"
 
 #include <QAbstractButton>
+#include <QAction>
+#include <QStackedWidget>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -345,6 +348,33 @@ private Q_SLOTS:
         QTRY_VERIFY(dialog.statusText().contains(u"Someone changed the rules"_s));
         QCOMPARE(storeTotals(*m_store, ofTenant).size(), size_t(0));
         QCOMPARE(dialog.storedRules(), await(m_store->attributionRules()));
+    }
+
+    // File → Open Review File… opens a .tenantdesk file on its billing review, with no server;
+    // View → Billing is Ctrl+Shift+B, Import Billing… Ctrl+Shift+I, both off without a database.
+    void openReviewFileShowsTheBillingReview()
+    {
+        QTemporaryDir dir;
+        const QString review = copyFixture(smallDemoFixture(), dir);
+        MainWindow window;
+        window.setErrorDialogsEnabled(false);
+        auto* billing = window.findChild<QAction*>(u"billingAction"_s);
+        auto* import = window.findChild<QAction*>(u"importBillingAction"_s);
+        QVERIFY(billing && import);
+        QCOMPARE(billing->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+        QCOMPARE(import->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+        QVERIFY(!billing->isEnabled());
+        QSignalSpy opened(&window, &MainWindow::storeOpened);
+        window.openReviewFile(review);
+        QVERIFY(opened.wait(30000));
+        QVERIFY(window.billingPage());
+        QCOMPARE(window.findChild<QStackedWidget*>(u"detailStack"_s)->currentWidget(), window.billingPage());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.billingPage()->isLoading() && window.billingPage()->totalsModel()->rowCount() > 0, 30000);
+        QVERIFY(billing->isEnabled());
+        QVERIFY(import->isEnabled());
+        window.closeDatabase();
+        QVERIFY(!billing->isEnabled());
+        QVERIFY(!import->isEnabled());
     }
 
     // A broken file names its line and column, and changes nothing.
