@@ -1350,6 +1350,86 @@ Principal principalFromJson(const QJsonObject& object)
     return *principal;
 }
 
+QJsonObject toJson(const BillingImport& i)
+{
+    return QJsonObject{
+        {u"id"_s, i.id},
+        {u"file_name"_s, i.fileName},
+        {u"sha256"_s, i.sha256},
+        {u"format"_s, billingFormatKey(i.format)},
+        {u"imported_at"_s, timeOrNull(i.importedAt)},
+        {u"imported_by"_s, i.importedBy},
+        {u"line_count"_s, i.lineCount},
+        {u"unallocated_lines"_s, i.unallocatedLines},
+        {u"currencies"_s, QJsonArray::fromStringList(i.currencies)},
+        {u"billed_cost_total"_s, i.billedCostTotal},
+        {u"first_charge_at"_s, timeOrNull(i.firstChargeAt)},
+        {u"last_charge_at"_s, timeOrNull(i.lastChargeAt)},
+    };
+}
+
+QJsonObject toJson(const BillingImportResult& result)
+{
+    return QJsonObject{
+        {u"import"_s, toJson(result.import)},
+        {u"skipped"_s, result.skipped},
+        {u"replaced_import_id"_s, idOrNull(result.replacedImportId)},
+        {u"notes"_s, QJsonArray::fromStringList(result.notes)},
+    };
+}
+
+BillingImport billingImportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import"_s);
+    BillingImport i;
+    i.id = r.id(u"id"_s);
+    i.fileName = r.text(u"file_name"_s);
+    i.sha256 = r.text(u"sha256"_s);
+    const auto format = billingFormatFromKey(r.text(u"format"_s));
+    if (!format)
+        invalid(u"billing_import.format"_s, u"focus, aws-cur, aws-cur2, azure-ea or azure-mca"_s);
+    i.format = *format;
+    i.importedAt = r.time(u"imported_at"_s);
+    i.importedBy = r.text(u"imported_by"_s);
+    i.lineCount = r.id(u"line_count"_s);
+    i.unallocatedLines = r.id(u"unallocated_lines"_s);
+    i.currencies = r.strings(u"currencies"_s);
+    i.billedCostTotal = r.text(u"billed_cost_total"_s);
+    i.firstChargeAt = r.time(u"first_charge_at"_s);
+    i.lastChargeAt = r.time(u"last_charge_at"_s);
+    return i;
+}
+
+BillingImportResult billingImportResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import_result"_s);
+    BillingImportResult result;
+    result.import = billingImportFromJson(r.object(u"import"_s));
+    result.skipped = r.boolean(u"skipped"_s);
+    result.replacedImportId = r.idOrZero(u"replaced_import_id"_s);
+    result.notes = r.strings(u"notes"_s);
+    return result;
+}
+
+QString duplicateImportKey(DuplicateImport duplicate)
+{
+    switch (duplicate) {
+    case DuplicateImport::Refuse: return u"refuse"_s;
+    case DuplicateImport::Skip: return u"skip"_s;
+    case DuplicateImport::Replace: return u"replace"_s;
+    }
+    return {};
+}
+
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key)
+{
+    for (DuplicateImport d : {DuplicateImport::Refuse, DuplicateImport::Skip, DuplicateImport::Replace}) {
+        if (duplicateImportKey(d) == key)
+            return d;
+    }
+    return std::nullopt;
+}
+
 QList<QJsonObject> itemsOf(const QJsonObject& object)
 {
     const Reader r(object);

@@ -47,6 +47,8 @@ QJsonObject toJson(const AttributionResult& result);
 QJsonObject toJson(const BillingTotalsRow& row);
 QJsonObject toJson(const BillingLine& line);
 QJsonObject toJson(const TenantBudget& budget);
+QJsonObject toJson(const BillingImport& import);
+QJsonObject toJson(const BillingImportResult& result);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -165,6 +167,11 @@ QJsonObject toJson(const BulkUserResult& result);
 QJsonObject toJson(const DirectoryImport& import);
 QJsonObject toJson(const ImportReport& report);
 QJsonObject toJson(const Principal& principal); // as access-token claims (Policy::toClaims)
+// Billing imports (Billing.h): an import as remembered, and what an import did.
+BillingImport billingImportFromJson(const QJsonObject& object);
+BillingImportResult billingImportResultFromJson(const QJsonObject& object);
+QString duplicateImportKey(DuplicateImport duplicate); // "refuse", "skip", "replace"
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key);
 Membership membershipIdsFromJson(const QJsonObject& object);
 UserMembership userMembershipFromJson(const QJsonObject& object);
 UserDetail userDetailFromJson(const QJsonObject& object);

@@ -448,7 +448,9 @@ QFuture<BillingImportResult> PreviewStore::importBilling(const BillingImportRequ
 
 QFuture<QList<BillingImport>> PreviewStore::billingImports()
 {
-    return refused<QList<BillingImport>>();
+    // Imports are the platform's: listed to a previewed platform principal only. Importing and
+    // deleting stay refused (the preview is read-only).
+    return forbiddenUnlessPlatform<QList<BillingImport>>(Permission::BillingRead, [this]() { return m_store->billingImports(); });
 }
 
 QFuture<BillingImport> PreviewStore::deleteBillingImport(qint64)

@@ -393,22 +393,32 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
 }
 
 
-// Billing review and usage comparisons: not built yet (issue 6).
-QFuture<BillingImportResult> SqlStore::importBilling(const BillingImportRequest&)
+QFuture<BillingImportResult> SqlStore::importBilling(const BillingImportRequest& request)
 {
-    return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return post<BillingImportResult>([this, request](QPromise<BillingImportResult>& promise) {
+        checkUsable();
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.setProgressRange(0, 1000);
+        const BillingImportResult result = session.importBilling(request, [this, &promise](int done) {
+            promise.setProgressValue(done);
+            return !promise.isCanceled() && !m_closing;
+        });
+        promise.addResult(result);
+    });
 }
 
 QFuture<QList<BillingImport>> SqlStore::billingImports()
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingImport>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.billingImports(); });
 }
 
-QFuture<BillingImport> SqlStore::deleteBillingImport(qint64)
+QFuture<BillingImport> SqlStore::deleteBillingImport(qint64 importId)
 {
-    return QtFuture::makeExceptionalFuture<BillingImport>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([importId](const SqlSession& s) { return s.deleteBillingImport(importId); });
 }
 
+// Billing review and usage comparisons: not built yet (issue 6).
 QFuture<AttributionRules> SqlStore::attributionRules()
 {
     return run([](const SqlSession& s) { return s.attributionRules(); });

@@ -14,12 +14,14 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -280,6 +282,32 @@ struct RequestContext {
             throw ApiError{413, u"Invalid"_s, tr("The body is larger than the %1 bytes this request accepts.").arg(limit),
                            u"body"_s, {}};
         return body;
+    }
+
+    // Streams the body into `out` (a file), never holding it in memory; refused with 413 beyond
+    // `limit` bytes (the rest is read and dropped, so that the connection's next request starts after it).
+    void readBodyInto(QIODevice& out, qint64 limit)
+    {
+        if (bodyRead)
+            throw ApiError{500, u"Internal"_s, tr("The body was read twice."), {}, {}};
+        bodyRead = true;
+        if (!reader)
+            return;
+        bool writeFailed = false;
+        const bool complete = (*reader)([&](const char* data, size_t length) {
+            bodyBytes += qint64(length);
+            if (bodyBytes <= limit && !writeFailed)
+                writeFailed = out.write(data, qint64(length)) != qint64(length);
+            return true;
+        });
+        if (!complete && response.status != 413)
+            throw ApiError{400, u"Invalid"_s, tr("The body could not be read to its end."), u"body"_s, {}};
+        if (!complete || bodyBytes > limit)
+            throw ApiError{413, u"Invalid"_s, tr("The body is larger than the %1 bytes this request accepts.").arg(limit),
+                           u"body"_s, {}};
+        if (writeFailed)
+            throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (its disk may be full)."),
+                           {}, {}};
     }
 
     // Reads a body that no handler read (an answer given before it was needed), keeping nothing.
@@ -1622,6 +1650,60 @@ void ApiServer::Impl::addRoutes()
         sendJson(c.response, 200, JsonCodec::listText(s.usageTotals(query)));
     });
 
+    // Billing imports: the platform's. The file is the body (streamed to a temporary file of the
+    // name given, which the import records), imported in one transaction like a local import.
+    route("POST", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"format", "on_duplicate", "tenant_tag_key", "file_name"});
+        requirePlatform(c, Permission::BillingRead);
+        requirePlatform(c, Permission::TenantUpdate);
+        const std::string type = c.http.get_header_value("Content-Type");
+        const bool accepted = type.empty() || type.rfind("application/octet-stream", 0) == 0
+            || type.rfind("application/gzip", 0) == 0 || type.rfind("application/zip", 0) == 0
+            || type.rfind("text/csv", 0) == 0;
+        if (!accepted)
+            throw ApiError{415, u"Invalid"_s, tr("The body must be the billing file itself (Content-Type: "
+                                                 "application/octet-stream, application/gzip, application/zip or text/csv)."),
+                           u"body"_s, {}};
+        BillingImportRequest request;
+        request.format = p.key(u"format"_s, BillingFormat::Auto, billingFormatFromKey);
+        request.onDuplicate = p.key(u"on_duplicate"_s, DuplicateImport::Refuse, JsonCodec::duplicateImportFromKey);
+        request.tenantTagKey = p.text(u"tenant_tag_key"_s);
+        // The name only: never a path, nothing that leaves the temporary directory.
+        QString fileName = QFileInfo(p.text(u"file_name"_s).replace(u'\\', u'/')).fileName().trimmed();
+        if (fileName.isEmpty() || fileName == u".."_s || fileName.startsWith(u'.'))
+            fileName = u"billing.csv"_s;
+        QTemporaryDir directory;
+        if (!directory.isValid())
+            throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (no temporary directory)."), {}, {}};
+        request.path = directory.filePath(fileName);
+        {
+            QFile file(request.path);
+            if (!file.open(QIODevice::WriteOnly))
+                throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file."), {}, {}};
+            c.readBodyInto(file, options.maxBillingImportBytes);
+            if (!file.flush())
+                throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (its disk may be full)."), {}, {}};
+        }
+        SqlSession s = session(&c.principal);
+        const BillingImportResult result = s.importBilling(request);
+        sendJson(c.response, result.skipped ? 200 : 201, JsonCodec::toJson(result));
+    });
+
+    route("GET", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::listText(s.billingImports()));
+    });
+
+    route("DELETE", u"/api/v1/billing/imports/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        requirePlatform(c, Permission::TenantUpdate);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::toJson(s.deleteBillingImport(c.pathId(0))));
+    });
+
     route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http, {"tenant_id", "from", "to"});
         SqlSession s = session(&c.principal);
@@ -1763,7 +1845,8 @@ void ApiServer::prepare()
     const int threads = d->options.threads;
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     // The largest body of any route; each route reads at most its own (RequestContext::readBody).
-    d->http->set_payload_max_length(size_t(std::max(d->options.maxBodyBytes, d->options.maxBackupBytes)));
+    d->http->set_payload_max_length(
+        size_t(std::max({d->options.maxBodyBytes, d->options.maxBackupBytes, d->options.maxBillingImportBytes})));
     d->http->set_keep_alive_max_count(10000);
     // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
     // the body) waits for the client's delayed ACK, some 40 ms, on every request of a connection.

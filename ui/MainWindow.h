@@ -19,6 +19,7 @@ class QTreeView;
 namespace TenantDesk {
 
 class AuditPage;
+class BillingPage;
 class EnvironmentPage;
 class TenantAdministration;
 struct AdminSelection;
@@ -64,6 +65,16 @@ public:
     // View → Users (Ctrl+Shift+U): the users page on the right, of `tenantId` (0: every user).
     void showUsers(TenantId tenantId = 0);
     UsersPage* usersPage() const { return m_usersPage; }
+    // View → Billing (Ctrl+Shift+B): the billing review on the right.
+    void showBilling();
+    BillingPage* billingPage() const { return m_billingPage; }
+    // File → Import Billing… (Ctrl+Shift+I), Billing → Attribution Rules… and Export Report…:
+    // on the billing page, which they show first.
+    void importBilling();
+    void editAttributionRules();
+    void exportBillingReport();
+    // File → Open Review File…: a .tenantdesk database someone sent, opened on its billing review.
+    void openReviewFile(const QString& path = {});
     // File → Import Users… (Ctrl+I) and Export Users… (Ctrl+Shift+E): on the users page when it is
     // shown (its filters), else for the tenant selected in the tree.
     void importUsers();
@@ -147,6 +158,10 @@ private:
     RolesPage* m_rolesPage = nullptr; // made when first shown
     QAction* m_usageAction = nullptr;
     UsagePage* m_usagePage = nullptr; // made when first shown
+    QList<QAction*> m_billingActions;  // on while a store is open
+    QList<QAction*> m_billingEditActions; // and not previewing
+    BillingPage* m_billingPage = nullptr; // made when first shown
+    bool m_billingOnOpen = false;         // Open Review File…: show the billing review once open
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_previewStore; // View as…: reads m_store, so goes first
     std::optional<Principal> m_principal;  // who m_store acts as, once known

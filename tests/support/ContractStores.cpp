@@ -57,6 +57,11 @@ QString ContractStores::bootstrapAdmin(const QString& database)
     return password;
 }
 
+QUrl ContractStores::serverUrl() const
+{
+    return m_server ? m_server->url() : QUrl();
+}
+
 bool ContractStores::setUp()
 {
     const QStringList backends{u"sqlite"_s, u"postgres"_s, u"rest-sqlite"_s, u"rest-postgres"_s};

@@ -46,6 +46,11 @@ public:
     std::unique_ptr<Store> storeAs(UserId userId, const QString& email);
     SqlStore& reference() { return *m_reference; }
     QString directory() const { return m_dir.path(); }
+    // The database under test as tenantdesk-server's --database takes it: "sqlite:PATH", or the
+    // PostgreSQL URL of tenantdesk_app; for looking into it directly.
+    const QString& database() const { return m_database; }
+    // The server's address, for signing in as someone else (rest-* backends only).
+    QUrl serverUrl() const;
 
 private:
     QString prepareDatabase();
