@@ -132,6 +132,12 @@ struct ExactSum {
     }
 };
 
+// A SHA-256 as lower-case hex, whether given as its 32 bytes or already as hex.
+QByteArray hexDigest(const QByteArray& digest)
+{
+    return digest.size() == 32 ? digest.toHex() : digest.toLower();
+}
+
 // The roll-up of a group of lines.
 struct Group {
     TenantId tenantId = 0;
@@ -369,7 +375,7 @@ void readFile(BillingFileReader& reader, const Attribution& attribution, bool ne
         if (reader.error())
             out.fileError = reader.error();
         else if (!pipeline.stopped())
-            out.sha256 = reader.sha256().toHex();
+            out.sha256 = hexDigest(reader.sha256());
         out.notes = reader.notes();
     } catch (...) {
         out.exception = std::current_exception();
@@ -615,7 +621,7 @@ BillingImportResult SqlSession::importBilling(const BillingImportRequest& reques
         BillingImportResult result;
         result.skipped = true;
         result.import.fileName = fileName;
-        result.import.sha256 = QString::fromLatin1(reader.sha256().toHex());
+        result.import.sha256 = QString::fromLatin1(hexDigest(reader.sha256()));
         result.notes << duplicateMessage(fileName, duplicate.earlier);
         return result;
     }
