@@ -26,6 +26,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 using namespace TenantDesk;
 using namespace Qt::StringLiterals;
@@ -190,6 +191,22 @@ qint64 generate(const QString& path, qint64 lines)
     return file.size();
 }
 
+// CPU time of this process so far (every thread), in seconds.
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU time of the children waited for so far, in seconds.
+double childCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 struct Measure {
     double seconds = 0;
     QString note;
@@ -270,13 +287,15 @@ int main(int argc, char** argv)
                 store.createTenant(NewTenant{tenantSlug(i), u"Tenant %1"_s.arg(i + 1), 0, {}, u"UTC"_s, u"en"_s, {}})
                     .waitForFinished();
             timer.restart();
+            const double cpuBefore = cpuSeconds();
             const BillingImportResult result = store.importBilling({csv, BillingFormat::Auto, DuplicateImport::Refuse,
                                                                     u"tenant"_s}).result();
             tenantdesk = double(timer.nsecsElapsed()) / 1e9;
-            out << u"TenantDesk import: %1 s, %2 rows/s, %3 MB/s (%4 lines, %5 unallocated, billed %6 %7)\n"_s
+            out << u"TenantDesk import: %1 s (CPU %8 s), %2 rows/s, %3 MB/s (%4 lines, %5 unallocated, billed %6 %7)\n"_s
                        .arg(tenantdesk, 0, 'f', 2).arg(double(lines) / tenantdesk, 0, 'f', 0)
                        .arg(megabytes / tenantdesk, 0, 'f', 1).arg(result.import.lineCount)
-                       .arg(result.import.unallocatedLines).arg(result.import.billedCostTotal, result.import.currencies.join(u'/'));
+                       .arg(result.import.unallocatedLines).arg(result.import.billedCostTotal, result.import.currencies.join(u'/'))
+                       .arg(cpuSeconds() - cpuBefore, 0, 'f', 2);
             if (result.import.lineCount != lines)
                 qFatal("imported %lld lines of %lld", result.import.lineCount, lines);
         } catch (const StoreError& error) {
@@ -286,10 +305,12 @@ int main(int argc, char** argv)
     out << u"database: %1 MB\n"_s.arg(double(QFileInfo(database).size()) / 1e6, 0, 'f', 1);
     out.flush();
 
+    double childBefore = childCpuSeconds();
     const Measure shell = runProcess(u"sqlite3"_s, {u":memory:"_s, u".import --csv "_s + csv + u" t"_s});
     if (shell.seconds > 0)
-        out << u"sqlite3 :memory: .import --csv: %1 s, %2 rows/s, %3 MB/s\n"_s.arg(shell.seconds, 0, 'f', 2)
-                   .arg(double(lines) / shell.seconds, 0, 'f', 0).arg(megabytes / shell.seconds, 0, 'f', 1);
+        out << u"sqlite3 :memory: .import --csv: %1 s (CPU %4 s), %2 rows/s, %3 MB/s\n"_s.arg(shell.seconds, 0, 'f', 2)
+                   .arg(double(lines) / shell.seconds, 0, 'f', 0).arg(megabytes / shell.seconds, 0, 'f', 1)
+                   .arg(childCpuSeconds() - childBefore, 0, 'f', 2);
     else
         out << shell.note << u'\n';
     out.flush();
@@ -302,17 +323,19 @@ int main(int argc, char** argv)
         if (script.open(QIODevice::WriteOnly | QIODevice::Truncate))
             script.write(duckdbScript);
         script.close();
+        childBefore = childCpuSeconds();
         duck = runProcess(u"node"_s, {script.fileName(), csv}, project);
+        const double duckCpu = childCpuSeconds() - childBefore;
         duckFigures = QJsonDocument::fromJson(duck.note.toUtf8()).object();
         if (duck.seconds > 0)
-            out << u"DuckDB read_csv + GROUP BY: %1 s (load %2 s, group %3 s; %4 s with node's start), %5 rows/s, %6 MB/s, "
-                   "%7 groups\n"_s
+            out << u"DuckDB read_csv + GROUP BY: %1 s (load %2 s, group %3 s; %4 s with node's start, CPU %8 s), %5 rows/s, "
+                   "%6 MB/s, %7 groups\n"_s
                        .arg(duckFigures.value(u"load"_s).toDouble() + duckFigures.value(u"group"_s).toDouble(), 0, 'f', 2)
                        .arg(duckFigures.value(u"load"_s).toDouble(), 0, 'f', 2)
                        .arg(duckFigures.value(u"group"_s).toDouble(), 0, 'f', 2).arg(duck.seconds, 0, 'f', 2)
                        .arg(double(lines) / (duckFigures.value(u"load"_s).toDouble() + duckFigures.value(u"group"_s).toDouble()), 0, 'f', 0)
                        .arg(megabytes / (duckFigures.value(u"load"_s).toDouble() + duckFigures.value(u"group"_s).toDouble()), 0, 'f', 1)
-                       .arg(duckFigures.value(u"groups"_s).toInt());
+                       .arg(duckFigures.value(u"groups"_s).toInt()).arg(duckCpu, 0, 'f', 2);
         else
             out << duck.note << u'\n';
     }

@@ -410,8 +410,17 @@ public:
         sql += ')';
         if (sqlite3_prepare_v3(m_db, sql.constData(), -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr) != SQLITE_OK)
             fail();
+        // A large page cache while the lines go in, so that the indexes' pages are written once,
+        // not read back again and again; the connection's own size afterwards.
+        m_cacheSize = pragmaValue("PRAGMA cache_size");
+        sqlite3_exec(m_db, "PRAGMA cache_size = -262144", nullptr, nullptr, nullptr); // 256 MiB
     }
-    ~SqliteLineWriter() override { sqlite3_finalize(m_statement); }
+    ~SqliteLineWriter() override
+    {
+        sqlite3_finalize(m_statement);
+        const QByteArray restore = "PRAGMA cache_size = " + QByteArray::number(m_cacheSize);
+        sqlite3_exec(m_db, restore.constData(), nullptr, nullptr, nullptr);
+    }
 
     void write(const Batch& batch) override
     {
@@ -436,6 +445,16 @@ public:
     }
 
 private:
+    qint64 pragmaValue(const char* sql)
+    {
+        sqlite3_stmt* statement = nullptr;
+        qint64 value = -2000; // SQLite's default
+        if (sqlite3_prepare_v2(m_db, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+            value = sqlite3_column_int64(statement, 0);
+        sqlite3_finalize(statement);
+        return value;
+    }
+
     [[noreturn]] void fail()
     {
         const int code = sqlite3_errcode(m_db) & 0xff;
@@ -450,6 +469,7 @@ private:
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_statement = nullptr;
     qint64 m_importId;
+    qint64 m_cacheSize = -2000;
 };
 
 // On PostgreSQL, one statement per batch binds one array literal per column (as SqlDemoWriter does):
