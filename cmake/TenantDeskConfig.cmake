@@ -28,3 +28,8 @@ if(TENANTDESK_SANITIZE)
         -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
     target_link_options(tenantdesk_config INTERFACE -fsanitize=address,undefined)
 endif()
+if(TENANTDESK_FUZZ)
+    # Coverage feedback for libFuzzer in every library a fuzz target links (the targets add
+    # -fsanitize=fuzzer themselves, which brings libFuzzer's main).
+    target_compile_options(tenantdesk_config INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -8,6 +8,9 @@
 #include <QJsonDocument>
 #include <QSet>
 
+#include <cmath>
+#include <limits>
+
 namespace TenantDesk::JsonCodec {
 
 using namespace Qt::StringLiterals;
@@ -69,7 +72,8 @@ public:
     {
         const QJsonValue value = required(key);
         const double number = value.toDouble(-1);
-        if (!value.isDouble() || number < 0 || number != double(qint64(number)))
+        // Range first: converting a double beyond qint64 is undefined behaviour.
+        if (!value.isDouble() || !(number >= 0 && number < 9007199254740992.0) || number != std::floor(number))
             invalid(name(key), u"a non-negative whole number"_s);
         return qint64(number);
     }
@@ -77,7 +81,13 @@ public:
     {
         return m_object.value(key).isNull() || m_object.value(key).isUndefined() ? 0 : id(key);
     }
-    int integer(const QString& key) const { return int(id(key)); }
+    int integer(const QString& key) const
+    {
+        const qint64 number = id(key);
+        if (number > std::numeric_limits<int>::max())
+            invalid(name(key), u"a whole number up to 2147483647"_s);
+        return int(number);
+    }
     double number(const QString& key) const
     {
         const QJsonValue value = required(key);
@@ -98,7 +108,7 @@ public:
         if (value.isNull() || value.isUndefined())
             return std::nullopt;
         const double number = value.toDouble();
-        if (!value.isDouble() || number != double(qint64(number)) || number < -2147483648.0 || number > 2147483647.0)
+        if (!value.isDouble() || !(number >= -2147483648.0 && number <= 2147483647.0) || number != std::floor(number))
             invalid(name(key), u"a whole number or null"_s);
         return int(number);
     }
@@ -158,7 +168,7 @@ public:
         const QJsonArray items = array(key);
         for (qsizetype i = 0; i < items.size(); ++i) {
             const double number = items.at(i).toDouble(-1);
-            if (!items.at(i).isDouble() || number < 0 || number != double(qint64(number)))
+            if (!items.at(i).isDouble() || !(number >= 0 && number < 9007199254740992.0) || number != std::floor(number))
                 invalid(name(key) + u'[' + QString::number(i) + u']', u"a non-negative whole number"_s);
             list.append(qint64(number));
         }

@@ -792,7 +792,8 @@ private:
             const QJsonValue expiresIn = object.value(u"expires_in"_s);
             if (!expiresIn.isDouble() || expiresIn.toDouble() <= 0)
                 throw StoreError(ErrorCode::Invalid, trRest("expires_in: expected a positive number of seconds."));
-            tokens.lifetimeMs = qint64(expiresIn.toDouble() * 1000);
+            // At most a day: a server's number beyond qint64 must not reach a conversion.
+            tokens.lifetimeMs = qint64(std::min(expiresIn.toDouble(), 86400.0) * 1000);
             if (!object.value(u"user"_s).isObject())
                 throw StoreError(ErrorCode::Invalid, trRest("user: expected an object."));
             tokens.user = JsonCodec::userFromJson(object.value(u"user"_s).toObject());

@@ -156,7 +156,7 @@ QSqlDatabase addPostgresConnection(const DatabaseLocation& location, const QStri
             throw StoreError(ErrorCode::Invalid,
                              tr("“%1” has a connection parameter that TenantDesk cannot pass on: “%2”.")
                                  .arg(location.shown(), key));
-        options.removeIf([&key](const QString& option) { return option.startsWith(key + u'='); });
+        options.removeIf([&name = key](const QString& option) { return option.startsWith(name + u'='); });
         options << key + u'=' + value;
     }
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);

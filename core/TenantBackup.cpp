@@ -1,5 +1,7 @@
 #include "TenantBackup.h"
 
+#include <cmath>
+
 #include "JsonCodec.h"
 #include "SqlTime.h"
 #include "StoreError.h"
@@ -150,9 +152,11 @@ TenantBackup TenantBackup::fromJson(const QByteArray& data)
     for (qsizetype i = 0; i < usage.size(); ++i) {
         const QJsonArray row = usage.at(i).toArray();
         const auto metric = row.size() == 4 ? usageMetricFromKey(row.at(1).toString()) : std::nullopt;
-        if (!metric || !row.at(0).isString() || !row.at(2).isDouble() || !row.at(3).isDouble())
+        const double at = row.at(2).toDouble();
+        if (!metric || !row.at(0).isString() || !row.at(2).isDouble() || !row.at(3).isDouble()
+            || !(at >= -62135596800.0 && at <= 253402300799.0) || at != std::floor(at))
             refuse(u"usage["_s + QString::number(i) + u']', tr("[environment, metric, time, value]"));
-        backup.usage.append(Sample{row.at(0).toString(), *metric, qint64(row.at(2).toDouble()), row.at(3).toDouble()});
+        backup.usage.append(Sample{row.at(0).toString(), *metric, qint64(at), row.at(3).toDouble()});
     }
 
     const QJsonArray audit = arrayAt(root, u"audit_events"_s);
