@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QUuid>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -131,6 +132,12 @@ struct ExactSum {
         return sum.text();
     }
 };
+
+// A SHA-256 as lower-case hex, whether given as its 32 bytes or already as hex.
+QByteArray hexDigest(const QByteArray& digest)
+{
+    return digest.size() == 32 ? digest.toHex() : digest.toLower();
+}
 
 // The roll-up of a group of lines.
 struct Group {
@@ -369,7 +376,7 @@ void readFile(BillingFileReader& reader, const Attribution& attribution, bool ne
         if (reader.error())
             out.fileError = reader.error();
         else if (!pipeline.stopped())
-            out.sha256 = reader.sha256().toHex();
+            out.sha256 = hexDigest(reader.sha256());
         out.notes = reader.notes();
     } catch (...) {
         out.exception = std::current_exception();
@@ -383,6 +390,8 @@ class LineWriter
 public:
     virtual ~LineWriter() = default;
     virtual void write(const Batch& batch) = 0;
+    // After the last batch.
+    virtual void finish() {}
 };
 
 class SqliteLineWriter final : public LineWriter
@@ -404,8 +413,51 @@ public:
         sql += ')';
         if (sqlite3_prepare_v3(m_db, sql.constData(), -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr) != SQLITE_OK)
             fail();
+        // A large page cache while the lines go in, so that the indexes' pages are written once,
+        // not read back again and again; the connection's own size afterwards.
+        m_cacheSize = pragmaValue("PRAGMA cache_size");
+        sqlite3_exec(m_db, "PRAGMA cache_size = -262144", nullptr, nullptr, nullptr); // 256 MiB
     }
-    ~SqliteLineWriter() override { sqlite3_finalize(m_statement); }
+
+    // When the file brings more lines than the table holds, the lines' indexes are dropped and built
+    // again at the end, sorted at once instead of one line at a time (inside the transaction, so a
+    // rollback brings them back as they were).
+    void deferIndexes(qint64 expectedLines)
+    {
+        if (pragmaValue("SELECT count(*) FROM (SELECT 1 FROM billing_lines LIMIT 1000000)") >= expectedLines)
+            return;
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'billing_lines' "
+                                     "AND sql IS NOT NULL", -1, &statement, nullptr) != SQLITE_OK)
+            fail();
+        QList<QByteArray> names;
+        while (sqlite3_step(statement) == SQLITE_ROW) {
+            names << QByteArray(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+            m_deferred << QByteArray(reinterpret_cast<const char*>(sqlite3_column_text(statement, 1)));
+        }
+        sqlite3_finalize(statement);
+        for (const QByteArray& name : names) {
+            if (sqlite3_exec(m_db, QByteArray("DROP INDEX \"" + name + "\"").constData(), nullptr, nullptr, nullptr) != SQLITE_OK)
+                fail();
+        }
+    }
+
+    // Builds the indexes deferIndexes() dropped.
+    void finish()
+    {
+        for (const QByteArray& sql : std::as_const(m_deferred)) {
+            if (sqlite3_exec(m_db, sql.constData(), nullptr, nullptr, nullptr) != SQLITE_OK)
+                fail();
+        }
+        m_deferred.clear();
+    }
+
+    ~SqliteLineWriter() override
+    {
+        sqlite3_finalize(m_statement);
+        const QByteArray restore = "PRAGMA cache_size = " + QByteArray::number(m_cacheSize);
+        sqlite3_exec(m_db, restore.constData(), nullptr, nullptr, nullptr);
+    }
 
     void write(const Batch& batch) override
     {
@@ -430,6 +482,16 @@ public:
     }
 
 private:
+    qint64 pragmaValue(const char* sql)
+    {
+        sqlite3_stmt* statement = nullptr;
+        qint64 value = -2000; // SQLite's default
+        if (sqlite3_prepare_v2(m_db, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+            value = sqlite3_column_int64(statement, 0);
+        sqlite3_finalize(statement);
+        return value;
+    }
+
     [[noreturn]] void fail()
     {
         const int code = sqlite3_errcode(m_db) & 0xff;
@@ -444,6 +506,8 @@ private:
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_statement = nullptr;
     qint64 m_importId;
+    qint64 m_cacheSize = -2000;
+    QList<QByteArray> m_deferred; // CREATE INDEX statements to run again before the transaction ends
 };
 
 // On PostgreSQL, one statement per batch binds one array literal per column (as SqlDemoWriter does):
@@ -615,7 +679,7 @@ BillingImportResult SqlSession::importBilling(const BillingImportRequest& reques
         BillingImportResult result;
         result.skipped = true;
         result.import.fileName = fileName;
-        result.import.sha256 = QString::fromLatin1(reader.sha256().toHex());
+        result.import.sha256 = QString::fromLatin1(hexDigest(reader.sha256()));
         result.notes << duplicateMessage(fileName, duplicate.earlier);
         return result;
     }
@@ -629,18 +693,20 @@ BillingImportResult SqlSession::importInTransaction(const BillingImportRequest& 
         BillingImportResult result;
 
         // The rules, with the tenant tag key asked for added to them (and kept).
-        Query rulesQuery(m_db, tr("Could not read the attribution rules"));
-        rulesQuery.prepare(u"SELECT rules, version FROM attribution_rules WHERE id = 1"_s
-                           + (m_postgres ? u" FOR UPDATE"_s : QString())).exec();
         AttributionRules rules;
-        if (rulesQuery.next()) {
-            try {
-                rules = AttributionJson::fromJson(jsonObject(rulesQuery.value(0)));
-            } catch (const StoreError& error) {
-                throw StoreError(ErrorCode::Corrupt, tr("The stored attribution rules cannot be read: %1").arg(error.message()));
+        {
+            Query rulesQuery(m_db, tr("Could not read the attribution rules"));
+            rulesQuery.prepare(u"SELECT rules, version FROM attribution_rules WHERE id = 1"_s
+                               + (m_postgres ? u" FOR UPDATE"_s : QString())).exec();
+            if (rulesQuery.next()) {
+                try {
+                    rules = AttributionJson::fromJson(jsonObject(rulesQuery.value(0)));
+                } catch (const StoreError& error) {
+                    throw StoreError(ErrorCode::Corrupt, tr("The stored attribution rules cannot be read: %1").arg(error.message()));
+                }
+                rules.version = rulesQuery.integer(1);
             }
-            rules.version = rulesQuery.integer(1);
-        }
+        } // read to its end: no statement stays open on the connection (SQLite would refuse the DDL below)
         const QString tagKey = request.tenantTagKey.trimmed();
         if (!tagKey.isEmpty() && !rules.tenantTagKeys.contains(tagKey)) {
             const AttributionRules before = rules;
@@ -679,22 +745,27 @@ BillingImportResult SqlSession::importInTransaction(const BillingImportRequest& 
         // The import's row first, so that its lines can name it; its hash is known at the end.
         const qint64 importId = nextId(m_db, u"billing_imports"_s);
         const QString now = SqlTime::now();
-        Query insert(m_db, tr("Could not record the billing import"));
-        insert.prepare(u"INSERT INTO billing_imports (id, file_name, sha256, format, imported_at, imported_by, line_count, "
+        Query(m_db, tr("Could not record the billing import")).prepare(u"INSERT INTO billing_imports (id, file_name, sha256, format, imported_at, imported_by, line_count, "
                        "unallocated_lines, currencies, billed_cost_total) VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', '0')"_s)
             .bind(importId).bind(fileName)
             .bind(QString(u"pending:"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)))
             .bind(billingFormatKey(reader.format())).bind(now).bind(m_actor).exec();
 
         std::unique_ptr<LineWriter> writer;
-        if (m_postgres)
+        if (m_postgres) {
             writer = std::make_unique<PostgresLineWriter>(m_db, importId);
-        else
-            writer = std::make_unique<SqliteLineWriter>(m_db, importId);
+        } else {
+            auto sqlite = std::make_unique<SqliteLineWriter>(m_db, importId);
+            sqlite->deferIndexes(reader.totalBytes() / 1000); // a FOCUS line takes some 400 to 800 bytes
+            writer = std::move(sqlite);
+        }
 
         Pipeline pipeline;
         ReadOutcome read;
-        std::thread readingThread([&] { readFile(reader, attribution, needsNames, pipeline, read); });
+        std::thread readingThread([&] {
+            pthread_setname_np(pthread_self(), "billing reader");
+            readFile(reader, attribution, needsNames, pipeline, read);
+        });
         const qint64 totalBytes = std::max<qint64>(1, reader.totalBytes());
         try {
             while (std::unique_ptr<Batch> batch = pipeline.takeFull()) {
@@ -711,6 +782,7 @@ BillingImportResult SqlSession::importInTransaction(const BillingImportRequest& 
             throw;
         }
         readingThread.join();
+        writer->finish();
         writer.reset();
         if (read.exception)
             std::rethrow_exception(read.exception);

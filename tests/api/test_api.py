@@ -178,6 +178,89 @@ class ApiTest(unittest.TestCase):
         self.assertGreater(len(self.get("/api/v1/audit?limit=5").json()["items"]), 0)
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
 
+    # --- Billing imports ----------------------------------------------------------------------
+
+    def test_billing_files_are_imported_by_platform_principals_only(self):
+        """The shared FOCUS sample as the body: imported whole with its exact total, refused,
+        skipped or replaced when sent again, listed and deleted; a broken file names its line and
+        column and writes nothing; a tenant admin or viewer may do none of it."""
+        import csv
+        import decimal
+        import hashlib
+        import io
+        with open(os.path.join(os.path.dirname(__file__), "..", "data", "focus", "focus_sample.csv"), "rb") as f:
+            sample = f.read()
+        rows = list(csv.DictReader(io.StringIO(sample.decode("utf-8"))))
+        total = sum((decimal.Decimal(r["BilledCost"]) for r in rows), decimal.Decimal(0))
+        octets = {"Content-Type": "application/octet-stream"}
+        template = "/api/v1/billing/imports"
+
+        def upload(body, query="file_name=focus.csv", token=None, headers=None):
+            reply = self.server.request("POST", template + "?" + query, raw_body=body,
+                                        token=token or self.admin["access_token"], headers=headers or octets, timeout=120)
+            validate(reply, template, "POST")
+            return reply
+
+        def imports():
+            reply = self.get(template)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, template, "GET")
+            return reply.json()["items"]
+
+        self.assertEqual(imports(), [])
+        for who in ("Tenant Admin of A", "Tenant Viewer of A"):
+            with self.subTest(caller=who):
+                self.assertEqual(upload(sample, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.get(template, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.server.request("DELETE", template + "/1", token=self.tokens[who]).status, 403)
+        self.assertEqual(upload(sample, headers={"Content-Type": "application/json"}).status, 415)
+        self.assertEqual(upload(sample, query="on_duplicate=sometimes").status, 400)
+
+        # Line 5's BilledCost is no number: 400 naming the file, the line and the column.
+        line5 = sample.split(b"\n")[4]
+        cost = rows[3]["BilledCost"].encode()
+        self.assertIn(b"," + cost + b",", line5)
+        broken = sample.replace(line5, line5.replace(b"," + cost + b",", b",1.2.3,", 1), 1)
+        reply = upload(broken, query="file_name=broken.csv")
+        self.assertEqual((reply.status, reply.json().get("field")), (400, "BilledCost"), reply.body[:300])
+        self.assertIn("broken.csv", reply.json()["detail"])
+        self.assertIn("5", reply.json()["detail"])
+        self.assertEqual(imports(), [])
+
+        # Imported whole, under the name only (never a path), with the sample's exact total.
+        reply = upload(sample, query="file_name=" + urllib.parse.quote("../../uploads/focus.csv"))
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        first = reply.json()["import"]
+        self.assertEqual((first["file_name"], first["format"], first["line_count"]), ("focus.csv", "focus", len(rows)))
+        self.assertEqual(decimal.Decimal(first["billed_cost_total"]), total)
+        self.assertEqual(first["billed_cost_total"], "20.52022672899")
+        self.assertEqual(first["sha256"], hashlib.sha256(sample).hexdigest())
+        self.assertEqual([i["id"] for i in imports()], [first["id"]])
+
+        # The same bytes again: refused naming the first import, skipped, or replaced.
+        again = upload(sample, query="file_name=again.csv")
+        self.assertEqual(again.status, 409, again.body[:300])
+        self.assertIn(str(first["id"]), again.json()["detail"])
+        skipped = upload(sample, query="file_name=again.csv&on_duplicate=skip")
+        self.assertEqual((skipped.status, skipped.json()["skipped"]), (200, True), skipped.body[:300])
+        replaced = upload(sample, query="file_name=again.csv&on_duplicate=replace&format=focus")
+        self.assertEqual(replaced.status, 201, replaced.body[:300])
+        self.assertEqual(replaced.json()["replaced_import_id"], first["id"])
+        second = replaced.json()["import"]
+        self.assertEqual(second["billed_cost_total"], first["billed_cost_total"])
+        self.assertEqual([i["id"] for i in imports()], [second["id"]])
+
+        # Deleted with its lines; a second delete finds nothing.
+        deleted = self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"])
+        self.assertEqual(deleted.status, 200, deleted.body[:300])
+        validate(deleted, template + "/{id}", "DELETE")
+        self.assertEqual(deleted.json()["line_count"], len(rows))
+        self.assertEqual(imports(), [])
+        self.assertEqual(self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"]).status, 404)
+        with self.server.db() as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_lines WHERE import_id IS NOT NULL").fetchone()[0], 0)
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_rollups").fetchone()[0], 0)
+
     # --- Protocol -----------------------------------------------------------------------------
 
     def test_pages_follow_their_cursors_to_the_end(self):
