@@ -62,13 +62,13 @@ private Q_SLOTS:
         const QString database = copyFixture(smallDemoFixture(), m_dir);
         SqlStore store(database);
         await(store.open(OpenMode::OpenExisting));
-        for (const BillingSummaryRow& r : await(store.billingSummary({}))) {
-            m_data.totals << BillingTotalsRow{r.tenantId, r.month, r.serviceName, u"Compute"_s, r.billingCurrency, r.billedCost, r.effectiveCost, r.billedCost, r.lineCount, false};
+        for (const BillingTotalsRow& row : await(store.billingTotals({}))) {
+            m_data.totals << row;
         }
         QVERIFY2(m_data.totals.size() > 10, "the demo has billing totals");
         for (const Tenant& tenant : await(store.tenants({.limit = 500})).items)
             m_data.tenantNames.insert(tenant.id, tenant.displayName);
-        m_data.budgets = {TenantBudget{m_data.totals.constFirst().tenantId, u"1000"_s, m_data.totals.constFirst().billingCurrency}};
+        m_data.budgets = await(store.budgets());
         m_data.title = u"Billing report"_s;
         m_data.scope = u"All tenants"_s;
         m_data.generatedAt = QDateTime::currentDateTimeUtc();
