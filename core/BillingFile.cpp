@@ -583,6 +583,19 @@ bool BillingFileReader::next(BillingRecord& record)
         }
         return false;
     }
+    // Text goes on as UTF-8 (JSON tags, PostgreSQL text): a line that is not is refused, with
+    // the first column that is not named. One check over the line's span in the common case.
+    const BillingCsv::Field& lastField = d->fields.back();
+    if (!QByteArrayView(d->fields.front().data, lastField.data + lastField.size).isValidUtf8()) {
+        for (size_t i = 0; i < d->fields.size(); ++i) {
+            const BillingCsv::Field& f = d->fields[i];
+            if (!QByteArrayView(f.data, f.size).isValidUtf8()) {
+                d->fail(d->recordLine + f.newlinesBefore, QString::fromUtf8(d->header.at(qsizetype(i))),
+                        tr("the value is not UTF-8 text (export the file as UTF-8)"));
+                return false;
+            }
+        }
+    }
     BillingMapping::Failure failure;
     if (!d->mapping.map(d->fields, record, failure)) {
         d->fail(d->recordLine + d->fields[size_t(failure.column)].newlinesBefore,

@@ -608,6 +608,7 @@ private Q_SLOTS:
         QTest::newRow("not a date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "yesterday") << 3 << u"ChargePeriodEnd"_s << u"not a date"_s;
         QTest::newRow("bad tags") << good + QByteArray(good).replace("\"\"b\"\"}", "\"\"b\"\"") << 3 << u"Tags"_s << u"tags"_s;
         QTest::newRow("bad tags pair") << good + QByteArray(good).replace("\"{\"\"a\"\":\"\"b\"\"}\"", "novalue") << 3 << u"Tags"_s << u"key:value"_s;
+        QTest::newRow("not UTF-8") << good + QByteArray(good).replace("S3", "S\xff" "3") << 3 << u"ServiceName"_s << u"UTF-8"_s;
         QTest::newRow("embedded newline then error") << QByteArray("1.5,\"US\nD\",2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,bad\n") << 3 << u"Tags"_s << u"key:value"_s;
     }
 
