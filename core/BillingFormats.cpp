@@ -65,7 +65,14 @@ namespace BillingCsv {
 
 Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Problem& problem)
 {
-    fields.clear();
+    // The vector keeps its elements between records: fields are written in place and the vector
+    // is cut to the record's count at the end (push_back is a measurable cost at 44 fields a line).
+    size_t count = 0;
+    const auto add = [&fields, &count](const Field& f) {
+        if (count == fields.size())
+            fields.resize(count < 32 ? 64 : count * 2);
+        fields[count++] = f;
+    };
     char* p = begin;
     qint64 blank = 0;
     for (;;) {
@@ -93,7 +100,6 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
     problem.blankLines = blank;
     qint64 nl = 0;
     bool anyEscaped = false;
-    std::vector<bool> escapedFlags; // only filled when a field has doubled quotes
     const auto fail = [&](qint64 newlines, int field, QString message) {
         problem.newlines = newlines;
         problem.field = field;
@@ -107,7 +113,7 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
             if (!eof)
                 return Result::NeedMore;
             f.data = p;
-            fields.push_back(f);
+            add(f);
             break;
         }
         if (*p == '"') {
@@ -125,7 +131,7 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
                 if (!r) {
                     if (!eof)
                         return Result::NeedMore;
-                    return fail(f.newlinesBefore, int(fields.size()),
+                    return fail(f.newlinesBefore, int(count),
                                 tr("the quoted value that starts here is not closed before the end of the file"));
                 }
                 if (r + 1 == end && !eof)
@@ -140,14 +146,9 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
                 p = r + 1;
                 break;
             }
-            if (escaped) {
-                if (!anyEscaped)
-                    escapedFlags.assign(fields.size(), false);
-                anyEscaped = true;
-            }
-            if (anyEscaped)
-                escapedFlags.push_back(escaped);
-            fields.push_back(f);
+            f.escaped = escaped;
+            anyEscaped |= escaped;
+            add(f);
             if (p == end) {
                 if (!eof)
                     return Result::NeedMore;
@@ -169,7 +170,7 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
                 ++nl;
                 break;
             }
-            return fail(nl, int(fields.size()) - 1,
+            return fail(nl, int(count) - 1,
                         tr("text follows the closing quote of a quoted value (a quote inside a value must be doubled)"));
         }
         char* q = p;
@@ -182,7 +183,7 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
         if (q == end && !eof)
             return Result::NeedMore;
         if (q < end && *q == '"')
-            return fail(nl, int(fields.size()),
+            return fail(nl, int(count),
                         tr("a quote inside a value that does not start with a quote"));
         f.data = p;
         f.size = q - p;
@@ -190,9 +191,7 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
             f.null = true;
             f.size = 0;
         }
-        if (anyEscaped)
-            escapedFlags.push_back(false);
-        fields.push_back(f);
+        add(f);
         if (q == end) {
             p = q;
             break;
@@ -212,11 +211,12 @@ Result parse(char* begin, char* end, bool eof, std::vector<Field>& fields, Probl
         ++nl;
         break;
     }
+    fields.resize(count);
     if (anyEscaped) {
-        for (size_t i = 0; i < fields.size(); ++i) {
-            if (!escapedFlags[i])
-                continue;
+        for (size_t i = 0; i < count; ++i) {
             Field& f = fields[i];
+            if (!f.escaped)
+                continue;
             char* w = f.data;
             for (char* r = f.data; r < f.data + f.size;) {
                 *w++ = *r;
@@ -436,6 +436,27 @@ void put(std::string& out, int value, int width)
 
 bool normalizeBillingTime(QByteArrayView text, int addDays, std::string& out, BillingTimeInfo& info, QString& why)
 {
+    // The common cases, "2024-09-01 00:00:00" and "2024-09-01T00:00:00Z", copied as they stand.
+    if ((text.size() == 19 || (text.size() == 20 && text[19] == 'Z')) && addDays == 0
+        && (text[10] == ' ' || text[10] == 'T') && text[4] == '-' && text[7] == '-' && text[13] == ':'
+        && text[16] == ':') {
+        const char* p = text.data();
+        bool digits = true;
+        for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+            digits &= isDigit(p[i]);
+        const int mo = (p[5] - '0') * 10 + (p[6] - '0');
+        const int d = (p[8] - '0') * 10 + (p[9] - '0');
+        const int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+        if (digits && y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)
+            && (p[11] - '0') * 10 + (p[12] - '0') <= 23 && p[14] <= '5' && p[17] <= '5') {
+            info = {};
+            const size_t at = out.size();
+            out.append(p, 19);
+            out[at + 10] = 'T';
+            out.push_back('Z');
+            return true;
+        }
+    }
     const QByteArrayView t = trimmed(text);
     const auto bad = [&] {
         why = tr("%1 is not a date and time (expected 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 or 09/01/2024)")

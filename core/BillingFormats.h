@@ -23,6 +23,7 @@ struct Field {
     qsizetype size = 0;
     qint32 newlinesBefore = 0; // line breaks inside the record before this field starts
     bool null = false;         // the unquoted literal NULL (read as empty)
+    bool escaped = false;      // quoted with doubled quotes inside (unescaped before parse() returns)
 };
 
 enum class Result { Record, NeedMore, End, Error };
