@@ -147,4 +147,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestTenantctlBilling)
-#include "tst_tenantctl_billing.moc"
+#include "tst_tenantctl_billing_import.moc"
