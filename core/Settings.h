@@ -22,6 +22,8 @@ inline const SettingKey<QByteArray> mainSplitterState{"mainWindow/splitter", {}}
 inline const SettingKey<QByteArray> tenantTreeHeaderState{"mainWindow/tenantTreeHeader", {}};
 inline const SettingKey<QStringList> recentDatabases{"databases/recent", {}};
 inline const SettingKey<QString> lastDatabase{"databases/last", {}};
+// The language chosen in Edit → Preferences (en, de, fr); empty: the system's, or the tenant's for its admins.
+inline const SettingKey<QString> language{"interface/language", {}};
 inline constexpr int maximumRecentDatabases = 8;
 
 template<typename T>
