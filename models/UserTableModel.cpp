@@ -5,6 +5,8 @@
 #include <QColor>
 #include <QFont>
 #include <QIcon>
+#include "LocaleFormat.h"
+
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
@@ -18,7 +20,7 @@ namespace {
 
 QString shortTime(const QDateTime& time)
 {
-    return time.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
+    return localDateTime(time);
 }
 
 // A small badge beside a platform principal's name.
