@@ -256,7 +256,11 @@ void MainWindow::createMenus()
     editMenu->addSeparator();
     QAction* preferencesAction = editMenu->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
     preferencesAction->setObjectName(u"preferencesAction"_s);
-    preferencesAction->setShortcut(QKeySequence::Preferences);
+    // Ctrl+, everywhere, and the platform's own key when it has another (Ctrl+Shift+, on KDE).
+    QList<QKeySequence> preferencesKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    if (!preferencesKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+        preferencesKeys.prepend(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferencesAction->setShortcuts(preferencesKeys);
     preferencesAction->setMenuRole(QAction::PreferencesRole);
 
     QMenu* tenantMenu = menuBar()->addMenu(tr("&Tenant"));
