@@ -1,12 +1,11 @@
 #include "UserTableModel.h"
 
 #include "Async.h"
+#include "LocaleFormat.h"
 
 #include <QColor>
 #include <QFont>
 #include <QIcon>
-#include "LocaleFormat.h"
-
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>

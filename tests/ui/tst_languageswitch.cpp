@@ -14,6 +14,7 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeView>
@@ -153,8 +154,16 @@ private Q_SLOTS:
         QCOMPARE(QLocale().toString(1234.5, 'f', 2), QLocale(QLocale::German).toString(1234.5, 'f', 2));
         QVERIFY(QLocale().toString(1234.5, 'f', 2) != QLocale(QLocale::English).toString(1234.5, 'f', 2));
 
+        // A page made when first shown (the audit trail) is made again too, and stays in front.
+        window.showAuditTrail(tenantId);
+        QTRY_VERIFY(window.findChild<QWidget*>(u"auditPage"_s) && window.findChild<QWidget*>(u"auditPage"_s)->isVisible());
+        const QWidget* germanAuditPage = window.findChild<QWidget*>(u"auditPage"_s);
+
         // And back to English, as at the start.
         choose(dialog, u"en"_s);
+        QTRY_VERIFY(window.findChild<QWidget*>(u"auditPage"_s) && window.findChild<QWidget*>(u"auditPage"_s) != germanAuditPage);
+        QTRY_VERIFY(window.findChild<QWidget*>(u"auditPage"_s)->isVisible());
+        QCOMPARE(window.findChild<QStackedWidget*>(u"detailStack"_s)->currentWidget(), window.findChild<QWidget*>(u"auditPage"_s));
         QTRY_COMPARE(menuTitles(window), english);
         QTRY_COMPARE(identityBox(window)->title(), u"Identity"_s);
         QTRY_COMPARE(dialog->windowTitle(), u"Preferences"_s);
