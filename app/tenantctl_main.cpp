@@ -1,4 +1,5 @@
 // tenantctl: the command-line tool over the same core as the console.
+#include "Language.h"
 #include "Tenantctl.h"
 #include "TenantctlReport.h"
 
@@ -23,5 +24,6 @@ int main(int argc, char* argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("TenantDesk"));
     QCoreApplication::setApplicationName(QStringLiteral("tenantctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TENANTDESK_VERSION));
+    TenantDesk::Language::apply({}); // the system's language
     return TenantDesk::Tenantctl::run(QCoreApplication::arguments());
 }

@@ -1,4 +1,5 @@
 // tenantdesk: the desktop console. Parses the command line and opens the main window.
+#include "Language.h"
 #include "Logging.h"
 #include "MainWindow.h"
 #include "ServerConnection.h"
@@ -23,6 +24,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationDisplayName(u"TenantDesk"_s);
     QApplication::setApplicationVersion(QStringLiteral(TENANTDESK_VERSION));
     QApplication::setDesktopFileName(u"tenantdesk"_s);
+    Language::apply(Language::chosen()); // none chosen: the system's (a tenant admin's: their tenant's, once signed in)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Administer the tenants of a multi-tenant platform."));

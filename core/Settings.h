@@ -24,6 +24,8 @@ inline const SettingKey<QStringList> recentDatabases{"databases/recent", {}};
 inline const SettingKey<QString> lastDatabase{"databases/last", {}};
 inline const SettingKey<QString> usageMetric{"usage/metric", QStringLiteral("cpu_hours")};  // usageMetricKey()
 inline const SettingKey<QString> usageRange{"usage/range", QStringLiteral("week")};        // day, week, month, quarter
+// The language chosen in Edit → Preferences (en, de, fr); empty: the system's, or the tenant's for its admins.
+inline const SettingKey<QString> language{"interface/language", {}};
 inline constexpr int maximumRecentDatabases = 8;
 
 template<typename T>

@@ -2,6 +2,8 @@
 
 #include "Async.h"
 
+#include "LocaleFormat.h"
+
 #include <QLocale>
 #include <algorithm>
 
@@ -218,7 +220,7 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return event.at.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
+        case TimeColumn: return localDateTime(event.at, true);
         case ActorColumn: return event.actor;
         case ActionColumn: return event.action;
         case TenantColumn: return tenantText(event, role);

@@ -1,6 +1,7 @@
 #include "UserTableModel.h"
 
 #include "Async.h"
+#include "LocaleFormat.h"
 
 #include <QColor>
 #include <QFont>
@@ -18,7 +19,7 @@ namespace {
 
 QString shortTime(const QDateTime& time)
 {
-    return time.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
+    return localDateTime(time);
 }
 
 // A small badge beside a platform principal's name.

@@ -82,6 +82,10 @@ Q_SIGNALS:
     void failed(const QString& title, const QString& message, TenantDesk::ErrorCode code);
     void busyChanged(bool busy);
 
+public:
+    // Relabels Undo and Redo in the language now installed.
+    void retranslate() { updateActions(); }
+
 private:
     void step(bool forward);
     void setBusy(bool busy);

@@ -10,7 +10,9 @@
 #include "ImportDialog.h"
 #include "Permission.h"
 #include "PlatformPage.h"
+#include "PreferencesDialog.h"
 #include "PreviewStore.h"
+#include "Language.h"
 #include "RolesPage.h"
 #include "SecretStore.h"
 #include "ServerConnection.h"
@@ -66,15 +68,12 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowIcon(QIcon(u":/icons/tenantdesk.svg"_s));
 
     m_centralStack = new QStackedWidget(this);
-    m_welcomePage = new WelcomePage(m_centralStack);
-    m_welcomePage->setObjectName(u"welcomePage"_s);
-    m_centralStack->addWidget(m_welcomePage);
+    createWelcomePage();
     createWorkspace();
     setCentralWidget(m_centralStack);
     m_admin = new TenantAdministration(this, [this]() { return adminSelection(); });
+    createPages();
     connectAdministration();
-    m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
-                              m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     createMenus();
     m_tenantPage->setActions({m_usageAction});
     createPreviewBanner();
@@ -98,12 +97,6 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_loadingLabel);
     statusBar()->addPermanentWidget(m_databaseLabel);
 
-    connect(m_welcomePage, &WelcomePage::openDemoRequested, this, &MainWindow::openDemo);
-    connect(m_welcomePage, &WelcomePage::newDatabaseRequested, this, &MainWindow::chooseNewDatabase);
-    connect(m_welcomePage, &WelcomePage::openDatabaseRequested, this, &MainWindow::chooseDatabaseToOpen);
-    connect(m_welcomePage, &WelcomePage::connectServerRequested, this, [this]() { connectToServer(); });
-    connect(m_welcomePage, &WelcomePage::recentDatabaseRequested, this, &MainWindow::openRecent);
-    m_welcomePage->setRecentDatabases(Settings::value(Settings::recentDatabases));
 
     resize(1280, 800);
     restoreGeometry(Settings::value(Settings::mainWindowGeometry));
@@ -168,15 +161,6 @@ void MainWindow::createWorkspace()
 
     m_detailStack = new QStackedWidget(m_splitter);
     m_detailStack->setObjectName(u"detailStack"_s);
-    m_platformPage = new PlatformPage(m_detailStack);
-    m_platformPage->setObjectName(u"platformPage"_s);
-    m_tenantPage = new TenantPage(m_detailStack);
-    m_tenantPage->setObjectName(u"tenantPage"_s);
-    m_environmentPage = new EnvironmentPage(m_detailStack);
-    m_environmentPage->setObjectName(u"environmentPage"_s);
-    m_detailStack->addWidget(m_platformPage);
-    m_detailStack->addWidget(m_tenantPage);
-    m_detailStack->addWidget(m_environmentPage);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setSizes({560, 720});
@@ -205,6 +189,36 @@ void MainWindow::createWorkspace()
             [this](bool fetching) { m_loadingLabel->setText(fetching ? tr("Loading…") : QString()); });
     connect(m_tenantTreeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelection);
     connect(m_tenantTreeView, &QTreeView::customContextMenuRequested, this, &MainWindow::showTreeContextMenu);
+}
+
+void MainWindow::createWelcomePage()
+{
+    m_welcomePage = new WelcomePage(m_centralStack);
+    m_welcomePage->setObjectName(u"welcomePage"_s);
+    m_centralStack->insertWidget(0, m_welcomePage);
+    connect(m_welcomePage, &WelcomePage::openDemoRequested, this, &MainWindow::openDemo);
+    connect(m_welcomePage, &WelcomePage::newDatabaseRequested, this, &MainWindow::chooseNewDatabase);
+    connect(m_welcomePage, &WelcomePage::openDatabaseRequested, this, &MainWindow::chooseDatabaseToOpen);
+    connect(m_welcomePage, &WelcomePage::connectServerRequested, this, [this]() { connectToServer(); });
+    connect(m_welcomePage, &WelcomePage::recentDatabaseRequested, this, &MainWindow::openRecent);
+    m_welcomePage->setRecentDatabases(Settings::value(Settings::recentDatabases));
+}
+
+// The pages on the right made up front; the audit trail, users and roles pages are made when first
+// shown (showAuditTrail(), showUsers(), showRoles()). Called again when the language changes.
+void MainWindow::createPages()
+{
+    m_platformPage = new PlatformPage(m_detailStack);
+    m_platformPage->setObjectName(u"platformPage"_s);
+    m_tenantPage = new TenantPage(m_detailStack);
+    m_tenantPage->setObjectName(u"tenantPage"_s);
+    m_environmentPage = new EnvironmentPage(m_detailStack);
+    m_environmentPage->setObjectName(u"environmentPage"_s);
+    m_detailStack->addWidget(m_platformPage);
+    m_detailStack->addWidget(m_tenantPage);
+    m_detailStack->addWidget(m_environmentPage);
+    m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
+                              m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
     connect(m_tenantPage, &TenantPage::tenantActivated, this, [this](TenantId id) {
         const QModelIndex index = m_treeModel->indexOfTenant(id);
         if (index.isValid())
@@ -215,6 +229,7 @@ void MainWindow::createWorkspace()
 void MainWindow::createMenus()
 {
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->setObjectName(u"fileMenu"_s);
     QAction* newAction = fileMenu->addAction(tr("&New Database…"), this, &MainWindow::chooseNewDatabase);
     newAction->setShortcut(QKeySequence::New);
     QAction* openAction = fileMenu->addAction(tr("&Open Database…"), this, &MainWindow::chooseDatabaseToOpen);
@@ -256,6 +271,7 @@ void MainWindow::createMenus()
     quitAction->setMenuRole(QAction::QuitRole);
 
     QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    editMenu->setObjectName(u"editMenu"_s);
     editMenu->addAction(m_admin->history()->undoAction());
     editMenu->addAction(m_admin->history()->redoAction());
     editMenu->addSeparator();
@@ -263,15 +279,25 @@ void MainWindow::createMenus()
     m_editTenantAction->setObjectName(u"editTenantAction"_s);
     m_editTenantAction->setShortcut(QKeySequence(Qt::Key_F2));
     m_editTenantAction->setEnabled(false);
-    connect(this, &MainWindow::detailShown, this, [this]() {
+    connect(this, &MainWindow::detailShown, m_editTenantAction, [this]() {
         m_editTenantAction->setEnabled(m_store && !isPreviewing() && m_detailStack->currentWidget() == m_tenantPage);
     });
+    editMenu->addSeparator();
+    QAction* preferencesAction = editMenu->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    preferencesAction->setObjectName(u"preferencesAction"_s);
+    // Ctrl+, everywhere, and the platform's own key when it has another (Ctrl+Shift+, on KDE).
+    QList<QKeySequence> preferencesKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    if (!preferencesKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+        preferencesKeys.prepend(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferencesAction->setShortcuts(preferencesKeys);
+    preferencesAction->setMenuRole(QAction::PreferencesRole);
 
     QMenu* tenantMenu = menuBar()->addMenu(tr("&Tenant"));
     tenantMenu->setObjectName(u"tenantMenu"_s);
     m_admin->fillMenu(tenantMenu);
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->setObjectName(u"viewMenu"_s);
     QAction* findAction = viewMenu->addAction(tr("&Find Tenant"), this, [this]() {
         m_searchLineEdit->setFocus(Qt::ShortcutFocusReason);
         m_searchLineEdit->selectAll();
@@ -333,6 +359,7 @@ void MainWindow::createMenus()
         action->setEnabled(false);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(u"helpMenu"_s);
     helpMenu->addAction(tr("&About TenantDesk"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
     helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
 }
@@ -638,6 +665,10 @@ void MainWindow::closeDatabase()
     endPreview();
     m_principal.reset();
     m_admin->setPrincipal(std::nullopt);
+    if (!m_tenantLanguage.isEmpty()) {
+        m_tenantLanguage.clear();
+        applyLanguage();
+    }
     if (m_rolesPage)
         m_rolesPage->setStore(nullptr);
     m_treeModel->setStore(nullptr);
@@ -1153,6 +1184,7 @@ void MainWindow::usePrincipal()
         m_admin->setPrincipal(principal);
         // Seeing as someone else needs to read every user: a platform admin's view.
         m_viewAsAction->setEnabled(principal.platformPermissions.contains(Permission::UserRead));
+        useTenantLanguage(principal);
     }, [this](const StoreError& error) {
         statusBar()->showMessage(tr("Could not tell who you are on this store: %1").arg(error.message()), 10000);
     });
@@ -1346,6 +1378,153 @@ void MainWindow::endPreview()
     ++m_detailRequest;
     showSelection();
     m_admin->updateActions();
+}
+
+} // namespace TenantDesk
+
+namespace TenantDesk {
+
+// Languages: Edit → Preferences…, the tenant's language for its admins, and relabelling at run time.
+
+void MainWindow::showPreferences()
+{
+    if (auto* open = findChild<PreferencesDialog*>(); open) {
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto* dialog = new PreferencesDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PreferencesDialog::languageChosen, this, &MainWindow::applyLanguage);
+    dialog->open();
+}
+
+void MainWindow::applyLanguage()
+{
+    // Chosen in Preferences, else the tenant's for its admins, else the system's.
+    QString language = Language::chosen();
+    if (language.isEmpty())
+        language = Language::normalized(m_tenantLanguage);
+    Language::apply(language);
+}
+
+void MainWindow::useTenantLanguage(const Principal& principal)
+{
+    if (principal.isPlatformPrincipal() || principal.grants.isEmpty())
+        return;
+    // The first tenant they administer (a tenant-wide grant that may change the tenant), else
+    // the first they belong to.
+    const auto administered = std::find_if(principal.grants.cbegin(), principal.grants.cend(), [](const Grant& grant) {
+        return grant.environmentId == 0 && grant.permissions.contains(Permission::TenantUpdate);
+    });
+    const TenantId tenantId = administered != principal.grants.cend() ? administered->tenantId : principal.grants.constFirst().tenantId;
+    whenReady(m_store->tenant(tenantId), this, [this, store = m_store.get()](const Tenant& tenant) {
+        if (store != m_store.get() || tenant.language == m_tenantLanguage)
+            return;
+        m_tenantLanguage = tenant.language;
+        applyLanguage();
+    }, [](const StoreError&) {}); // the tenant's language is a default only: the system's stays
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // Installing a language sends several of these (one per translator): relabel once, at once after.
+    if (event->type() == QEvent::LanguageChange && m_admin && !m_retranslatePending) {
+        m_retranslatePending = true;
+        QMetaObject::invokeMethod(this, &MainWindow::retranslate, Qt::QueuedConnection);
+    }
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslate()
+{
+    m_retranslatePending = false;
+    m_admin->retranslate();
+    // The menus and pages are made again from the store, in the language now installed: whatever
+    // createMenus() and createPages() make (including what is added to them later) is relabelled.
+    menuBar()->clear();
+    qDeleteAll(menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly));
+    m_recentMenu = nullptr;
+    createMenus();
+    updateActionStates();
+    rebuildPages();
+    const bool welcome = m_centralStack->currentWidget() == m_welcomePage;
+    delete m_welcomePage;
+    createWelcomePage();
+    if (welcome)
+        m_centralStack->setCurrentWidget(m_welcomePage);
+    refreshRecentMenu();
+
+    m_searchLineEdit->setPlaceholderText(tr("Find a tenant by name or slug (Ctrl+F)"));
+    m_databaseLabel->setText(m_store ? m_store->displayName() : tr("No database open"));
+    if (auto* endButton = findChild<QPushButton*>(u"endPreviewButton"_s)) {
+        endButton->setText(tr("End Preview"));
+        endButton->setToolTip(tr("Back to your own view (Escape)"));
+    }
+    if (auto* previewToolBar = findChild<QToolBar*>(u"previewToolBar"_s))
+        previewToolBar->setWindowTitle(tr("Preview"));
+    if (m_previewStore) {
+        const QString email = static_cast<PreviewStore*>(m_previewStore.get())->principal().email;
+        setWindowTitle(tr("Viewing as %1 — TenantDesk").arg(email));
+    } else if (ServerSession* session = serverSession(m_store.get())) {
+        const QString user = session->user().email.isEmpty() ? session->email() : session->user().email;
+        setWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
+    } else if (m_store) {
+        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
+    }
+    // Column titles and the status words in the tree come from the model, asked again.
+    for (TenantTreeModel* model : {m_treeModel, m_normalTreeModel}) {
+        if (model && model->columnCount() > 0)
+            Q_EMIT model->headerDataChanged(Qt::Horizontal, 0, model->columnCount() - 1);
+    }
+    m_tenantTreeView->viewport()->update();
+}
+
+void MainWindow::updateActionStates()
+{
+    const bool open = m_store != nullptr;
+    for (QAction* action : {m_closeAction, m_auditAction, m_usersAction, m_importUsersAction, m_exportUsersAction, m_rolesAction})
+        action->setEnabled(open);
+    m_signOutAction->setEnabled(serverSession(m_store.get()) != nullptr);
+    setEditingEnabled(!isPreviewing());
+    m_admin->updateActions();
+}
+
+void MainWindow::rebuildPages()
+{
+    QWidget* current = m_detailStack->currentWidget();
+    const bool audit = current && current == m_auditPage;
+    const bool users = current && current == m_usersPage;
+    const bool roles = current && current == m_rolesPage;
+    const TenantId auditScope = m_auditPage ? m_auditPage->tenantScope() : 0;
+    const TenantId usersScope = m_usersPage ? m_usersPage->tenantScope() : 0;
+    const TenantId rolesTenant = m_rolesPage ? m_rolesPage->tenantId() : 0;
+    // Each page lets go of the store before it goes.
+    if (m_auditPage)
+        m_auditPage->setStore(nullptr);
+    if (m_usersPage)
+        m_usersPage->setStore(nullptr);
+    if (m_rolesPage)
+        m_rolesPage->setStore(nullptr);
+    while (QWidget* page = m_detailStack->widget(0)) {
+        m_detailStack->removeWidget(page);
+        delete page;
+    }
+    m_auditPage = nullptr;
+    m_usersPage = nullptr;
+    m_rolesPage = nullptr;
+    createPages();
+    ++m_detailRequest;
+    if (!m_store)
+        return;
+    if (audit)
+        showAuditTrail(auditScope);
+    else if (users)
+        showUsers(usersScope);
+    else if (roles)
+        showRoles(rolesTenant);
+    else
+        showSelection();
 }
 
 } // namespace TenantDesk

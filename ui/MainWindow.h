@@ -75,6 +75,10 @@ public:
     void exportBillingReport();
     // File → Open Review File…: a .tenantdesk database someone sent, opened on its billing review.
     void openReviewFile(const QString& path = {});
+    // Edit → Preferences… (Ctrl+,): the language, applied at once to every open window.
+    void showPreferences();
+    // Speaks the language chosen in Preferences, else the tenant's (for a tenant admin), else the system's.
+    void applyLanguage();
     // File → Import Users… (Ctrl+I) and Export Users… (Ctrl+Shift+E): on the users page when it is
     // shown (its filters), else for the tenant selected in the tree.
     void importUsers();
@@ -113,9 +117,21 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // QEvent::LanguageChange: the menus and pages are made again in the new language (retranslate()).
+    void changeEvent(QEvent* event) override;
 
 private:
     void createMenus();
+    void createWelcomePage();
+    // The detail pages on the right (platform, tenant, environment); called again by rebuildPages().
+    void createPages();
+    void retranslate();
+    // Every page made again, showing what was shown (the same item, audit trail, users or roles).
+    void rebuildPages();
+    // The menu actions enabled as the store, the preview and the selection allow.
+    void updateActionStates();
+    // A tenant admin's default language: their first administered tenant's (Tenant::language).
+    void useTenantLanguage(const Principal& principal);
     AdminSelection adminSelection() const;
     void connectAdministration();
     void createWorkspace();
@@ -194,6 +210,8 @@ private:
     QAction* m_signOutAction = nullptr;
     quint64 m_detailRequest = 0;
     bool m_errorDialogs = true;
+    QString m_tenantLanguage;        // the language of the tenant the signed-in admin administers
+    bool m_retranslatePending = false;
 };
 
 } // namespace TenantDesk

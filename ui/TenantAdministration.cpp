@@ -33,9 +33,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QAction* makeAction(QObject* parent, const QString& text, const QString& objectName, const QKeySequence& shortcut = {})
+QAction* makeAction(QObject* parent, const QString& objectName, const QKeySequence& shortcut = {})
 {
-    auto* action = new QAction(text, parent);
+    auto* action = new QAction(parent);
     action->setObjectName(objectName);
     if (!shortcut.isEmpty())
         action->setShortcut(shortcut);
@@ -50,21 +50,21 @@ TenantAdministration::TenantAdministration(QWidget* window, std::function<AdminS
     , m_selection(std::move(selection))
     , m_history(new EditHistory(this))
 {
-    newTenantAction = makeAction(this, tr("&New Tenant…"), u"newTenantAction"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
-    newTenantAction->setToolTip(tr("Create a tenant under the selected one (or at the top level when the platform is selected)"));
-    settingsAction = makeAction(this, tr("&Settings…"), u"tenantSettingsAction"_s, QKeySequence(Qt::CTRL | Qt::Key_E));
-    provisionAction = makeAction(this, tr("&Provision"), u"provisionAction"_s);
-    activateAction = makeAction(this, tr("&Activate"), u"activateAction"_s);
-    suspendAction = makeAction(this, tr("S&uspend…"), u"suspendAction"_s);
-    resumeAction = makeAction(this, tr("&Resume"), u"resumeAction"_s);
-    decommissionAction = makeAction(this, tr("&Decommission…"), u"decommissionAction"_s);
-    deleteAction = makeAction(this, tr("De&lete…"), u"deleteTenantAction"_s, QKeySequence(Qt::SHIFT | Qt::Key_Delete));
-    restoreAction = makeAction(this, tr("Restore from &Backup…"), u"restoreAction"_s);
-    addEnvironmentAction = makeAction(this, tr("Add &Environment…"), u"addEnvironmentAction"_s);
-    renameEnvironmentAction = makeAction(this, tr("Re&name Environment…"), u"renameEnvironmentAction"_s);
-    environmentSettingsAction = makeAction(this, tr("Environment Se&ttings…"), u"environmentSettingsAction"_s);
-    removeEnvironmentAction = makeAction(this, tr("Remo&ve Environment…"), u"removeEnvironmentAction"_s);
-    promoteAction = makeAction(this, tr("&Promote Settings…"), u"promoteAction"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    newTenantAction = makeAction(this, u"newTenantAction"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    settingsAction = makeAction(this, u"tenantSettingsAction"_s, QKeySequence(Qt::CTRL | Qt::Key_E));
+    provisionAction = makeAction(this, u"provisionAction"_s);
+    activateAction = makeAction(this, u"activateAction"_s);
+    suspendAction = makeAction(this, u"suspendAction"_s);
+    resumeAction = makeAction(this, u"resumeAction"_s);
+    decommissionAction = makeAction(this, u"decommissionAction"_s);
+    deleteAction = makeAction(this, u"deleteTenantAction"_s, QKeySequence(Qt::SHIFT | Qt::Key_Delete));
+    restoreAction = makeAction(this, u"restoreAction"_s);
+    addEnvironmentAction = makeAction(this, u"addEnvironmentAction"_s);
+    renameEnvironmentAction = makeAction(this, u"renameEnvironmentAction"_s);
+    environmentSettingsAction = makeAction(this, u"environmentSettingsAction"_s);
+    removeEnvironmentAction = makeAction(this, u"removeEnvironmentAction"_s);
+    promoteAction = makeAction(this, u"promoteAction"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    retranslate();
 
     connect(newTenantAction, &QAction::triggered, this, &TenantAdministration::createTenant);
     connect(settingsAction, &QAction::triggered, this, &TenantAdministration::editSettings);
@@ -99,6 +99,26 @@ void TenantAdministration::setStore(Store* store)
     m_store = store;
     m_history->setStore(store);
     updateActions();
+}
+
+void TenantAdministration::retranslate()
+{
+    newTenantAction->setText(tr("&New Tenant…"));
+    newTenantAction->setToolTip(tr("Create a tenant under the selected one (or at the top level when the platform is selected)"));
+    settingsAction->setText(tr("&Settings…"));
+    provisionAction->setText(tr("&Provision"));
+    activateAction->setText(tr("&Activate"));
+    suspendAction->setText(tr("S&uspend…"));
+    resumeAction->setText(tr("&Resume"));
+    decommissionAction->setText(tr("&Decommission…"));
+    deleteAction->setText(tr("De&lete…"));
+    restoreAction->setText(tr("Restore from &Backup…"));
+    addEnvironmentAction->setText(tr("Add &Environment…"));
+    renameEnvironmentAction->setText(tr("Re&name Environment…"));
+    environmentSettingsAction->setText(tr("Environment Se&ttings…"));
+    removeEnvironmentAction->setText(tr("Remo&ve Environment…"));
+    promoteAction->setText(tr("&Promote Settings…"));
+    m_history->retranslate();
 }
 
 void TenantAdministration::updateActions()

@@ -41,6 +41,8 @@ public:
     EditHistory* history() const { return m_history; }
     // Enables what the selection allows, and what the policy lets `principal` do there.
     void updateActions();
+    // Relabels the actions in the language now installed (QEvent::LanguageChange).
+    void retranslate();
     // Who acts (Store::currentPrincipal): the actions the policy denies them are disabled.
     void setPrincipal(const std::optional<Principal>& principal);
     // Every action disabled, whatever the selection ("View as…": a read-only preview).

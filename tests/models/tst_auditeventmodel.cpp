@@ -1,5 +1,6 @@
 #include "AuditDiffModel.h"
 #include "AuditEventModel.h"
+#include "LocaleFormat.h"
 #include "SqlStore.h"
 #include "TestSupport.h"
 
@@ -181,7 +182,7 @@ private Q_SLOTS:
         const AuditEvent newest = model.event(0);
         QCOMPARE(newest.action, u"tenant.update"_s);
         QCOMPARE(model.index(0, AuditEventModel::TimeColumn).data().toString(),
-                 newest.at.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s));
+                 localDateTime(newest.at, true));
         QVERIFY(model.index(0, AuditEventModel::TimeColumn).data(Qt::ToolTipRole).toString()
                     .contains(newest.at.toUTC().toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s)));
         QCOMPARE(model.index(0, AuditEventModel::ActorColumn).data().toString(), u"bob@example.com"_s);
