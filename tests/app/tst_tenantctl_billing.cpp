@@ -55,7 +55,7 @@ QJsonArray rowsOf(const Run& run)
                  qPrintable(u"exit status %1 (expected %2): %3%4"_s.arg(r_.exitCode).arg(status).arg(r_.err, r_.out))); \
     } while (false)
 
-class TestTenantctlBillingSummary : public QObject
+class TestTenantctlBilling : public QObject
 {
     Q_OBJECT
 
@@ -260,5 +260,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTenantctlBillingSummary)
-#include "tst_tenantctl_billing_summary.moc"
+QTEST_GUILESS_MAIN(TestTenantctlBilling)
+#include "tst_tenantctl_billing.moc"
