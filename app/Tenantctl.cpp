@@ -9,6 +9,7 @@
 #include "TenantctlSupport.h"
 #include "TenantctlImport.h"
 #include "TenantctlReport.h"
+#include "TenantctlBilling.h"
 #include "TenantctlBillingSummary.h"
 #include "TenantctlUsers.h"
 
@@ -406,6 +407,17 @@ const QList<Command>& commands()
         {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "check the audit trail's hash chains; exit status 1 names the first broken link"),
          {u"tenant"_s}, auditVerify},
+        {{u"billing"_s, u"import"_s}, {u"FILE"_s},
+         u"[--format focus|aws-cur|aws-cur2|azure-ea|azure-mca] [--tenant-tag KEY] [--on-duplicate refuse|skip|replace]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)\n"
+                                        "in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds\n"
+                                        "a tag whose value is a tenant's slug to the rules; the same file again is refused\n"
+                                        "unless --on-duplicate skip or replace"),
+         {u"format"_s, u"tenant-tag"_s, u"on-duplicate"_s}, Billing::billingImport},
+        {{u"billing"_s, u"imports"_s}, {}, {}, QT_TRANSLATE_NOOP("tenantctl", "the billing imports, newest first"), {},
+         Billing::billingImports},
+        {{u"billing"_s, u"delete-import"_s}, {u"ID"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "delete an import with its lines and roll-ups"), {}, Billing::billingDeleteImport},
         {{u"billing"_s, u"summary"_s}, {}, u"[--by tenant,service,month] [--tenant SLUG] [--from DAY] [--to DAY] [--csv]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "cost summed exactly by any of tenant, service and month (and always currency),\n"
                                         "from the roll-ups; shares of shared cost count in their tenant's sums, cost of no\n"
@@ -618,6 +630,14 @@ QList<QCommandLineOption> options()
         option(u"include"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: a role the role includes, repeated; none for "
                                                             "none."), u"role"_s),
         option(u"description"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: what the role is for."), u"text"_s),
+        option(u"format"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: the file's format (focus, aws-cur, "
+                                                           "aws-cur2, azure-ea, azure-mca); detected from the header "
+                                                           "otherwise."), u"format"_s),
+        option(u"tenant-tag"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: a tag key whose value is a tenant's "
+                                                               "slug (added to the attribution rules)."), u"key"_s),
+        option(u"on-duplicate"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: what to do when the same file was "
+                                                                 "imported before: refuse (the default), skip or replace."),
+               u"action"_s),
         option(u"by"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing summary: group by tenant, service and month, "
                                                        "comma-separated (default: tenant)."), u"dimensions"_s),
         option(u"csv"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing summary: print CSV.")),

@@ -169,7 +169,7 @@ public:
         const QJsonArray items = array(key);
         for (qsizetype i = 0; i < items.size(); ++i) {
             const double number = items.at(i).toDouble(-1);
-            if (!items.at(i).isDouble() || number < 0 || number != double(qint64(number)))
+            if (!items.at(i).isDouble() || !(number >= 0 && number < 9007199254740992.0) || number != std::floor(number))
                 invalid(name(key) + u'[' + QString::number(i) + u']', u"a non-negative whole number"_s);
             list.append(qint64(number));
         }
@@ -392,6 +392,17 @@ QJsonObject toJson(const AuditEvent& e)
     return viaWriter(e);
 }
 
+QJsonObject toJson(const AuditChainReport& report)
+{
+    QJsonObject object{{u"events"_s, report.events}, {u"chains"_s, report.chains}, {u"intact"_s, !report.firstBreak}};
+    if (report.firstBreak) {
+        object.insert(u"first_break"_s, QJsonObject{{u"tenant_id"_s, report.firstBreak->tenantId},
+                                                    {u"event_id"_s, report.firstBreak->eventId},
+                                                    {u"problem"_s, report.firstBreak->problem}});
+    }
+    return object;
+}
+
 QJsonObject toJson(const UsageSample& s)
 {
     return QJsonObject{
@@ -400,6 +411,16 @@ QJsonObject toJson(const UsageSample& s)
         {u"metric"_s, usageMetricKey(s.metric)},
         {u"at"_s, SqlTime::format(s.at)},
         {u"value"_s, s.value},
+    };
+}
+
+QJsonObject toJson(const UsageTotal& t)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, t.tenantId},
+        {u"total"_s, t.total},
+        {u"peak"_s, t.peak},
+        {u"samples"_s, t.samples},
     };
 }
 
@@ -655,11 +676,30 @@ AuditEvent auditEventFromJson(const QJsonObject& object)
     return e;
 }
 
+AuditChainReport auditChainReportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"audit_chain_report"_s);
+    AuditChainReport report;
+    report.events = r.id(u"events"_s);
+    report.chains = r.integer(u"chains"_s);
+    if (object.value(u"first_break"_s).isObject()) {
+        const Reader b(object.value(u"first_break"_s).toObject(), u"audit_chain_report.first_break"_s);
+        report.firstBreak = AuditChainBreak{b.idOrZero(u"tenant_id"_s), b.id(u"event_id"_s), b.text(u"problem"_s)};
+    }
+    return report;
+}
+
 UsageSample usageSampleFromJson(const QJsonObject& object)
 {
     const Reader r(object, u"usage_sample"_s);
     return UsageSample{r.id(u"tenant_id"_s), r.id(u"environment_id"_s), r.key(u"metric"_s, usageMetricFromKey),
                        r.time(u"at"_s), r.number(u"value"_s)};
+}
+
+UsageTotal usageTotalFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"usage_total"_s);
+    return UsageTotal{r.id(u"tenant_id"_s), r.number(u"total"_s), r.number(u"peak"_s), r.integer(u"samples"_s)};
 }
 
 QJsonObject toJson(const AttributionRules& rules)
@@ -1308,6 +1348,86 @@ Principal principalFromJson(const QJsonObject& object)
     if (!principal)
         invalid(u"principal"_s, u"a principal (sub, email, plat, scopes)"_s);
     return *principal;
+}
+
+QJsonObject toJson(const BillingImport& i)
+{
+    return QJsonObject{
+        {u"id"_s, i.id},
+        {u"file_name"_s, i.fileName},
+        {u"sha256"_s, i.sha256},
+        {u"format"_s, billingFormatKey(i.format)},
+        {u"imported_at"_s, timeOrNull(i.importedAt)},
+        {u"imported_by"_s, i.importedBy},
+        {u"line_count"_s, i.lineCount},
+        {u"unallocated_lines"_s, i.unallocatedLines},
+        {u"currencies"_s, QJsonArray::fromStringList(i.currencies)},
+        {u"billed_cost_total"_s, i.billedCostTotal},
+        {u"first_charge_at"_s, timeOrNull(i.firstChargeAt)},
+        {u"last_charge_at"_s, timeOrNull(i.lastChargeAt)},
+    };
+}
+
+QJsonObject toJson(const BillingImportResult& result)
+{
+    return QJsonObject{
+        {u"import"_s, toJson(result.import)},
+        {u"skipped"_s, result.skipped},
+        {u"replaced_import_id"_s, idOrNull(result.replacedImportId)},
+        {u"notes"_s, QJsonArray::fromStringList(result.notes)},
+    };
+}
+
+BillingImport billingImportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import"_s);
+    BillingImport i;
+    i.id = r.id(u"id"_s);
+    i.fileName = r.text(u"file_name"_s);
+    i.sha256 = r.text(u"sha256"_s);
+    const auto format = billingFormatFromKey(r.text(u"format"_s));
+    if (!format)
+        invalid(u"billing_import.format"_s, u"focus, aws-cur, aws-cur2, azure-ea or azure-mca"_s);
+    i.format = *format;
+    i.importedAt = r.time(u"imported_at"_s);
+    i.importedBy = r.text(u"imported_by"_s);
+    i.lineCount = r.id(u"line_count"_s);
+    i.unallocatedLines = r.id(u"unallocated_lines"_s);
+    i.currencies = r.strings(u"currencies"_s);
+    i.billedCostTotal = r.text(u"billed_cost_total"_s);
+    i.firstChargeAt = r.time(u"first_charge_at"_s);
+    i.lastChargeAt = r.time(u"last_charge_at"_s);
+    return i;
+}
+
+BillingImportResult billingImportResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import_result"_s);
+    BillingImportResult result;
+    result.import = billingImportFromJson(r.object(u"import"_s));
+    result.skipped = r.boolean(u"skipped"_s);
+    result.replacedImportId = r.idOrZero(u"replaced_import_id"_s);
+    result.notes = r.strings(u"notes"_s);
+    return result;
+}
+
+QString duplicateImportKey(DuplicateImport duplicate)
+{
+    switch (duplicate) {
+    case DuplicateImport::Refuse: return u"refuse"_s;
+    case DuplicateImport::Skip: return u"skip"_s;
+    case DuplicateImport::Replace: return u"replace"_s;
+    }
+    return {};
+}
+
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key)
+{
+    for (DuplicateImport d : {DuplicateImport::Refuse, DuplicateImport::Skip, DuplicateImport::Replace}) {
+        if (duplicateImportKey(d) == key)
+            return d;
+    }
+    return std::nullopt;
 }
 
 QList<QJsonObject> itemsOf(const QJsonObject& object)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditChain.h"
 #include "AuditEvent.h"
 #include "Billing.h"
 #include "JsonWriter.h"
@@ -31,7 +32,9 @@ QJsonObject toJson(const TenantSearchResult& result);
 QJsonObject toJson(const MembershipEntry& membership);
 QJsonObject toJson(const Role& role);
 QJsonObject toJson(const AuditEvent& event);
+QJsonObject toJson(const AuditChainReport& report);
 QJsonObject toJson(const UsageSample& sample);
+QJsonObject toJson(const UsageTotal& total);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
 QJsonObject toJson(const NewTenant& tenant);
@@ -44,6 +47,8 @@ QJsonObject toJson(const AttributionResult& result);
 QJsonObject toJson(const BillingTotalsRow& row);
 QJsonObject toJson(const BillingLine& line);
 QJsonObject toJson(const TenantBudget& budget);
+QJsonObject toJson(const BillingImport& import);
+QJsonObject toJson(const BillingImportResult& result);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -125,7 +130,9 @@ TenantSearchResult tenantSearchResultFromJson(const QJsonObject& object);
 MembershipEntry membershipFromJson(const QJsonObject& object);
 Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
+AuditChainReport auditChainReportFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
+UsageTotal usageTotalFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
 AttributionRules attributionRulesFromJson(const QJsonObject& object);
 AttributionResult attributionResultFromJson(const QJsonObject& object);
@@ -160,6 +167,11 @@ QJsonObject toJson(const BulkUserResult& result);
 QJsonObject toJson(const DirectoryImport& import);
 QJsonObject toJson(const ImportReport& report);
 QJsonObject toJson(const Principal& principal); // as access-token claims (Policy::toClaims)
+// Billing imports (Billing.h): an import as remembered, and what an import did.
+BillingImport billingImportFromJson(const QJsonObject& object);
+BillingImportResult billingImportResultFromJson(const QJsonObject& object);
+QString duplicateImportKey(DuplicateImport duplicate); // "refuse", "skip", "replace"
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key);
 Membership membershipIdsFromJson(const QJsonObject& object);
 UserMembership userMembershipFromJson(const QJsonObject& object);
 UserDetail userDetailFromJson(const QJsonObject& object);

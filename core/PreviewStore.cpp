@@ -338,6 +338,11 @@ QFuture<Page<AuditEvent>> PreviewStore::auditEvents(const AuditQuery& query)
                                    [this, query](const Tenant&) { return m_store->auditEvents(query); });
 }
 
+QFuture<AuditChainReport> PreviewStore::verifyAuditTrail()
+{
+    return forbiddenUnlessPlatform<AuditChainReport>(Permission::AuditRead, [this]() { return m_store->verifyAuditTrail(); });
+}
+
 QFuture<QList<UsageSample>> PreviewStore::usage(const UsageQuery& query)
 {
     return chain<QList<UsageSample>>(requireTenant(query.tenantId, Permission::UsageRead), m_context.get(),
@@ -443,7 +448,9 @@ QFuture<BillingImportResult> PreviewStore::importBilling(const BillingImportRequ
 
 QFuture<QList<BillingImport>> PreviewStore::billingImports()
 {
-    return refused<QList<BillingImport>>();
+    // Imports are the platform's: listed to a previewed platform principal only. Importing and
+    // deleting stay refused (the preview is read-only).
+    return forbiddenUnlessPlatform<QList<BillingImport>>(Permission::BillingRead, [this]() { return m_store->billingImports(); });
 }
 
 QFuture<BillingImport> PreviewStore::deleteBillingImport(qint64)
@@ -528,9 +535,31 @@ QFuture<TenantBudget> PreviewStore::setBudget(const TenantBudget&)
     return refused<TenantBudget>();
 }
 
-QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return refused<QList<UsageTotal>>();
+    if (m_principal.platformPermissions.contains(Permission::UsageRead))
+        return m_store->usageTotals(query);
+    // Below the platform: every total, then only those of tenants whose usage the user may read.
+    UsageTotalsQuery all = query;
+    all.limit = maximumPageSize;
+    return chain<QList<UsageTotal>>(m_store->usageTotals(all), m_context.get(), [this, query](const QList<UsageTotal>& totals) {
+        QList<TenantId> ids;
+        for (const UsageTotal& total : totals)
+            ids.append(total.tenantId);
+        return chain<QList<UsageTotal>>(tenantsById(ids), m_context.get(), [this, query, totals](const QList<Tenant>& tenants) {
+            QSet<TenantId> allowed;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::UsageRead, tenant))
+                    allowed.insert(tenant.id);
+            }
+            QList<UsageTotal> visible;
+            for (const UsageTotal& total : totals) {
+                if (allowed.contains(total.tenantId) && visible.size() < query.limit)
+                    visible.append(total);
+            }
+            return visible;
+        });
+    });
 }
 
 } // namespace TenantDesk

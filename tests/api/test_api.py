@@ -160,6 +160,8 @@ class ApiTest(unittest.TestCase):
             (f"/api/v1/usage?tenant_id={a}&metric=api_calls&from=2020-01-01T00:00:00Z&to=2020-12-01T00:00:00Z",
              "/api/v1/usage"),
             ("/api/v1/billing/summary", "/api/v1/billing/summary"),
+            ("/api/v1/usage/totals?metric=api_calls&limit=3&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+             "/api/v1/usage/totals"),
             (f"/api/v1/tenants/{a}/nothing", None),
         ]
         for path, template in cases:
@@ -175,6 +177,89 @@ class ApiTest(unittest.TestCase):
         self.assertGreater(len(self.get("/api/v1/billing/summary").json()["items"]), 0)
         self.assertGreater(len(self.get("/api/v1/audit?limit=5").json()["items"]), 0)
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
+
+    # --- Billing imports ----------------------------------------------------------------------
+
+    def test_billing_files_are_imported_by_platform_principals_only(self):
+        """The shared FOCUS sample as the body: imported whole with its exact total, refused,
+        skipped or replaced when sent again, listed and deleted; a broken file names its line and
+        column and writes nothing; a tenant admin or viewer may do none of it."""
+        import csv
+        import decimal
+        import hashlib
+        import io
+        with open(os.path.join(os.path.dirname(__file__), "..", "data", "focus", "focus_sample.csv"), "rb") as f:
+            sample = f.read()
+        rows = list(csv.DictReader(io.StringIO(sample.decode("utf-8"))))
+        total = sum((decimal.Decimal(r["BilledCost"]) for r in rows), decimal.Decimal(0))
+        octets = {"Content-Type": "application/octet-stream"}
+        template = "/api/v1/billing/imports"
+
+        def upload(body, query="file_name=focus.csv", token=None, headers=None):
+            reply = self.server.request("POST", template + "?" + query, raw_body=body,
+                                        token=token or self.admin["access_token"], headers=headers or octets, timeout=120)
+            validate(reply, template, "POST")
+            return reply
+
+        def imports():
+            reply = self.get(template)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, template, "GET")
+            return reply.json()["items"]
+
+        self.assertEqual(imports(), [])
+        for who in ("Tenant Admin of A", "Tenant Viewer of A"):
+            with self.subTest(caller=who):
+                self.assertEqual(upload(sample, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.get(template, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.server.request("DELETE", template + "/1", token=self.tokens[who]).status, 403)
+        self.assertEqual(upload(sample, headers={"Content-Type": "application/json"}).status, 415)
+        self.assertEqual(upload(sample, query="on_duplicate=sometimes").status, 400)
+
+        # Line 5's BilledCost is no number: 400 naming the file, the line and the column.
+        line5 = sample.split(b"\n")[4]
+        cost = rows[3]["BilledCost"].encode()
+        self.assertIn(b"," + cost + b",", line5)
+        broken = sample.replace(line5, line5.replace(b"," + cost + b",", b",1.2.3,", 1), 1)
+        reply = upload(broken, query="file_name=broken.csv")
+        self.assertEqual((reply.status, reply.json().get("field")), (400, "BilledCost"), reply.body[:300])
+        self.assertIn("broken.csv", reply.json()["detail"])
+        self.assertIn("5", reply.json()["detail"])
+        self.assertEqual(imports(), [])
+
+        # Imported whole, under the name only (never a path), with the sample's exact total.
+        reply = upload(sample, query="file_name=" + urllib.parse.quote("../../uploads/focus.csv"))
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        first = reply.json()["import"]
+        self.assertEqual((first["file_name"], first["format"], first["line_count"]), ("focus.csv", "focus", len(rows)))
+        self.assertEqual(decimal.Decimal(first["billed_cost_total"]), total)
+        self.assertEqual(first["billed_cost_total"], "20.52022672899")
+        self.assertEqual(first["sha256"], hashlib.sha256(sample).hexdigest())
+        self.assertEqual([i["id"] for i in imports()], [first["id"]])
+
+        # The same bytes again: refused naming the first import, skipped, or replaced.
+        again = upload(sample, query="file_name=again.csv")
+        self.assertEqual(again.status, 409, again.body[:300])
+        self.assertIn(str(first["id"]), again.json()["detail"])
+        skipped = upload(sample, query="file_name=again.csv&on_duplicate=skip")
+        self.assertEqual((skipped.status, skipped.json()["skipped"]), (200, True), skipped.body[:300])
+        replaced = upload(sample, query="file_name=again.csv&on_duplicate=replace&format=focus")
+        self.assertEqual(replaced.status, 201, replaced.body[:300])
+        self.assertEqual(replaced.json()["replaced_import_id"], first["id"])
+        second = replaced.json()["import"]
+        self.assertEqual(second["billed_cost_total"], first["billed_cost_total"])
+        self.assertEqual([i["id"] for i in imports()], [second["id"]])
+
+        # Deleted with its lines; a second delete finds nothing.
+        deleted = self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"])
+        self.assertEqual(deleted.status, 200, deleted.body[:300])
+        validate(deleted, template + "/{id}", "DELETE")
+        self.assertEqual(deleted.json()["line_count"], len(rows))
+        self.assertEqual(imports(), [])
+        self.assertEqual(self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"]).status, 404)
+        with self.server.db() as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_lines WHERE import_id IS NOT NULL").fetchone()[0], 0)
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_rollups").fetchone()[0], 0)
 
     # --- Protocol -----------------------------------------------------------------------------
 
@@ -214,6 +299,50 @@ class ApiTest(unittest.TestCase):
                 self.assertEqual(problem["field"], field)
                 self.assertEqual(problem["status"], 400)
                 self.assertTrue(reply.headers["Content-Type"].startswith("application/problem+json"))
+
+    def test_usage_totals_compare_the_tenants_a_caller_may_read(self):
+        span = "from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z"
+        db = self.server.db()
+        with_usage = {r[0] for r in db.execute("SELECT DISTINCT tenant_id FROM usage_samples")}
+        parents = {r[0]: r[1] for r in db.execute("SELECT id, coalesce(parent_id, 0) FROM tenants")}
+        paths = {r[0]: r[1] for r in db.execute("SELECT id, path FROM tenants")}
+        db.close()
+
+        def totals(query, token=None):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}", token=token)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, "/api/v1/usage/totals", "GET")
+            return reply.json()["items"]
+
+        everything = totals("metric=cpu_hours&limit=500")
+        self.assertEqual({t["tenant_id"] for t in everything}, with_usage)
+        self.assertEqual([t["total"] for t in everything], sorted((t["total"] for t in everything), reverse=True))
+        # A total is what the tenant's hourly samples add up to; error_rate is their mean.
+        for metric, mean in (("cpu_hours", False), ("error_rate", True)):
+            first = totals(f"metric={metric}&limit=1")[0]
+            samples = self.get(f"/api/v1/usage?tenant_id={first['tenant_id']}&metric={metric}&{span}").json()["items"]
+            values = [s["value"] for s in samples]
+            expected = sum(values) / len(values) if mean else sum(values)
+            self.assertAlmostEqual(first["total"], expected, delta=1e-9 * max(1.0, abs(expected)))
+            self.assertEqual((first["peak"], first["samples"]), (max(values), len(values)))
+        # Top N is the head of the whole list; parent_id keeps to the top level or one tenant's children.
+        self.assertEqual(totals("metric=cpu_hours&limit=4"), everything[:4])
+        self.assertEqual([t["tenant_id"] for t in totals("metric=cpu_hours&limit=500&parent_id=0")],
+                         [t["tenant_id"] for t in everything if parents[t["tenant_id"]] == 0])
+        # A tenant admin, viewer or sub-tenant admin compares only the tenants under their grant.
+        for who, home in (("Tenant Admin of A", self.a), ("Tenant Viewer of A", self.a), (SUB_TENANT_ADMIN, self.a_child)):
+            with self.subTest(who=who):
+                seen = totals("metric=cpu_hours&limit=500", token=self.tokens[who])
+                expected = [t for t in everything if f"/{home}/" in paths[t["tenant_id"]]]
+                self.assertEqual([t["tenant_id"] for t in seen], [t["tenant_id"] for t in expected])
+                self.assertLess(len(seen), len(everything))
+        other_parent = self.get(f"/api/v1/usage/totals?parent_id={self.b}&{span}", token=self.tokens["Tenant Admin of A"])
+        self.assertEqual(other_parent.status, 404)
+        for query, field in (("metric=power", "metric"), ("limit=0", "limit"), ("parent_id=x", "parent_id")):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}")
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field), query)
+        reply = self.get("/api/v1/usage/totals?to=2026-11-01T00:00:00Z")
+        self.assertEqual((reply.status, reply.json()["field"]), (400, "from"))
 
     def test_path_tricks_find_nothing(self):
         for path in ["/api/v1/tenants/..%2F..%2Fetc%2Fpasswd", "/api/v1/tenants/1;DROP%20TABLE%20tenants",
@@ -1193,6 +1322,18 @@ class UserAdministrationTest(unittest.TestCase):
         self.assertIn("user.write", me["scopes"][0]["p"])
         self.assertIn("user.write", self.call("GET", "/api/v1/me").json()["plat"])
         self.assertEqual(self.server.request("GET", "/api/v1/me").status, 401)
+
+    def test_the_audit_trail_is_verified_by_platform_principals_only(self):
+        reply = self.call("GET", "/api/v1/audit/verify")
+        validate(reply, "/api/v1/audit/verify", "GET")
+        report = reply.json()
+        self.assertTrue(report["intact"], report)
+        self.assertGreater(report["events"], 0)
+        self.assertNotIn("first_break", report)
+        for token in (self.admin_of_a, self.viewer):
+            refused = self.call("GET", "/api/v1/audit/verify", token=token)
+            self.assertEqual(refused.status, 403, refused.body[:300])
+            validate(refused, "/api/v1/audit/verify", "GET")
 
     def test_a_principal_is_read_by_platform_principals_only(self):
         admin_id = self.ids["tenant.admin@a.test"]
