@@ -1445,6 +1445,8 @@ void MainWindow::retranslate()
     menuBar()->clear();
     qDeleteAll(menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly));
     m_recentMenu = nullptr;
+    m_billingActions.clear();     // their menus are gone; createMenus() makes them again
+    m_billingEditActions.clear();
     createMenus();
     updateActionStates();
     rebuildPages();
@@ -1483,7 +1485,10 @@ void MainWindow::retranslate()
 void MainWindow::updateActionStates()
 {
     const bool open = m_store != nullptr;
-    for (QAction* action : {m_closeAction, m_auditAction, m_usersAction, m_importUsersAction, m_exportUsersAction, m_rolesAction})
+    for (QAction* action : {m_closeAction, m_auditAction, m_usersAction, m_importUsersAction, m_exportUsersAction, m_rolesAction,
+                            m_usageAction})
+        action->setEnabled(open);
+    for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
         action->setEnabled(open);
     m_signOutAction->setEnabled(serverSession(m_store.get()) != nullptr);
     setEditingEnabled(!isPreviewing());
@@ -1496,6 +1501,8 @@ void MainWindow::rebuildPages()
     const bool audit = current && current == m_auditPage;
     const bool users = current && current == m_usersPage;
     const bool roles = current && current == m_rolesPage;
+    const bool usage = current && current == m_usagePage;
+    const bool billing = current && current == m_billingPage;
     const TenantId auditScope = m_auditPage ? m_auditPage->tenantScope() : 0;
     const TenantId usersScope = m_usersPage ? m_usersPage->tenantScope() : 0;
     const TenantId rolesTenant = m_rolesPage ? m_rolesPage->tenantId() : 0;
@@ -1506,6 +1513,10 @@ void MainWindow::rebuildPages()
         m_usersPage->setStore(nullptr);
     if (m_rolesPage)
         m_rolesPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
+    if (m_billingPage)
+        m_billingPage->setStore(nullptr);
     while (QWidget* page = m_detailStack->widget(0)) {
         m_detailStack->removeWidget(page);
         delete page;
@@ -1513,6 +1524,8 @@ void MainWindow::rebuildPages()
     m_auditPage = nullptr;
     m_usersPage = nullptr;
     m_rolesPage = nullptr;
+    m_usagePage = nullptr;
+    m_billingPage = nullptr;
     createPages();
     ++m_detailRequest;
     if (!m_store)
@@ -1523,6 +1536,10 @@ void MainWindow::rebuildPages()
         showUsers(usersScope);
     else if (roles)
         showRoles(rolesTenant);
+    else if (usage)
+        showUsage();
+    else if (billing)
+        showBilling();
     else
         showSelection();
 }
