@@ -2,6 +2,8 @@
 
 #include <QApplication>
 #include <QEvent>
+
+#include <functional>
 #include <QFontDatabase>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -292,6 +294,22 @@ void BrandingManager::createHeader()
     m_window->addToolBarBreak(Qt::TopToolBarArea); // other bars (View as…) below the header
 }
 
+namespace {
+
+// Whether two palettes show the same colours where it shows: a widget's palette compared with an
+// application palette it was resolved from.
+bool sameLook(const QPalette& a, const QPalette& b)
+{
+    for (const QPalette::ColorRole role : {QPalette::Window, QPalette::WindowText, QPalette::Base, QPalette::Text,
+                                           QPalette::Button, QPalette::ButtonText, QPalette::Highlight}) {
+        if (a.color(QPalette::Active, role) != b.color(QPalette::Active, role))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 void BrandingManager::apply()
 {
     const LoadedBranding* shown = m_active ? m_active.get() : m_platform.get();
@@ -299,13 +317,23 @@ void BrandingManager::apply()
     if (m_window)
         m_window->setUpdatesEnabled(false);
     m_applying = true;
+    const QPalette before = QApplication::palette();
+    // Removing a style sheet gives the widgets it styled, as their own, the palette they had when it
+    // was set (QStyleSheetStyle::unsetPalette): the one shown until now. So: the style sheet goes
+    // first, those widgets follow the application's palette again, then the new palette, then the
+    // new style sheet, which keeps the new palette as the one to give back.
+    if (!qApp->styleSheet().isEmpty())
+        qApp->setStyleSheet(QString());
+    const QList<QWidget*> widgets = QApplication::allWidgets();
+    for (QWidget* widget : widgets) {
+        if (widget->testAttribute(Qt::WA_SetPalette) && widget != m_headerFrame && sameLook(widget->palette(), before))
+            widget->setPalette(QPalette());
+    }
     if (shown) {
         const BrandingColors& colors = m_systemDark ? shown->pack.dark : shown->pack.light;
-        // The style sheet before the palette: removing a style sheet restores the palettes widgets
-        // had when it was set, which the new palette then replaces.
-        qApp->setStyleSheet(shown->pack.styleSheet);
         m_appliedPalette = palette(colors);
         QApplication::setPalette(m_appliedPalette);
+        qApp->setStyleSheet(shown->pack.styleSheet);
         if (!shown->pack.fontFamily.isEmpty() && QFontDatabase::hasFamily(shown->pack.fontFamily)) {
             QFont font = m_systemFont;
             font.setFamily(shown->pack.fontFamily);
@@ -332,24 +360,26 @@ void BrandingManager::apply()
             m_window->setWindowTitle(m_active ? tr("%1 — TenantDesk").arg(shown->pack.productName) : m_baseTitle);
         }
     } else {
-        qApp->setStyleSheet(QString());
         QApplication::setPalette(QPalette());
         m_appliedPalette = QApplication::palette();
         QApplication::setFont(m_systemFont);
         if (m_window)
             m_window->setWindowTitle(m_baseTitle);
     }
-    // Removing or replacing a style sheet gives widgets back, as their own, the palette they had
-    // when it was set (QStyleSheetStyle::unsetPalette): an earlier pack's, which would stay. Those
-    // follow the application's palette again.
-    if (!m_previousPalettes.contains(m_appliedPalette))
-        m_previousPalettes.append(m_appliedPalette);
-    const QList<QWidget*> widgets = QApplication::allWidgets();
-    for (QWidget* widget : widgets) {
-        if (widget->testAttribute(Qt::WA_SetPalette) && widget != m_headerFrame
-            && m_previousPalettes.contains(widget->palette()) && widget->palette() != m_appliedPalette)
-            widget->setPalette(QPalette());
-    }
+    // Widgets the style sheets touched may still hold an earlier palette as inherited: from each
+    // window down, every widget without a palette of its own takes its parent's again.
+    const std::function<void(QWidget*)> inherit = [&inherit](QWidget* widget) {
+        if (!widget->testAttribute(Qt::WA_SetPalette)) {
+            QEvent change(QEvent::ApplicationPaletteChange);
+            QCoreApplication::sendEvent(widget, &change);
+        }
+        for (QObject* child : widget->children()) {
+            if (child->isWidgetType() && !static_cast<QWidget*>(child)->isWindow())
+                inherit(static_cast<QWidget*>(child));
+        }
+    };
+    for (QWidget* window : QApplication::topLevelWidgets())
+        inherit(window);
     m_applying = false;
     if (m_window)
         m_window->setUpdatesEnabled(updates);

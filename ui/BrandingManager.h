@@ -115,7 +115,6 @@ private:
     QString m_baseTitle = QStringLiteral("TenantDesk");
     QFont m_systemFont;
     QPalette m_appliedPalette;
-    QList<QPalette> m_previousPalettes; // every application palette applied so far
     bool m_systemDark = false;
     bool m_applying = false;
     QToolBar* m_headerBar = nullptr;
