@@ -1,6 +1,7 @@
 #include "BrandingManager.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QEvent>
 
 #include <functional>
@@ -312,6 +313,8 @@ bool sameLook(const QPalette& a, const QPalette& b)
 
 void BrandingManager::apply()
 {
+    QElapsedTimer timer;
+    timer.start();
     const LoadedBranding* shown = m_active ? m_active.get() : m_platform.get();
     const bool updates = m_window && m_window->updatesEnabled();
     if (m_window)
@@ -383,6 +386,7 @@ void BrandingManager::apply()
     m_applying = false;
     if (m_window)
         m_window->setUpdatesEnabled(updates);
+    qCDebug(lcBranding) << "applied" << (shown ? shown->pack.slug : u"(system)"_s) << "in" << timer.elapsed() << "ms";
     Q_EMIT changed();
 }
 

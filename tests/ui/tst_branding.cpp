@@ -282,7 +282,7 @@ private Q_SLOTS:
         QCOMPARE(QApplication::palette().color(QPalette::Window), packColor(u"default"_s, u"light"_s, u"window"_s));
     }
 
-    void editorIsForPlatformAdmins()
+    void editorIsForPlatformAdminsAndTenantAdminsSeeTheirBrand()
     {
         auto window = openWindow();
         QVERIFY(window);
@@ -295,8 +295,12 @@ private Q_SLOTS:
         tenantAdmin.grants.append(Grant{1, 0, u"Tenant Admin"_s, {u"tenant.read"_s, u"tenant.update"_s}, {}});
         window->startPreview(tenantAdmin, u"Tenant Admin of redwood-games"_s);
         QVERIFY(!action->isVisible());
+        // Seen as the tenant admin of redwood-games: their tenant's brand.
+        QVERIFY(QTest::qWaitFor([&]() { return window->branding()->activeSlug() == u"redwood-games"_s; }, 10000));
+        QCOMPARE(window->windowTitle(), u"Redwood Arcade Console — TenantDesk"_s);
         window->endPreview();
         QVERIFY(action->isVisible());
+        QVERIFY(window->branding()->activeSlug().isEmpty());
     }
 
     void editorWarnsBelowWcagAA()
