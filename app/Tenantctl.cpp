@@ -9,6 +9,8 @@
 #include "TenantctlSupport.h"
 #include "TenantctlImport.h"
 #include "TenantctlReport.h"
+#include "TenantctlBilling.h"
+#include "TenantctlBillingSummary.h"
 #include "TenantctlUsers.h"
 
 #include <QCoreApplication>
@@ -405,6 +407,32 @@ const QList<Command>& commands()
         {{u"audit"_s, u"verify"_s}, {}, u"[--tenant SLUG]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "check the audit trail's hash chains; exit status 1 names the first broken link"),
          {u"tenant"_s}, auditVerify},
+        {{u"billing"_s, u"import"_s}, {u"FILE"_s},
+         u"[--format focus|aws-cur|aws-cur2|azure-ea|azure-mca] [--tenant-tag KEY] [--on-duplicate refuse|skip|replace]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)\n"
+                                        "in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds\n"
+                                        "a tag whose value is a tenant's slug to the rules; the same file again is refused\n"
+                                        "unless --on-duplicate skip or replace"),
+         {u"format"_s, u"tenant-tag"_s, u"on-duplicate"_s}, Billing::billingImport},
+        {{u"billing"_s, u"imports"_s}, {}, {}, QT_TRANSLATE_NOOP("tenantctl", "the billing imports, newest first"), {},
+         Billing::billingImports},
+        {{u"billing"_s, u"delete-import"_s}, {u"ID"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "delete an import with its lines and roll-ups"), {}, Billing::billingDeleteImport},
+        {{u"billing"_s, u"summary"_s}, {}, u"[--by tenant,service,month] [--tenant SLUG] [--from DAY] [--to DAY] [--csv]"_s,
+         QT_TRANSLATE_NOOP("tenantctl", "cost summed exactly by any of tenant, service and month (and always currency),\n"
+                                        "from the roll-ups; shares of shared cost count in their tenant's sums, cost of no\n"
+                                        "tenant is “(unallocated)”; --to is the last day included"),
+         {u"by"_s, u"tenant"_s, u"from"_s, u"to"_s, u"csv"_s}, Billing::billingSummary},
+        {{u"billing"_s, u"rules"_s, u"show"_s}, {}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "the attribution rules; with --json the document billing rules set reads"), {},
+         Billing::billingRulesShow},
+        {{u"billing"_s, u"rules"_s, u"set"_s}, {u"FILE"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "store attribution rules from a JSON file and apply them again to every billing\n"
+                                        "line; a file with a \"version\" is refused when the rules changed since"),
+         {}, Billing::billingRulesSet},
+        {{u"billing"_s, u"budget"_s}, {u"SLUG"_s, u"AMOUNT"_s, u"CURRENCY"_s}, {},
+         QT_TRANSLATE_NOOP("tenantctl", "set a tenant's monthly budget in a currency; AMOUNT none removes it"), {},
+         Billing::billingBudget},
         {{u"billing"_s, u"report"_s}, {}, u"--pdf FILE|--xlsx FILE|--output FILE.csv [--tenant SLUG] [--since TIME] [--until TIME]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "the billing review as a report: totals by tenant, service and month, month over\n"
                                         "month, budgets, and in the PDF a chart; --output takes its format from the suffix"),
@@ -457,6 +485,12 @@ QString commandsHelp()
 // What a missing positional argument is, in words.
 QString argumentMeaning(const Command& command, const QString& name)
 {
+    if (name == u"FILE"_s && command.words.value(1) == u"rules"_s)
+        return tr("the rules file (JSON)");
+    if (name == u"AMOUNT"_s)
+        return tr("the monthly amount (or none)");
+    if (name == u"CURRENCY"_s)
+        return tr("the currency (USD, EUR, ...)");
     if (name == u"FILE"_s && command.words.constFirst() == u"import"_s)
         return tr("the file to import");
     if (name == u"FILE-OR-FOLDER"_s)
@@ -554,9 +588,11 @@ QList<QCommandLineOption> options()
                                                          "sandbox."), u"kind"_s),
         option(u"unset"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments set: remove a setting."), u"key"_s),
         option(u"from"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the source environment; with users "
-                                                    "move: SLUG or SLUG/ENVIRONMENT."), u"name"_s),
+                                                    "move: SLUG or SLUG/ENVIRONMENT; with billing summary: the first "
+                                                    "day."), u"name"_s),
         option(u"to"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the target environment; with users "
-                                                  "move: SLUG or SLUG/ENVIRONMENT."), u"name"_s),
+                                                  "move: SLUG or SLUG/ENVIRONMENT; with billing summary: the last "
+                                                  "day."), u"name"_s),
         option(u"keys"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: the settings, comma-separated."),
                u"keys"_s),
         option(u"all"_s, QT_TRANSLATE_NOOP("tenantctl", "With environments promote: every setting either environment "
@@ -594,6 +630,17 @@ QList<QCommandLineOption> options()
         option(u"include"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: a role the role includes, repeated; none for "
                                                             "none."), u"role"_s),
         option(u"description"_s, QT_TRANSLATE_NOOP("tenantctl", "With roles: what the role is for."), u"text"_s),
+        option(u"format"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: the file's format (focus, aws-cur, "
+                                                           "aws-cur2, azure-ea, azure-mca); detected from the header "
+                                                           "otherwise."), u"format"_s),
+        option(u"tenant-tag"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: a tag key whose value is a tenant's "
+                                                               "slug (added to the attribution rules)."), u"key"_s),
+        option(u"on-duplicate"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing import: what to do when the same file was "
+                                                                 "imported before: refuse (the default), skip or replace."),
+               u"action"_s),
+        option(u"by"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing summary: group by tenant, service and month, "
+                                                       "comma-separated (default: tenant)."), u"dimensions"_s),
+        option(u"csv"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing summary: print CSV.")),
         option(u"pdf"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the PDF file to write."), u"file"_s),
         option(u"xlsx"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the XLSX file to write."), u"file"_s),
     };

@@ -6,6 +6,7 @@
 #include <QSet>
 
 #include <array>
+#include <map>
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -575,6 +576,41 @@ DemoSummary DemoDataGenerator::generate(DemoSink& sink, const std::function<bool
 QString DemoDataGenerator::platformName()
 {
     return u"Stratus Cloud (demo)"_s;
+}
+
+AttributionRules DemoBilling::rules()
+{
+    AttributionRules rules;
+    rules.tenantTagKeys = {u"tenant"_s};
+    rules.version = 1;
+    return rules;
+}
+
+QList<TenantBudget> DemoBilling::budgets() const
+{
+    // The first tenants with cost, each budgeted at its monthly average times a factor, in whole hundreds.
+    struct Spend { DecimalSum billed; QSet<QString> months; QString currency; };
+    std::map<TenantId, Spend> spend;
+    for (const auto& [key, sums] : m_rollups.groups()) {
+        if (key.tenantId == 0 || key.sharedRule >= 0)
+            continue;
+        Spend& s = spend[key.tenantId];
+        s.billed.add(sums.billed);
+        s.months.insert(key.month);
+        s.currency = key.billingCurrency;
+    }
+    constexpr std::array percent{85, 110, 130, 95, 120, 70};
+    QList<TenantBudget> budgets;
+    for (const auto& [tenant, s] : spend) {
+        if (budgets.size() == qsizetype(percent.size()))
+            break;
+        const Decimal::Units hundred = Decimal::parse(u"100").value_or(Decimal()).units();
+        const Decimal::Units monthly = s.billed.value().units() / std::max<qsizetype>(1, s.months.size());
+        const Decimal::Units target = monthly * percent[size_t(budgets.size())] / 100;
+        const Decimal::Units rounded = std::max<Decimal::Units>(1, (target + hundred / 2) / hundred) * hundred;
+        budgets.append(TenantBudget{tenant, Decimal::fromUnits(rounded).text(2), s.currency});
+    }
+    return budgets;
 }
 
 } // namespace TenantDesk

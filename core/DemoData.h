@@ -1,7 +1,9 @@
 #pragma once
 
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "BillingLine.h"
+#include "BillingRollups.h"
 #include "Environment.h"
 #include "Membership.h"
 #include "Role.h"
@@ -64,6 +66,21 @@ public:
     virtual void usageSample(TenantId tenant, EnvironmentId environment, UsageMetric metric, qint64 hourStart,
                              double value) = 0;
     virtual void billingLine(const BillingLine& line) = 0;
+};
+
+// What the billing review needs beside the demo's billing lines, gathered as a writer writes them:
+// their roll-ups (import 0), the attribution rules that attribute them (the "tenant" tag holds the
+// tenant's slug), and monthly budgets for a few tenants, some of them below what they spend.
+class DemoBilling
+{
+public:
+    void add(const BillingLine& line) { m_rollups.add(line); }
+    const BillingRollups& rollups() const { return m_rollups; }
+    static AttributionRules rules(); // version 1
+    QList<TenantBudget> budgets() const;
+
+private:
+    BillingRollups m_rollups;
 };
 
 // The deterministic generator shared by `tenantdesk --demo`, `tenantctl demo`, the tests and the

@@ -1,5 +1,6 @@
 #include "JsonCodec.h"
 
+#include "AttributionJson.h"
 #include "Policy.h"
 #include "SqlTime.h"
 #include "StoreError.h"
@@ -391,6 +392,17 @@ QJsonObject toJson(const AuditEvent& e)
     return viaWriter(e);
 }
 
+QJsonObject toJson(const AuditChainReport& report)
+{
+    QJsonObject object{{u"events"_s, report.events}, {u"chains"_s, report.chains}, {u"intact"_s, !report.firstBreak}};
+    if (report.firstBreak) {
+        object.insert(u"first_break"_s, QJsonObject{{u"tenant_id"_s, report.firstBreak->tenantId},
+                                                    {u"event_id"_s, report.firstBreak->eventId},
+                                                    {u"problem"_s, report.firstBreak->problem}});
+    }
+    return object;
+}
+
 QJsonObject toJson(const UsageSample& s)
 {
     return QJsonObject{
@@ -399,6 +411,16 @@ QJsonObject toJson(const UsageSample& s)
         {u"metric"_s, usageMetricKey(s.metric)},
         {u"at"_s, SqlTime::format(s.at)},
         {u"value"_s, s.value},
+    };
+}
+
+QJsonObject toJson(const UsageTotal& t)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, t.tenantId},
+        {u"total"_s, t.total},
+        {u"peak"_s, t.peak},
+        {u"samples"_s, t.samples},
     };
 }
 
@@ -654,11 +676,155 @@ AuditEvent auditEventFromJson(const QJsonObject& object)
     return e;
 }
 
+AuditChainReport auditChainReportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"audit_chain_report"_s);
+    AuditChainReport report;
+    report.events = r.id(u"events"_s);
+    report.chains = r.integer(u"chains"_s);
+    if (object.value(u"first_break"_s).isObject()) {
+        const Reader b(object.value(u"first_break"_s).toObject(), u"audit_chain_report.first_break"_s);
+        report.firstBreak = AuditChainBreak{b.idOrZero(u"tenant_id"_s), b.id(u"event_id"_s), b.text(u"problem"_s)};
+    }
+    return report;
+}
+
 UsageSample usageSampleFromJson(const QJsonObject& object)
 {
     const Reader r(object, u"usage_sample"_s);
     return UsageSample{r.id(u"tenant_id"_s), r.id(u"environment_id"_s), r.key(u"metric"_s, usageMetricFromKey),
                        r.time(u"at"_s), r.number(u"value"_s)};
+}
+
+UsageTotal usageTotalFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"usage_total"_s);
+    return UsageTotal{r.id(u"tenant_id"_s), r.number(u"total"_s), r.number(u"peak"_s), r.integer(u"samples"_s)};
+}
+
+QJsonObject toJson(const AttributionRules& rules)
+{
+    return AttributionJson::toJson(rules);
+}
+
+AttributionRules attributionRulesFromJson(const QJsonObject& object)
+{
+    return AttributionJson::fromJson(object);
+}
+
+QJsonObject toJson(const AttributionResult& r)
+{
+    return QJsonObject{
+        {u"rules"_s, AttributionJson::toJson(r.rules)},
+        {u"lines_attributed"_s, r.linesAttributed},
+        {u"lines_unallocated"_s, r.linesUnallocated},
+        {u"lines_shared"_s, r.linesShared},
+    };
+}
+
+AttributionResult attributionResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"attribution_result"_s);
+    return AttributionResult{AttributionJson::fromJson(r.object(u"rules"_s)), r.id(u"lines_attributed"_s),
+                             r.id(u"lines_unallocated"_s), r.id(u"lines_shared"_s)};
+}
+
+QJsonObject toJson(const BillingTotalsRow& row)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, idOrNull(row.tenantId)},
+        {u"month"_s, row.month},
+        {u"service_name"_s, row.serviceName},
+        {u"service_category"_s, row.serviceCategory},
+        {u"billing_currency"_s, row.billingCurrency},
+        {u"billed_cost"_s, row.billedCost},
+        {u"effective_cost"_s, row.effectiveCost},
+        {u"list_cost"_s, row.listCost},
+        {u"line_count"_s, row.lineCount},
+        {u"shared"_s, row.shared},
+    };
+}
+
+BillingTotalsRow billingTotalsRowFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_totals_row"_s);
+    return BillingTotalsRow{r.idOrZero(u"tenant_id"_s), r.text(u"month"_s), r.text(u"service_name"_s),
+                            r.text(u"service_category"_s), r.text(u"billing_currency"_s), r.text(u"billed_cost"_s),
+                            r.text(u"effective_cost"_s), r.text(u"list_cost"_s), r.id(u"line_count"_s),
+                            r.boolean(u"shared"_s)};
+}
+
+QJsonObject toJson(const BillingLine& l)
+{
+    return QJsonObject{
+        {u"id"_s, l.id},
+        {u"tenant_id"_s, idOrNull(l.tenantId)},
+        {u"provider_name"_s, l.providerName},
+        {u"billing_account_id"_s, l.billingAccountId},
+        {u"sub_account_id"_s, l.subAccountId},
+        {u"sub_account_name"_s, l.subAccountName},
+        {u"billing_period_start"_s, timeOrNull(l.billingPeriodStart)},
+        {u"billing_period_end"_s, timeOrNull(l.billingPeriodEnd)},
+        {u"charge_period_start"_s, timeOrNull(l.chargePeriodStart)},
+        {u"charge_period_end"_s, timeOrNull(l.chargePeriodEnd)},
+        {u"charge_category"_s, l.chargeCategory},
+        {u"service_name"_s, l.serviceName},
+        {u"service_category"_s, l.serviceCategory},
+        {u"region_id"_s, l.regionId},
+        {u"resource_id"_s, l.resourceId},
+        {u"billed_cost"_s, l.billedCost},
+        {u"effective_cost"_s, l.effectiveCost},
+        {u"list_cost"_s, l.listCost},
+        {u"billing_currency"_s, l.billingCurrency},
+        {u"tags"_s, l.tags},
+        {u"import_id"_s, idOrNull(l.importId)},
+        {u"shared"_s, l.shared},
+    };
+}
+
+BillingLine billingLineFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_line"_s);
+    BillingLine l;
+    l.id = r.id(u"id"_s);
+    l.tenantId = r.idOrZero(u"tenant_id"_s);
+    l.providerName = r.text(u"provider_name"_s);
+    l.billingAccountId = r.text(u"billing_account_id"_s);
+    l.subAccountId = r.text(u"sub_account_id"_s);
+    l.subAccountName = r.text(u"sub_account_name"_s);
+    l.billingPeriodStart = r.time(u"billing_period_start"_s);
+    l.billingPeriodEnd = r.time(u"billing_period_end"_s);
+    l.chargePeriodStart = r.time(u"charge_period_start"_s);
+    l.chargePeriodEnd = r.time(u"charge_period_end"_s);
+    l.chargeCategory = r.text(u"charge_category"_s);
+    l.serviceName = r.text(u"service_name"_s);
+    l.serviceCategory = r.text(u"service_category"_s);
+    l.regionId = r.text(u"region_id"_s);
+    l.resourceId = r.text(u"resource_id"_s);
+    l.billedCost = r.text(u"billed_cost"_s);
+    l.effectiveCost = r.text(u"effective_cost"_s);
+    l.listCost = r.text(u"list_cost"_s);
+    l.billingCurrency = r.text(u"billing_currency"_s);
+    l.tags = r.object(u"tags"_s);
+    l.importId = r.idOrZero(u"import_id"_s);
+    l.shared = r.boolean(u"shared"_s);
+    return l;
+}
+
+QJsonObject toJson(const TenantBudget& b)
+{
+    return QJsonObject{
+        {u"tenant_id"_s, b.tenantId},
+        {u"amount"_s, b.amount.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(b.amount)},
+        {u"currency"_s, b.currency},
+    };
+}
+
+TenantBudget tenantBudgetFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"budget"_s);
+    const QJsonValue amount = object.value(u"amount"_s);
+    return TenantBudget{r.id(u"tenant_id"_s), amount.isNull() ? QString() : r.text(u"amount"_s), r.text(u"currency"_s)};
 }
 
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)
@@ -1182,6 +1348,86 @@ Principal principalFromJson(const QJsonObject& object)
     if (!principal)
         invalid(u"principal"_s, u"a principal (sub, email, plat, scopes)"_s);
     return *principal;
+}
+
+QJsonObject toJson(const BillingImport& i)
+{
+    return QJsonObject{
+        {u"id"_s, i.id},
+        {u"file_name"_s, i.fileName},
+        {u"sha256"_s, i.sha256},
+        {u"format"_s, billingFormatKey(i.format)},
+        {u"imported_at"_s, timeOrNull(i.importedAt)},
+        {u"imported_by"_s, i.importedBy},
+        {u"line_count"_s, i.lineCount},
+        {u"unallocated_lines"_s, i.unallocatedLines},
+        {u"currencies"_s, QJsonArray::fromStringList(i.currencies)},
+        {u"billed_cost_total"_s, i.billedCostTotal},
+        {u"first_charge_at"_s, timeOrNull(i.firstChargeAt)},
+        {u"last_charge_at"_s, timeOrNull(i.lastChargeAt)},
+    };
+}
+
+QJsonObject toJson(const BillingImportResult& result)
+{
+    return QJsonObject{
+        {u"import"_s, toJson(result.import)},
+        {u"skipped"_s, result.skipped},
+        {u"replaced_import_id"_s, idOrNull(result.replacedImportId)},
+        {u"notes"_s, QJsonArray::fromStringList(result.notes)},
+    };
+}
+
+BillingImport billingImportFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import"_s);
+    BillingImport i;
+    i.id = r.id(u"id"_s);
+    i.fileName = r.text(u"file_name"_s);
+    i.sha256 = r.text(u"sha256"_s);
+    const auto format = billingFormatFromKey(r.text(u"format"_s));
+    if (!format)
+        invalid(u"billing_import.format"_s, u"focus, aws-cur, aws-cur2, azure-ea or azure-mca"_s);
+    i.format = *format;
+    i.importedAt = r.time(u"imported_at"_s);
+    i.importedBy = r.text(u"imported_by"_s);
+    i.lineCount = r.id(u"line_count"_s);
+    i.unallocatedLines = r.id(u"unallocated_lines"_s);
+    i.currencies = r.strings(u"currencies"_s);
+    i.billedCostTotal = r.text(u"billed_cost_total"_s);
+    i.firstChargeAt = r.time(u"first_charge_at"_s);
+    i.lastChargeAt = r.time(u"last_charge_at"_s);
+    return i;
+}
+
+BillingImportResult billingImportResultFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_import_result"_s);
+    BillingImportResult result;
+    result.import = billingImportFromJson(r.object(u"import"_s));
+    result.skipped = r.boolean(u"skipped"_s);
+    result.replacedImportId = r.idOrZero(u"replaced_import_id"_s);
+    result.notes = r.strings(u"notes"_s);
+    return result;
+}
+
+QString duplicateImportKey(DuplicateImport duplicate)
+{
+    switch (duplicate) {
+    case DuplicateImport::Refuse: return u"refuse"_s;
+    case DuplicateImport::Skip: return u"skip"_s;
+    case DuplicateImport::Replace: return u"replace"_s;
+    }
+    return {};
+}
+
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key)
+{
+    for (DuplicateImport d : {DuplicateImport::Refuse, DuplicateImport::Skip, DuplicateImport::Replace}) {
+        if (duplicateImportKey(d) == key)
+            return d;
+    }
+    return std::nullopt;
 }
 
 QList<QJsonObject> itemsOf(const QJsonObject& object)

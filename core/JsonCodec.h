@@ -1,6 +1,8 @@
 #pragma once
 
+#include "AuditChain.h"
 #include "AuditEvent.h"
+#include "Billing.h"
 #include "JsonWriter.h"
 #include "Environment.h"
 #include "Page.h"
@@ -30,13 +32,23 @@ QJsonObject toJson(const TenantSearchResult& result);
 QJsonObject toJson(const MembershipEntry& membership);
 QJsonObject toJson(const Role& role);
 QJsonObject toJson(const AuditEvent& event);
+QJsonObject toJson(const AuditChainReport& report);
 QJsonObject toJson(const UsageSample& sample);
+QJsonObject toJson(const UsageTotal& total);
 QJsonObject toJson(const BillingSummaryRow& row);
 QJsonObject toJson(const TenantChange& change);
 QJsonObject toJson(const NewTenant& tenant);
 QJsonObject toJson(const NewEnvironment& environment);
 QJsonObject toJson(const EnvironmentChange& change);
 QJsonObject toJson(const DecommissionStepDone& step);
+// Billing review (Billing.h); the attribution rules' shape is AttributionJson's.
+QJsonObject toJson(const AttributionRules& rules);
+QJsonObject toJson(const AttributionResult& result);
+QJsonObject toJson(const BillingTotalsRow& row);
+QJsonObject toJson(const BillingLine& line);
+QJsonObject toJson(const TenantBudget& budget);
+QJsonObject toJson(const BillingImport& import);
+QJsonObject toJson(const BillingImportResult& result);
 
 // The shapes of the types a server lists, written as text without building a QJsonObject (the
 // same JSON as toJson, which is defined by them).
@@ -118,8 +130,15 @@ TenantSearchResult tenantSearchResultFromJson(const QJsonObject& object);
 MembershipEntry membershipFromJson(const QJsonObject& object);
 Role roleFromJson(const QJsonObject& object);
 AuditEvent auditEventFromJson(const QJsonObject& object);
+AuditChainReport auditChainReportFromJson(const QJsonObject& object);
 UsageSample usageSampleFromJson(const QJsonObject& object);
+UsageTotal usageTotalFromJson(const QJsonObject& object);
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object);
+AttributionRules attributionRulesFromJson(const QJsonObject& object);
+AttributionResult attributionResultFromJson(const QJsonObject& object);
+BillingTotalsRow billingTotalsRowFromJson(const QJsonObject& object);
+BillingLine billingLineFromJson(const QJsonObject& object);
+TenantBudget tenantBudgetFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);
 // Request bodies of the other changes; an unknown field or a wrong type is refused.
@@ -148,6 +167,11 @@ QJsonObject toJson(const BulkUserResult& result);
 QJsonObject toJson(const DirectoryImport& import);
 QJsonObject toJson(const ImportReport& report);
 QJsonObject toJson(const Principal& principal); // as access-token claims (Policy::toClaims)
+// Billing imports (Billing.h): an import as remembered, and what an import did.
+BillingImport billingImportFromJson(const QJsonObject& object);
+BillingImportResult billingImportResultFromJson(const QJsonObject& object);
+QString duplicateImportKey(DuplicateImport duplicate); // "refuse", "skip", "replace"
+std::optional<DuplicateImport> duplicateImportFromKey(const QString& key);
 Membership membershipIdsFromJson(const QJsonObject& object);
 UserMembership userMembershipFromJson(const QJsonObject& object);
 UserDetail userDetailFromJson(const QJsonObject& object);

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QPromise>
+#include <QSet>
 
 #include <algorithm>
 #include <functional>
@@ -337,6 +338,11 @@ QFuture<Page<AuditEvent>> PreviewStore::auditEvents(const AuditQuery& query)
                                    [this, query](const Tenant&) { return m_store->auditEvents(query); });
 }
 
+QFuture<AuditChainReport> PreviewStore::verifyAuditTrail()
+{
+    return forbiddenUnlessPlatform<AuditChainReport>(Permission::AuditRead, [this]() { return m_store->verifyAuditTrail(); });
+}
+
 QFuture<QList<UsageSample>> PreviewStore::usage(const UsageQuery& query)
 {
     return chain<QList<UsageSample>>(requireTenant(query.tenantId, Permission::UsageRead), m_context.get(),
@@ -434,7 +440,7 @@ QFuture<Principal> PreviewStore::currentPrincipal()
 QFuture<DemoSummary> PreviewStore::generateDemo(const DemoScale&) { return refused<DemoSummary>(); }
 
 
-// Billing review and usage comparisons: not built yet (issue 6).
+// Billing review and usage comparisons: reads through the policy, changes refused.
 QFuture<BillingImportResult> PreviewStore::importBilling(const BillingImportRequest&)
 {
     return refused<BillingImportResult>();
@@ -442,7 +448,9 @@ QFuture<BillingImportResult> PreviewStore::importBilling(const BillingImportRequ
 
 QFuture<QList<BillingImport>> PreviewStore::billingImports()
 {
-    return refused<QList<BillingImport>>();
+    // Imports are the platform's: listed to a previewed platform principal only. Importing and
+    // deleting stay refused (the preview is read-only).
+    return forbiddenUnlessPlatform<QList<BillingImport>>(Permission::BillingRead, [this]() { return m_store->billingImports(); });
 }
 
 QFuture<BillingImport> PreviewStore::deleteBillingImport(qint64)
@@ -452,7 +460,7 @@ QFuture<BillingImport> PreviewStore::deleteBillingImport(qint64)
 
 QFuture<AttributionRules> PreviewStore::attributionRules()
 {
-    return refused<AttributionRules>();
+    return forbiddenUnlessPlatform<AttributionRules>(Permission::BillingRead, [this]() { return m_store->attributionRules(); });
 }
 
 QFuture<AttributionResult> PreviewStore::setAttributionRules(const AttributionRules&, qint64)
@@ -460,19 +468,66 @@ QFuture<AttributionResult> PreviewStore::setAttributionRules(const AttributionRu
     return refused<AttributionResult>();
 }
 
-QFuture<QList<BillingTotalsRow>> PreviewStore::billingTotals(const BillingFilter&)
+QFuture<QList<BillingTotalsRow>> PreviewStore::billingTotals(const BillingFilter& filter)
 {
-    return refused<QList<BillingTotalsRow>>();
+    // As the server: one tenant needs billing.read on it, unallocated cost the platform's, and
+    // otherwise the rows are those of the tenants where the user holds billing.read.
+    if (filter.tenantId && *filter.tenantId != 0)
+        return chain<QList<BillingTotalsRow>>(requireTenant(*filter.tenantId, Permission::BillingRead), m_context.get(),
+                                              [this, filter](const Tenant&) { return m_store->billingTotals(filter); });
+    if (filter.tenantId || m_principal.platformPermissions.contains(Permission::BillingRead))
+        return forbiddenUnlessPlatform<QList<BillingTotalsRow>>(Permission::BillingRead,
+                                                                [this, filter]() { return m_store->billingTotals(filter); });
+    return chain<QList<BillingTotalsRow>>(m_store->billingTotals(filter), m_context.get(),
+                                          [this](const QList<BillingTotalsRow>& rows) {
+        QList<TenantId> ids;
+        for (const BillingTotalsRow& row : rows) {
+            if (row.tenantId != 0 && !ids.contains(row.tenantId))
+                ids.append(row.tenantId);
+        }
+        return chain<QList<BillingTotalsRow>>(tenantsById(ids), m_context.get(), [this, rows](const QList<Tenant>& tenants) {
+            QSet<TenantId> readable;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::BillingRead, tenant))
+                    readable.insert(tenant.id);
+            }
+            QList<BillingTotalsRow> visible = rows;
+            visible.removeIf([&readable](const BillingTotalsRow& row) { return !readable.contains(row.tenantId); });
+            return visible;
+        });
+    });
 }
 
-QFuture<Page<BillingLine>> PreviewStore::billingLines(const BillingLineQuery&)
+QFuture<Page<BillingLine>> PreviewStore::billingLines(const BillingLineQuery& query)
 {
-    return refused<Page<BillingLine>>();
+    if (query.filter.tenantId && *query.filter.tenantId != 0 && !query.sharedOnly)
+        return chain<Page<BillingLine>>(requireTenant(*query.filter.tenantId, Permission::BillingRead), m_context.get(),
+                                        [this, query](const Tenant&) { return m_store->billingLines(query); });
+    return forbiddenUnlessPlatform<Page<BillingLine>>(Permission::BillingRead,
+                                                      [this, query]() { return m_store->billingLines(query); });
 }
 
 QFuture<QList<TenantBudget>> PreviewStore::budgets()
 {
-    return refused<QList<TenantBudget>>();
+    if (m_principal.platformPermissions.contains(Permission::BillingRead))
+        return m_store->budgets();
+    return chain<QList<TenantBudget>>(m_store->budgets(), m_context.get(), [this](const QList<TenantBudget>& budgets) {
+        QList<TenantId> ids;
+        for (const TenantBudget& budget : budgets) {
+            if (!ids.contains(budget.tenantId))
+                ids.append(budget.tenantId);
+        }
+        return chain<QList<TenantBudget>>(tenantsById(ids), m_context.get(), [this, budgets](const QList<Tenant>& tenants) {
+            QSet<TenantId> readable;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::BillingRead, tenant))
+                    readable.insert(tenant.id);
+            }
+            QList<TenantBudget> visible = budgets;
+            visible.removeIf([&readable](const TenantBudget& budget) { return !readable.contains(budget.tenantId); });
+            return visible;
+        });
+    });
 }
 
 QFuture<TenantBudget> PreviewStore::setBudget(const TenantBudget&)
@@ -480,9 +535,31 @@ QFuture<TenantBudget> PreviewStore::setBudget(const TenantBudget&)
     return refused<TenantBudget>();
 }
 
-QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> PreviewStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return refused<QList<UsageTotal>>();
+    if (m_principal.platformPermissions.contains(Permission::UsageRead))
+        return m_store->usageTotals(query);
+    // Below the platform: every total, then only those of tenants whose usage the user may read.
+    UsageTotalsQuery all = query;
+    all.limit = maximumPageSize;
+    return chain<QList<UsageTotal>>(m_store->usageTotals(all), m_context.get(), [this, query](const QList<UsageTotal>& totals) {
+        QList<TenantId> ids;
+        for (const UsageTotal& total : totals)
+            ids.append(total.tenantId);
+        return chain<QList<UsageTotal>>(tenantsById(ids), m_context.get(), [this, query, totals](const QList<Tenant>& tenants) {
+            QSet<TenantId> allowed;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::UsageRead, tenant))
+                    allowed.insert(tenant.id);
+            }
+            QList<UsageTotal> visible;
+            for (const UsageTotal& total : totals) {
+                if (allowed.contains(total.tenantId) && visible.size() < query.limit)
+                    visible.append(total);
+            }
+            return visible;
+        });
+    });
 }
 
 } // namespace TenantDesk

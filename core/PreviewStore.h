@@ -41,6 +41,7 @@ public:
     QFuture<Page<MembershipEntry>> memberships(const MembershipQuery& query) override;
     QFuture<QList<Role>> roles(TenantId tenantId) override;
     QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) override;
+    QFuture<AuditChainReport> verifyAuditTrail() override;
     QFuture<QList<UsageSample>> usage(const UsageQuery& query) override;
     QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) override;
     QFuture<BillingImportResult> importBilling(const BillingImportRequest& request) override;

@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -50,6 +52,13 @@ struct Request {
     std::optional<QJsonObject> body;
     QList<std::pair<QByteArray, QByteArray>> headers;
     Auth auth = Auth::Bearer;
+    // A file sent as the body instead (streamed, never read into memory), with its type.
+    QString uploadPath;
+    QByteArray uploadType;
+    // Told the bytes sent and their total; returning false aborts the request.
+    std::function<bool(qint64, qint64)> uploadProgress;
+    // Longer than usual for a request whose answer takes a while once sent (0: the store's).
+    milliseconds transferTimeout{0};
 
     // A GET may be sent again after any transient failure; anything else only when the server
     // cannot have received it.
@@ -189,6 +198,32 @@ void fail(QPromise<T>& promise, std::exception_ptr error)
     promise.setException(error);
     promise.finish();
 }
+
+// A file as a request body, read once from its start and never rewound (like OneShotBody), so
+// that QtNetwork never sends it twice by itself.
+class OneShotFile : public QIODevice
+{
+public:
+    explicit OneShotFile(const QString& path)
+        : m_file(path)
+    {
+        if (m_file.open(QIODevice::ReadOnly))
+            open(QIODevice::ReadOnly);
+    }
+    QString errorText() const { return m_file.errorString(); }
+    qint64 fileSize() const { return m_file.size(); }
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; }
+    qint64 bytesAvailable() const override { return m_file.bytesAvailable() + QIODevice::bytesAvailable(); }
+    bool atEnd() const override { return m_file.atEnd() && QIODevice::bytesAvailable() == 0; }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override { return m_file.read(data, maxSize); }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QFile m_file;
+};
 
 } // namespace
 
@@ -425,7 +460,7 @@ private:
     {
         const Request& request = call->request;
         QNetworkRequest network(urlFor(request));
-        network.setTransferTimeout(int(m_transferTimeout.count()));
+        network.setTransferTimeout(int(std::max(m_transferTimeout, request.transferTimeout).count()));
         network.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("TenantDesk/" TENANTDESK_VERSION));
         network.setRawHeader("Accept", "application/json, application/problem+json");
         const QString token = request.auth == Auth::Bearer ? m_accessToken : QString();
@@ -437,6 +472,26 @@ private:
         QNetworkReply* reply = nullptr;
         if (request.method == "GET") {
             reply = m_network->get(network);
+        } else if (!request.uploadPath.isEmpty()) {
+            auto* upload = new OneShotFile(request.uploadPath);
+            if (!upload->isOpen()) {
+                const QString problem = upload->errorText();
+                delete upload;
+                complete(call, StoreError(ErrorCode::Invalid, trRest("The file “%1” cannot be read: %2")
+                                                                  .arg(request.uploadPath, problem)));
+                return;
+            }
+            network.setHeader(QNetworkRequest::ContentTypeHeader, request.uploadType);
+            network.setHeader(QNetworkRequest::ContentLengthHeader, upload->fileSize());
+            network.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+            reply = m_network->sendCustomRequest(network, request.method, upload);
+            upload->setParent(reply);
+            if (request.uploadProgress) {
+                connect(reply, &QNetworkReply::uploadProgress, this, [reply, progress = request.uploadProgress](qint64 sent, qint64 total) {
+                    if (!progress(sent, total))
+                        reply->abort();
+                });
+            }
         } else {
             // QtNetwork would send a body again by itself when the connection closes before an
             // answer; a body it cannot rewind is sent once, and retrying is decided here.
@@ -970,6 +1025,13 @@ QFuture<Page<AuditEvent>> RestStore::auditEvents(const AuditQuery& query)
     });
 }
 
+QFuture<AuditChainReport> RestStore::verifyAuditTrail()
+{
+    return m_client->call<AuditChainReport>(get(u"/api/v1/audit/verify"_s), [](const Response& r) {
+        return JsonCodec::auditChainReportFromJson(r.object());
+    });
+}
+
 QFuture<QList<UsageSample>> RestStore::usage(const UsageQuery& query)
 {
     Request request = get(u"/api/v1/usage"_s);
@@ -1267,55 +1329,165 @@ QFuture<Principal> RestStore::currentPrincipal()
 }
 
 
-// Billing review and usage comparisons: not built yet (issue 6).
-QFuture<BillingImportResult> RestStore::importBilling(const BillingImportRequest&)
+// Billing review and usage comparisons.
+namespace {
+
+void withBillingFilter(Request& request, const BillingFilter& filter)
 {
-    return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    if (filter.tenantId)
+        request.with(u"tenant_id"_s, *filter.tenantId);
+    if (filter.from.isValid())
+        request.with(u"from"_s, SqlTime::format(filter.from));
+    if (filter.to.isValid())
+        request.with(u"to"_s, SqlTime::format(filter.to));
+    request.withIfSet(u"service_name"_s, filter.serviceName);
+    request.withIfSet(u"service_category"_s, filter.serviceCategory);
+    request.withIfSet(u"billing_currency"_s, filter.billingCurrency);
+    request.withIfSet(u"import_id"_s, filter.importId);
+}
+
+} // namespace
+
+
+// The file is the body of POST /api/v1/billing/imports, streamed; progress is the upload's (to
+// 950), then the server's import (which cannot be followed from here) to 1000. Cancelling during
+// the upload aborts it, and the server imports nothing.
+QFuture<BillingImportResult> RestStore::importBilling(const BillingImportRequest& billingImport)
+{
+    auto promise = std::make_shared<QPromise<BillingImportResult>>();
+    QFuture<BillingImportResult> future = promise->future();
+    promise->start();
+    promise->setProgressRange(0, 1000);
+    Request request;
+    request.method = "POST";
+    request.path = u"/api/v1/billing/imports"_s;
+    const QString fileName = QFileInfo(billingImport.path).fileName();
+    request.with(u"file_name"_s, fileName);
+    if (billingImport.format != BillingFormat::Auto)
+        request.with(u"format"_s, billingFormatKey(billingImport.format));
+    request.with(u"on_duplicate"_s, JsonCodec::duplicateImportKey(billingImport.onDuplicate));
+    request.withIfSet(u"tenant_tag_key"_s, billingImport.tenantTagKey);
+    request.uploadPath = billingImport.path;
+    const QString lower = fileName.toLower();
+    request.uploadType = lower.endsWith(u".gz"_s) ? "application/gzip"
+        : lower.endsWith(u".zip"_s)               ? "application/zip"
+                                                  : "application/octet-stream";
+    request.transferTimeout = std::chrono::hours(1); // the server answers once the whole file is imported
+    request.uploadProgress = [promise](qint64 sent, qint64 total) {
+        if (total > 0)
+            promise->setProgressValue(int(950 * sent / total));
+        return !promise->isCanceled();
+    };
+    m_client->send(std::move(request),
+        [promise](const Response& response) {
+            try {
+                promise->addResult(readResponse(response.where, [&]() {
+                    return JsonCodec::billingImportResultFromJson(response.object());
+                }));
+                promise->setProgressValue(1000);
+            } catch (...) {
+                promise->setException(std::current_exception());
+            }
+            promise->finish();
+        },
+        [promise](std::exception_ptr error) {
+            if (promise->isCanceled()) { // aborted on purpose: say so, not "no answer"
+                error = std::make_exception_ptr(StoreError(ErrorCode::Unavailable,
+                                                           trRest("The billing import was cancelled; nothing was imported.")));
+            }
+            fail(*promise, error);
+        });
+    return future;
 }
 
 QFuture<QList<BillingImport>> RestStore::billingImports()
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingImport>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    return m_client->call<QList<BillingImport>>(get(u"/api/v1/billing/imports"_s), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), &JsonCodec::billingImportFromJson);
+    });
 }
 
-QFuture<BillingImport> RestStore::deleteBillingImport(qint64)
+QFuture<BillingImport> RestStore::deleteBillingImport(qint64 importId)
 {
-    return QtFuture::makeExceptionalFuture<BillingImport>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request;
+    request.method = "DELETE";
+    request.path = idPath("/api/v1/billing/imports/", importId);
+    return m_client->call<BillingImport>(std::move(request),
+                                         [](const Response& r) { return JsonCodec::billingImportFromJson(r.object()); });
 }
 
+// Billing review and usage comparisons: not built yet (issue 6).
 QFuture<AttributionRules> RestStore::attributionRules()
 {
-    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    return m_client->call<AttributionRules>(get(u"/api/v1/billing/attribution-rules"_s), [](const Response& r) {
+        return JsonCodec::attributionRulesFromJson(r.object());
+    });
 }
 
-QFuture<AttributionResult> RestStore::setAttributionRules(const AttributionRules&, qint64)
+QFuture<AttributionResult> RestStore::setAttributionRules(const AttributionRules& rules, qint64 expectedVersion)
 {
-    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    QJsonObject body = JsonCodec::toJson(rules);
+    body.remove(u"version"_s); // If-Match says which version the change was made on
+    return m_client->call<AttributionResult>(change("PUT", u"/api/v1/billing/attribution-rules"_s, expectedVersion, body),
+                                             [](const Response& r) { return JsonCodec::attributionResultFromJson(r.object()); });
 }
 
-QFuture<QList<BillingTotalsRow>> RestStore::billingTotals(const BillingFilter&)
+QFuture<QList<BillingTotalsRow>> RestStore::billingTotals(const BillingFilter& filter)
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/billing/totals"_s);
+    withBillingFilter(request, filter);
+    return m_client->call<QList<BillingTotalsRow>>(std::move(request), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::billingTotalsRowFromJson);
+    });
 }
 
-QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery&)
+QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/billing/lines"_s);
+    withBillingFilter(request, query.filter);
+    request.withIfSet(u"month"_s, query.month);
+    if (query.sharedOnly)
+        request.with(u"shared_only"_s, u"true"_s);
+    request.with(u"limit"_s, query.limit);
+    request.withIfSet(u"cursor"_s, query.cursor);
+    return m_client->call<Page<BillingLine>>(std::move(request), [](const Response& r) {
+        return JsonCodec::pageFromJson(r.object(), JsonCodec::billingLineFromJson);
+    });
 }
 
 QFuture<QList<TenantBudget>> RestStore::budgets()
 {
-    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    return m_client->call<QList<TenantBudget>>(get(u"/api/v1/billing/budgets"_s), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::tenantBudgetFromJson);
+    });
 }
 
-QFuture<TenantBudget> RestStore::setBudget(const TenantBudget&)
+QFuture<TenantBudget> RestStore::setBudget(const TenantBudget& budget)
 {
-    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request;
+    request.method = "PUT";
+    request.path = u"/api/v1/billing/budgets/%1/%2"_s.arg(budget.tenantId)
+                       .arg(QString::fromLatin1(QUrl::toPercentEncoding(budget.currency)));
+    request.body = QJsonObject{{u"amount"_s, budget.amount.trimmed().isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                              : QJsonValue(budget.amount)}};
+    return m_client->call<TenantBudget>(std::move(request), [](const Response& r) {
+        return JsonCodec::tenantBudgetFromJson(r.object());
+    });
 }
 
-QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> RestStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, trRest("Billing review is not built yet.")));
+    Request request = get(u"/api/v1/usage/totals"_s);
+    request.with(u"metric"_s, usageMetricKey(query.metric)).with(u"limit"_s, query.limit);
+    if (query.from.isValid())
+        request.with(u"from"_s, SqlTime::format(query.from));
+    if (query.to.isValid())
+        request.with(u"to"_s, SqlTime::format(query.to));
+    if (query.parentId >= 0)
+        request.with(u"parent_id"_s, query.parentId);
+    return m_client->call<QList<UsageTotal>>(std::move(request), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::usageTotalFromJson);
+    });
 }
 
 } // namespace TenantDesk

@@ -22,6 +22,8 @@ inline const SettingKey<QByteArray> mainSplitterState{"mainWindow/splitter", {}}
 inline const SettingKey<QByteArray> tenantTreeHeaderState{"mainWindow/tenantTreeHeader", {}};
 inline const SettingKey<QStringList> recentDatabases{"databases/recent", {}};
 inline const SettingKey<QString> lastDatabase{"databases/last", {}};
+inline const SettingKey<QString> usageMetric{"usage/metric", QStringLiteral("cpu_hours")};  // usageMetricKey()
+inline const SettingKey<QString> usageRange{"usage/range", QStringLiteral("week")};        // day, week, month, quarter
 inline constexpr int maximumRecentDatabases = 8;
 
 template<typename T>

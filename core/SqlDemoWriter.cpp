@@ -1,5 +1,6 @@
 #include "SqlDemoWriter.h"
 
+#include "AttributionJson.h"
 #include "SqlTime.h"
 #include "StoreError.h"
 
@@ -311,9 +312,35 @@ void SqlDemoWriter::flushAll()
         each->send();
 }
 
+void SqlDemoWriter::writeBillingReview()
+{
+    const auto run = [this](const QString& sql, const QVariantList& values) {
+        QSqlQuery query(m_db);
+        if (!query.prepare(sql))
+            SqlSession::throwError(query.lastError(), tr("Could not write the demo data (billing review)"), m_db);
+        for (const QVariant& value : values)
+            query.addBindValue(value);
+        if (!query.exec())
+            SqlSession::throwError(query.lastError(), tr("Could not write the demo data (billing review)"), m_db);
+    };
+    for (const auto& [key, sums] : m_demoBilling.rollups().groups())
+        run(u"INSERT INTO billing_rollups (tenant_id, import_id, shared_rule, month, service_name, service_category, "
+            "billing_currency, billed_cost, effective_cost, list_cost, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+            {key.tenantId, key.importId, key.sharedRule, key.month, key.serviceName, key.serviceCategory,
+             key.billingCurrency, sums.billed.text(), sums.effective.text(), sums.list.text(), sums.lines});
+    const AttributionRules rules = DemoBilling::rules();
+    QJsonObject document = AttributionJson::toJson(rules);
+    document.remove(u"version"_s);
+    run(u"INSERT INTO attribution_rules (id, rules, version) VALUES (1, ?, ?)"_s, {json(document), rules.version});
+    for (const TenantBudget& budget : m_demoBilling.budgets())
+        run(u"INSERT INTO tenant_budgets (tenant_id, billing_currency, amount) VALUES (?, ?, ?)"_s,
+            {budget.tenantId, budget.currency, budget.amount});
+}
+
 void SqlDemoWriter::commit()
 {
     flushAll();
+    writeBillingReview();
     if (m_session.enforcesScope()) { // PostgreSQL
         for (const auto& table : m_tables) {
             if (!table->hasIdentity())
@@ -439,6 +466,7 @@ void SqlDemoWriter::billingLine(const BillingLine& l)
                     SqlTime::format(l.chargePeriodStart), SqlTime::format(l.chargePeriodEnd), l.chargeCategory,
                     l.serviceName, l.serviceCategory, l.regionId, l.resourceId, l.billedCost, l.effectiveCost,
                     l.listCost, l.billingCurrency, json(l.tags)});
+    m_demoBilling.add(l);
     if (m_billing->isFull())
         flush(*m_billing);
 }

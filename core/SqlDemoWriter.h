@@ -56,6 +56,8 @@ private:
     Table* m_audit = nullptr;
     Table* m_usage = nullptr;
     Table* m_billing = nullptr;
+    DemoBilling m_demoBilling; // roll-ups, rules and budgets, written at commit()
+    void writeBillingReview();
 };
 
 } // namespace TenantDesk

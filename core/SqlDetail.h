@@ -89,9 +89,12 @@ inline QString shownDatabase(const QSqlDatabase& db)
         throw StoreError(ErrorCode::Forbidden,
                          tr("%1: the database “%2” cannot be written. Check the file's permissions.").arg(doing, shown(path)),
                          detail);
+    case SQLITE_FULL:
+        throw StoreError(ErrorCode::Unavailable,
+                         tr("%1: the disk holding the database “%2” is full. Nothing was changed; free some space "
+                            "and try again.").arg(doing, shown(path)), detail);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
         throw StoreError(ErrorCode::Unavailable,
                          tr("%1: the database “%2” cannot be read or written (disk or file system error).")
                              .arg(doing, shown(path)), detail);

@@ -901,6 +901,19 @@ QList<Role> SqlSession::roles(TenantId tenantId) const
     });
 }
 
+AuditChainReport SqlSession::verifyAuditTrail() const
+{
+    QList<AuditEvent> events;
+    AuditQuery query;
+    query.limit = maximumPageSize;
+    do {
+        Page<AuditEvent> page = auditEvents(query);
+        events.append(std::move(page.items));
+        query.cursor = page.nextCursor;
+    } while (!query.cursor.isEmpty());
+    return verifyAuditChains(std::move(events));
+}
+
 Page<AuditEvent> SqlSession::auditEvents(const AuditQuery& query) const
 {
     return scoped([&]() -> Page<AuditEvent> {

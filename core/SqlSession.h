@@ -14,6 +14,8 @@
 
 namespace TenantDesk {
 
+class BillingFileReader;
+
 // The store's queries, run synchronously on one QtSql connection by the thread that owns it:
 // SqlStore's worker thread, or one of tenantdesk-server's request threads. Every failure is a
 // StoreError with a sentence a person can act on.
@@ -80,8 +82,27 @@ public:
     // The built-in roles and the custom roles of the tenant and of its ancestors.
     QList<Role> roles(TenantId tenantId) const;
     Page<AuditEvent> auditEvents(const AuditQuery& query) const;
+    AuditChainReport verifyAuditTrail() const;
     QList<UsageSample> usage(const UsageQuery& query) const;
+    // Usage summed per tenant (SqlUsage.cpp), as Store::usageTotals describes it, in the session's scope.
+    QList<UsageTotal> usageTotals(const UsageTotalsQuery& query) const;
     QList<BillingSummaryRow> billingSummary(const BillingQuery& query) const;
+
+    // Billing review, as Store describes it (SqlBilling.cpp). Reads answer in the session's scope
+    // (a tenant scope sees its tenants' rows only, never unallocated cost; on PostgreSQL it cannot
+    // read the shared pools either, so shares are computed in the platform scope and then
+    // filtered by the policy). Rules, budgets and roll-ups change in the platform scope only.
+    AttributionRules attributionRules() const;
+    // `progress(done)` is told 0 to 1000; returning false stops and rolls everything back.
+    AttributionResult setAttributionRules(const AttributionRules& rules, qint64 expectedVersion,
+                                          const std::function<bool(int)>& progress = {}) const;
+    // Builds billing_rollups again from the lines: those of one import (0: lines of no import, such
+    // as the demo's), or all of them (-1). Joins a running transaction.
+    void rebuildBillingRollups(qint64 importId = -1) const;
+    QList<BillingTotalsRow> billingTotals(const BillingFilter& filter) const;
+    Page<BillingLine> billingLines(const BillingLineQuery& query) const;
+    QList<TenantBudget> budgets() const;
+    TenantBudget setBudget(const TenantBudget& budget) const;
 
     // Changes a tenant whose version is still `expectedVersion` (Conflict otherwise: someone else
     // changed it first), and writes the audit event in the same transaction.
@@ -116,6 +137,13 @@ public:
     BulkUserResult applyBulkUserAction(const BulkUserAction& action,
                                        const std::function<bool(int)>& progress = {}) const;
     ImportReport importDirectory(const DirectoryImport& import, bool dryRun) const;
+    // Billing imports, as Store describes them (SqlBillingImport.cpp); the platform scope only
+    // (Forbidden otherwise). `progress(done)` is told 0 to 1000 by bytes read; returning false stops
+    // and rolls everything back. The import is recorded under the file name of `request.path`.
+    BillingImportResult importBilling(const BillingImportRequest& request,
+                                      const std::function<bool(int)>& progress = {}) const;
+    QList<BillingImport> billingImports() const;
+    BillingImport deleteBillingImport(qint64 importId) const;
     // The principal the user is when signed in: platform roles, and a grant per membership on a
     // tenant that is not dormant (requested, suspended, decommissioning, archived give nothing).
     Principal principalOf(UserId userId) const;
@@ -164,6 +192,8 @@ private:
     std::invoke_result_t<Fn&> scoped(Fn fn) const;
     // Adds the built-in roles missing from the database (SqlTenantAdmin.cpp).
     void ensureBuiltInRoles() const;
+    BillingImportResult importInTransaction(const BillingImportRequest& request, BillingFileReader& reader,
+                                            const std::function<void(int)>& report) const;
     // Appends an audit event to its tenant's hash chain.
     void appendAudit(AuditEvent event) const;
 

@@ -183,6 +183,11 @@ QFuture<Page<AuditEvent>> SqlStore::auditEvents(const AuditQuery& query)
     return run([query](const SqlSession& s) { return s.auditEvents(query); });
 }
 
+QFuture<AuditChainReport> SqlStore::verifyAuditTrail()
+{
+    return run([](const SqlSession& s) { return s.verifyAuditTrail(); });
+}
+
 QFuture<QList<UsageSample>> SqlStore::usage(const UsageQuery& query)
 {
     return run([query](const SqlSession& s) { return s.usage(query); });
@@ -388,55 +393,74 @@ QFuture<DemoSummary> SqlStore::generateDemo(const DemoScale& scale)
 }
 
 
-// Billing review and usage comparisons: not built yet (issue 6).
-QFuture<BillingImportResult> SqlStore::importBilling(const BillingImportRequest&)
+QFuture<BillingImportResult> SqlStore::importBilling(const BillingImportRequest& request)
 {
-    return QtFuture::makeExceptionalFuture<BillingImportResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return post<BillingImportResult>([this, request](QPromise<BillingImportResult>& promise) {
+        checkUsable();
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.setProgressRange(0, 1000);
+        const BillingImportResult result = session.importBilling(request, [this, &promise](int done) {
+            promise.setProgressValue(done);
+            return !promise.isCanceled() && !m_closing;
+        });
+        promise.addResult(result);
+    });
 }
 
 QFuture<QList<BillingImport>> SqlStore::billingImports()
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingImport>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.billingImports(); });
 }
 
-QFuture<BillingImport> SqlStore::deleteBillingImport(qint64)
+QFuture<BillingImport> SqlStore::deleteBillingImport(qint64 importId)
 {
-    return QtFuture::makeExceptionalFuture<BillingImport>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([importId](const SqlSession& s) { return s.deleteBillingImport(importId); });
 }
 
+// Billing review and usage comparisons: not built yet (issue 6).
 QFuture<AttributionRules> SqlStore::attributionRules()
 {
-    return QtFuture::makeExceptionalFuture<AttributionRules>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.attributionRules(); });
 }
 
-QFuture<AttributionResult> SqlStore::setAttributionRules(const AttributionRules&, qint64)
+QFuture<AttributionResult> SqlStore::setAttributionRules(const AttributionRules& rules, qint64 expectedVersion)
 {
-    return QtFuture::makeExceptionalFuture<AttributionResult>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return post<AttributionResult>([this, rules, expectedVersion](QPromise<AttributionResult>& promise) {
+        checkUsable();
+        SqlSession session(connection());
+        session.setActor(m_actor);
+        promise.setProgressRange(0, 1000);
+        promise.addResult(session.setAttributionRules(rules, expectedVersion, [this, &promise](int done) {
+            promise.setProgressValue(done);
+            return !promise.isCanceled() && !m_closing;
+        }));
+    });
 }
 
-QFuture<QList<BillingTotalsRow>> SqlStore::billingTotals(const BillingFilter&)
+QFuture<QList<BillingTotalsRow>> SqlStore::billingTotals(const BillingFilter& filter)
 {
-    return QtFuture::makeExceptionalFuture<QList<BillingTotalsRow>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([filter](const SqlSession& s) { return s.billingTotals(filter); });
 }
 
-QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery&)
+QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<Page<BillingLine>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([query](const SqlSession& s) { return s.billingLines(query); });
 }
 
 QFuture<QList<TenantBudget>> SqlStore::budgets()
 {
-    return QtFuture::makeExceptionalFuture<QList<TenantBudget>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([](const SqlSession& s) { return s.budgets(); });
 }
 
-QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget&)
+QFuture<TenantBudget> SqlStore::setBudget(const TenantBudget& budget)
 {
-    return QtFuture::makeExceptionalFuture<TenantBudget>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([budget](const SqlSession& s) { return s.setBudget(budget); });
 }
 
-QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery&)
+QFuture<QList<UsageTotal>> SqlStore::usageTotals(const UsageTotalsQuery& query)
 {
-    return QtFuture::makeExceptionalFuture<QList<UsageTotal>>(StoreError(ErrorCode::Unavailable, tr("Billing review is not built yet.")));
+    return run([query](const SqlSession& s) { return s.usageTotals(query); });
 }
 
 } // namespace TenantDesk

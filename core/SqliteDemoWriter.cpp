@@ -1,5 +1,6 @@
 #include "SqliteDemoWriter.h"
 
+#include "AttributionJson.h"
 #include "SqlTime.h"
 #include "StoreError.h"
 
@@ -220,8 +221,30 @@ void SqliteDemoWriter::exec(const char* sql)
         fail(m_db, sql);
 }
 
+void SqliteDemoWriter::writeBillingReview()
+{
+    {
+        Statement rollup(m_db, "INSERT INTO billing_rollups (tenant_id, import_id, shared_rule, month, service_name, "
+                               "service_category, billing_currency, billed_cost, effective_cost, list_cost, line_count) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto& [key, sums] : m_demoBilling.rollups().groups())
+            rollup.bind(key.tenantId).bind(key.importId).bind(qint64(key.sharedRule)).bind(key.month)
+                .bind(key.serviceName).bind(key.serviceCategory).bind(key.billingCurrency).bind(sums.billed.text())
+                .bind(sums.effective.text()).bind(sums.list.text()).bind(sums.lines).exec();
+    }
+    const AttributionRules rules = DemoBilling::rules();
+    QJsonObject document = AttributionJson::toJson(rules);
+    document.remove(QStringLiteral("version"));
+    Statement(m_db, "INSERT INTO attribution_rules (id, rules, version) VALUES (1, ?, ?)")
+        .bind(json(document)).bind(rules.version).exec();
+    Statement budget(m_db, "INSERT INTO tenant_budgets (tenant_id, billing_currency, amount) VALUES (?, ?, ?)");
+    for (const TenantBudget& b : m_demoBilling.budgets())
+        budget.bind(b.tenantId).bind(b.currency).bind(b.amount).exec();
+}
+
 void SqliteDemoWriter::commit()
 {
+    writeBillingReview();
     for (const QByteArray& create : std::as_const(m_deferredIndexes))
         exec(create.constData());
     for (const QByteArray& table : std::as_const(m_rebuiltIndexes))
@@ -316,6 +339,7 @@ void SqliteDemoWriter::billingLine(const BillingLine& l)
         .bind(SqlTime::format(l.chargePeriodEnd)).bind(l.chargeCategory).bind(l.serviceName)
         .bind(l.serviceCategory).bind(l.regionId).bind(l.resourceId).bind(l.billedCost).bind(l.effectiveCost)
         .bind(l.listCost).bind(l.billingCurrency).bind(json(l.tags)).exec();
+    m_demoBilling.add(l);
 }
 
 } // namespace TenantDesk

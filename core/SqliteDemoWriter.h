@@ -48,6 +48,8 @@ private:
     QList<QByteArray> m_deferredTriggers; // CREATE TRIGGER statements that keep them, run again before COMMIT
     std::unique_ptr<Statement> m_platform, m_tenant, m_environment, m_role, m_rolePermission,
         m_roleComposite, m_user, m_membership, m_principal, m_audit, m_usage, m_billing;
+    DemoBilling m_demoBilling; // roll-ups, rules and budgets, written at commit()
+    void writeBillingReview();
 };
 
 } // namespace TenantDesk

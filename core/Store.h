@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditChain.h"
 #include "Billing.h"
 #include "DemoData.h"
 #include "Environment.h"
@@ -56,6 +57,9 @@ public:
     // The built-in roles and the custom roles of the tenant and its ancestors (0: built-in only).
     virtual QFuture<QList<Role>> roles(TenantId tenantId) = 0;
     virtual QFuture<Page<AuditEvent>> auditEvents(const AuditQuery& query) = 0;
+    // Checks every hash chain of the audit trail (the platform's and each tenant's); the first
+    // break, if any, names the event. Platform only: it reads every tenant's events.
+    virtual QFuture<AuditChainReport> verifyAuditTrail() = 0;
     virtual QFuture<QList<UsageSample>> usage(const UsageQuery& query) = 0;
     virtual QFuture<QList<BillingSummaryRow>> billingSummary(const BillingQuery& query) = 0;
 

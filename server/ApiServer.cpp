@@ -14,11 +14,14 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -281,6 +284,32 @@ struct RequestContext {
         return body;
     }
 
+    // Streams the body into `out` (a file), never holding it in memory; refused with 413 beyond
+    // `limit` bytes (the rest is read and dropped, so that the connection's next request starts after it).
+    void readBodyInto(QIODevice& out, qint64 limit)
+    {
+        if (bodyRead)
+            throw ApiError{500, u"Internal"_s, tr("The body was read twice."), {}, {}};
+        bodyRead = true;
+        if (!reader)
+            return;
+        bool writeFailed = false;
+        const bool complete = (*reader)([&](const char* data, size_t length) {
+            bodyBytes += qint64(length);
+            if (bodyBytes <= limit && !writeFailed)
+                writeFailed = out.write(data, qint64(length)) != qint64(length);
+            return true;
+        });
+        if (!complete && response.status != 413)
+            throw ApiError{400, u"Invalid"_s, tr("The body could not be read to its end."), u"body"_s, {}};
+        if (!complete || bodyBytes > limit)
+            throw ApiError{413, u"Invalid"_s, tr("The body is larger than the %1 bytes this request accepts.").arg(limit),
+                           u"body"_s, {}};
+        if (writeFailed)
+            throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (its disk may be full)."),
+                           {}, {}};
+    }
+
     // Reads a body that no handler read (an answer given before it was needed), keeping nothing.
     void skipBody()
     {
@@ -312,7 +341,7 @@ struct ApiServer::Impl {
     enum class Access { Public, SignedIn };
 
     // The connection of the calling request thread, opened on first use.
-    SqlSession session(const Principal* principal = nullptr)
+    SqlSession session(const Principal* principal = nullptr, const std::optional<TenantScope>& narrowerScope = std::nullopt)
     {
         thread_local QString connection;
         if (connection.isEmpty() || !QSqlDatabase::contains(connection)) {
@@ -327,10 +356,27 @@ struct ApiServer::Impl {
             if (!roots.all)
                 scope = TenantScope::subtrees(roots.roots);
         }
+        if (narrowerScope)
+            scope = *narrowerScope;
         SqlSession s(QSqlDatabase::database(connection, false), std::move(scope));
         if (principal)
             s.setActor(principal->email);
         return s;
+    }
+
+    // A session for reading across tenants what `permission` allows: every tenant for a platform
+    // principal holding it, else the sub-trees of the caller's tenant-wide grants that include it
+    // (a grant without it, or on one environment only, adds nothing).
+    SqlSession sessionFor(const Principal& principal, const QString& permission)
+    {
+        if (principal.platformPermissions.contains(permission))
+            return session(&principal);
+        QList<TenantId> roots;
+        for (const Grant& grant : principal.grants) {
+            if (grant.environmentId == 0 && grant.permissions.contains(permission))
+                roots.append(grant.tenantId);
+        }
+        return session(&principal, TenantScope::subtrees(roots));
     }
 
     void writeLog(const RequestContext& context, int status, double milliseconds)
@@ -452,6 +498,8 @@ struct ApiServer::Impl {
             http->Post(regex, withBody);
         else if (m == u"PATCH")
             http->Patch(regex, withBody);
+        else if (m == u"PUT")
+            http->Put(regex, withBody);
         else if (m == u"DELETE")
             http->Delete(regex, withBody);
     }
@@ -647,6 +695,10 @@ struct ApiServer::Impl {
         }
     }
 
+    static ApiError staleError(const AttributionRules& now)
+    {
+        return staleError(tr("The attribution rules"), now.version, JsonCodec::toJson(now));
+    }
     static ApiError staleError(const User& now) { return staleError(now.email, now.version, JsonCodec::toJson(now)); }
     static ApiError staleError(const Role& now) { return staleError(now.name, now.version, JsonCodec::toJson(now)); }
 
@@ -784,6 +836,47 @@ struct ApiServer::Impl {
         SqlSession s = session();
         s.setActor(context.principal.email);
         return s;
+    }
+
+    // The filter of a billing read from its query parameters; tenant_id=0 is unallocated cost.
+    static BillingFilter billingFilter(const Params& p)
+    {
+        BillingFilter filter;
+        if (p.has(u"tenant_id"_s))
+            filter.tenantId = p.id(u"tenant_id"_s);
+        filter.from = p.time(u"from"_s);
+        filter.to = p.time(u"to"_s);
+        filter.serviceName = p.text(u"service_name"_s);
+        filter.serviceCategory = p.text(u"service_category"_s);
+        filter.billingCurrency = p.text(u"billing_currency"_s, 3);
+        filter.importId = p.id(u"import_id"_s);
+        return filter;
+    }
+
+    static bool flag(const Params& p, const QString& name)
+    {
+        const QString value = p.text(name, 5);
+        if (value.isEmpty() || value == u"false"_s || value == u"0"_s)
+            return false;
+        if (value == u"true"_s || value == u"1"_s)
+            return true;
+        throw ApiError{400, u"Invalid"_s, tr("%1: expected true or false.").arg(name), name, {}};
+    }
+
+    // The tenants among `ids` on which the caller holds billing.read (looked up in the platform
+    // scope, with their ancestors); never 0, unallocated cost.
+    QSet<TenantId> billingReadable(const RequestContext& context, const QList<TenantId>& ids)
+    {
+        QSet<TenantId> readable, checked;
+        SqlSession s = session();
+        for (TenantId id : ids) {
+            if (id == 0 || checked.contains(id))
+                continue;
+            checked.insert(id);
+            if (Policy::allows(context.principal, Permission::BillingRead, s.tenant(id)))
+                readable.insert(id);
+        }
+        return readable;
     }
 
     void requirePlatform(const RequestContext& context, const QString& permission)
@@ -1522,6 +1615,13 @@ void ApiServer::Impl::addRoutes()
         sendJson(c.response, 200, JsonCodec::pageText(s.auditEvents(query)));
     });
 
+    route("GET", u"/api/v1/audit/verify"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::AuditRead);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::toJson(s.verifyAuditTrail()));
+    });
+
     route("GET", u"/api/v1/usage"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http, {"tenant_id", "environment_id", "metric", "from", "to"});
         if (!p.has(u"tenant_id"_s))
@@ -1533,6 +1633,77 @@ void ApiServer::Impl::addRoutes()
         sendJson(c.response, 200, JsonCodec::listText(s.usage(query)));
     });
 
+    route("GET", u"/api/v1/usage/totals"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"metric", "from", "to", "limit", "parent_id"});
+        if (!p.has(u"from"_s) || !p.has(u"to"_s))
+            throw ApiError{400, u"Invalid"_s, tr("from/to: required."), p.has(u"from"_s) ? u"to"_s : u"from"_s, {}};
+        UsageTotalsQuery query;
+        query.metric = p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey);
+        query.from = p.time(u"from"_s);
+        query.to = p.time(u"to"_s);
+        query.limit = p.limit(10);
+        query.parentId = p.has(u"parent_id"_s) ? p.id(u"parent_id"_s) : -1;
+        // Only the tenants whose usage the caller may read take part in the comparison.
+        SqlSession s = sessionFor(c.principal, Permission::UsageRead);
+        if (query.parentId > 0)
+            requireTenant(c, s, query.parentId, Permission::UsageRead);
+        sendJson(c.response, 200, JsonCodec::listText(s.usageTotals(query)));
+    });
+
+    // Billing imports: the platform's. The file is the body (streamed to a temporary file of the
+    // name given, which the import records), imported in one transaction like a local import.
+    route("POST", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"format", "on_duplicate", "tenant_tag_key", "file_name"});
+        requirePlatform(c, Permission::BillingRead);
+        requirePlatform(c, Permission::TenantUpdate);
+        const std::string type = c.http.get_header_value("Content-Type");
+        const bool accepted = type.empty() || type.rfind("application/octet-stream", 0) == 0
+            || type.rfind("application/gzip", 0) == 0 || type.rfind("application/zip", 0) == 0
+            || type.rfind("text/csv", 0) == 0;
+        if (!accepted)
+            throw ApiError{415, u"Invalid"_s, tr("The body must be the billing file itself (Content-Type: "
+                                                 "application/octet-stream, application/gzip, application/zip or text/csv)."),
+                           u"body"_s, {}};
+        BillingImportRequest request;
+        request.format = p.key(u"format"_s, BillingFormat::Auto, billingFormatFromKey);
+        request.onDuplicate = p.key(u"on_duplicate"_s, DuplicateImport::Refuse, JsonCodec::duplicateImportFromKey);
+        request.tenantTagKey = p.text(u"tenant_tag_key"_s);
+        // The name only: never a path, nothing that leaves the temporary directory.
+        QString fileName = QFileInfo(p.text(u"file_name"_s).replace(u'\\', u'/')).fileName().trimmed();
+        if (fileName.isEmpty() || fileName == u".."_s || fileName.startsWith(u'.'))
+            fileName = u"billing.csv"_s;
+        QTemporaryDir directory;
+        if (!directory.isValid())
+            throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (no temporary directory)."), {}, {}};
+        request.path = directory.filePath(fileName);
+        {
+            QFile file(request.path);
+            if (!file.open(QIODevice::WriteOnly))
+                throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file."), {}, {}};
+            c.readBodyInto(file, options.maxBillingImportBytes);
+            if (!file.flush())
+                throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (its disk may be full)."), {}, {}};
+        }
+        SqlSession s = session(&c.principal);
+        const BillingImportResult result = s.importBilling(request);
+        sendJson(c.response, result.skipped ? 200 : 201, JsonCodec::toJson(result));
+    });
+
+    route("GET", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::listText(s.billingImports()));
+    });
+
+    route("DELETE", u"/api/v1/billing/imports/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        requirePlatform(c, Permission::TenantUpdate);
+        SqlSession s = session(&c.principal);
+        sendJson(c.response, 200, JsonCodec::toJson(s.deleteBillingImport(c.pathId(0))));
+    });
+
     route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http, {"tenant_id", "from", "to"});
         SqlSession s = session(&c.principal);
@@ -1542,6 +1713,97 @@ void ApiServer::Impl::addRoutes()
         else
             requirePlatform(c, Permission::BillingRead);
         sendJson(c.response, 200, JsonCodec::listText(s.billingSummary(query)));
+    });
+
+    // Billing review. The attribution rules and budgets are the platform's: read and changed with
+    // the platform's billing.read. Totals are computed in the platform scope (a tenant's share of a
+    // shared cost needs the shared pool) and then filtered by the policy: a caller below the
+    // platform gets the rows of the tenants where they hold billing.read, never unallocated cost or
+    // the shared pools, and the lines of one such tenant at a time.
+
+    route("GET", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        sendVersioned(c, platformSession(c).attributionRules());
+    });
+
+    route("PUT", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = platformSession(c);
+        const AttributionRules current = s.attributionRules();
+        const qint64 expected = matchedVersion(c, current);
+        const AttributionRules rules = JsonCodec::attributionRulesFromJson(jsonBody(c));
+        const AttributionResult result = versioned(expected, [&] { return s.setAttributionRules(rules, expected); },
+                                                   [&] { return session().attributionRules(); });
+        c.response.set_header("ETag", utf8(etagOf(result.rules.version)));
+        sendJson(c.response, 200, JsonCodec::toJson(result));
+    });
+
+    route("GET", u"/api/v1/billing/totals"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency", "import_id"});
+        const BillingFilter filter = billingFilter(p);
+        SqlSession s = session(&c.principal);
+        const bool platform = c.principal.platformPermissions.contains(Permission::BillingRead);
+        if (filter.tenantId && *filter.tenantId != 0)
+            requireTenant(c, s, *filter.tenantId, Permission::BillingRead);
+        else if (filter.tenantId)
+            requirePlatform(c, Permission::BillingRead); // unallocated cost
+        QList<BillingTotalsRow> rows = platformSession(c).billingTotals(filter);
+        if (!platform) {
+            const QSet<TenantId> readable = billingReadable(c, [&rows] {
+                QList<TenantId> ids;
+                for (const BillingTotalsRow& row : rows)
+                    ids.append(row.tenantId);
+                return ids;
+            }());
+            rows.removeIf([&readable](const BillingTotalsRow& row) { return !readable.contains(row.tenantId); });
+        }
+        sendJson(c.response, 200, JsonCodec::listText(rows));
+    });
+
+    route("GET", u"/api/v1/billing/lines"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency",
+                                "import_id", "month", "shared_only", "limit", "cursor"});
+        BillingLineQuery query;
+        query.filter = billingFilter(p);
+        query.month = p.text(u"month"_s, 7);
+        query.sharedOnly = flag(p, u"shared_only"_s);
+        query.limit = p.limit(200);
+        query.cursor = p.text(u"cursor"_s, 1000);
+        SqlSession s = session(&c.principal);
+        if (query.filter.tenantId && *query.filter.tenantId != 0 && !query.sharedOnly)
+            requireTenant(c, s, *query.filter.tenantId, Permission::BillingRead);
+        else
+            requirePlatform(c, Permission::BillingRead); // every tenant's, unallocated or shared lines
+        sendJson(c.response, 200, JsonCodec::pageText(s.billingLines(query)));
+    });
+
+    route("GET", u"/api/v1/billing/budgets"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        QList<TenantBudget> budgets = platformSession(c).budgets();
+        if (!c.principal.platformPermissions.contains(Permission::BillingRead)) {
+            QList<TenantId> ids;
+            for (const TenantBudget& budget : std::as_const(budgets))
+                ids.append(budget.tenantId);
+            const QSet<TenantId> readable = billingReadable(c, ids);
+            budgets.removeIf([&readable](const TenantBudget& budget) { return !readable.contains(budget.tenantId); });
+        }
+        sendJson(c.response, 200, JsonCodec::listText(budgets));
+    });
+
+    route("PUT", u"/api/v1/billing/budgets/{tenant_id}/{currency}"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http, {});
+        requirePlatform(c, Permission::BillingRead);
+        SqlSession s = platformSession(c);
+        const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::BillingRead);
+        const QJsonObject body = jsonBody(c);
+        onlyFields(body, {u"amount"_s});
+        const QJsonValue amount = body.value(u"amount"_s);
+        if (!amount.isNull() && !amount.isString())
+            throw ApiError{400, u"Invalid"_s, tr("amount: required, a decimal number as a string (\"1200.00\"), or null to remove the budget."),
+                           u"amount"_s, {}};
+        sendJson(c.response, 200, JsonCodec::toJson(s.setBudget(TenantBudget{tenant.id, amount.toString(), c.captures.value(1)})));
     });
 }
 
@@ -1583,7 +1845,8 @@ void ApiServer::prepare()
     const int threads = d->options.threads;
     d->http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     // The largest body of any route; each route reads at most its own (RequestContext::readBody).
-    d->http->set_payload_max_length(size_t(std::max(d->options.maxBodyBytes, d->options.maxBackupBytes)));
+    d->http->set_payload_max_length(
+        size_t(std::max({d->options.maxBodyBytes, d->options.maxBackupBytes, d->options.maxBillingImportBytes})));
     d->http->set_keep_alive_max_count(10000);
     // Answers go out at once: without TCP_NODELAY a response written in two parts (headers, then
     // the body) waits for the client's delayed ACK, some 40 ms, on every request of a connection.

@@ -27,6 +27,8 @@ struct ServerOptions {
     int refreshTokenDays = 30;
     qint64 maxBodyBytes = 1024 * 1024;         // every request body but a restore's
     qint64 maxBackupBytes = 64 * 1024 * 1024;  // the body of POST /api/v1/tenants/restore
+    // The body of POST /api/v1/billing/imports: a billing export, streamed to a temporary file.
+    qint64 maxBillingImportBytes = qint64(2) * 1024 * 1024 * 1024;
 
     // Reads the arguments; on a usage error returns nullopt and sets `error` to a sentence.
     static std::optional<ServerOptions> parse(const QStringList& arguments, QString* error, bool* helpShown);

@@ -1,9 +1,11 @@
 #include "MainWindow.h"
 
 #include "Async.h"
+#include "AuditIntegrityBanner.h"
 #include "AuditPage.h"
 #include "BrandingEditorDialog.h"
 #include "BrandingManager.h"
+#include "BillingPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
 #include "ExportDialog.h"
@@ -21,6 +23,7 @@
 #include "TenantEditDialog.h"
 #include "TenantPage.h"
 #include "TenantTreeModel.h"
+#include "UsagePage.h"
 #include "UsersPage.h"
 #include "WelcomePage.h"
 
@@ -80,7 +83,21 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(message, 20000);
     });
     createMenus();
+    m_tenantPage->setActions({m_usageAction});
     createPreviewBanner();
+    {
+        // The audit trail's integrity, checked each time a store opens (hidden while intact).
+        auto* bar = new QToolBar(tr("Audit Trail Warning"), this);
+        bar->setObjectName(u"auditIntegrityToolBar"_s);
+        bar->setMovable(false);
+        bar->setFloatable(false);
+        bar->toggleViewAction()->setVisible(false);
+        m_auditBanner = new AuditIntegrityBanner(bar);
+        bar->addWidget(m_auditBanner);
+        addToolBarBreak(Qt::TopToolBarArea);
+        addToolBar(Qt::TopToolBarArea, bar);
+        bar->hide();
+    }
 
     m_databaseLabel = new QLabel(tr("No database open"), this);
     m_databaseLabel->setObjectName(u"databaseStatusLabel"_s);
@@ -113,6 +130,8 @@ MainWindow::~MainWindow()
         m_rolesPage->setStore(nullptr);
     if (m_auditPage && m_previewStore)
         m_auditPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
     m_previewStore.reset();
     if (m_normalTreeModel)
         m_treeModel = m_normalTreeModel;
@@ -122,6 +141,8 @@ MainWindow::~MainWindow()
         m_auditPage->setStore(nullptr);
     if (m_usersPage)
         m_usersPage->setStore(nullptr);
+    if (m_billingPage)
+        m_billingPage->setStore(nullptr);
 }
 
 void MainWindow::createWorkspace()
@@ -228,6 +249,14 @@ void MainWindow::createMenus()
     m_exportUsersAction->setObjectName(u"exportUsersMenuAction"_s);
     m_exportUsersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_exportUsersAction->setEnabled(false);
+    QAction* importBillingAction = fileMenu->addAction(tr("Import &Billing…"), this, &MainWindow::importBilling);
+    importBillingAction->setObjectName(u"importBillingAction"_s);
+    importBillingAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    importBillingAction->setToolTip(tr("Import a FOCUS, AWS CUR or Azure cost export into this database"));
+    m_billingEditActions.append(importBillingAction);
+    QAction* reviewAction = fileMenu->addAction(tr("Open Re&view File…"), this, [this]() { openReviewFile(); });
+    reviewAction->setObjectName(u"openReviewFileAction"_s);
+    reviewAction->setToolTip(tr("Open a .tenantdesk file someone sent, on its billing review; no server needed"));
     fileMenu->addSeparator();
     m_closeAction = fileMenu->addAction(tr("&Close Database"), this, &MainWindow::closeDatabase);
     m_closeAction->setShortcut(QKeySequence::Close);
@@ -288,12 +317,34 @@ void MainWindow::createMenus()
     m_rolesAction->setObjectName(u"rolesAction"_s);
     m_rolesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m_rolesAction->setEnabled(false);
+    m_usageAction = viewMenu->addAction(tr("Usa&ge"), this, [this]() { showUsage(); });
+    m_usageAction->setObjectName(u"usageAction"_s);
+    m_usageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    m_usageAction->setToolTip(tr("Usage charts of the selected tenant or environment, or the top tenants of the platform"));
+    m_usageAction->setEnabled(false);
+    QAction* billingAction = viewMenu->addAction(tr("&Billing"), this, &MainWindow::showBilling);
+    billingAction->setObjectName(u"billingAction"_s);
+    billingAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    m_billingActions.append(billingAction);
     viewMenu->addSeparator();
     m_viewAsAction = viewMenu->addAction(tr("View &as…"), this, &MainWindow::viewAs);
     m_viewAsAction->setObjectName(u"viewAsAction"_s);
     m_viewAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
     m_viewAsAction->setToolTip(tr("Preview the console read-only, exactly as a chosen user sees it"));
     m_viewAsAction->setEnabled(false);
+
+    QMenu* billingMenu = menuBar()->addMenu(tr("&Billing"));
+    billingMenu->setObjectName(u"billingMenu"_s);
+    billingMenu->addAction(billingAction);
+    billingMenu->addAction(importBillingAction);
+    QAction* rulesAction = billingMenu->addAction(tr("Attribution &Rules…"), this, &MainWindow::editAttributionRules);
+    rulesAction->setObjectName(u"attributionRulesAction"_s);
+    m_billingEditActions.append(rulesAction);
+    QAction* reportAction = billingMenu->addAction(tr("&Export Report…"), this, &MainWindow::exportBillingReport);
+    reportAction->setObjectName(u"exportBillingReportAction"_s);
+    m_billingActions.append(reportAction);
+    for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
+        action->setEnabled(false);
 
     QMenu* toolsMenu = menuBar()->addMenu(tr("T&ools"));
     toolsMenu->setObjectName(u"toolsMenu"_s);
@@ -355,6 +406,7 @@ void MainWindow::failOpen(quint64 request, const QString& title, const StoreErro
     if (!isCurrentOpen(request))
         return;
     m_pendingStore.reset();
+    m_billingOnOpen = false;
     statusBar()->clearMessage();
     showError(title, error.fullMessage());
     Q_EMIT storeFailed(error.fullMessage());
@@ -548,6 +600,10 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
         m_auditPage->setStore(nullptr);
     if (m_usersPage)
         m_usersPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
+    if (m_billingPage)
+        m_billingPage->setStore(nullptr);
     m_store = std::move(store);
     m_storeInfo = info;
     m_searchLineEdit->clear();
@@ -565,6 +621,13 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_importUsersAction->setEnabled(true);
     m_exportUsersAction->setEnabled(true);
     m_rolesAction->setEnabled(true);
+    if (m_usagePage)
+        m_usagePage->setStore(m_store.get());
+    m_usageAction->setEnabled(true);
+    if (m_billingPage)
+        m_billingPage->setStore(m_store.get());
+    for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
+        action->setEnabled(true);
     usePrincipal();
     m_centralStack->setCurrentWidget(m_splitter);
     m_closeAction->setEnabled(true);
@@ -582,11 +645,15 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_signOutAction->setEnabled(serverSession(m_store.get()) != nullptr);
     refreshRecentMenu();
     m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
+    m_auditBanner->check(m_store.get());
+    if (std::exchange(m_billingOnOpen, false))
+        showBilling();
     Q_EMIT storeOpened(m_store->displayName());
 }
 
 void MainWindow::closeDatabase()
 {
+    m_auditBanner->clear();
     ++m_openRequest; // an open still on its way no longer counts
     m_pendingStore.reset();
     endPreview();
@@ -600,6 +667,10 @@ void MainWindow::closeDatabase()
         m_auditPage->setStore(nullptr);
     if (m_usersPage)
         m_usersPage->setStore(nullptr);
+    if (m_usagePage)
+        m_usagePage->setStore(nullptr);
+    if (m_billingPage)
+        m_billingPage->setStore(nullptr);
     m_store.reset();
     m_centralStack->setCurrentWidget(m_welcomePage);
     m_closeAction->setEnabled(false);
@@ -610,7 +681,10 @@ void MainWindow::closeDatabase()
     m_importUsersAction->setEnabled(false);
     m_exportUsersAction->setEnabled(false);
     m_rolesAction->setEnabled(false);
+    m_usageAction->setEnabled(false);
     m_viewAsAction->setEnabled(false);
+    for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
+        action->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
     m_branding->setBaseWindowTitle(u"TenantDesk"_s);
     m_branding->applyPlatform();
@@ -738,6 +812,9 @@ void MainWindow::showTreeContextMenu(const QPoint& position)
             ->setObjectName(u"treeUsersAction"_s);
     }
     menu.addAction(tr("Roles"), this, [this, tenantId]() { showRoles(tenantId); })->setObjectName(u"treeRolesAction"_s);
+    const EnvironmentId environmentId = index.data(TenantTreeModel::EnvironmentIdRole).toLongLong();
+    menu.addAction(tr("Usage"), this, [this, tenantId, environmentId]() { showUsage(tenantId, environmentId); })
+        ->setObjectName(u"treeUsageAction"_s);
     menu.exec(m_tenantTreeView->viewport()->mapToGlobal(position));
 }
 
@@ -797,6 +874,68 @@ void MainWindow::showUsers(TenantId tenantId)
     m_detailStack->setCurrentWidget(m_usersPage);
     m_usersPage->focusSearch();
     Q_EMIT detailShown();
+}
+
+void MainWindow::showBilling()
+{
+    if (!m_store)
+        return;
+    if (!m_billingPage) {
+        // One more page on the right, like the audit trail: the tree stays at hand.
+        m_billingPage = new BillingPage(m_detailStack);
+        m_billingPage->setObjectName(u"billingPage"_s);
+        m_billingPage->setHistory(m_admin->history());
+        m_billingPage->setReadOnly(isPreviewing());
+        m_billingPage->setStore(viewStore());
+        m_detailStack->addWidget(m_billingPage);
+        connect(m_billingPage, &BillingPage::statusMessage, this, [this](const QString& message) {
+            statusBar()->showMessage(message, 10000);
+        });
+        connect(m_tenantTreeView, &QTreeView::clicked, m_billingPage, [this]() {
+            if (m_detailStack->currentWidget() == m_billingPage)
+                showSelection();
+        });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the billing review
+    m_detailStack->setCurrentWidget(m_billingPage);
+    Q_EMIT detailShown();
+}
+
+void MainWindow::importBilling()
+{
+    if (!m_store || isPreviewing())
+        return;
+    showBilling();
+    m_billingPage->importBilling();
+}
+
+void MainWindow::editAttributionRules()
+{
+    if (!m_store || isPreviewing())
+        return;
+    showBilling();
+    m_billingPage->editAttributionRules();
+}
+
+void MainWindow::exportBillingReport()
+{
+    if (!m_store)
+        return;
+    showBilling();
+    m_billingPage->exportReport();
+}
+
+void MainWindow::openReviewFile(const QString& path)
+{
+    QString file = path;
+    if (file.isEmpty()) {
+        file = QFileDialog::getOpenFileName(this, tr("Open Review File"), StoreFactory::defaultDatabaseFolder(),
+            tr("TenantDesk review files (*.%1 *.sqlite *.db);;All files (*)").arg(StoreFactory::databaseSuffix));
+    }
+    if (file.isEmpty())
+        return;
+    m_billingOnOpen = true;
+    openDatabase(file, OpenMode::OpenExisting);
 }
 
 void MainWindow::importUsers()
@@ -966,6 +1105,38 @@ void MainWindow::showRoles(TenantId tenantId)
     Q_EMIT detailShown();
 }
 
+void MainWindow::showUsage(TenantId tenantId, EnvironmentId environmentId)
+{
+    if (!m_store)
+        return;
+    if (tenantId < 0) {
+        const QModelIndex current = m_tenantTreeView->currentIndex();
+        tenantId = current.isValid() ? current.data(TenantTreeModel::TenantIdRole).toLongLong() : 0;
+        environmentId = current.isValid() ? current.data(TenantTreeModel::EnvironmentIdRole).toLongLong() : 0;
+        if (!current.isValid() && m_detailStack->currentWidget() == m_tenantPage)
+            tenantId = m_tenantPage->tenantId();
+    }
+    if (!m_usagePage) {
+        // One more page on the right, like the audit trail: the tree stays at hand.
+        m_usagePage = new UsagePage(m_detailStack);
+        m_usagePage->setObjectName(u"usagePage"_s);
+        m_usagePage->setStore(viewStore());
+        m_detailStack->addWidget(m_usagePage);
+        // Choosing the selected item again leaves the usage for its page.
+        connect(m_tenantTreeView, &QTreeView::clicked, m_usagePage, [this]() {
+            if (m_detailStack->currentWidget() == m_usagePage)
+                showSelection();
+        });
+    }
+    ++m_detailRequest; // a detail page still on its way no longer takes the place of the usage
+    if (tenantId > 0)
+        m_usagePage->showTenant(tenantId, environmentId);
+    else
+        m_usagePage->showPlatform();
+    m_detailStack->setCurrentWidget(m_usagePage);
+    Q_EMIT detailShown();
+}
+
 void MainWindow::createPreviewBanner()
 {
     auto* toolBar = new QToolBar(tr("Preview"), this);
@@ -1067,6 +1238,10 @@ void MainWindow::setEditingEnabled(bool enabled)
     m_importUsersAction->setEnabled(enabled && m_store);
     if (m_rolesPage)
         m_rolesPage->setReadOnly(!enabled);
+    for (QAction* action : std::as_const(m_billingEditActions))
+        action->setEnabled(enabled && m_store);
+    if (m_billingPage)
+        m_billingPage->setReadOnly(!enabled);
 }
 
 void MainWindow::viewAs()
@@ -1186,6 +1361,10 @@ void MainWindow::startPreview(const Principal& principal, const QString& descrip
         m_rolesPage->setStore(m_previewStore.get(), true);
     if (m_usersPage)
         m_usersPage->setStore(m_previewStore.get()); // the preview refuses every change
+    if (m_usagePage)
+        m_usagePage->setStore(m_previewStore.get());
+    if (m_billingPage)
+        m_billingPage->setStore(m_previewStore.get());
     setEditingEnabled(false);
     updateBrandingEditorAction();
     m_previewLabel->setText(tr("Viewing as %1 (%2) — read-only").arg(principal.email, description));
@@ -1218,6 +1397,10 @@ void MainWindow::endPreview()
         m_rolesPage->setStore(m_store.get(), true);
     if (m_usersPage)
         m_usersPage->setStore(m_store.get());
+    if (m_usagePage)
+        m_usagePage->setStore(m_store.get());
+    if (m_billingPage)
+        m_billingPage->setStore(m_store.get());
     m_previewStore.reset();
     m_searchLineEdit->blockSignals(true);
     m_searchLineEdit->setText(m_normalSearchText);

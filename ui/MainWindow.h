@@ -20,6 +20,7 @@ namespace TenantDesk {
 
 class AuditPage;
 class BrandingManager;
+class BillingPage;
 class EnvironmentPage;
 class TenantAdministration;
 struct AdminSelection;
@@ -27,11 +28,14 @@ class PlatformPage;
 class RolesPage;
 class TenantPage;
 class TenantTreeModel;
+class UsagePage;
 class UsersPage;
 class WelcomePage;
 
 // The console: the tenant tree with its search box on the left, the page of the selected
 // platform, tenant or environment on the right.
+class AuditIntegrityBanner;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -62,6 +66,16 @@ public:
     // View → Users (Ctrl+Shift+U): the users page on the right, of `tenantId` (0: every user).
     void showUsers(TenantId tenantId = 0);
     UsersPage* usersPage() const { return m_usersPage; }
+    // View → Billing (Ctrl+Shift+B): the billing review on the right.
+    void showBilling();
+    BillingPage* billingPage() const { return m_billingPage; }
+    // File → Import Billing… (Ctrl+Shift+I), Billing → Attribution Rules… and Export Report…:
+    // on the billing page, which they show first.
+    void importBilling();
+    void editAttributionRules();
+    void exportBillingReport();
+    // File → Open Review File…: a .tenantdesk database someone sent, opened on its billing review.
+    void openReviewFile(const QString& path = {});
     // File → Import Users… (Ctrl+I) and Export Users… (Ctrl+Shift+E): on the users page when it is
     // shown (its filters), else for the tenant selected in the tree.
     void importUsers();
@@ -69,6 +83,10 @@ public:
     // View → Roles (Ctrl+Shift+R): the roles of `tenantId` on the right (0: of the tenant selected
     // in the tree, or the built-in ones when none is).
     void showRoles(TenantId tenantId = 0);
+    // View → Usage (Ctrl+Shift+G): usage charts on the right, of the platform (tenantId 0: the
+    // top tenants compared), a tenant or one of its environments; -1: of what the tree has selected.
+    void showUsage(TenantId tenantId = -1, EnvironmentId environmentId = 0);
+    UsagePage* usagePage() const { return m_usagePage; }
     // View → View as… (Ctrl+Shift+V): asks for a user's e-mail, then previews the console as they see it.
     void viewAs();
     // Shows the console as `principal` sees it, read-only, until endPreview() (End Preview, Escape);
@@ -148,10 +166,17 @@ private:
     QAction* m_rolesAction = nullptr;
     QAction* m_viewAsAction = nullptr;
     RolesPage* m_rolesPage = nullptr; // made when first shown
+    QAction* m_usageAction = nullptr;
+    UsagePage* m_usagePage = nullptr; // made when first shown
+    QList<QAction*> m_billingActions;  // on while a store is open
+    QList<QAction*> m_billingEditActions; // and not previewing
+    BillingPage* m_billingPage = nullptr; // made when first shown
+    bool m_billingOnOpen = false;         // Open Review File…: show the billing review once open
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_previewStore; // View as…: reads m_store, so goes first
     std::optional<Principal> m_principal;  // who m_store acts as, once known
     QFrame* m_previewBanner = nullptr;
+    AuditIntegrityBanner* m_auditBanner = nullptr;
     QLabel* m_previewLabel = nullptr;
     TenantTreeModel* m_normalTreeModel = nullptr;   // while previewing, the tree as it was
     QTreeView* m_normalTreeView = nullptr;

@@ -160,6 +160,8 @@ class ApiTest(unittest.TestCase):
             (f"/api/v1/usage?tenant_id={a}&metric=api_calls&from=2020-01-01T00:00:00Z&to=2020-12-01T00:00:00Z",
              "/api/v1/usage"),
             ("/api/v1/billing/summary", "/api/v1/billing/summary"),
+            ("/api/v1/usage/totals?metric=api_calls&limit=3&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+             "/api/v1/usage/totals"),
             (f"/api/v1/tenants/{a}/nothing", None),
         ]
         for path, template in cases:
@@ -175,6 +177,89 @@ class ApiTest(unittest.TestCase):
         self.assertGreater(len(self.get("/api/v1/billing/summary").json()["items"]), 0)
         self.assertGreater(len(self.get("/api/v1/audit?limit=5").json()["items"]), 0)
         self.assertEqual(self.get("/api/v1/platform/summary").json()["tenant_count"], 25)
+
+    # --- Billing imports ----------------------------------------------------------------------
+
+    def test_billing_files_are_imported_by_platform_principals_only(self):
+        """The shared FOCUS sample as the body: imported whole with its exact total, refused,
+        skipped or replaced when sent again, listed and deleted; a broken file names its line and
+        column and writes nothing; a tenant admin or viewer may do none of it."""
+        import csv
+        import decimal
+        import hashlib
+        import io
+        with open(os.path.join(os.path.dirname(__file__), "..", "data", "focus", "focus_sample.csv"), "rb") as f:
+            sample = f.read()
+        rows = list(csv.DictReader(io.StringIO(sample.decode("utf-8"))))
+        total = sum((decimal.Decimal(r["BilledCost"]) for r in rows), decimal.Decimal(0))
+        octets = {"Content-Type": "application/octet-stream"}
+        template = "/api/v1/billing/imports"
+
+        def upload(body, query="file_name=focus.csv", token=None, headers=None):
+            reply = self.server.request("POST", template + "?" + query, raw_body=body,
+                                        token=token or self.admin["access_token"], headers=headers or octets, timeout=120)
+            validate(reply, template, "POST")
+            return reply
+
+        def imports():
+            reply = self.get(template)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, template, "GET")
+            return reply.json()["items"]
+
+        self.assertEqual(imports(), [])
+        for who in ("Tenant Admin of A", "Tenant Viewer of A"):
+            with self.subTest(caller=who):
+                self.assertEqual(upload(sample, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.get(template, token=self.tokens[who]).status, 403)
+                self.assertEqual(self.server.request("DELETE", template + "/1", token=self.tokens[who]).status, 403)
+        self.assertEqual(upload(sample, headers={"Content-Type": "application/json"}).status, 415)
+        self.assertEqual(upload(sample, query="on_duplicate=sometimes").status, 400)
+
+        # Line 5's BilledCost is no number: 400 naming the file, the line and the column.
+        line5 = sample.split(b"\n")[4]
+        cost = rows[3]["BilledCost"].encode()
+        self.assertIn(b"," + cost + b",", line5)
+        broken = sample.replace(line5, line5.replace(b"," + cost + b",", b",1.2.3,", 1), 1)
+        reply = upload(broken, query="file_name=broken.csv")
+        self.assertEqual((reply.status, reply.json().get("field")), (400, "BilledCost"), reply.body[:300])
+        self.assertIn("broken.csv", reply.json()["detail"])
+        self.assertIn("5", reply.json()["detail"])
+        self.assertEqual(imports(), [])
+
+        # Imported whole, under the name only (never a path), with the sample's exact total.
+        reply = upload(sample, query="file_name=" + urllib.parse.quote("../../uploads/focus.csv"))
+        self.assertEqual(reply.status, 201, reply.body[:300])
+        first = reply.json()["import"]
+        self.assertEqual((first["file_name"], first["format"], first["line_count"]), ("focus.csv", "focus", len(rows)))
+        self.assertEqual(decimal.Decimal(first["billed_cost_total"]), total)
+        self.assertEqual(first["billed_cost_total"], "20.52022672899")
+        self.assertEqual(first["sha256"], hashlib.sha256(sample).hexdigest())
+        self.assertEqual([i["id"] for i in imports()], [first["id"]])
+
+        # The same bytes again: refused naming the first import, skipped, or replaced.
+        again = upload(sample, query="file_name=again.csv")
+        self.assertEqual(again.status, 409, again.body[:300])
+        self.assertIn(str(first["id"]), again.json()["detail"])
+        skipped = upload(sample, query="file_name=again.csv&on_duplicate=skip")
+        self.assertEqual((skipped.status, skipped.json()["skipped"]), (200, True), skipped.body[:300])
+        replaced = upload(sample, query="file_name=again.csv&on_duplicate=replace&format=focus")
+        self.assertEqual(replaced.status, 201, replaced.body[:300])
+        self.assertEqual(replaced.json()["replaced_import_id"], first["id"])
+        second = replaced.json()["import"]
+        self.assertEqual(second["billed_cost_total"], first["billed_cost_total"])
+        self.assertEqual([i["id"] for i in imports()], [second["id"]])
+
+        # Deleted with its lines; a second delete finds nothing.
+        deleted = self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"])
+        self.assertEqual(deleted.status, 200, deleted.body[:300])
+        validate(deleted, template + "/{id}", "DELETE")
+        self.assertEqual(deleted.json()["line_count"], len(rows))
+        self.assertEqual(imports(), [])
+        self.assertEqual(self.server.request("DELETE", f"{template}/{second['id']}", token=self.admin["access_token"]).status, 404)
+        with self.server.db() as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_lines WHERE import_id IS NOT NULL").fetchone()[0], 0)
+            self.assertEqual(db.execute("SELECT count(*) FROM billing_rollups").fetchone()[0], 0)
 
     # --- Protocol -----------------------------------------------------------------------------
 
@@ -214,6 +299,50 @@ class ApiTest(unittest.TestCase):
                 self.assertEqual(problem["field"], field)
                 self.assertEqual(problem["status"], 400)
                 self.assertTrue(reply.headers["Content-Type"].startswith("application/problem+json"))
+
+    def test_usage_totals_compare_the_tenants_a_caller_may_read(self):
+        span = "from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z"
+        db = self.server.db()
+        with_usage = {r[0] for r in db.execute("SELECT DISTINCT tenant_id FROM usage_samples")}
+        parents = {r[0]: r[1] for r in db.execute("SELECT id, coalesce(parent_id, 0) FROM tenants")}
+        paths = {r[0]: r[1] for r in db.execute("SELECT id, path FROM tenants")}
+        db.close()
+
+        def totals(query, token=None):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}", token=token)
+            self.assertEqual(reply.status, 200, reply.body[:300])
+            validate(reply, "/api/v1/usage/totals", "GET")
+            return reply.json()["items"]
+
+        everything = totals("metric=cpu_hours&limit=500")
+        self.assertEqual({t["tenant_id"] for t in everything}, with_usage)
+        self.assertEqual([t["total"] for t in everything], sorted((t["total"] for t in everything), reverse=True))
+        # A total is what the tenant's hourly samples add up to; error_rate is their mean.
+        for metric, mean in (("cpu_hours", False), ("error_rate", True)):
+            first = totals(f"metric={metric}&limit=1")[0]
+            samples = self.get(f"/api/v1/usage?tenant_id={first['tenant_id']}&metric={metric}&{span}").json()["items"]
+            values = [s["value"] for s in samples]
+            expected = sum(values) / len(values) if mean else sum(values)
+            self.assertAlmostEqual(first["total"], expected, delta=1e-9 * max(1.0, abs(expected)))
+            self.assertEqual((first["peak"], first["samples"]), (max(values), len(values)))
+        # Top N is the head of the whole list; parent_id keeps to the top level or one tenant's children.
+        self.assertEqual(totals("metric=cpu_hours&limit=4"), everything[:4])
+        self.assertEqual([t["tenant_id"] for t in totals("metric=cpu_hours&limit=500&parent_id=0")],
+                         [t["tenant_id"] for t in everything if parents[t["tenant_id"]] == 0])
+        # A tenant admin, viewer or sub-tenant admin compares only the tenants under their grant.
+        for who, home in (("Tenant Admin of A", self.a), ("Tenant Viewer of A", self.a), (SUB_TENANT_ADMIN, self.a_child)):
+            with self.subTest(who=who):
+                seen = totals("metric=cpu_hours&limit=500", token=self.tokens[who])
+                expected = [t for t in everything if f"/{home}/" in paths[t["tenant_id"]]]
+                self.assertEqual([t["tenant_id"] for t in seen], [t["tenant_id"] for t in expected])
+                self.assertLess(len(seen), len(everything))
+        other_parent = self.get(f"/api/v1/usage/totals?parent_id={self.b}&{span}", token=self.tokens["Tenant Admin of A"])
+        self.assertEqual(other_parent.status, 404)
+        for query, field in (("metric=power", "metric"), ("limit=0", "limit"), ("parent_id=x", "parent_id")):
+            reply = self.get(f"/api/v1/usage/totals?{query}&{span}")
+            self.assertEqual((reply.status, reply.json()["field"]), (400, field), query)
+        reply = self.get("/api/v1/usage/totals?to=2026-11-01T00:00:00Z")
+        self.assertEqual((reply.status, reply.json()["field"]), (400, "from"))
 
     def test_path_tricks_find_nothing(self):
         for path in ["/api/v1/tenants/..%2F..%2Fetc%2Fpasswd", "/api/v1/tenants/1;DROP%20TABLE%20tenants",
@@ -394,6 +523,15 @@ class ApiTest(unittest.TestCase):
             ("GET", f"/api/v1/usage?tenant_id={tenant}&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", "tenant", None, 200),
             ("GET", "/api/v1/billing/summary", "platform", None, 200),
             ("GET", f"/api/v1/billing/summary?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", f"/api/v1/billing/totals?tenant_id={tenant}", "tenant", None, 200),
+            ("GET", "/api/v1/billing/totals?tenant_id=0", "platform", None, 200),
+            ("GET", "/api/v1/billing/totals", "filtered", None, 200),
+            ("GET", f"/api/v1/billing/lines?tenant_id={tenant}&limit=5", "tenant", None, 200),
+            ("GET", "/api/v1/billing/lines?limit=5", "platform", None, 200),
+            ("GET", "/api/v1/billing/budgets", "filtered", None, 200),
+            ("GET", "/api/v1/billing/attribution-rules", "platform", None, 200),
+            ("PUT", "/api/v1/billing/attribution-rules", "platform", {"mappings": []}, 412),
+            ("PUT", f"/api/v1/billing/budgets/{tenant}/USD", "platform", {"amount": "1e3"}, 400),
             ("GET", f"/api/v1/tenants/search?q={urllib.parse.quote(name)}", "search", None, 200),
             ("POST", "/api/v1/tenants", "platform", new_tenant, 400),
             ("POST", "/api/v1/tenants", "tenant", {**new_tenant, "parent_id": tenant}, 400),
@@ -423,7 +561,7 @@ class ApiTest(unittest.TestCase):
                         expected = for_admin
                     elif kind == "platform":
                         expected = 403
-                    elif kind == "search":
+                    elif kind in ("search", "filtered"):
                         expected = 200
                     else:
                         expected = 404
@@ -436,6 +574,9 @@ class ApiTest(unittest.TestCase):
                         if kind == "search" and expected == 200:
                             found = reply.json()
                             self.assertNotIn(tenant, [t["id"] for t in found["matches"] + found["ancestors"]])
+                        if kind == "filtered" and expected == 200:
+                            self.assertNotIn(tenant, [item["tenant_id"] for item in reply.json()["items"]])
+                            self.assertNotIn(None, [item["tenant_id"] for item in reply.json()["items"]])
 
     def test_isolation_matrix(self):
         """Every route × every caller, aimed at tenant B: the expected 401/403/404, and no body
@@ -1182,6 +1323,18 @@ class UserAdministrationTest(unittest.TestCase):
         self.assertIn("user.write", self.call("GET", "/api/v1/me").json()["plat"])
         self.assertEqual(self.server.request("GET", "/api/v1/me").status, 401)
 
+    def test_the_audit_trail_is_verified_by_platform_principals_only(self):
+        reply = self.call("GET", "/api/v1/audit/verify")
+        validate(reply, "/api/v1/audit/verify", "GET")
+        report = reply.json()
+        self.assertTrue(report["intact"], report)
+        self.assertGreater(report["events"], 0)
+        self.assertNotIn("first_break", report)
+        for token in (self.admin_of_a, self.viewer):
+            refused = self.call("GET", "/api/v1/audit/verify", token=token)
+            self.assertEqual(refused.status, 403, refused.body[:300])
+            validate(refused, "/api/v1/audit/verify", "GET")
+
     def test_a_principal_is_read_by_platform_principals_only(self):
         admin_id = self.ids["tenant.admin@a.test"]
         path = f"/api/v1/users/{admin_id}/principal"
@@ -1623,6 +1776,169 @@ class UserAdministrationTest(unittest.TestCase):
         self.assertFalse(bad.json()["written"])
         self.assertEqual([issue["line"] for issue in bad.json()["issues"]], [3])
         self.assertEqual(len(self.user_ids_named("imp.")), 2)
+
+
+class BillingReviewTest(unittest.TestCase):
+    """The billing review's routes: attribution rules under If-Match, totals from the roll-ups
+    that equal the lines they stand for, lines paged to the end, budgets; a tenant admin reads
+    their tenants' totals, lines and budgets only and changes nothing. On a server of its own: the
+    tests change the rules and budgets."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(SERVER, FIXTURE, prepare=prepare_tenant_users)
+        try:
+            with cls.server.db() as db:
+                cls.a, cls.b = [r[0] for r in db.execute("SELECT id FROM tenants WHERE parent_id IS NULL ORDER BY id LIMIT 2")]
+                cls.a_path = db.execute("SELECT path FROM tenants WHERE id = ?", (cls.a,)).fetchone()[0]
+                cls.a_subtree = {r[0] for r in db.execute("SELECT id FROM tenants WHERE path LIKE ?", (cls.a_path + "%",))}
+                cls.a_slug = db.execute("SELECT slug FROM tenants WHERE id = ?", (cls.a,)).fetchone()[0]
+                cls.with_cost = sorted({r[0] for r in db.execute("SELECT DISTINCT tenant_id FROM billing_lines "
+                                                                  "WHERE tenant_id IS NOT NULL")})
+            cls.admin = cls.server.login(cls.server.admin_email, cls.server.admin_password)["access_token"]
+            email = "tenant.admin@a.test"
+            cls.admin_of_a = cls.server.login(email, cls.server.reset_password(email))["access_token"]
+        except BaseException:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, method, path, body=None, token=None, etag=None, template=None, expect=None):
+        headers = {"If-Match": etag} if etag is not None else {}
+        reply = self.server.request(method, path, body, token=token or self.admin, headers=headers)
+        validate(reply, template or path.split("?")[0], method)
+        if expect is not None:
+            self.assertEqual(reply.status, expect, reply.body[:400])
+        return reply
+
+    def lines(self, query, token=None):
+        """Every line of a query, page by page."""
+        items, cursor = [], None
+        while True:
+            path = "/api/v1/billing/lines?limit=500&" + query + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
+            page = self.call("GET", path, token=token, expect=200).json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
+    @staticmethod
+    def billed(rows):
+        from decimal import Decimal
+        return sum((Decimal(row["billed_cost"]) for row in rows), Decimal(0))
+
+    def test_totals_equal_the_lines_behind_them(self):
+        tenant = self.with_cost[0]
+        totals = self.call("GET", f"/api/v1/billing/totals?tenant_id={tenant}", expect=200).json()["items"]
+        self.assertGreater(len(totals), 0)
+        lines = self.lines(f"tenant_id={tenant}")
+        self.assertEqual(len({line["id"] for line in lines}), len(lines))
+        self.assertEqual(sum(row["line_count"] for row in totals), len(lines))
+        self.assertEqual(self.billed(totals), self.billed(lines))
+        row = totals[len(totals) // 2]
+        behind = self.lines(f"tenant_id={tenant}&month={row['month']}&service_name={urllib.parse.quote(row['service_name'])}")
+        self.assertEqual(len(behind), row["line_count"])
+        self.assertEqual(self.billed(behind), self.billed([row]))
+        month = self.call("GET", f"/api/v1/billing/totals?from={row['month']}-01T00:00:00Z", expect=200).json()["items"]
+        self.assertTrue(all(r["month"] >= row["month"] for r in month))
+        for bad in ("tenant_id=x", "from=yesterday", "nonsense=1", "month=2024-13", "shared_only=maybe"):
+            with self.subTest(query=bad):
+                reply = self.call("GET", "/api/v1/billing/lines?" + bad)
+                self.assertEqual(reply.status, 400, reply.body[:300])
+
+    def test_rules_change_under_if_match_and_move_cost(self):
+        got = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        rules, etag = got.json(), got.headers["ETag"]
+        self.assertEqual(etag, '"%d"' % rules["version"])
+        before = self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"]
+        self.assertNotIn(None, [row["tenant_id"] for row in before])
+        # Without If-Match, stale, or invalid: refused, nothing changed.
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, expect=428)
+        stale = self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, etag='"999"', expect=412)
+        self.assertEqual(stale.json()["current"]["version"], rules["version"])
+        invalid = self.call("PUT", "/api/v1/billing/attribution-rules",
+                            {"mappings": [{"source": "tag", "key": "tenant", "value": "x", "tenant_id": 987654}]},
+                            etag=etag, expect=400)
+        self.assertEqual(invalid.json()["field"], "mappings[0].tenant_id")
+        twice = self.call("PUT", "/api/v1/billing/attribution-rules",
+                          {"mappings": [{"key": "cost_center", "value": "CC-1", "tenant_id": self.a},
+                                        {"key": "cost_center", "value": "CC-1", "tenant_id": self.b}]},
+                          etag=etag, expect=400)
+        self.assertIn("CC-1", twice.json()["detail"])
+        # Only A's own lines stay attributed (a mapping of its slug); everything else is unallocated.
+        changed = self.call("PUT", "/api/v1/billing/attribution-rules",
+                            {"mappings": [{"source": "tag", "key": "tenant", "value": self.a_slug, "tenant_id": self.a}]},
+                            etag=etag, expect=200)
+        result = changed.json()
+        self.assertEqual(changed.headers["ETag"], '"%d"' % result["rules"]["version"])
+        self.assertEqual(result["rules"]["version"], rules["version"] + 1)
+        after = self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"]
+        self.assertEqual({row["tenant_id"] for row in after}, {self.a, None})
+        self.assertEqual(self.billed(after), self.billed(before))
+        self.assertEqual(self.billed([r for r in after if r["tenant_id"] == self.a]),
+                         self.billed([r for r in before if r["tenant_id"] == self.a]))
+        unallocated = self.call("GET", "/api/v1/billing/totals?tenant_id=0", expect=200).json()["items"]
+        self.assertEqual(self.billed(unallocated), self.billed(before) - self.billed([r for r in before if r["tenant_id"] == self.a]))
+        self.assertEqual(len(self.lines("tenant_id=0")), result["lines_unallocated"])
+        # Shared cost: a service spread evenly over two tenants; the shares sum to the pool.
+        rules_now = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        shared = {"tenant_tag_keys": ["tenant"],
+                  "shared_costs": [{"match": "service_name", "value": "AWS Lambda", "split": "even",
+                                    "tenants": self.with_cost[:2]}]}
+        result = self.call("PUT", "/api/v1/billing/attribution-rules", shared, etag=rules_now.headers["ETag"], expect=200).json()
+        self.assertGreater(result["lines_shared"], 0)
+        pool = self.lines("shared_only=true")
+        self.assertEqual(len(pool), result["lines_shared"])
+        shares = [r for r in self.call("GET", "/api/v1/billing/totals?service_name=AWS%20Lambda", expect=200).json()["items"]]
+        self.assertTrue(all(r["shared"] for r in shares))
+        self.assertEqual({r["tenant_id"] for r in shares}, set(self.with_cost[:2]))
+        self.assertEqual(self.billed(shares), self.billed(pool))
+        # The demo's rules again.
+        restore = self.call("GET", "/api/v1/billing/attribution-rules", expect=200)
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"tenant_tag_keys": ["tenant"]}, etag=restore.headers["ETag"],
+                  expect=200)
+        self.assertEqual(self.call("GET", "/api/v1/billing/totals", expect=200).json()["items"], before)
+
+    def test_budgets_are_set_read_and_removed(self):
+        path = f"/api/v1/billing/budgets/{self.b}/EUR"
+        template = "/api/v1/billing/budgets/{tenant_id}/{currency}"
+        set_ = self.call("PUT", path, {"amount": "1234.5"}, template=template, expect=200).json()
+        self.assertEqual(set_, {"tenant_id": self.b, "amount": "1234.50", "currency": "EUR"})
+        self.assertIn(set_, self.call("GET", "/api/v1/billing/budgets", expect=200).json()["items"])
+        for body in ({"amount": "-1"}, {"amount": "1e3"}, {"amount": 12}, {"amount": "1", "note": "x"}, {}):
+            with self.subTest(body=body):
+                self.call("PUT", path, body, template=template, expect=400)
+        self.call("PUT", f"/api/v1/billing/budgets/{self.b}/euro", {"amount": "1"}, template=template, expect=400)
+        self.call("PUT", "/api/v1/billing/budgets/987654/EUR", {"amount": "1"}, template=template, expect=404)
+        removed = self.call("PUT", path, {"amount": None}, template=template, expect=200).json()
+        self.assertIsNone(removed["amount"])
+        self.assertNotIn(self.b, [(b["tenant_id"]) for b in self.call("GET", "/api/v1/billing/budgets", expect=200).json()["items"]
+                                  if b["currency"] == "EUR"])
+
+    def test_a_tenant_admin_reads_their_tenants_only_and_changes_nothing(self):
+        token = self.admin_of_a
+        totals = self.call("GET", "/api/v1/billing/totals", token=token, expect=200).json()["items"]
+        self.assertGreater(len(totals), 0)
+        self.assertTrue({row["tenant_id"] for row in totals} <= self.a_subtree)
+        own = self.call("GET", f"/api/v1/billing/totals?tenant_id={self.a}", token=token, expect=200).json()["items"]
+        self.assertEqual(own, self.call("GET", f"/api/v1/billing/totals?tenant_id={self.a}", expect=200).json()["items"])
+        self.call("GET", f"/api/v1/billing/totals?tenant_id={self.b}", token=token, expect=404)
+        self.call("GET", "/api/v1/billing/totals?tenant_id=0", token=token, expect=403)
+        self.call("GET", f"/api/v1/billing/lines?tenant_id={self.b}", token=token, expect=404)
+        self.call("GET", "/api/v1/billing/lines?shared_only=true", token=token, expect=403)
+        lines = self.call("GET", f"/api/v1/billing/lines?tenant_id={self.a}&limit=3", token=token, expect=200).json()
+        self.assertEqual([line["tenant_id"] for line in lines["items"]], [self.a] * 3)
+        budgets = self.call("GET", "/api/v1/billing/budgets", token=token, expect=200).json()["items"]
+        self.assertTrue({b["tenant_id"] for b in budgets} <= self.a_subtree)
+        self.call("GET", "/api/v1/billing/attribution-rules", token=token, expect=403)
+        etag = self.call("GET", "/api/v1/billing/attribution-rules", expect=200).headers["ETag"]
+        self.call("PUT", "/api/v1/billing/attribution-rules", {"mappings": []}, token=token, etag=etag, expect=403)
+        self.call("PUT", f"/api/v1/billing/budgets/{self.a}/USD", {"amount": "1"}, token=token,
+                  template="/api/v1/billing/budgets/{tenant_id}/{currency}", expect=403)
+        self.assertEqual(self.call("GET", "/api/v1/billing/attribution-rules", expect=200).headers["ETag"], etag)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #include "ContractStores.h"
 
 #include "PostgresTestSupport.h"
+#include "PreviewStore.h"
 #include "RestStore.h"
 #include "TestSupport.h"
 
@@ -56,6 +57,11 @@ QString ContractStores::bootstrapAdmin(const QString& database)
     return password;
 }
 
+QUrl ContractStores::serverUrl() const
+{
+    return m_server ? m_server->url() : QUrl();
+}
+
 bool ContractStores::setUp()
 {
     const QStringList backends{u"sqlite"_s, u"postgres"_s, u"rest-sqlite"_s, u"rest-postgres"_s};
@@ -75,6 +81,7 @@ bool ContractStores::setUp()
 
     // The same platform admin in both databases, made as a person would make the first one.
     const QString database = prepareDatabase();
+    m_database = database;
     const QString password = bootstrapAdmin(database);
     if (password.isEmpty() || bootstrapAdmin(u"sqlite:"_s + referencePath).isEmpty())
         return false;
@@ -98,6 +105,24 @@ bool ContractStores::setUp()
     await(store->open(OpenMode::OpenExisting));
     m_store = std::move(store);
     return true;
+}
+
+std::unique_ptr<Store> ContractStores::storeAs(UserId userId, const QString& email)
+{
+    if (!isRest()) {
+        const Principal principal = await(m_store->principalOf(userId));
+        return std::make_unique<PreviewStore>(m_store.get(), principal);
+    }
+    const auto command = TestServer::over(QStringLiteral(TENANTDESK_SERVER_PATH), m_database, m_dir.path());
+    ServerConnection connection;
+    connection.url = m_server->url();
+    connection.email = email;
+    connection.password = command->resetPassword(email);
+    if (connection.password.isEmpty())
+        return nullptr;
+    auto store = std::make_unique<RestStore>(connection);
+    await(store->open(OpenMode::OpenExisting));
+    return store;
 }
 
 } // namespace TenantDesk::Test

@@ -40,14 +40,24 @@ public:
     bool isRest() const { return m_backend.startsWith(QStringLiteral("rest-")); }
     bool isPostgres() const { return m_backend.endsWith(QStringLiteral("postgres")); }
     Store& store() { return *m_store; }
+    // The store as user `email` (id `userId`) sees it: on a server, a RestStore signed in as them
+    // (the server enforces the policy); on a database, a PreviewStore over store() with their
+    // principal (the policy applied by the client, as View as… does).
+    std::unique_ptr<Store> storeAs(UserId userId, const QString& email);
     SqlStore& reference() { return *m_reference; }
     QString directory() const { return m_dir.path(); }
+    // The database under test as tenantdesk-server's --database takes it: "sqlite:PATH", or the
+    // PostgreSQL URL of tenantdesk_app; for looking into it directly.
+    const QString& database() const { return m_database; }
+    // The server's address, for signing in as someone else (rest-* backends only).
+    QUrl serverUrl() const;
 
 private:
     QString prepareDatabase();
     QString bootstrapAdmin(const QString& database);
 
     QString m_backend;
+    QString m_database; // as on tenantdesk-server's command line
     QString m_error;
     QTemporaryDir m_dir;
     std::unique_ptr<SqlStore> m_reference;

@@ -64,6 +64,18 @@ QString TestServer::bootstrapAdmin(const QString& email)
     return lines.isEmpty() ? QString() : lines.constLast().trimmed();
 }
 
+QString TestServer::resetPassword(const QString& email)
+{
+    QProcess process;
+    process.start(m_binary, baseArguments() << u"--reset-password"_s << email);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
+        m_error = QString::fromLocal8Bit(process.readAllStandardError());
+        return {};
+    }
+    const QStringList lines = QString::fromUtf8(process.readAllStandardOutput()).trimmed().split(u'\n');
+    return lines.isEmpty() ? QString() : lines.constLast().trimmed();
+}
+
 bool TestServer::start(int port, const QStringList& extra)
 {
     stop();

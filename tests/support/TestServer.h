@@ -25,6 +25,8 @@ public:
 
     // Creates the first platform admin; returns the one-time password (empty on failure).
     QString bootstrapAdmin(const QString& email);
+    // Gives an existing user a new one-time password and returns it (empty on failure).
+    QString resetPassword(const QString& email);
     // Starts listening on `port` (0: any free one) with `extra` arguments; false with the reason
     // in error() when it does not start within 30 s.
     bool start(int port = 0, const QStringList& extra = {});

@@ -84,6 +84,33 @@ private Q_SLOTS:
         const Tenant first = session.tenants({.limit = 1}).items.constFirst();
         QCOMPARE(session.tenantSummary(first.id).environments.size(), 4);
         QCOMPARE(first.featureFlags.isEmpty(), false);
+
+        // The billing review has what it needs: roll-ups of every line (the same as built again
+        // from the lines), the rule that attributes them by the tenant tag, and a few budgets.
+        QCOMPARE(count(db, u"SELECT sum(line_count) FROM billing_rollups"_s), summary.billingLines);
+        const auto rollups = [&db] {
+            QStringList rows;
+            QSqlQuery query(db);
+            if (!query.exec(u"SELECT tenant_id, import_id, shared_rule, month, service_name, service_category, "
+                            "billing_currency, billed_cost, effective_cost, list_cost, line_count FROM billing_rollups "
+                            "ORDER BY 1, 2, 3, 4, 5, 6, 7"_s))
+                qFatal("cannot read the roll-ups");
+            while (query.next()) {
+                QStringList row;
+                for (int i = 0; i < 11; ++i)
+                    row << query.value(i).toString();
+                rows << row.join(u'|');
+            }
+            return rows;
+        };
+        const QStringList written = rollups();
+        QVERIFY(!written.isEmpty());
+        session.rebuildBillingRollups();
+        QCOMPARE(rollups(), written);
+        const AttributionRules rules = session.attributionRules();
+        QCOMPARE(rules.tenantTagKeys, QStringList{u"tenant"_s});
+        QCOMPARE(rules.version, qint64(1));
+        QVERIFY(session.budgets().size() >= 3);
     }
 
     void uncommittedWriterLeavesNothing()

@@ -1,0 +1,445 @@
+// The billing-import part of the Store contract, run by CTest once per backend
+// (TENANTDESK_CONTRACT_BACKEND, see ContractStores): the shared FOCUS sample imports with its
+// documented total exactly, in the import and in the roll-ups; tags attribute lines to tenants; the
+// same file again is refused, skipped or replaced as asked; a broken file and a cancelled import
+// leave the database as it was; a tenant admin may not import. Expectations are computed from the
+// CSV itself, never written down; the database is looked into directly for what the Store does not
+// show (lines and roll-ups per import).
+
+#include "AttributionJson.h"
+#include "BillingFile.h"
+#include "ContractStores.h"
+#include "Decimal.h"
+#include "PasswordHash.h"
+#include "PreviewStore.h"
+#include "RestStore.h"
+#include "SqlSession.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <map>
+
+using namespace TenantDesk;
+using namespace TenantDesk::Test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The fields of one CSV line as RFC 4180 writes them ("" inside quotes is one quote); the sample's
+// unquoted NULL stays the text NULL.
+QStringList csvFields(const QString& line)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
+                field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            fields << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field;
+    return fields;
+}
+
+// What the sample holds, read from it independently of the importer.
+struct SampleFacts {
+    qint64 lines = 0;
+    DecimalSum billed;
+    std::map<QString, DecimalSum> billedByBusinessUnit; // "" for lines without one
+    std::map<QString, qint64> linesByBusinessUnit;
+    QString header;
+    QStringList firstLines; // the header and four data lines, for a broken copy
+};
+
+SampleFacts readSample(const QString& path)
+{
+    SampleFacts facts;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return facts;
+    const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
+    facts.header = header.join(u',');
+    const qsizetype billedColumn = header.indexOf(u"BilledCost"_s);
+    const qsizetype tagsColumn = header.indexOf(u"Tags"_s);
+    file.seek(0);
+    facts.firstLines << QString::fromUtf8(file.readLine());
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine());
+        if (line.trimmed().isEmpty())
+            continue;
+        if (facts.firstLines.size() < 5)
+            facts.firstLines << line;
+        const QStringList fields = csvFields(line.trimmed());
+        ++facts.lines;
+        facts.billed.add(fields.value(billedColumn));
+        const QJsonObject tags = QJsonDocument::fromJson(fields.value(tagsColumn).toUtf8()).object();
+        const QString unit = tags.value(u"business_unit"_s).toString();
+        facts.billedByBusinessUnit[unit].add(fields.value(billedColumn));
+        ++facts.linesByBusinessUnit[unit];
+    }
+    return facts;
+}
+
+QString samplePath()
+{
+    return QDir(QStringLiteral(TENANTDESK_SHARED_DATA_DIR)).filePath(u"focus/focus_sample.csv"_s);
+}
+
+} // namespace
+
+class TestBillingImportContract : public QObject
+{
+    Q_OBJECT
+
+private:
+    ContractStores m_stores;
+    Store* m_store = nullptr;
+    SampleFacts m_sample;
+    QString m_connection = u"billing-contract-look"_s;
+    qint64 m_firstImportId = 0;
+    qint64 m_lineIndexes = 0;
+
+    // A direct look into the database under test, in the platform scope.
+    QSqlQuery look(const QString& sql, const QVariantList& values = {})
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection);
+        QSqlQuery q(db);
+        if (db.driverName() == u"QPSQL"_s)
+            q.exec(u"SELECT set_config('app.tenant_ids', '*', false)"_s);
+        if (!q.prepare(sql))
+            qFatal("cannot prepare %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        for (const QVariant& value : values)
+            q.addBindValue(value);
+        if (!q.exec())
+            qFatal("cannot run %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return q;
+    }
+    qint64 count(const QString& sql, const QVariantList& values = {})
+    {
+        QSqlQuery q = look(sql, values);
+        return q.next() ? q.value(0).toLongLong() : -1;
+    }
+    struct Counts {
+        qint64 lines, rollups, imports;
+        friend bool operator==(const Counts&, const Counts&) = default;
+    };
+    Counts counts()
+    {
+        return {count(u"SELECT count(*) FROM billing_lines"_s), count(u"SELECT count(*) FROM billing_rollups"_s),
+                count(u"SELECT count(*) FROM billing_imports"_s)};
+    }
+    // The roll-ups of an import summed exactly, optionally of one tenant (0: unallocated).
+    QString rollupBilled(qint64 importId, std::optional<TenantId> tenantId = std::nullopt)
+    {
+        QSqlQuery q = tenantId ? look(u"SELECT billed_cost FROM billing_rollups WHERE import_id = ? AND tenant_id = ?"_s,
+                                      {importId, *tenantId})
+                               : look(u"SELECT billed_cost FROM billing_rollups WHERE import_id = ?"_s, {importId});
+        DecimalSum sum;
+        while (q.next())
+            sum.add(q.value(0).toString());
+        return sum.text();
+    }
+
+    QString copyOfSample(const QString& name)
+    {
+        const QString path = QDir(m_stores.directory()).filePath(name);
+        QFile::remove(path);
+        QFile::copy(samplePath(), path);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!m_stores.setUp())
+            QFAIL(qPrintable(u"cannot prepare the stores: "_s + m_stores.error()));
+        m_store = &m_stores.store();
+        SqlSession::connect(DatabaseLocation::parse(m_stores.database()), m_connection);
+        m_sample = readSample(samplePath());
+        QVERIFY2(m_sample.lines > 0, qPrintable(u"cannot read "_s + samplePath()));
+        QVERIFY(m_sample.billedByBusinessUnit.size() > 3);
+        if (!m_stores.isPostgres()) {
+            m_lineIndexes = count(u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'billing_lines' "
+                                  "AND sql IS NOT NULL"_s);
+            QVERIFY(m_lineIndexes >= 2);
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        SqlSession::close(m_connection);
+    }
+
+    // Only a platform principal imports: a tenant admin is refused, and nothing is written.
+    void tenantAdminIsForbidden()
+    {
+        const Counts before = counts();
+        const Tenant tenant = await(m_store->tenants(TenantQuery{})).items.constFirst();
+        const QList<Role> roles = await(m_store->roles(0));
+        RoleId tenantAdmin = 0;
+        for (const Role& role : roles)
+            tenantAdmin = role.name == BuiltInRole::TenantAdmin ? role.id : tenantAdmin;
+        const User admin = await(m_store->createUser(NewUser{u"billing-tenant-admin@contract.test"_s, u"Tenant Admin"_s,
+                                                             UserStatus::Active, Membership{tenant.id, 0, 0, tenantAdmin}}));
+        BillingImportRequest request{copyOfSample(u"forbidden.csv"_s), BillingFormat::Auto, DuplicateImport::Refuse, {}};
+
+        // As the server sees them: signed in with their own password.
+        if (m_stores.isRest()) {
+            SqlSession session(QSqlDatabase::database(m_connection));
+            session.setCredential(admin.id, PasswordHash::hash(u"correct horse battery staple"_s), false);
+            ServerConnection connection;
+            connection.url = m_stores.serverUrl();
+            connection.email = admin.email;
+            connection.password = u"correct horse battery staple"_s;
+            RestStore asAdmin(connection);
+            await(asAdmin.open(OpenMode::OpenExisting));
+            const auto error = awaitError(asAdmin.importBilling(request));
+            QVERIFY(error);
+            QCOMPARE(errorCodeName(error->code()), errorCodeName(ErrorCode::Forbidden));
+            QCOMPARE(errorCodeName(awaitError(asAdmin.billingImports())->code()), errorCodeName(ErrorCode::Forbidden));
+            QCOMPARE(errorCodeName(awaitError(asAdmin.deleteBillingImport(1))->code()), errorCodeName(ErrorCode::Forbidden));
+        } else {
+            // A session in a tenant's scope (as the server gives a tenant admin) is refused too.
+            SqlSession session(QSqlDatabase::database(m_connection), TenantScope::subtrees({tenant.id}));
+            QVERIFY_THROWS_EXCEPTION(StoreError, session.importBilling(request));
+            try {
+                session.importBilling(request);
+            } catch (const StoreError& error) {
+                QCOMPARE(errorCodeName(error.code()), errorCodeName(ErrorCode::Forbidden));
+            }
+        }
+        // Previewing them ("View as…") refuses as well.
+        PreviewStore preview(m_store, await(m_store->principalOf(admin.id)));
+        QCOMPARE(errorCodeName(awaitError(preview.importBilling(request))->code()), errorCodeName(ErrorCode::Forbidden));
+        QCOMPARE(errorCodeName(awaitError(preview.billingImports())->code()), errorCodeName(ErrorCode::Forbidden));
+        QCOMPARE(counts(), before);
+    }
+
+    // A bad number on line 5: Invalid naming the line and the column, and nothing written.
+    void brokenFileChangesNothing()
+    {
+        const Counts before = counts();
+        QStringList lines = m_sample.firstLines;
+        QCOMPARE(lines.size(), 5);
+        const QStringList header = csvFields(lines.at(0).trimmed());
+        const qsizetype billed = header.indexOf(u"BilledCost"_s);
+        QStringList fifth = csvFields(lines.at(4).trimmed());
+        QVERIFY(billed >= 0);
+        QString broken = lines.at(4);
+        const QString cost = fifth.at(billed);
+        const qsizetype at = broken.indexOf(u',' + cost + u',');
+        QVERIFY2(at >= 0, "the fifth line's BilledCost is not found as written");
+        broken.replace(at, cost.size() + 2, u",12.5.3,"_s);
+        lines[4] = broken;
+        const QString path = QDir(m_stores.directory()).filePath(u"broken-focus.csv"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(lines.join(QString()).toUtf8());
+        file.close();
+
+        const auto error = awaitError(m_store->importBilling({path, BillingFormat::Auto, DuplicateImport::Refuse, {}}));
+        QVERIFY(error);
+        QCOMPARE(errorCodeName(error->code()), errorCodeName(ErrorCode::Invalid));
+        QVERIFY2(error->message().contains(u"broken-focus.csv"_s), qPrintable(error->message()));
+        QVERIFY2(error->message().contains(u"5"_s), qPrintable(error->message()));
+        QVERIFY2(error->message().contains(u"BilledCost"_s), qPrintable(error->message()));
+        QCOMPARE(counts(), before);
+    }
+
+    // The sample, exactly: every line, the documented total in the import and in its roll-ups.
+    void sampleImportsExactly()
+    {
+        const Counts before = counts();
+        const BillingImportResult result = await(m_store->importBilling(
+            {copyOfSample(u"focus_sample.csv"_s), BillingFormat::Auto, DuplicateImport::Refuse, {}}));
+        const BillingImport& i = result.import;
+        QVERIFY(!result.skipped);
+        QVERIFY(i.id > 0);
+        QCOMPARE(i.fileName, u"focus_sample.csv"_s);
+        QCOMPARE(i.format, BillingFormat::Focus);
+        QCOMPARE(i.lineCount, m_sample.lines);
+        QCOMPARE(i.billedCostTotal, m_sample.billed.text());
+        QCOMPARE(i.billedCostTotal, u"20.52022672899"_s); // the sample's README
+        QCOMPARE(i.currencies, QStringList{u"USD"_s});
+        QCOMPARE(i.unallocatedLines, i.lineCount); // no rules yet
+        QCOMPARE(i.sha256, QString::fromLatin1(fileDigest(samplePath())));
+        QVERIFY(i.firstChargeAt.isValid() && i.lastChargeAt > i.firstChargeAt);
+        QCOMPARE(rollupBilled(i.id), m_sample.billed.text());
+        QCOMPARE(count(u"SELECT sum(line_count) FROM billing_rollups WHERE import_id = ?"_s, {i.id}), m_sample.lines);
+        QCOMPARE(count(u"SELECT count(*) FROM billing_lines WHERE import_id = ?"_s, {i.id}), m_sample.lines);
+        QCOMPARE(counts().imports, before.imports + 1);
+        // Audited in the platform's chain.
+        QCOMPARE(count(u"SELECT count(*) FROM audit_events WHERE action = 'billing.import' AND object_id = ? "
+                       "AND tenant_id IS NULL"_s, {QString::number(i.id)}), 1);
+        // Listed, newest first.
+        const QList<BillingImport> imports = await(m_store->billingImports());
+        QVERIFY(!imports.isEmpty());
+        QCOMPARE(imports.constFirst().id, i.id);
+        QCOMPARE(imports.constFirst().billedCostTotal, i.billedCostTotal);
+        m_firstImportId = i.id;
+    }
+
+    // The same bytes under another name: refused naming the earlier import, and nothing written.
+    void sameFileAgainIsRefused()
+    {
+        QVERIFY(m_firstImportId > 0);
+        const Counts before = counts();
+        const auto error = awaitError(m_store->importBilling(
+            {copyOfSample(u"again.csv"_s), BillingFormat::Auto, DuplicateImport::Refuse, {}}));
+        QVERIFY(error);
+        QCOMPARE(errorCodeName(error->code()), errorCodeName(ErrorCode::Conflict));
+        QVERIFY2(error->message().contains(u"focus_sample.csv"_s), qPrintable(error->message()));
+        QVERIFY2(error->message().contains(QString::number(m_firstImportId)), qPrintable(error->message()));
+        QCOMPARE(counts(), before);
+
+        const BillingImportResult skipped = await(m_store->importBilling(
+            {copyOfSample(u"again.csv"_s), BillingFormat::Auto, DuplicateImport::Skip, {}}));
+        QVERIFY(skipped.skipped);
+        QCOMPARE(skipped.import.id, 0);
+        QCOMPARE(counts(), before);
+    }
+
+    // Replaced, now attributed: business_unit values that are tenants' slugs, and one mapped
+    // explicitly; the old lines are gone and the totals are the same.
+    void replaceAttributesByTags()
+    {
+        QVERIFY(m_firstImportId > 0);
+        // Two business units become tenants of that slug; a third one is mapped to a tenant.
+        static const QRegularExpression slugLike(u"^[a-z][a-z0-9-]{1,40}$"_s);
+        QStringList units;
+        for (const auto& [unit, sum] : m_sample.billedByBusinessUnit) {
+            if (slugLike.match(unit.toLower()).hasMatch())
+                units << unit;
+        }
+        QVERIFY(units.size() >= 3);
+        QList<TenantId> ids;
+        for (qsizetype k = 0; k < 3; ++k) {
+            const QString slug = k < 2 ? units.at(k).toLower() : u"mapped-business-unit"_s;
+            ids << await(m_store->createTenant(NewTenant{slug, units.at(k), 0, {}, u"UTC"_s, u"en"_s, {}})).id;
+        }
+        AttributionRules rules;
+        rules.mappings.append(AttributionMapping{AttributionSource::Tag, u"business_unit"_s, units.at(2), ids.at(2)});
+        QJsonObject document = AttributionJson::toJson(rules);
+        document.remove(u"version"_s);
+        const QString upsert = u"INSERT INTO attribution_rules (id, rules, version) VALUES (1, ?, 1) "
+                               "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, version = excluded.version"_s;
+        look(upsert, {QString::fromUtf8(QJsonDocument(document).toJson(QJsonDocument::Compact))});
+
+        const Counts before = counts();
+        const BillingImportResult result = await(m_store->importBilling(
+            {copyOfSample(u"focus_sample.csv"_s), BillingFormat::Focus, DuplicateImport::Replace, u"business_unit"_s}));
+        const BillingImport& i = result.import;
+        QCOMPARE(result.replacedImportId, m_firstImportId);
+        QVERIFY(i.id != m_firstImportId);
+        QCOMPARE(i.billedCostTotal, m_sample.billed.text());
+        QCOMPARE(count(u"SELECT count(*) FROM billing_lines WHERE import_id = ?"_s, {m_firstImportId}), 0);
+        QCOMPARE(count(u"SELECT count(*) FROM billing_rollups WHERE import_id = ?"_s, {m_firstImportId}), 0);
+        QCOMPARE(count(u"SELECT count(*) FROM billing_imports WHERE id = ?"_s, {m_firstImportId}), 0);
+        QCOMPARE(counts().lines, before.lines);
+        QCOMPARE(counts().imports, before.imports);
+
+        qint64 attributed = 0;
+        for (qsizetype k = 0; k < 3; ++k) {
+            QCOMPARE(rollupBilled(i.id, ids.at(k)), m_sample.billedByBusinessUnit.at(units.at(k)).text());
+            QCOMPARE(count(u"SELECT count(*) FROM billing_lines WHERE import_id = ? AND tenant_id = ?"_s, {i.id, ids.at(k)}),
+                     m_sample.linesByBusinessUnit.at(units.at(k)));
+            attributed += m_sample.linesByBusinessUnit.at(units.at(k));
+        }
+        QCOMPARE(i.unallocatedLines, m_sample.lines - attributed);
+        QCOMPARE(rollupBilled(i.id), m_sample.billed.text());
+        // The tag key asked for is kept in the rules, beside the mapping.
+        QSqlQuery q = look(u"SELECT rules FROM attribution_rules WHERE id = 1"_s);
+        QVERIFY(q.next());
+        const AttributionRules kept = AttributionJson::fromJson(QJsonDocument::fromJson(q.value(0).toByteArray()).object());
+        QCOMPARE(kept.tenantTagKeys, QStringList{u"business_unit"_s});
+        QCOMPARE(kept.mappings.size(), 1);
+        if (!m_stores.isPostgres())
+            QCOMPARE(count(u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'billing_lines' "
+                           "AND sql IS NOT NULL"_s), m_lineIndexes);
+        m_firstImportId = i.id;
+    }
+
+    // Deleting an import takes its lines and roll-ups with it.
+    void deleteRemovesLinesAndRollups()
+    {
+        QVERIFY(m_firstImportId > 0);
+        const Counts before = counts();
+        const BillingImport deleted = await(m_store->deleteBillingImport(m_firstImportId));
+        QCOMPARE(deleted.id, m_firstImportId);
+        QCOMPARE(deleted.lineCount, m_sample.lines);
+        const Counts after = counts();
+        QCOMPARE(after.lines, before.lines - m_sample.lines);
+        QCOMPARE(after.imports, before.imports - 1);
+        QCOMPARE(count(u"SELECT count(*) FROM billing_rollups WHERE import_id = ?"_s, {m_firstImportId}), 0);
+        QCOMPARE(errorCodeName(awaitError(m_store->deleteBillingImport(m_firstImportId))->code()),
+                 errorCodeName(ErrorCode::NotFound));
+        for (const BillingImport& i : await(m_store->billingImports()))
+            QVERIFY(i.id != m_firstImportId);
+    }
+
+    // Cancelled half-way through a larger file: nothing kept.
+    void cancelRollsBack()
+    {
+        // The sample's data lines again and again, until ~40 MB.
+        const QString path = QDir(m_stores.directory()).filePath(u"large-focus.csv"_s);
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(m_sample.firstLines.at(0).toUtf8());
+            QFile sample(samplePath());
+            QVERIFY(sample.open(QIODevice::ReadOnly));
+            sample.readLine();
+            const QByteArray body = sample.readAll();
+            while (file.size() < 40 * 1024 * 1024)
+                file.write(body);
+        }
+        const Counts before = counts();
+        QFuture<BillingImportResult> future = m_store->importBilling({path, BillingFormat::Auto, DuplicateImport::Refuse, {}});
+        QVERIFY2(QTest::qWaitFor([&] { return future.isFinished() || future.progressValue() >= 20; }, 60000),
+                 "the import reported no progress");
+        if (future.isFinished()) {
+            const auto error = awaitError(future);
+            QFAIL(qPrintable(u"the import finished before it could be cancelled: "_s
+                             + (error ? error->fullMessage() : u"imported"_s)));
+        }
+        future.cancel();
+        QVERIFY(QTest::qWaitFor([&] { return future.isFinished(); }, 120000));
+        QVERIFY(future.isCanceled());
+        // The store settles (the server's transaction, if it started, rolls back) before looking.
+        QTest::qWait(500);
+        QCOMPARE(counts(), before);
+        // The lines' indexes, which a large import builds again at its end, are all still there.
+        if (!m_stores.isPostgres())
+            QCOMPARE(count(u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'billing_lines' "
+                           "AND sql IS NOT NULL"_s), m_lineIndexes);
+        // And the store goes on working.
+        QCOMPARE(await(m_store->billingImports()).size(), counts().imports);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBillingImportContract)
+#include "tst_billing_import_contract.moc"
