@@ -1,4 +1,5 @@
 // tenantdesk: the desktop console. Parses the command line and opens the main window.
+#include "BrandingManager.h"
 #include "Language.h"
 #include "Logging.h"
 #include "MainWindow.h"
@@ -42,6 +43,9 @@ int main(int argc, char* argv[])
     parser.addOption(databaseOption);
     parser.addOption(serverOption);
     parser.addOption(emailOption);
+    const QCommandLineOption brandingDirOption(u"branding-dir"_s,
+        QApplication::translate("main", "Read branding packs from <dir>/<tenant slug>/ first (see docs/BRANDING.md)."), u"dir"_s);
+    parser.addOption(brandingDirOption);
     // A bare FILE is --database FILE: what a desktop launcher passes (Exec=tenantdesk %f).
     parser.addPositionalArgument(u"file"_s,
         QApplication::translate("main", "A TenantDesk database file to open, as with --database."), u"[file]"_s);
@@ -72,7 +76,18 @@ int main(int argc, char* argv[])
             return 2;
         }
     }
+    QString brandingDir;
+    if (parser.isSet(brandingDirOption)) {
+        brandingDir = QFileInfo(parser.value(brandingDirOption)).absoluteFilePath();
+        if (!QFileInfo(brandingDir).isDir()) {
+            err << QApplication::translate("main", "tenantdesk: --branding-dir: “%1” is not a folder.").arg(brandingDir) << Qt::endl;
+            return 2;
+        }
+    }
     MainWindow window;
+    // Packs: --branding-dir, then the .rcc files of the user's branding folder, then the built-in ones.
+    window.branding()->setExtraFolder(brandingDir);
+    window.branding()->loadRuntimePacks();
     window.show();
     if (!serverUrl.isEmpty()) {
         // The Connect dialog, filled in: the password is asked for, never taken from the command line.

@@ -3,6 +3,8 @@
 #include "Async.h"
 #include "AuditIntegrityBanner.h"
 #include "AuditPage.h"
+#include "BrandingEditorDialog.h"
+#include "BrandingManager.h"
 #include "BillingPage.h"
 #include "ConnectDialog.h"
 #include "EnvironmentPage.h"
@@ -74,6 +76,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_admin = new TenantAdministration(this, [this]() { return adminSelection(); });
     createPages();
     connectAdministration();
+    // Branding first: its header strip is the top bar, the preview banner goes below it.
+    m_branding = new BrandingManager(this);
+    connect(m_branding, &BrandingManager::packRefused, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 20000);
+    });
     createMenus();
     m_tenantPage->setActions({m_usageAction});
     createPreviewBanner();
@@ -188,6 +195,13 @@ void MainWindow::createWorkspace()
     connect(m_treeModel, &TenantTreeModel::fetchingChanged, this,
             [this](bool fetching) { m_loadingLabel->setText(fetching ? tr("Loading…") : QString()); });
     connect(m_tenantTreeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelection);
+    // A tenant admin's tenant arrives after the platform root was selected: its brand then.
+    connect(m_treeModel, &TenantTreeModel::rowsInserted, this, [this](const QModelIndex& parent) {
+        if (m_previewStore || parent != m_treeModel->platformIndex())
+            return;
+        if (m_tenantTreeView->currentIndex() == parent)
+            applyBranding(parent);
+    });
     connect(m_tenantTreeView, &QTreeView::customContextMenuRequested, this, &MainWindow::showTreeContextMenu);
 }
 
@@ -219,6 +233,8 @@ void MainWindow::createPages()
     m_detailStack->addWidget(m_environmentPage);
     m_tenantPage->setActions({m_admin->settingsAction, m_admin->newTenantAction, m_admin->suspendAction,
                               m_admin->resumeAction, m_admin->decommissionAction, m_admin->promoteAction});
+    if (m_usageAction) // made by createMenus(): at start-up it comes after the first pages
+        m_tenantPage->setActions({m_usageAction});
     connect(m_tenantPage, &TenantPage::tenantActivated, this, [this](TenantId id) {
         const QModelIndex index = m_treeModel->indexOfTenant(id);
         if (index.isValid())
@@ -357,6 +373,13 @@ void MainWindow::createMenus()
     m_billingActions.append(reportAction);
     for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
         action->setEnabled(false);
+
+    QMenu* toolsMenu = menuBar()->addMenu(tr("T&ools"));
+    toolsMenu->setObjectName(u"toolsMenu"_s);
+    m_brandingEditorAction = toolsMenu->addAction(tr("&Branding Editor…"), this, &MainWindow::openBrandingEditor);
+    m_brandingEditorAction->setObjectName(u"brandingEditorAction"_s);
+    m_brandingEditorAction->setToolTip(tr("Make a tenant's branding pack: colours, logo and product name (platform admins)"));
+    updateBrandingEditorAction();
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->setObjectName(u"helpMenu"_s);
@@ -640,11 +663,11 @@ void MainWindow::useStore(std::unique_ptr<Store> store, const StoreInfo& info)
     m_databaseLabel->setText(m_store->displayName());
     if (ServerSession* session = serverSession(m_store.get())) {
         const QString user = session->user().email.isEmpty() ? session->email() : session->user().email;
-        setWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
+        m_branding->setBaseWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
         statusBar()->showMessage(tr("Signed in to %1.").arg(session->serverUrl().toDisplayString()), 4000);
         Settings::rememberServer(serverRecentEntry(session->serverUrl(), session->email()));
     } else {
-        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(info.location).fileName()));
+        m_branding->setBaseWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(info.location).fileName()));
         statusBar()->showMessage(info.created ? tr("Created a new database.") : tr("Database opened."), 4000);
         Settings::rememberDatabase(info.location);
     }
@@ -696,7 +719,9 @@ void MainWindow::closeDatabase()
     for (QAction* action : std::as_const(m_billingActions) + m_billingEditActions)
         action->setEnabled(false);
     m_databaseLabel->setText(tr("No database open"));
-    setWindowTitle(u"TenantDesk"_s);
+    m_branding->setBaseWindowTitle(u"TenantDesk"_s);
+    m_branding->applyPlatform();
+    updateBrandingEditorAction();
 }
 
 void MainWindow::editTenant()
@@ -724,6 +749,7 @@ void MainWindow::showSelection()
         return;
     const quint64 request = ++m_detailRequest;
     const auto kind = index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>();
+    applyBranding(index);
     const auto failed = [this, request](const StoreError& error) {
         if (request == m_detailRequest)
             showError(tr("Could not show the details"), error.message());
@@ -1185,9 +1211,54 @@ void MainWindow::usePrincipal()
         // Seeing as someone else needs to read every user: a platform admin's view.
         m_viewAsAction->setEnabled(principal.platformPermissions.contains(Permission::UserRead));
         useTenantLanguage(principal);
+        updateBrandingEditorAction();
+        // A tenant admin sees their own tenant's brand from the start.
+        applyBranding(m_tenantTreeView->currentIndex());
     }, [this](const StoreError& error) {
         statusBar()->showMessage(tr("Could not tell who you are on this store: %1").arg(error.message()), 10000);
     });
+}
+
+void MainWindow::applyBranding(const QModelIndex& current)
+{
+    // The selected tenant's pack, else its nearest ancestor's (an environment: its tenant's).
+    QStringList slugs;
+    for (QModelIndex index = current; index.isValid(); index = index.parent()) {
+        if (index.data(TenantTreeModel::NodeKindRole).value<TenantTreeModel::NodeKind>() == TenantTreeModel::NodeKind::Tenant)
+            slugs << index.data(TenantTreeModel::SlugRole).toString();
+    }
+    // The platform root of a tenant admin (or of a preview as one): the brand of their tenant.
+    const Principal* principal = m_previewStore ? &static_cast<PreviewStore*>(m_previewStore.get())->principal()
+                                                : (m_principal ? &*m_principal : nullptr);
+    if (slugs.isEmpty() && current.isValid() && principal && !principal->isPlatformPrincipal()
+        && m_treeModel->rowCount(m_treeModel->platformIndex()) > 0) {
+        const QModelIndex first = m_treeModel->index(0, 0, m_treeModel->platformIndex());
+        slugs << first.data(TenantTreeModel::SlugRole).toString();
+    }
+    m_branding->applyTenant(slugs);
+}
+
+void MainWindow::updateBrandingEditorAction()
+{
+    if (!m_brandingEditorAction)
+        return;
+    const bool platformAdmin = m_store && m_principal && !isPreviewing() && m_principal->isPlatformPrincipal()
+                               && m_principal->platformPermissions.contains(Permission::TenantUpdate);
+    m_brandingEditorAction->setVisible(platformAdmin);
+    m_brandingEditorAction->setEnabled(platformAdmin);
+    if (auto* menu = findChild<QMenu*>(u"toolsMenu"_s))
+        menu->menuAction()->setVisible(platformAdmin);
+}
+
+void MainWindow::openBrandingEditor()
+{
+    if (!m_brandingEditorAction || !m_brandingEditorAction->isEnabled())
+        return;
+    auto* dialog = new BrandingEditorDialog(m_branding->shownPack(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (dialog->pack().slug == u"default"_s)
+        dialog->setSlug(selectedTenantSlug());
+    dialog->open();
 }
 
 void MainWindow::setEditingEnabled(bool enabled)
@@ -1329,10 +1400,11 @@ void MainWindow::startPreview(const Principal& principal, const QString& descrip
     if (m_billingPage)
         m_billingPage->setStore(m_previewStore.get());
     setEditingEnabled(false);
+    updateBrandingEditorAction();
     m_previewLabel->setText(tr("Viewing as %1 (%2) — read-only").arg(principal.email, description));
     m_previewBanner->parentWidget()->show();
     findChild<QShortcut*>(u"endPreviewShortcut"_s)->setEnabled(true);
-    setWindowTitle(tr("Viewing as %1 — TenantDesk").arg(principal.email));
+    m_branding->setBaseWindowTitle(tr("Viewing as %1 — TenantDesk").arg(principal.email));
     m_tenantTreeView->setCurrentIndex(m_treeModel->platformIndex());
     m_tenantTreeView->setFocus();
     Q_EMIT detailShown();
@@ -1370,10 +1442,11 @@ void MainWindow::endPreview()
     m_previewBanner->parentWidget()->hide();
     findChild<QShortcut*>(u"endPreviewShortcut"_s)->setEnabled(false);
     setEditingEnabled(true);
+    updateBrandingEditorAction();
     if (m_store && !m_storeInfo.location.isEmpty() && !serverSession(m_store.get()))
-        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
+        m_branding->setBaseWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
     else if (m_store)
-        setWindowTitle(tr("%1 — TenantDesk").arg(m_store->displayName()));
+        m_branding->setBaseWindowTitle(tr("%1 — TenantDesk").arg(m_store->displayName()));
     m_tenantTreeView->setFocus();
     ++m_detailRequest;
     showSelection();

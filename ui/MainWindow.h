@@ -19,6 +19,7 @@ class QTreeView;
 namespace TenantDesk {
 
 class AuditPage;
+class BrandingManager;
 class BillingPage;
 class EnvironmentPage;
 class TenantAdministration;
@@ -104,6 +105,10 @@ public:
     TenantTreeModel* tenantTreeModel() const { return m_treeModel; }
     // The Tenant menu and the edit history (Edit → Undo, Redo).
     TenantAdministration* administration() const { return m_admin; }
+    // The branding of the selected tenant (its header strip, palette, title); kept outside the pages.
+    BrandingManager* branding() const { return m_branding; }
+    // Tools → Branding Editor… (platform admins only).
+    void openBrandingEditor();
     // Whether error dialogs are shown (tests turn them off and watch storeFailed()).
     void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
 
@@ -160,7 +165,12 @@ private:
     void createPreviewTree();
     void usePrincipal();
     void setEditingEnabled(bool enabled);
+    // Applies the pack of the tenant at `current` in the tree (or its nearest ancestor's).
+    void applyBranding(const QModelIndex& current);
+    void updateBrandingEditorAction();
 
+    BrandingManager* m_branding = nullptr;
+    QAction* m_brandingEditorAction = nullptr;
     QAction* m_editTenantAction = nullptr;
     TenantAdministration* m_admin = nullptr;
     QAction* m_auditAction = nullptr;
