@@ -4,6 +4,7 @@
 #include "AttributionRulesDialog.h"
 #include "BillingImportDialog.h"
 #include "BillingLinesModel.h"
+#include "BrandingManager.h"
 #include "BillingMoney.h"
 #include "BillingReport.h"
 #include "BillingTotalsModel.h"
@@ -992,6 +993,13 @@ void BillingPage::exportReport()
     report.totals = m_rows;
     report.budgets = m_budgets;
     report.tenantNames = m_names;
+    // The look in force (the selected tenant's pack, a tenant admin's own), as the window shows it.
+    const BrandingLook look = BrandingManager::current();
+    if (!look.productName.isEmpty())
+        report.branding.productName = look.productName;
+    if (look.accent.isValid())
+        report.branding.accent = look.accent;
+    report.branding.logo = look.logo;
     QString error;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     const bool written = writeBillingReport(report, reportFormatForPath(path), path, &error);
