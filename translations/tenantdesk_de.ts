@@ -2,6 +2,68 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AttributionJson</name>
+    <message>
+        <source>%1: expected %2.</source>
+        <translation>%1: %2 erwartet.</translation>
+    </message>
+    <message>
+        <source>one of %1 (unknown field)</source>
+        <translation>einen der Werte %1 (unbekanntes Feld)</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>eine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>a tenant id (a positive whole number)</source>
+        <translation>eine Mandanten-ID (eine positive ganze Zahl)</translation>
+    </message>
+    <message>
+        <source>an array</source>
+        <translation>ein Array</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>ein Objekt</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>einen der Werte %1</translation>
+    </message>
+    <message>
+        <source>a non-negative whole number</source>
+        <translation>eine nicht negative ganze Zahl</translation>
+    </message>
+    <message>
+        <source>a tenant id (the field is missing)</source>
+        <translation>eine Mandanten-ID (das Feld fehlt)</translation>
+    </message>
+</context>
+<context>
+    <name>BillingFile</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1, line %2: %3</source>
+        <translation>%1, Zeile %2: %3</translation>
+    </message>
+    <message>
+        <source>%1, line %2, column %3: %4</source>
+        <translation>%1, Zeile %2, Spalte %3: %4</translation>
+    </message>
+    <message>
+        <source>%1: the file has no such column; BilledCost is used</source>
+        <translation>%1: Die Datei hat keine solche Spalte; BilledCost wird verwendet</translation>
+    </message>
+    <message>
+        <source>ServiceCategory is not in this format: it is derived from %1 for well-known services</source>
+        <translation>ServiceCategory gibt es in diesem Format nicht: Für bekannte Dienste wird sie aus %1 abgeleitet</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseLocation</name>
     <message>
         <source>“%1” is not a PostgreSQL address; write postgresql://USER@HOST:PORT/DATABASE.</source>
@@ -239,10 +301,6 @@
     <message>
         <source>it does not follow event %1 (it names predecessor %2, event %1 has hash %3): an event between them was deleted or inserted</source>
         <translation>es folgt nicht auf Ereignis %1 (es nennt Vorgänger %2, Ereignis %1 hat den Hash %3): Ein Ereignis dazwischen wurde gelöscht oder eingefügt</translation>
-    </message>
-    <message>
-        <source>detected</source>
-        <translation>erkannt</translation>
     </message>
     <message>
         <source>FOCUS</source>
@@ -852,6 +910,106 @@
         <source>%1 records read: %2 users with %3 memberships.</source>
         <translation>%1 Datensätze gelesen: %2 Benutzer mit %3 Mitgliedschaften.</translation>
     </message>
+    <message>
+        <source>billing export</source>
+        <translation>Abrechnungsexport</translation>
+    </message>
+    <message>
+        <source>%1 is not a number</source>
+        <translation>%1 ist keine Zahl</translation>
+    </message>
+    <message>
+        <source>%1 has more than 18 decimals</source>
+        <translation>%1 hat mehr als 18 Nachkommastellen</translation>
+    </message>
+    <message>
+        <source>%1 is too large for an amount</source>
+        <translation>%1 ist zu groß für einen Betrag</translation>
+    </message>
+    <message>
+        <source>%1 is not a date and time (expected 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 or 09/01/2024)</source>
+        <translation>%1 ist kein Datum mit Uhrzeit (erwartet: 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 oder 09/01/2024)</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid date and time</source>
+        <translation>%1 ist kein gültiges Datum mit Uhrzeit</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: the tag %2 is not written as key:value</source>
+        <translation>%1: Das Tag %2 ist nicht als Schlüssel:Wert geschrieben</translation>
+    </message>
+    <message>
+        <source>Attribution rules, budgets and roll-ups are changed by a platform administrator only.</source>
+        <translation>Zuordnungsregeln, Budgets und Summen ändert nur ein Plattformadministrator.</translation>
+    </message>
+    <message>
+        <source>Could not read the attribution rules</source>
+        <translation>Die Zuordnungsregeln konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>The stored attribution rules cannot be read: %1</source>
+        <translation>Die gespeicherten Zuordnungsregeln können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>from/to: a billing range needs a start before its end.</source>
+        <translation>from/to: Ein Abrechnungszeitraum braucht einen Beginn vor seinem Ende.</translation>
+    </message>
+    <message>
+        <source>Could not read the tenants</source>
+        <translation>Die Mandanten konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>a tag key cannot be empty.</source>
+        <translation>Ein Tag-Schlüssel darf nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>a tag mapping needs the tag key it reads.</source>
+        <translation>Eine Tag-Zuordnung braucht den Tag-Schlüssel, den sie liest.</translation>
+    </message>
+    <message>
+        <source>a mapping needs the value it maps.</source>
+        <translation>Eine Zuordnung braucht den Wert, den sie zuordnet.</translation>
+    </message>
+    <message>
+        <source>sub-account %1</source>
+        <translation>Unterkonto %1</translation>
+    </message>
+    <message>
+        <source>%1 is mapped to tenant %2 here and to tenant %3 by mappings[%4]; map each value to one tenant.</source>
+        <translation>%1 ist hier dem Mandanten %2 und durch mappings[%4] dem Mandanten %3 zugeordnet; ordnen Sie jeden Wert einem einzigen Mandanten zu.</translation>
+    </message>
+    <message>
+        <source>a shared cost needs the service or account it matches.</source>
+        <translation>Gemeinsame Kosten brauchen den Dienst oder das Konto, auf den bzw. das sie passen.</translation>
+    </message>
+    <message>
+        <source>there is no tenant with id %1.</source>
+        <translation>Es gibt keinen Mandanten mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>Could not rebuild the billing roll-ups</source>
+        <translation>Die Abrechnungssummen konnten nicht neu berechnet werden</translation>
+    </message>
+    <message>
+        <source>Billing files are imported and deleted by a platform administrator only.</source>
+        <translation>Abrechnungsdateien importiert und löscht nur ein Plattformadministrator.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a plain decimal amount.</source>
+        <translation>„%1“ ist kein einfacher Dezimalbetrag.</translation>
+    </message>
+    <message>
+        <source>Could not read the billing imports</source>
+        <translation>Die Abrechnungsimporte konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>“%1” was imported before, as “%2” on %3 (import %4). Skip it, or replace that import.</source>
+        <translation>„%1“ wurde bereits importiert, als „%2“ am %3 (Import %4). Überspringen Sie die Datei oder ersetzen Sie jenen Import.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -1046,6 +1204,248 @@
         <source>tenant_id: required.</source>
         <translation>tenant_id: erforderlich.</translation>
     </message>
+    <message>
+        <source>The attribution rules</source>
+        <translation>Die Zuordnungsregeln</translation>
+    </message>
+    <message>
+        <source>%1: expected true or false.</source>
+        <translation>%1: true oder false erwartet.</translation>
+    </message>
+    <message>
+        <source>from/to: required.</source>
+        <translation>from/to: erforderlich.</translation>
+    </message>
+    <message>
+        <source>The body must be the billing file itself (Content-Type: application/octet-stream, application/gzip, application/zip or text/csv).</source>
+        <translation>Der Inhalt muss die Abrechnungsdatei selbst sein (Content-Type: application/octet-stream, application/gzip, application/zip oder text/csv).</translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (no temporary directory).</source>
+        <translation>Der Server konnte die hochgeladene Datei nicht ablegen (kein temporäres Verzeichnis).</translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file.</source>
+        <translation>Der Server konnte die hochgeladene Datei nicht ablegen.</translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (its disk may be full).</source>
+        <translation>Der Server konnte die hochgeladene Datei nicht ablegen (sein Datenträger ist vielleicht voll).</translation>
+    </message>
+    <message>
+        <source>amount: required, a decimal number as a string (&quot;1200.00&quot;), or null to remove the budget.</source>
+        <translation>amount: erforderlich, eine Dezimalzahl als Zeichenkette (&quot;1200.00&quot;) oder null, um das Budget zu entfernen.</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionRulesDialog</name>
+    <message>
+        <source>Attribution Rules</source>
+        <translation>Zuordnungsregeln</translation>
+    </message>
+    <message>
+        <source>No database is open.</source>
+        <translation>Es ist keine Datenbank geöffnet.</translation>
+    </message>
+    <message>
+        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant&apos;s slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
+        <translation>Kosten gehen nach diesen Regeln an einen Mandanten, in dieser Reihenfolge versucht: zuerst eine Zuordnung eines Tag-Werts oder Unterkontos, dann ein Tag, dessen Wert das Kürzel des Mandanten ist. Kosten, auf die nichts passt, bleiben nicht zugeordnet. Gemeinsame Kosten werden stattdessen auf Mandanten verteilt.</translation>
+    </message>
+    <message>
+        <source>Tenant tag &amp;keys</source>
+        <translation>Mandanten-Tag-&amp;Schlüssel</translation>
+    </message>
+    <message>
+        <source>Tags whose value is a tenant&apos;s slug, e.g. tenant or user:tenant; double-click to edit</source>
+        <translation>Tags, deren Wert das Kürzel eines Mandanten ist, z. B. tenant oder user:tenant; Doppelklick zum Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>tag-key</source>
+        <translation>tag-schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Mappings: value → tenant</source>
+        <translation>&amp;Zuordnungen: Wert → Mandant</translation>
+    </message>
+    <message>
+        <source>Add Mapping</source>
+        <translation>Zuordnung hinzufügen</translation>
+    </message>
+    <message>
+        <source>S&amp;hared cost</source>
+        <translation>&amp;Gemeinsame Kosten</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>Abgleich</translation>
+    </message>
+    <message>
+        <source>Service or account</source>
+        <translation>Dienst oder Konto</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Aufteilung</translation>
+    </message>
+    <message>
+        <source>Tenants (slugs, comma-separated; empty: all with direct cost)</source>
+        <translation>Mandanten (Kürzel, durch Kommas getrennt; leer: alle mit direkten Kosten)</translation>
+    </message>
+    <message>
+        <source>Add Shared Cost</source>
+        <translation>Gemeinsame Kosten hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Store the rules and attribute every line again</source>
+        <translation>Die Regeln speichern und jede Zeile neu zuordnen</translation>
+    </message>
+    <message>
+        <source>Reading the rules…</source>
+        <translation>Die Regeln werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Could not read the rules: %1</source>
+        <translation>Die Regeln konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <source>Proportional</source>
+        <translation>Anteilig</translation>
+    </message>
+    <message>
+        <source>Even</source>
+        <translation>Gleichmäßig</translation>
+    </message>
+    <message>
+        <source>Proportional: in proportion to each tenant&apos;s direct cost that month; Even: the same share each</source>
+        <translation>Anteilig: im Verhältnis zu den direkten Kosten jedes Mandanten in diesem Monat; Gleichmäßig: der gleiche Anteil für jeden</translation>
+    </message>
+    <message>
+        <source>Shared cost %1: name the service or account.</source>
+        <translation>Gemeinsame Kosten %1: Nennen Sie den Dienst oder das Konto.</translation>
+    </message>
+    <message>
+        <source>No tenant has the slug %1: nothing was applied.</source>
+        <translation>Kein Mandant hat das Kürzel %1: Es wurde nichts angewendet.</translation>
+    </message>
+    <message>
+        <source>Correct the rules first: nothing was applied.</source>
+        <translation>Korrigieren Sie zuerst die Regeln: Es wurde nichts angewendet.</translation>
+    </message>
+    <message>
+        <source>Looking up the tenants…</source>
+        <translation>Die Mandanten werden gesucht…</translation>
+    </message>
+    <message>
+        <source>Applying the rules to every line…</source>
+        <translation>Die Regeln werden auf jede Zeile angewendet…</translation>
+    </message>
+    <message>
+        <source>Someone changed the rules meanwhile: they are shown as they are now, and yours were not applied. Make your change again and apply.</source>
+        <translation>Jemand hat die Regeln inzwischen geändert: Sie werden so angezeigt, wie sie jetzt sind, und Ihre wurden nicht angewendet. Nehmen Sie Ihre Änderung erneut vor und wenden Sie sie an.</translation>
+    </message>
+    <message>
+        <source>Could not apply the rules: %1 Nothing was changed.</source>
+        <translation>Die Regeln konnten nicht angewendet werden: %1 Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Could not apply the rules: an unexpected error occurred. Nothing was changed.</source>
+        <translation>Die Regeln konnten nicht angewendet werden: Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Cancelled: the rules and the attribution are as they were.</source>
+        <translation>Abgebrochen: Die Regeln und die Zuordnung sind unverändert.</translation>
+    </message>
+    <message>
+        <source>Applied: %1 lines attributed to tenants, %2 unallocated, %3 shared. Edit → Undo takes it back.</source>
+        <translation>Angewendet: %1 Zeilen Mandanten zugeordnet, %2 nicht zugeordnet, %3 gemeinsam. Bearbeiten → Rückgängig nimmt es zurück.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionRulesModel</name>
+    <message>
+        <source>Tag</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation>Unterkonto</translation>
+    </message>
+    <message>
+        <source>Row %1: a tag mapping needs the tag key.</source>
+        <translation>Zeile %1: Eine Tag-Zuordnung braucht den Tag-Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Row %1: the value to match is empty.</source>
+        <translation>Zeile %1: Der abzugleichende Wert ist leer.</translation>
+    </message>
+    <message>
+        <source>Row %1: no tenant has the slug “%2”.</source>
+        <translation>Zeile %1: Kein Mandant hat das Kürzel „%2“.</translation>
+    </message>
+    <message>
+        <source>Row %1: choose the tenant.</source>
+        <translation>Zeile %1: Wählen Sie den Mandanten.</translation>
+    </message>
+    <message>
+        <source>Row %1: looking up “%2”…</source>
+        <translation>Zeile %1: „%2“ wird gesucht…</translation>
+    </message>
+    <message>
+        <source>(SubAccountId or name)</source>
+        <translation>(SubAccountId oder Name)</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Tag key</source>
+        <translation>Tag-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Tenant (slug)</source>
+        <translation>Mandant (Kürzel)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AuditDiffModel</name>
@@ -1141,6 +1541,45 @@
     <message>
         <source>Object</source>
         <translation>Objekt</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AuditIntegrityBanner</name>
+    <message>
+        <source>Audit trail warning</source>
+        <translation>Warnung zum Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>&amp;Details…</source>
+        <translation>Deta&amp;ils…</translation>
+    </message>
+    <message>
+        <source>Audit Trail Altered</source>
+        <translation>Prüfprotokoll verändert</translation>
+    </message>
+    <message>
+        <source>Dis&amp;miss</source>
+        <translation>&amp;Verbergen</translation>
+    </message>
+    <message>
+        <source>Hide this warning until the database is opened again</source>
+        <translation>Diese Warnung verbergen, bis die Datenbank erneut geöffnet wird</translation>
+    </message>
+    <message>
+        <source>The audit trail has been altered: the platform&apos;s chain breaks at event %1.</source>
+        <translation>Das Prüfprotokoll wurde verändert: Die Kette der Plattform bricht bei Ereignis %1 ab.</translation>
+    </message>
+    <message>
+        <source>The audit trail has been altered: the chain of tenant %1 breaks at event %2.</source>
+        <translation>Das Prüfprotokoll wurde verändert: Die Kette des Mandanten %1 bricht bei Ereignis %2 ab.</translation>
+    </message>
+    <message>
+        <source>%1
+
+%2 events in %3 chains were checked. An event was edited, deleted or inserted outside TenantDesk. Restore the database from a backup you trust, and find who had access to it. `tenantctl audit verify` checks the trail again.</source>
+        <translation>%1
+
+%2 Ereignisse in %3 Ketten wurden geprüft. Ein Ereignis wurde außerhalb von TenantDesk bearbeitet, gelöscht oder eingefügt. Stellen Sie die Datenbank aus einer Sicherung wieder her, der Sie vertrauen, und finden Sie heraus, wer Zugriff auf sie hatte. `tenantctl audit verify` prüft das Protokoll erneut.</translation>
     </message>
 </context>
 <context>
@@ -1371,153 +1810,873 @@
     </message>
 </context>
 <context>
-    <name>TenantDesk::BillingFileError</name>
+    <name>TenantDesk::BillingCsv</name>
     <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
+        <source>the quoted value that starts here is not closed before the end of the file</source>
+        <translation>der Wert in Anführungszeichen, der hier beginnt, wird vor dem Ende der Datei nicht geschlossen</translation>
     </message>
     <message>
-        <source>%1, line %2: %3</source>
-        <translation>%1, Zeile %2: %3</translation>
+        <source>text follows the closing quote of a quoted value (a quote inside a value must be doubled)</source>
+        <translation>auf das schließende Anführungszeichen eines Werts folgt Text (ein Anführungszeichen innerhalb eines Werts muss verdoppelt werden)</translation>
     </message>
     <message>
-        <source>%1, line %2, column %3: %4</source>
-        <translation>%1, Zeile %2, Spalte %3: %4</translation>
+        <source>a quote inside a value that does not start with a quote</source>
+        <translation>ein Anführungszeichen in einem Wert, der nicht mit einem Anführungszeichen beginnt</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingFileReader</name>
+    <message>
+        <source>the file is empty; a billing export starts with a header line</source>
+        <translation>die Datei ist leer; ein Abrechnungsexport beginnt mit einer Kopfzeile</translation>
+    </message>
+    <message>
+        <source>the header is not one of a known billing export (FOCUS, AWS CUR, AWS CUR 2.0, Azure cost details EA or MCA)</source>
+        <translation>die Kopfzeile gehört zu keinem bekannten Abrechnungsexport (FOCUS, AWS CUR, AWS CUR 2.0, Azure-Kostendetails EA oder MCA)</translation>
+    </message>
+    <message>
+        <source>the column is missing; a %1 file must have it</source>
+        <translation>die Spalte fehlt; eine %1-Datei muss sie haben</translation>
+    </message>
+    <message>
+        <source>the line ends after %1 of the header&apos;s %2 columns</source>
+        <translation>die Zeile endet nach %1 der %2 Spalten der Kopfzeile</translation>
+    </message>
+    <message>
+        <source>the line has %1 values, %2 more than the header&apos;s %3 columns (after this one)</source>
+        <translation>die Zeile hat %1 Werte, %2 mehr als die %3 Spalten der Kopfzeile (nach dieser)</translation>
+    </message>
+    <message>
+        <source>the value is not UTF-8 text (export the file as UTF-8)</source>
+        <translation>der Wert ist kein UTF-8-Text (exportieren Sie die Datei als UTF-8)</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>
     <message>
-        <source>cannot be read: %1</source>
-        <translation>kann nicht gelesen werden: %1</translation>
+        <source>the line is longer than 64 MiB: a quoted value that starts on it is probably not closed</source>
+        <translation>die Zeile ist länger als 64 MiB: Ein Wert in Anführungszeichen, der in ihr beginnt, ist wahrscheinlich nicht geschlossen</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingImportDialog</name>
+    <message>
+        <source>Import Billing</source>
+        <translation>Abrechnung importieren</translation>
     </message>
     <message>
-        <source>a quoted field is not closed before the end of the file</source>
-        <translation>ein Feld in Anführungszeichen wird vor dem Dateiende nicht geschlossen</translation>
+        <source>Import a billing export: FOCUS 1.0–1.3, AWS Cost and Usage Report (legacy or 2.0) or Azure cost details (EA or MCA), as CSV, .csv.gz or .zip. One import is one transaction: a broken file changes nothing.</source>
+        <translation>Einen Abrechnungsexport importieren: FOCUS 1.0–1.3, AWS Cost and Usage Report (Legacy oder 2.0) oder Azure-Kostendetails (EA oder MCA), als CSV, .csv.gz oder .zip. Ein Import ist eine Transaktion: Eine fehlerhafte Datei ändert nichts.</translation>
     </message>
     <message>
-        <source>text follows the closing quote of a quoted field</source>
-        <translation>auf das schließende Anführungszeichen eines Felds folgt Text</translation>
+        <source>A .csv, .csv.gz or .zip file</source>
+        <translation>Eine .csv-, .csv.gz- oder .zip-Datei</translation>
     </message>
     <message>
-        <source>a quote inside a field that is not quoted</source>
-        <translation>ein Anführungszeichen in einem Feld ohne Anführungszeichen</translation>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <source>cannot be opened: %1</source>
-        <translation>kann nicht geöffnet werden: %1</translation>
+        <source>&amp;File:</source>
+        <translation>Da&amp;tei:</translation>
     </message>
     <message>
-        <source>does not exist</source>
-        <translation>existiert nicht</translation>
+        <source>Choose a file</source>
+        <translation>Wählen Sie eine Datei</translation>
     </message>
     <message>
-        <source>is empty: no header line</source>
-        <translation>ist leer: keine Kopfzeile</translation>
+        <source>Detected format:</source>
+        <translation>Erkanntes Format:</translation>
     </message>
     <message>
-        <source>the header is not one of a FOCUS, AWS Cost and Usage Report or Azure cost details export (no BilledCost, lineItem/UnblendedCost, line_item_unblended_cost or CostInBillingCurrency column)</source>
-        <translation>die Kopfzeile gehört zu keinem Export von FOCUS, AWS Cost and Usage Report oder Azure-Kostendetails (keine Spalte BilledCost, lineItem/UnblendedCost, line_item_unblended_cost oder CostInBillingCurrency)</translation>
+        <source>Leave on “Detect from the header” unless the detection is wrong</source>
+        <translation>Auf „Aus der Kopfzeile erkennen“ lassen, außer die Erkennung ist falsch</translation>
     </message>
     <message>
-        <source>the header is a %1 export, not %2 as chosen</source>
-        <translation>die Kopfzeile ist ein Export von %1, nicht %2 wie gewählt</translation>
+        <source>F&amp;ormat:</source>
+        <translation>&amp;Format:</translation>
     </message>
     <message>
-        <source>the header has no %1 column, which a %2 export must have</source>
-        <translation>der Kopfzeile fehlt die Spalte %1, die ein Export von %2 haben muss</translation>
+        <source>Optional, e.g. tenant or user:tenant</source>
+        <translation>Optional, z. B. tenant oder user:tenant</translation>
     </message>
     <message>
-        <source>Read as %1 and mapped onto FOCUS columns.</source>
-        <translation>Als %1 gelesen und auf FOCUS-Spalten abgebildet.</translation>
+        <source>A tag whose value is a tenant&apos;s slug; added to the attribution rules&apos; tenant tag keys</source>
+        <translation>Ein Tag, dessen Wert das Kürzel eines Mandanten ist; wird den Mandanten-Tag-Schlüsseln der Zuordnungsregeln hinzugefügt</translation>
     </message>
     <message>
-        <source>is not a readable zip file (no end of central directory)</source>
-        <translation>ist keine lesbare ZIP-Datei (kein Ende des zentralen Verzeichnisses)</translation>
+        <source>&amp;Tenant tag key:</source>
+        <translation>&amp;Mandanten-Tag-Schlüssel:</translation>
     </message>
     <message>
-        <source>is not a readable zip file (its directory lies beyond its end)</source>
-        <translation>ist keine lesbare ZIP-Datei (ihr Verzeichnis liegt hinter ihrem Ende)</translation>
+        <source>&amp;Import</source>
+        <translation>&amp;Importieren</translation>
     </message>
     <message>
-        <source>is not a readable zip file (its directory is damaged)</source>
-        <translation>ist keine lesbare ZIP-Datei (ihr Verzeichnis ist beschädigt)</translation>
+        <source>Detect from the header</source>
+        <translation>Aus der Kopfzeile erkennen</translation>
     </message>
     <message>
-        <source>holds no CSV file (it holds: %1)</source>
-        <translation>enthält keine CSV-Datei (sie enthält: %1)</translation>
+        <source>FOCUS 1.0–1.3</source>
+        <translation>FOCUS 1.0–1.3</translation>
     </message>
     <message>
-        <source>holds several CSV files (%1); unpack the one to import</source>
-        <translation>enthält mehrere CSV-Dateien (%1); entpacken Sie die zu importierende</translation>
+        <source>AWS Cost and Usage Report (legacy)</source>
+        <translation>AWS Cost and Usage Report (Legacy)</translation>
     </message>
     <message>
-        <source>is not a readable zip file (the entry %1 is damaged)</source>
-        <translation>ist keine lesbare ZIP-Datei (der Eintrag %1 ist beschädigt)</translation>
+        <source>AWS Cost and Usage Report 2.0</source>
+        <translation>AWS Cost and Usage Report 2.0</translation>
     </message>
     <message>
-        <source>compresses %1 with a method TenantDesk cannot read (%2); use deflate</source>
-        <translation>komprimiert %1 mit einem Verfahren, das TenantDesk nicht lesen kann (%2); verwenden Sie Deflate</translation>
+        <source>Azure cost details (EA)</source>
+        <translation>Azure-Kostendetails (EA)</translation>
     </message>
     <message>
-        <source>Read %1 from the zip file.</source>
-        <translation>%1 aus der ZIP-Datei gelesen.</translation>
+        <source>Azure cost details (MCA)</source>
+        <translation>Azure-Kostendetails (MCA)</translation>
     </message>
     <message>
-        <source>is empty; a time is required</source>
-        <translation>ist leer; eine Zeitangabe ist erforderlich</translation>
+        <source>Billing exports (*.csv *.csv.gz *.gz *.zip);;All files (*)</source>
+        <translation>Abrechnungsexporte (*.csv *.csv.gz *.gz *.zip);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <source>“%1” is not a date and time</source>
-        <translation>„%1“ ist kein Datum mit Uhrzeit</translation>
+        <source>No such file</source>
+        <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-        <source>“%1” is not a valid date and time</source>
-        <translation>„%1“ ist kein gültiges Datum mit Uhrzeit</translation>
+        <source>Detected on import (compressed)</source>
+        <translation>Wird beim Import erkannt (komprimiert)</translation>
     </message>
     <message>
-        <source>is empty; an amount is required</source>
-        <translation>ist leer; ein Betrag ist erforderlich</translation>
+        <source>Cannot be read: %1</source>
+        <translation>Nicht lesbar: %1</translation>
     </message>
     <message>
-        <source>“%1” is not a number</source>
-        <translation>„%1“ ist keine Zahl</translation>
+        <source>Not recognised: choose the format below</source>
+        <translation>Nicht erkannt: Wählen Sie unten das Format</translation>
     </message>
     <message>
-        <source>“%1” has more than 18 decimals</source>
-        <translation>„%1“ hat mehr als 18 Nachkommastellen</translation>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>“%1” is neither a JSON object nor key:value pairs</source>
-        <translation>„%1“ ist weder ein JSON-Objekt noch Schlüssel:Wert-Paare</translation>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
     <message>
-        <source>“%1” is not a JSON object of tags</source>
-        <translation>„%1“ ist kein JSON-Objekt mit Tags</translation>
+        <source>Replacing the earlier import of %1…</source>
+        <translation>Der frühere Import von %1 wird ersetzt…</translation>
     </message>
     <message>
-        <source>the line has %1 fields, the header %2: it ends before this column</source>
-        <translation>die Zeile hat %1 Felder, die Kopfzeile %2: Sie endet vor dieser Spalte</translation>
+        <source>Importing %1…</source>
+        <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <source>the line has %1 fields, the header only %2</source>
-        <translation>die Zeile hat %1 Felder, die Kopfzeile nur %2</translation>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <source>“%1” is not an ISO 4217 currency code</source>
-        <translation>„%1“ ist kein Währungscode nach ISO 4217</translation>
+        <source>Could not import %1</source>
+        <translation>%1 konnte nicht importiert werden</translation>
     </message>
     <message>
-        <source>Tags: %n line(s) have none (empty or NULL).</source>
-        <translation>Tags: %n Zeile(n) haben keine (leer oder NULL).</translation>
+        <source>An unexpected error occurred; please report it.</source>
+        <translation>Ein unerwarteter Fehler ist aufgetreten; bitte melden Sie ihn.</translation>
     </message>
     <message>
-        <source>ServiceCategory derived from the service name (FOCUS categories; Other when unknown).</source>
-        <translation>ServiceCategory aus dem Dienstnamen abgeleitet (FOCUS-Kategorien; Other, wenn unbekannt).</translation>
+        <source>Import cancelled: nothing was imported.</source>
+        <translation>Import abgebrochen: Es wurde nichts importiert.</translation>
     </message>
     <message>
-        <source>ListCost computed as PayGPrice × Quantity.</source>
-        <translation>ListCost berechnet als PayGPrice × Quantity.</translation>
+        <source>This file was imported before.</source>
+        <translation>Diese Datei wurde bereits importiert.</translation>
+    </message>
+    <message>
+        <source>Already Imported</source>
+        <translation>Bereits importiert</translation>
+    </message>
+    <message>
+        <source>%1
+
+Skip it, or replace the earlier import with this file?</source>
+        <translation>%1
+
+Die Datei überspringen oder den früheren Import durch diese Datei ersetzen?</translation>
+    </message>
+    <message>
+        <source>&amp;Skip</source>
+        <translation>Ü&amp;berspringen</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>&amp;Ersetzen</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>%1
+
+Nothing was imported.</source>
+        <translation>%1
+
+Es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>Skipped: this file was imported before, nothing changed.</source>
+        <translation>Übersprungen: Diese Datei wurde bereits importiert, es hat sich nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Imported %1 as %2.</source>
+        <translation>%1 als %2 importiert.</translation>
+    </message>
+    <message>
+        <source>It replaces the earlier import of the same file.</source>
+        <translation>Er ersetzt den früheren Import derselben Datei.</translation>
+    </message>
+    <message>
+        <source>Lines: %1; attributed to tenants: %2; unallocated: %3.</source>
+        <translation>Zeilen: %1; Mandanten zugeordnet: %2; nicht zugeordnet: %3.</translation>
+    </message>
+    <message>
+        <source>Charges from %1 to %2.</source>
+        <translation>Leistungszeitraum vom %1 bis %2.</translation>
+    </message>
+    <message>
+        <source>Billed cost in %1: %2 (exactly %3).</source>
+        <translation>Abgerechnete Kosten in %1: %2 (genau %3).</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Hinweise:</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingLinesModel</name>
+    <message>
+        <source>%1 %2, exactly</source>
+        <translation>%1 %2, genau</translation>
+    </message>
+    <message>
+        <source>%1 to %2 (UTC)</source>
+        <translation>%1 bis %2 (UTC)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>A shared cost, spread over tenants by the attribution rules</source>
+        <translation>Gemeinsame Kosten, von den Zuordnungsregeln auf Mandanten verteilt</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>Gemeinsam</translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation>Nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>Charge start (UTC)</source>
+        <translation>Leistungsbeginn (UTC)</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Service category</source>
+        <translation>Dienstkategorie</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>Buchungsart</translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation>Unterkonto</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>Ressource</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Billed cost</source>
+        <translation>Abgerechnete Kosten</translation>
+    </message>
+    <message>
+        <source>Effective cost</source>
+        <translation>Effektive Kosten</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Währung</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingMapping</name>
+    <message>
+        <source>the time is empty</source>
+        <translation>die Zeitangabe ist leer</translation>
+    </message>
+    <message>
+        <source>the amount is empty; it must have a value</source>
+        <translation>der Betrag ist leer; er muss einen Wert haben</translation>
+    </message>
+    <message>
+        <source>the price times the quantity is too large</source>
+        <translation>Preis mal Menge ist zu groß</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingPage</name>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Sonstige</translation>
+    </message>
+    <message>
+        <source>Billing Review</source>
+        <translation>Abrechnungsprüfung</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Importieren…</translation>
+    </message>
+    <message>
+        <source>Import a billing export</source>
+        <translation>Einen Abrechnungsexport importieren</translation>
+    </message>
+    <message>
+        <source>Attribution &amp;Rules…</source>
+        <translation>Zuordnungs&amp;regeln…</translation>
+    </message>
+    <message>
+        <source>Attribution rules</source>
+        <translation>Zuordnungsregeln</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Report…</source>
+        <translation>Bericht e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>Den Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>Billing summary</source>
+        <translation>Abrechnungsübersicht</translation>
+    </message>
+    <message>
+        <source>Cost by tenant, service and month</source>
+        <translation>Kosten nach Mandant, Dienst und Monat</translation>
+    </message>
+    <message>
+        <source>Double-click a figure, or press Enter, to see the lines behind it</source>
+        <translation>Doppelklicken Sie auf einen Betrag oder drücken Sie die Eingabetaste, um die Zeilen dahinter zu sehen</translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation>← Zurück</translation>
+    </message>
+    <message>
+        <source>Back to the totals</source>
+        <translation>Zurück zu den Summen</translation>
+    </message>
+    <message>
+        <source>Back to the totals (Alt+Left, Escape)</source>
+        <translation>Zurück zu den Summen (Alt+Links, Esc)</translation>
+    </message>
+    <message>
+        <source>Lines shown</source>
+        <translation>Angezeigte Zeilen</translation>
+    </message>
+    <message>
+        <source>Sum of the lines</source>
+        <translation>Summe der Zeilen</translation>
+    </message>
+    <message>
+        <source>Billing lines</source>
+        <translation>Abrechnungszeilen</translation>
+    </message>
+    <message>
+        <source>Could not read the lines: %1</source>
+        <translation>Die Zeilen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Budget of %1 removed.</source>
+        <translation>Budget von %1 entfernt.</translation>
+    </message>
+    <message>
+        <source>Budget of %1 set to %2.</source>
+        <translation>Budget von %1 auf %2 gesetzt.</translation>
+    </message>
+    <message>
+        <source>Could not set the budget of %1: %2</source>
+        <translation>Das Budget von %1 konnte nicht gesetzt werden: %2</translation>
+    </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation>Ma&amp;ndant:</translation>
+    </message>
+    <message>
+        <source>Tenant filter</source>
+        <translation>Mandantenfilter</translation>
+    </message>
+    <message>
+        <source>&amp;Service:</source>
+        <translation>Di&amp;enst:</translation>
+    </message>
+    <message>
+        <source>Service filter</source>
+        <translation>Dienstfilter</translation>
+    </message>
+    <message>
+        <source>Cate&amp;gory:</source>
+        <translation>&amp;Kategorie:</translation>
+    </message>
+    <message>
+        <source>Service category filter</source>
+        <translation>Filter für die Dienstkategorie</translation>
+    </message>
+    <message>
+        <source>C&amp;urrency:</source>
+        <translation>&amp;Währung:</translation>
+    </message>
+    <message>
+        <source>Currency filter</source>
+        <translation>Währungsfilter</translation>
+    </message>
+    <message>
+        <source>Fro&amp;m:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>First month</source>
+        <translation>Erster Monat</translation>
+    </message>
+    <message>
+        <source>T&amp;o:</source>
+        <translation>Bi&amp;s:</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Letzter Monat</translation>
+    </message>
+    <message>
+        <source>Im&amp;port:</source>
+        <translation>Im&amp;port:</translation>
+    </message>
+    <message>
+        <source>Import filter</source>
+        <translation>Importfilter</translation>
+    </message>
+    <message>
+        <source>Cost &amp;kind:</source>
+        <translation>K&amp;ostenart:</translation>
+    </message>
+    <message>
+        <source>Which cost</source>
+        <translation>Welche Kosten</translation>
+    </message>
+    <message>
+        <source>Billed</source>
+        <translation>Abgerechnet</translation>
+    </message>
+    <message>
+        <source>Effective</source>
+        <translation>Effektiv</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>Listenpreis</translation>
+    </message>
+    <message>
+        <source>BilledCost (the invoice), EffectiveCost (with discounts amortised) or ListCost</source>
+        <translation>BilledCost (die Rechnung), EffectiveCost (mit amortisierten Rabatten) oder ListCost</translation>
+    </message>
+    <message>
+        <source>Billing charts</source>
+        <translation>Abrechnungsdiagramme</translation>
+    </message>
+    <message>
+        <source>Cost by tenant</source>
+        <translation>Kosten nach Mandant</translation>
+    </message>
+    <message>
+        <source>Cost by service</source>
+        <translation>Kosten nach Dienst</translation>
+    </message>
+    <message>
+        <source>Budgets</source>
+        <translation>Budgets</translation>
+    </message>
+    <message>
+        <source>Double-click a budget (or press F2) to change it; empty removes it</source>
+        <translation>Doppelklicken Sie auf ein Budget (oder drücken Sie F2), um es zu ändern; leer entfernt es</translation>
+    </message>
+    <message>
+        <source>Month over month</source>
+        <translation>Monatsvergleich</translation>
+    </message>
+    <message>
+        <source>Could not read the billing totals: %1</source>
+        <translation>Die Abrechnungssummen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not read the imports: %1</source>
+        <translation>Die Importe konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not read the budgets: %1</source>
+        <translation>Die Budgets konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Tenant %1 (gone)</source>
+        <translation>Mandant %1 (nicht mehr vorhanden)</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation>Nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>All tenants</source>
+        <translation>Alle Mandanten</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation>Alle Dienste</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>Alle Kategorien</translation>
+    </message>
+    <message>
+        <source>All currencies</source>
+        <translation>Alle Währungen</translation>
+    </message>
+    <message>
+        <source>Earliest</source>
+        <translation>Frühester</translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation>Zuletzt</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>All imports and demo data</source>
+        <translation>Alle Importe und Demodaten</translation>
+    </message>
+    <message>
+        <source>No database open.</source>
+        <translation>Keine Datenbank geöffnet.</translation>
+    </message>
+    <message>
+        <source>No cost in this selection. Import a billing export with File → Import Billing…</source>
+        <translation>Keine Kosten in dieser Auswahl. Importieren Sie einen Abrechnungsexport mit Datei → Abrechnung importieren…</translation>
+    </message>
+    <message>
+        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
+        <translation>Summe &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Nicht zugeordnet &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source> · Shared %1</source>
+        <translation> · Gemeinsam %1</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %Ln line(s)</source>
+        <translation>
+            <numerusform> · %Ln Zeile</numerusform>
+            <numerusform> · %Ln Zeilen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (%1 only)</source>
+        <translation> (nur %1)</translation>
+    </message>
+    <message>
+        <source>Billed cost per month by tenant%1</source>
+        <translation>Abgerechnete Kosten pro Monat nach Mandant%1</translation>
+    </message>
+    <message>
+        <source>Billed cost per month by service%1</source>
+        <translation>Abgerechnete Kosten pro Monat nach Dienst%1</translation>
+    </message>
+    <message>
+        <source>Cost against budget</source>
+        <translation>Kosten gegenüber Budget</translation>
+    </message>
+    <message>
+        <source>Cost in %1 against the monthly budget</source>
+        <translation>Kosten in %1 gegenüber dem Monatsbudget</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Over budget</source>
+        <translation>Über Budget</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Month over month (needs two months)</source>
+        <translation>Monatsvergleich (braucht zwei Monate)</translation>
+    </message>
+    <message>
+        <source>Change from %1 to %2 by tenant</source>
+        <translation>Veränderung von %1 zu %2 nach Mandant</translation>
+    </message>
+    <message>
+        <source>Increase</source>
+        <translation>Anstieg</translation>
+    </message>
+    <message>
+        <source>Decrease</source>
+        <translation>Rückgang</translation>
+    </message>
+    <message>
+        <source>every month shown</source>
+        <translation>alle angezeigten Monate</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Shared lines&lt;/b&gt; of %1 — the share shown is %2 of them</source>
+        <translation>&lt;b&gt;Gemeinsame Zeilen&lt;/b&gt; von %1 — der angezeigte Anteil beträgt %2 davon</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Lines behind&lt;/b&gt; %1 — %2</source>
+        <translation>&lt;b&gt;Zeilen hinter&lt;/b&gt; %1 — %2</translation>
+    </message>
+    <message>
+        <source>latest month</source>
+        <translation>letzter Monat</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln line(s) so far, %1 — scroll for more</source>
+        <translation>
+            <numerusform>bisher %Ln Zeile, %1 — für mehr blättern</numerusform>
+            <numerusform>bisher %Ln Zeilen, %1 — für mehr blättern</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %Ln line(s): billed cost %1</source>
+        <translation>
+            <numerusform>Insgesamt %Ln Zeile: abgerechnete Kosten %1</numerusform>
+            <numerusform>Alle %Ln Zeilen: abgerechnete Kosten %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, as in the total</source>
+        <translation>, wie in der Summe</translation>
+    </message>
+    <message>
+        <source> (the total also holds %1 of shared cost spread to this tenant)</source>
+        <translation> (die Summe enthält außerdem %1 an gemeinsamen Kosten, die auf diesen Mandanten verteilt wurden)</translation>
+    </message>
+    <message>
+        <source>Export Billing Report</source>
+        <translation>Abrechnungsbericht exportieren</translation>
+    </message>
+    <message>
+        <source>billing-report.pdf</source>
+        <translation>abrechnungsbericht.pdf</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>PDF (*.pdf);;Excel-Arbeitsmappe (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Billing report</source>
+        <translation>Abrechnungsbericht</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Could not export the report</source>
+        <translation>Der Bericht konnte nicht exportiert werden</translation>
+    </message>
+    <message>
+        <source>Report written to %1.</source>
+        <translation>Bericht nach %1 geschrieben.</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingTotalsModel</name>
+    <message>
+        <source>Unallocated</source>
+        <translation>Nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>(no service)</source>
+        <translation>(kein Dienst)</translation>
+    </message>
+    <message>
+        <source>%1 (shared)</source>
+        <translation>%1 (gemeinsam)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Summe</translation>
+    </message>
+    <message>
+        <source>%1 in %2 against %3 in %4: %5 %6</source>
+        <translation>%1 im %2 gegenüber %3 im %4: %5 %6</translation>
+    </message>
+    <message>
+        <source>No cost in %1 to compare with</source>
+        <translation>Keine Kosten im %1 zum Vergleich</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2, exactly
+%n line(s)</source>
+        <translation>
+            <numerusform>%1 %2, genau
+%n Zeile</numerusform>
+            <numerusform>%1 %2, genau
+%n Zeilen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1&apos;s share of the shared cost of %2, spread by the attribution rules</source>
+        <translation>Anteil von %1 an den gemeinsamen Kosten von %2, von den Zuordnungsregeln verteilt</translation>
+    </message>
+    <message>
+        <source>Cost that no attribution rule gives to a tenant</source>
+        <translation>Kosten, die keine Zuordnungsregel einem Mandanten gibt</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Needs two months</source>
+        <translation>Braucht zwei Monate</translation>
+    </message>
+    <message>
+        <source>%1 against %2</source>
+        <translation>%1 gegenüber %2</translation>
+    </message>
+    <message>
+        <source>Tenant / service</source>
+        <translation>Mandant / Dienst</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Währung</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Change %</source>
+        <translation>Änderung %</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BudgetModel</name>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Double-click or press F2 to set the monthly budget; empty removes it</source>
+        <translation>Doppelklicken oder F2 drücken, um das Monatsbudget zu setzen; leer entfernt es</translation>
+    </message>
+    <message>
+        <source>%1 %2, exactly, in %3</source>
+        <translation>%1 %2, genau, im %3</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>“%1” is not an amount: type digits with a point, e.g. 1200.50.</source>
+        <translation>„%1“ ist kein Betrag: Geben Sie Ziffern mit einem Punkt ein, z. B. 1200.50.</translation>
+    </message>
+    <message>
+        <source>A budget cannot be negative.</source>
+        <translation>Ein Budget kann nicht negativ sein.</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Monthly budget</source>
+        <translation>Monatsbudget</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Währung</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Cost in %1</source>
+        <translation>Kosten im %1</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Verbraucht</translation>
     </message>
 </context>
 <context>
@@ -2458,21 +3617,6 @@
     </message>
 </context>
 <context>
-    <name>TenantDesk::InflateSource</name>
-    <message>
-        <source>zlib could not start.</source>
-        <translation>zlib konnte nicht gestartet werden.</translation>
-    </message>
-    <message>
-        <source>the compressed data is damaged (%1).</source>
-        <translation>die komprimierten Daten sind beschädigt (%1).</translation>
-    </message>
-    <message>
-        <source>the compressed data ends too early.</source>
-        <translation>die komprimierten Daten enden zu früh.</translation>
-    </message>
-</context>
-<context>
     <name>TenantDesk::MainWindow</name>
     <message>
         <source>No database open</source>
@@ -2831,6 +3975,58 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>&amp;Preferences…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
+    <message>
+        <source>Audit Trail Warning</source>
+        <translation>Warnung zum Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>Import &amp;Billing…</source>
+        <translation>Abrechn&amp;ung importieren…</translation>
+    </message>
+    <message>
+        <source>Import a FOCUS, AWS CUR or Azure cost export into this database</source>
+        <translation>Einen Kostenexport von FOCUS, AWS CUR oder Azure in diese Datenbank importieren</translation>
+    </message>
+    <message>
+        <source>Open Re&amp;view File…</source>
+        <translation>Datei zur &amp;Prüfung öffnen…</translation>
+    </message>
+    <message>
+        <source>Open a .tenantdesk file someone sent, on its billing review; no server needed</source>
+        <translation>Eine zugeschickte .tenantdesk-Datei in ihrer Abrechnungsprüfung öffnen; kein Server nötig</translation>
+    </message>
+    <message>
+        <source>Usa&amp;ge</source>
+        <translation>N&amp;utzung</translation>
+    </message>
+    <message>
+        <source>Usage charts of the selected tenant or environment, or the top tenants of the platform</source>
+        <translation>Nutzungsdiagramme des gewählten Mandanten oder der gewählten Umgebung oder die größten Mandanten der Plattform</translation>
+    </message>
+    <message>
+        <source>&amp;Billing</source>
+        <translation>Abre&amp;chnung</translation>
+    </message>
+    <message>
+        <source>Attribution &amp;Rules…</source>
+        <translation>Zuordnungs&amp;regeln…</translation>
+    </message>
+    <message>
+        <source>&amp;Export Report…</source>
+        <translation>Bericht &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <source>Open Review File</source>
+        <translation>Datei zur Prüfung öffnen</translation>
+    </message>
+    <message>
+        <source>TenantDesk review files (*.%1 *.sqlite *.db);;All files (*)</source>
+        <translation>TenantDesk-Dateien zur Prüfung (*.%1 *.sqlite *.db);;Alle Dateien (*)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::MembershipPicker</name>
@@ -2949,6 +4145,13 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>Schema version:</source>
         <translation>Schemaversion:</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::PostgresLineWriter</name>
+    <message>
+        <source>Could not write the billing lines</source>
+        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -3228,6 +4431,14 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>The body is larger than the %1 bytes this request accepts.</source>
         <translation>Der Inhalt ist größer als die %1 Bytes, die diese Anfrage annimmt.</translation>
     </message>
+    <message>
+        <source>The body was read twice.</source>
+        <translation>Der Inhalt wurde zweimal gelesen.</translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (its disk may be full).</source>
+        <translation>Der Server konnte die hochgeladene Datei nicht ablegen (sein Datenträger ist vielleicht voll).</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Response</name>
@@ -3263,8 +4474,8 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Demodaten werden in eine lokale Datenbank erzeugt, nicht auf einem Server (%1).</translation>
     </message>
     <message>
-        <source>Billing review is not built yet.</source>
-        <translation>Die Abrechnungsprüfung ist noch nicht gebaut.</translation>
+        <source>The billing import was cancelled; nothing was imported.</source>
+        <translation>Der Abrechnungsimport wurde abgebrochen; es wurde nichts importiert.</translation>
     </message>
 </context>
 <context>
@@ -3332,6 +4543,10 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>You signed out of %1.</source>
         <translation>Sie haben sich von %1 abgemeldet.</translation>
+    </message>
+    <message>
+        <source>The file “%1” cannot be read: %2</source>
+        <translation>Die Datei „%1“ kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -3536,6 +4751,61 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
 </context>
 <context>
+    <name>TenantDesk::Source</name>
+    <message>
+        <source>cannot start decompressing</source>
+        <translation>das Entpacken kann nicht beginnen</translation>
+    </message>
+    <message>
+        <source>the zip file ends early</source>
+        <translation>die ZIP-Datei endet vorzeitig</translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s entry has no valid local header</source>
+        <translation>der Eintrag der ZIP-Datei hat keinen gültigen lokalen Header</translation>
+    </message>
+    <message>
+        <source>the compressed file ends early</source>
+        <translation>die komprimierte Datei endet vorzeitig</translation>
+    </message>
+    <message>
+        <source>the compressed data is damaged (%1)</source>
+        <translation>die komprimierten Daten sind beschädigt (%1)</translation>
+    </message>
+    <message>
+        <source>the zip file has no central directory</source>
+        <translation>die ZIP-Datei hat kein zentrales Verzeichnis</translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
+        <translation>das zentrale Verzeichnis der ZIP-Datei ist außer Reichweite (ZIP64-Archive über 4 GiB werden nicht gelesen)</translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s central directory is damaged</source>
+        <translation>das zentrale Verzeichnis der ZIP-Datei ist beschädigt</translation>
+    </message>
+    <message>
+        <source>the zip file holds no CSV file (it holds: %1)</source>
+        <translation>die ZIP-Datei enthält keine CSV-Datei (sie enthält: %1)</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nichts</translation>
+    </message>
+    <message>
+        <source>the zip file holds several CSV files (%1); put one export in each zip file</source>
+        <translation>die ZIP-Datei enthält mehrere CSV-Dateien (%1); legen Sie je einen Export in eine ZIP-Datei</translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s CSV file is encrypted</source>
+        <translation>die CSV-Datei in der ZIP-Datei ist verschlüsselt</translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s CSV file is compressed with method %1; only deflate and stored are read</source>
+        <translation>die CSV-Datei in der ZIP-Datei ist mit Methode %1 komprimiert; gelesen werden nur deflate und stored</translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::SqlDemoWriter</name>
     <message>
         <source>Could not write the demo data (%1)</source>
@@ -3548,6 +4818,10 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>Could not write the demo data (platform)</source>
         <translation>Die Demodaten konnten nicht geschrieben werden (Plattform)</translation>
+    </message>
+    <message>
+        <source>Could not write the demo data (billing review)</source>
+        <translation>Die Demodaten (Abrechnungsprüfung) konnten nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
@@ -4170,6 +5444,118 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>Could not import</source>
         <translation>Import nicht möglich</translation>
     </message>
+    <message>
+        <source>The attribution rules were changed by someone else since you read them (now version %1). Read them again, then make your change.</source>
+        <translation>Die Zuordnungsregeln wurden von jemand anderem geändert, seit Sie sie gelesen haben (jetzt Version %1). Lesen Sie sie erneut und nehmen Sie dann Ihre Änderung vor.</translation>
+    </message>
+    <message>
+        <source>Could not save the attribution rules</source>
+        <translation>Die Zuordnungsregeln konnten nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Applying the attribution rules was cancelled; nothing was changed.</source>
+        <translation>Das Anwenden der Zuordnungsregeln wurde abgebrochen; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Could not attribute the billing lines</source>
+        <translation>Die Abrechnungszeilen konnten nicht zugeordnet werden</translation>
+    </message>
+    <message>
+        <source>Could not read the billing roll-ups</source>
+        <translation>Die Abrechnungssummen konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>A billing roll-up holds a cost that is not a decimal number: “%1”.</source>
+        <translation>Eine Abrechnungssumme enthält Kosten, die keine Dezimalzahl sind: „%1“.</translation>
+    </message>
+    <message>
+        <source>expected a month such as 2024-09.</source>
+        <translation>erwartet wird ein Monat wie 2024-09.</translation>
+    </message>
+    <message>
+        <source>Could not read the budgets</source>
+        <translation>Die Budgets konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>expected an ISO 4217 currency code such as USD or EUR.</source>
+        <translation>erwartet wird ein Währungscode nach ISO 4217 wie USD oder EUR.</translation>
+    </message>
+    <message>
+        <source>expected a plain decimal number of at least 0, such as 1200.00 (or nothing to remove the budget).</source>
+        <translation>erwartet wird eine einfache Dezimalzahl ab 0 wie 1200.00 (oder nichts, um das Budget zu entfernen).</translation>
+    </message>
+    <message>
+        <source>Could not read the budget</source>
+        <translation>Das Budget konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Could not save the budget</source>
+        <translation>Das Budget konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>The billing import was cancelled; nothing was imported.</source>
+        <translation>Der Abrechnungsimport wurde abgebrochen; es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>Could not read the attribution rules</source>
+        <translation>Die Zuordnungsregeln konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>The stored attribution rules cannot be read: %1</source>
+        <translation>Die gespeicherten Zuordnungsregeln können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The tag “%1” now names tenants in the attribution rules.</source>
+        <translation>Das Tag „%1“ benennt jetzt Mandanten in den Zuordnungsregeln.</translation>
+    </message>
+    <message>
+        <source>The file cannot be read.</source>
+        <translation>Die Datei kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Could not record the billing import</source>
+        <translation>Der Abrechnungsimport konnte nicht erfasst werden</translation>
+    </message>
+    <message>
+        <source>Could not replace the earlier import</source>
+        <translation>Der frühere Import konnte nicht ersetzt werden</translation>
+    </message>
+    <message>
+        <source>Replaced import %1 of the same file (%2, %3).</source>
+        <translation>Import %1 derselben Datei ersetzt (%2, %3).</translation>
+    </message>
+    <message>
+        <source>Could not write the billing roll-ups</source>
+        <translation>Die Abrechnungssummen konnten nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Billed cost per currency: %1.</source>
+        <translation>Abgerechnete Kosten je Währung: %1.</translation>
+    </message>
+    <message>
+        <source>Could not read the billing imports</source>
+        <translation>Die Abrechnungsimporte konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Could not read the billing import</source>
+        <translation>Der Abrechnungsimport konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>There is no billing import %1; it may have been deleted.</source>
+        <translation>Es gibt keinen Abrechnungsimport %1; vielleicht wurde er gelöscht.</translation>
+    </message>
+    <message>
+        <source>Could not delete the billing import</source>
+        <translation>Der Abrechnungsimport konnte nicht gelöscht werden</translation>
+    </message>
+    <message>
+        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant&apos;s id.</source>
+        <translation>parent_id: -1 (alle Mandanten), 0 (Mandanten der obersten Ebene) oder die ID eines Mandanten.</translation>
+    </message>
+    <message>
+        <source>Could not sum the usage</source>
+        <translation>Die Nutzung konnte nicht summiert werden</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::SqlStore</name>
@@ -4197,9 +5583,24 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>The SQLite driver gave no database handle.</source>
         <translation>Der SQLite-Treiber hat kein Datenbank-Handle geliefert.</translation>
     </message>
+</context>
+<context>
+    <name>TenantDesk::SqliteLineWriter</name>
     <message>
-        <source>Billing review is not built yet.</source>
-        <translation>Die Abrechnungsprüfung ist noch nicht gebaut.</translation>
+        <source>The SQLite driver gave no database handle.</source>
+        <translation>Der SQLite-Treiber hat kein Datenbank-Handle geliefert.</translation>
+    </message>
+    <message>
+        <source>The billing lines could not be written: the disk is full or failed.</source>
+        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden: Der Datenträger ist voll oder ausgefallen.</translation>
+    </message>
+    <message>
+        <source>The database is locked by another program; close it and import again.</source>
+        <translation>Die Datenbank ist von einem anderen Programm gesperrt; schließen Sie es und importieren Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Could not write the billing lines.</source>
+        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden.</translation>
     </message>
 </context>
 <context>
@@ -5273,6 +6674,18 @@ Befehle:
         <source>none</source>
         <translation>keine</translation>
     </message>
+    <message>
+        <source>the rules file (JSON)</source>
+        <translation>die Regeldatei (JSON)</translation>
+    </message>
+    <message>
+        <source>the monthly amount (or none)</source>
+        <translation>der monatliche Betrag (oder none)</translation>
+    </message>
+    <message>
+        <source>the currency (USD, EUR, ...)</source>
+        <translation>die Währung (USD, EUR, ...)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Tenantctl::Admin</name>
@@ -5568,6 +6981,239 @@ Befehle:
         <source>Promoted %n setting(s) from “%1” to “%2”:
 </source>
         <translation>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
+</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::Tenantctl::Billing</name>
+    <message>
+        <source>Import %1: %2 (%3), %4 lines, %5 unallocated, billed %6 %7
+</source>
+        <translation>Import %1: %2 (%3), %4 Zeilen, %5 nicht zugeordnet, abgerechnet %6 %7
+</translation>
+    </message>
+    <message>
+        <source>  imported %1 by %2; charges from %3 to %4; SHA-256 %5
+</source>
+        <translation>  importiert am %1 von %2; Leistungszeitraum %3 bis %4; SHA-256 %5
+</translation>
+    </message>
+    <message>
+        <source>There is no file “%1”.</source>
+        <translation>Es gibt keine Datei „%1“.</translation>
+    </message>
+    <message>
+        <source>--format takes focus, aws-cur, aws-cur2, azure-ea, azure-mca or auto, not “%1”.</source>
+        <translation>--format nimmt focus, aws-cur, aws-cur2, azure-ea, azure-mca oder auto, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>--on-duplicate takes refuse, skip or replace, not “%1”.</source>
+        <translation>--on-duplicate nimmt refuse, skip oder replace, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>Skipped %1: the same file was imported before.
+</source>
+        <translation>%1 übersprungen: Dieselbe Datei wurde bereits importiert.
+</translation>
+    </message>
+    <message>
+        <source>  %1 lines attributed to tenants or shared, %2 unallocated, in %3 s
+</source>
+        <translation>  %1 Zeilen Mandanten zugeordnet oder gemeinsam, %2 nicht zugeordnet, in %3 s
+</translation>
+    </message>
+    <message>
+        <source>  replaced import %1
+</source>
+        <translation>  Import %1 ersetzt
+</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Hinweis:</translation>
+    </message>
+    <message>
+        <source>No billing file was imported yet.
+</source>
+        <translation>Es wurde noch keine Abrechnungsdatei importiert.
+</translation>
+    </message>
+    <message>
+        <source>billing delete-import takes an import&apos;s id (a whole number, see billing imports), not “%1”.</source>
+        <translation>billing delete-import nimmt die ID eines Imports (eine ganze Zahl, siehe billing imports), nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>Deleted import %1 (%2): %3 lines and their roll-ups.
+</source>
+        <translation>Import %1 (%2) gelöscht: %3 Zeilen und ihre Summen.
+</translation>
+    </message>
+    <message>
+        <source>--%1 takes a day such as 2024-09-30 or an ISO 8601 time, not “%2”.</source>
+        <translation>--%1 nimmt einen Tag wie 2024-09-30 oder eine Zeit nach ISO 8601, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>A total is not a decimal number: “%1”.</source>
+        <translation>Eine Summe ist keine Dezimalzahl: „%1“.</translation>
+    </message>
+    <message>
+        <source>billing summary prints either --json or --csv, not both.</source>
+        <translation>billing summary gibt entweder --json oder --csv aus, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--by takes tenant, service and month, comma-separated, not “%1”.</source>
+        <translation>--by nimmt tenant, service und month, durch Kommas getrennt, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>--by names each of tenant, service and month at most once.</source>
+        <translation>--by nennt tenant, service und month jeweils höchstens einmal.</translation>
+    </message>
+    <message>
+        <source>(unallocated)</source>
+        <translation>(nicht zugeordnet)</translation>
+    </message>
+    <message>
+        <source>tenant</source>
+        <translation>mandant</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>dienst</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>monat</translation>
+    </message>
+    <message>
+        <source>currency</source>
+        <translation>währung</translation>
+    </message>
+    <message>
+        <source>billed_cost</source>
+        <translation>abgerechnete_kosten</translation>
+    </message>
+    <message>
+        <source>effective_cost</source>
+        <translation>effektive_kosten</translation>
+    </message>
+    <message>
+        <source>list_cost</source>
+        <translation>listenkosten</translation>
+    </message>
+    <message>
+        <source>shared_billed_cost</source>
+        <translation>gemeinsame_abgerechnete_kosten</translation>
+    </message>
+    <message>
+        <source>lines</source>
+        <translation>zeilen</translation>
+    </message>
+    <message>
+        <source>No billing cost in this range.
+</source>
+        <translation>Keine Abrechnungskosten in diesem Zeitraum.
+</translation>
+    </message>
+    <message>
+        <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
+</source>
+        <translation>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
+</translation>
+    </message>
+    <message>
+        <source>tenant %1 (not found)</source>
+        <translation>Mandant %1 (nicht gefunden)</translation>
+    </message>
+    <message>
+        <source>Attribution rules, version %1
+</source>
+        <translation>Zuordnungsregeln, Version %1
+</translation>
+    </message>
+    <message>
+        <source>Tenant tag keys: %1
+</source>
+        <translation>Mandanten-Tag-Schlüssel: %1
+</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Mappings: (none)
+</source>
+        <translation>Zuordnungen: (keine)
+</translation>
+    </message>
+    <message>
+        <source>Mapping: tag %1 = %2 → %3
+</source>
+        <translation>Zuordnung: Tag %1 = %2 → %3
+</translation>
+    </message>
+    <message>
+        <source>Mapping: sub-account %1 → %2
+</source>
+        <translation>Zuordnung: Unterkonto %1 → %2
+</translation>
+    </message>
+    <message>
+        <source>Shared cost: (none)
+</source>
+        <translation>Gemeinsame Kosten: (keine)
+</translation>
+    </message>
+    <message>
+        <source>service %1</source>
+        <translation>Dienst %1</translation>
+    </message>
+    <message>
+        <source>sub-account %1</source>
+        <translation>Unterkonto %1</translation>
+    </message>
+    <message>
+        <source>evenly</source>
+        <translation>gleichmäßig</translation>
+    </message>
+    <message>
+        <source>in proportion to direct cost</source>
+        <translation>im Verhältnis zu den direkten Kosten</translation>
+    </message>
+    <message>
+        <source>Shared cost: %1, spread %2 over %3
+</source>
+        <translation>Gemeinsame Kosten: %1, %2 verteilt auf %3
+</translation>
+    </message>
+    <message>
+        <source>every tenant with direct cost that month</source>
+        <translation>alle Mandanten mit direkten Kosten in dem Monat</translation>
+    </message>
+    <message>
+        <source>Cannot read “%1”: %2</source>
+        <translation>„%1“ kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>“%1” is not a JSON object: %2 at character %3.</source>
+        <translation>„%1“ ist kein JSON-Objekt: %2 bei Zeichen %3.</translation>
+    </message>
+    <message>
+        <source>Attribution rules version %1 applied: %2 lines attributed to tenants, %3 unallocated, %4 shared.
+</source>
+        <translation>Zuordnungsregeln Version %1 angewendet: %2 Zeilen Mandanten zugeordnet, %3 nicht zugeordnet, %4 gemeinsam.
+</translation>
+    </message>
+    <message>
+        <source>%1 has no monthly budget in %2 now.
+</source>
+        <translation>%1 hat jetzt kein Monatsbudget in %2.
+</translation>
+    </message>
+    <message>
+        <source>%1: a monthly budget of %2 %3.
+</source>
+        <translation>%1: ein Monatsbudget von %2 %3.
 </translation>
     </message>
 </context>
@@ -5992,6 +7638,307 @@ Befehle:
 </source>
         <translation>Rolle „%1“ von %2 gelöscht.
 </translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsageComparisonModel</name>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Whole range</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsagePage</name>
+    <message>
+        <source>%1 cores</source>
+        <translation>%1 Kerne</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>%1 seats</source>
+        <translation>%1 Plätze</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <source>&amp;Metric:</source>
+        <translation>M&amp;etrik:</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metrik</translation>
+    </message>
+    <message>
+        <source>&amp;Day</source>
+        <translation>&amp;Tag</translation>
+    </message>
+    <message>
+        <source>&amp;Week</source>
+        <translation>&amp;Woche</translation>
+    </message>
+    <message>
+        <source>Mo&amp;nth</source>
+        <translation>Mo&amp;nat</translation>
+    </message>
+    <message>
+        <source>&amp;Quarter</source>
+        <translation>&amp;Quartal</translation>
+    </message>
+    <message>
+        <source>&amp;Top:</source>
+        <translation>To&amp;p:</translation>
+    </message>
+    <message>
+        <source>Number of tenants compared</source>
+        <translation>Anzahl der verglichenen Mandanten</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Zoom</source>
+        <translation>Zoom zu&amp;rücksetzen</translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation>Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Show the whole range again (0). On the chart: drag to zoom in, Shift+drag or the arrow keys to pan</source>
+        <translation>Wieder den gesamten Zeitraum zeigen (0). Im Diagramm: Ziehen zum Vergrößern, Umschalt+Ziehen oder Pfeiltasten zum Verschieben</translation>
+    </message>
+    <message>
+        <source>Show &amp;Table</source>
+        <translation>Tabe&amp;lle anzeigen</translation>
+    </message>
+    <message>
+        <source>Show table</source>
+        <translation>Tabelle anzeigen</translation>
+    </message>
+    <message>
+        <source>The values behind the chart, one row per hour (Ctrl+T)</source>
+        <translation>Die Werte hinter dem Diagramm, eine Zeile pro Stunde (Strg+T)</translation>
+    </message>
+    <message>
+        <source>Show &amp;All</source>
+        <translation>Alle an&amp;zeigen</translation>
+    </message>
+    <message>
+        <source>Show all metrics</source>
+        <translation>Alle Metriken anzeigen</translation>
+    </message>
+    <message>
+        <source>Every metric at once, as small charts over the same range</source>
+        <translation>Alle Metriken auf einmal, als kleine Diagramme über denselben Zeitraum</translation>
+    </message>
+    <message>
+        <source>&amp;Export Chart…</source>
+        <translation>Diagramm e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>Save the chart as PNG, SVG or PDF</source>
+        <translation>Das Diagramm als PNG, SVG oder PDF speichern</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>Loading</source>
+        <translation>Wird geladen</translation>
+    </message>
+    <message>
+        <source>Usage error</source>
+        <translation>Fehler beim Lesen der Nutzung</translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>Retry reading the usage</source>
+        <translation>Die Nutzung erneut lesen</translation>
+    </message>
+    <message>
+        <source>Usage chart</source>
+        <translation>Nutzungsdiagramm</translation>
+    </message>
+    <message>
+        <source>Drag to zoom in, Shift+drag or arrow keys to pan, 0 to reset</source>
+        <translation>Ziehen zum Vergrößern, Umschalt+Ziehen oder Pfeiltasten zum Verschieben, 0 zum Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Usage table</source>
+        <translation>Nutzungstabelle</translation>
+    </message>
+    <message>
+        <source>Every metric</source>
+        <translation>Alle Metriken</translation>
+    </message>
+    <message>
+        <source>Could not read the usage: %1</source>
+        <translation>Die Nutzung konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 — peak %2 % of quota</source>
+        <translation>%1 — Spitze %2 % des Kontingents</translation>
+    </message>
+    <message>
+        <source>Usage of %1</source>
+        <translation>Nutzung von %1</translation>
+    </message>
+    <message>
+        <source>Usage of %1 of %2</source>
+        <translation>Nutzung von %1 von %2</translation>
+    </message>
+    <message>
+        <source>Usage across the platform</source>
+        <translation>Nutzung auf der ganzen Plattform</translation>
+    </message>
+    <message>
+        <source>Local time</source>
+        <translation>Ortszeit</translation>
+    </message>
+    <message>
+        <source>Quota: %1</source>
+        <translation>Kontingent: %1</translation>
+    </message>
+    <message>
+        <source>Top %1 tenants by %2, month by month (stacked)</source>
+        <translation>Die %1 größten Mandanten nach %2, Monat für Monat (gestapelt)</translation>
+    </message>
+    <message>
+        <source>Top %1 tenants by %2 (monthly means)</source>
+        <translation>Die %1 größten Mandanten nach %2 (Monatsmittel)</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 %4</source>
+        <translation>%1, %2: %3 %4</translation>
+    </message>
+    <message>
+        <source>No tenant has %1 between %2 and %3 UTC.</source>
+        <translation>Kein Mandant hat %1 zwischen %2 und %3 UTC.</translation>
+    </message>
+    <message>
+        <source>%1 to %2 (UTC); the largest first.</source>
+        <translation>%1 bis %2 (UTC); die größten zuerst.</translation>
+    </message>
+    <message>
+        <source>%1 to %2 UTC</source>
+        <translation>%1 bis %2 UTC</translation>
+    </message>
+    <message>
+        <source>No %1 recorded from %2.</source>
+        <translation>Für %1 wurde im Zeitraum %2 nichts erfasst.</translation>
+    </message>
+    <message>
+        <source>%1: peak %2 at %3</source>
+        <translation>%1: Spitze %2 am %3</translation>
+    </message>
+    <message>
+        <source> — peak %1 % of quota (%2)</source>
+        <translation> — Spitze %1 % des Kontingents (%2)</translation>
+    </message>
+    <message>
+        <source> — no quota for this metric</source>
+        <translation> — kein Kontingent für diese Metrik</translation>
+    </message>
+    <message>
+        <source> — the tenant has no quota for this</source>
+        <translation> — der Mandant hat dafür kein Kontingent</translation>
+    </message>
+    <message>
+        <source>%1 UTC
+%2: %3</source>
+        <translation>%1 UTC
+%2: %3</translation>
+    </message>
+    <message>
+        <source>
+%1 % of the quota (%2)</source>
+        <translation>
+%1 % des Kontingents (%2)</translation>
+    </message>
+    <message>
+        <source>Show &amp;Chart</source>
+        <translation>Dia&amp;gramm anzeigen</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Choose a file ending in .png, .svg or .pdf.</source>
+        <translation>Wählen Sie eine Datei mit der Endung .png, .svg oder .pdf.</translation>
+    </message>
+    <message>
+        <source>Export Chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>usage.png</source>
+        <translation>nutzung.png</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsageSeriesModel</name>
+    <message>
+        <source>CPU hours</source>
+        <translation>CPU-Stunden</translation>
+    </message>
+    <message>
+        <source>Memory (GB hours)</source>
+        <translation>Arbeitsspeicher (GB-Stunden)</translation>
+    </message>
+    <message>
+        <source>Storage (GB)</source>
+        <translation>Speicherplatz (GB)</translation>
+    </message>
+    <message>
+        <source>API calls</source>
+        <translation>API-Aufrufe</translation>
+    </message>
+    <message>
+        <source>Active users</source>
+        <translation>Aktive Benutzer</translation>
+    </message>
+    <message>
+        <source>Error rate (%)</source>
+        <translation>Fehlerrate (%)</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Hour (UTC)</source>
+        <translation>Stunde (UTC)</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>Kontingent</translation>
+    </message>
+    <message>
+        <source>Of quota</source>
+        <translation>Anteil am Kontingent</translation>
     </message>
 </context>
 <context>
@@ -7331,14 +9278,6 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
         <translation>Mit environments set: eine Einstellung entfernen.</translation>
     </message>
     <message>
-        <source>With environments promote: the source environment; with users move: SLUG or SLUG/ENVIRONMENT.</source>
-        <translation>Mit environments promote: die Quellumgebung; mit users move: KÜRZEL oder KÜRZEL/UMGEBUNG.</translation>
-    </message>
-    <message>
-        <source>With environments promote: the target environment; with users move: SLUG or SLUG/ENVIRONMENT.</source>
-        <translation>Mit environments promote: die Zielumgebung; mit users move: KÜRZEL oder KÜRZEL/UMGEBUNG.</translation>
-    </message>
-    <message>
         <source>With environments promote: the settings, comma-separated.</source>
         <translation>Mit environments promote: die Einstellungen, durch Kommas getrennt.</translation>
     </message>
@@ -7433,6 +9372,74 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
     <message>
         <source>With billing report: the XLSX file to write.</source>
         <translation>Mit billing report: die zu schreibende XLSX-Datei.</translation>
+    </message>
+    <message>
+        <source>import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)
+in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds
+a tag whose value is a tenant&apos;s slug to the rules; the same file again is refused
+unless --on-duplicate skip or replace</source>
+        <translation>einen Abrechnungsexport (FOCUS, AWS CUR, Azure-Kostendetails; unkomprimiert, .gz oder .zip)
+in einer Transaktion importieren, seine Zeilen nach den Regeln Mandanten zugeordnet; --tenant-tag
+fügt den Regeln ein Tag hinzu, dessen Wert das Kürzel eines Mandanten ist; dieselbe Datei wird
+erneut abgelehnt, außer mit --on-duplicate skip oder replace</translation>
+    </message>
+    <message>
+        <source>the billing imports, newest first</source>
+        <translation>die Abrechnungsimporte, neueste zuerst</translation>
+    </message>
+    <message>
+        <source>delete an import with its lines and roll-ups</source>
+        <translation>einen Import mit seinen Zeilen und Summen löschen</translation>
+    </message>
+    <message>
+        <source>cost summed exactly by any of tenant, service and month (and always currency),
+from the roll-ups; shares of shared cost count in their tenant&apos;s sums, cost of no
+tenant is “(unallocated)”; --to is the last day included</source>
+        <translation>Kosten exakt summiert nach beliebigen von Mandant, Dienst und Monat (und immer Währung),
+aus den Summen; Anteile gemeinsamer Kosten zählen in den Summen ihres Mandanten, Kosten ohne
+Mandant sind „(nicht zugeordnet)“; --to ist der letzte eingeschlossene Tag</translation>
+    </message>
+    <message>
+        <source>the attribution rules; with --json the document billing rules set reads</source>
+        <translation>die Zuordnungsregeln; mit --json das Dokument, das billing rules set liest</translation>
+    </message>
+    <message>
+        <source>store attribution rules from a JSON file and apply them again to every billing
+line; a file with a &quot;version&quot; is refused when the rules changed since</source>
+        <translation>Zuordnungsregeln aus einer JSON-Datei speichern und erneut auf jede Abrechnungszeile
+anwenden; eine Datei mit &quot;version&quot; wird abgelehnt, wenn sich die Regeln seitdem geändert haben</translation>
+    </message>
+    <message>
+        <source>set a tenant&apos;s monthly budget in a currency; AMOUNT none removes it</source>
+        <translation>das Monatsbudget eines Mandanten in einer Währung setzen; AMOUNT none entfernt es</translation>
+    </message>
+    <message>
+        <source>With environments promote: the source environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the first day.</source>
+        <translation>Mit environments promote: die Quellumgebung; mit users move: KÜRZEL oder KÜRZEL/UMGEBUNG; mit billing summary: der erste Tag.</translation>
+    </message>
+    <message>
+        <source>With environments promote: the target environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the last day.</source>
+        <translation>Mit environments promote: die Zielumgebung; mit users move: KÜRZEL oder KÜRZEL/UMGEBUNG; mit billing summary: der letzte Tag.</translation>
+    </message>
+    <message>
+        <source>With billing import: the file&apos;s format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
+        <translation>Mit billing import: das Format der Datei (focus, aws-cur, aws-cur2, azure-ea, azure-mca); sonst aus der Kopfzeile erkannt.</translation>
+    </message>
+    <message>
+        <source>With billing import: a tag key whose value is a tenant&apos;s slug (added to the attribution rules).</source>
+        <translation>Mit billing import: ein Tag-Schlüssel, dessen Wert das Kürzel eines Mandanten ist (wird den Zuordnungsregeln hinzugefügt).</translation>
+    </message>
+    <message>
+        <source>With billing import: what to do when the same file was imported before: refuse (the default), skip or replace.</source>
+        <translation>Mit billing import: was geschehen soll, wenn dieselbe Datei bereits importiert wurde: refuse (Standard), skip oder replace.</translation>
+    </message>
+    <message>
+        <source>With billing summary: group by tenant, service and month, comma-separated (default: tenant).</source>
+        <translation>Mit billing summary: gruppieren nach tenant, service und month, durch Kommas getrennt (Standard: tenant).</translation>
+    </message>
+    <message>
+        <source>With billing summary: print CSV.</source>
+        <translation>Mit billing summary: CSV ausgeben.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,68 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>AttributionJson</name>
+    <message>
+        <source>%1: expected %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one of %1 (unknown field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tenant id (a positive whole number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a non-negative whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tenant id (the field is missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BillingFile</name>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, line %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, line %2, column %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the file has no such column; BilledCost is used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ServiceCategory is not in this format: it is derived from %1 for well-known services</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DatabaseLocation</name>
     <message>
         <source>“%1” is not a PostgreSQL address; write postgresql://USER@HOST:PORT/DATABASE.</source>
@@ -238,10 +300,6 @@
     </message>
     <message>
         <source>it does not follow event %1 (it names predecessor %2, event %1 has hash %3): an event between them was deleted or inserted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>detected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -852,6 +910,106 @@
         <source>%1 records read: %2 users with %3 memberships.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>billing export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has more than 18 decimals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is too large for an amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a date and time (expected 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 or 09/01/2024)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a valid date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the tag %2 is not written as key:value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution rules, budgets and roll-ups are changed by a platform administrator only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stored attribution rules cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from/to: a billing range needs a start before its end.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tag key cannot be empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tag mapping needs the tag key it reads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a mapping needs the value it maps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sub-account %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is mapped to tenant %2 here and to tenant %3 by mappings[%4]; map each value to one tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a shared cost needs the service or account it matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no tenant with id %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not rebuild the billing roll-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing files are imported and deleted by a platform administrator only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a plain decimal amount.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the billing imports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was imported before, as “%2” on %3 (import %4). Skip it, or replace that import.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -1046,6 +1204,248 @@
         <source>tenant_id: required.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: expected true or false.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from/to: required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body must be the billing file itself (Content-Type: application/octet-stream, application/gzip, application/zip or text/csv).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (no temporary directory).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (its disk may be full).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>amount: required, a decimal number as a string (&quot;1200.00&quot;), or null to remove the budget.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionRulesDialog</name>
+    <message>
+        <source>Attribution Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No database is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant&apos;s slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant tag &amp;keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags whose value is a tenant&apos;s slug, e.g. tenant or user:tenant; double-click to edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tag-key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Mappings: value → tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;hared cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service or account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants (slugs, comma-separated; empty: all with direct cost)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Shared Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store the rules and attribute every line again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the rules: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proportional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Even</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proportional: in proportion to each tenant&apos;s direct cost that month; Even: the same share each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost %1: name the service or account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tenant has the slug %1: nothing was applied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Correct the rules first: nothing was applied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking up the tenants…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applying the rules to every line…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone changed the rules meanwhile: they are shown as they are now, and yours were not applied. Make your change again and apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not apply the rules: %1 Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not apply the rules: an unexpected error occurred. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: the rules and the attribution are as they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied: %1 lines attributed to tenants, %2 unallocated, %3 shared. Edit → Undo takes it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionRulesModel</name>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: a tag mapping needs the tag key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: the value to match is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: no tenant has the slug “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: choose the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: looking up “%2”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(SubAccountId or name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant (slug)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AuditDiffModel</name>
@@ -1139,6 +1539,43 @@
     </message>
     <message>
         <source>Object</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AuditIntegrityBanner</name>
+    <message>
+        <source>Audit trail warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit Trail Altered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dis&amp;miss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide this warning until the database is opened again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail has been altered: the platform&apos;s chain breaks at event %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail has been altered: the chain of tenant %1 breaks at event %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+%2 events in %3 chains were checked. An event was edited, deleted or inserted outside TenantDesk. Restore the database from a backup you trust, and find who had access to it. `tenantctl audit verify` checks the trail again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1370,152 +1807,866 @@
     </message>
 </context>
 <context>
-    <name>TenantDesk::BillingFileError</name>
+    <name>TenantDesk::BillingCsv</name>
     <message>
-        <source>%1: %2</source>
+        <source>the quoted value that starts here is not closed before the end of the file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1, line %2: %3</source>
+        <source>text follows the closing quote of a quoted value (a quote inside a value must be doubled)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1, line %2, column %3: %4</source>
+        <source>a quote inside a value that does not start with a quote</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingFileReader</name>
+    <message>
+        <source>the file is empty; a billing export starts with a header line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the header is not one of a known billing export (FOCUS, AWS CUR, AWS CUR 2.0, Azure cost details EA or MCA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the column is missing; a %1 file must have it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the line ends after %1 of the header&apos;s %2 columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the line has %1 values, %2 more than the header&apos;s %3 columns (after this one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value is not UTF-8 text (export the file as UTF-8)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>
     <message>
-        <source>cannot be read: %1</source>
+        <source>the line is longer than 64 MiB: a quoted value that starts on it is probably not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingImportDialog</name>
+    <message>
+        <source>Import Billing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>a quoted field is not closed before the end of the file</source>
+        <source>Import a billing export: FOCUS 1.0–1.3, AWS Cost and Usage Report (legacy or 2.0) or Azure cost details (EA or MCA), as CSV, .csv.gz or .zip. One import is one transaction: a broken file changes nothing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>text follows the closing quote of a quoted field</source>
+        <source>A .csv, .csv.gz or .zip file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>a quote inside a field that is not quoted</source>
+        <source>&amp;Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>cannot be opened: %1</source>
+        <source>&amp;File:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>does not exist</source>
+        <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is empty: no header line</source>
+        <source>Detected format:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the header is not one of a FOCUS, AWS Cost and Usage Report or Azure cost details export (no BilledCost, lineItem/UnblendedCost, line_item_unblended_cost or CostInBillingCurrency column)</source>
+        <source>Leave on “Detect from the header” unless the detection is wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the header is a %1 export, not %2 as chosen</source>
+        <source>F&amp;ormat:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the header has no %1 column, which a %2 export must have</source>
+        <source>Optional, e.g. tenant or user:tenant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Read as %1 and mapped onto FOCUS columns.</source>
+        <source>A tag whose value is a tenant&apos;s slug; added to the attribution rules&apos; tenant tag keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is not a readable zip file (no end of central directory)</source>
+        <source>&amp;Tenant tag key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is not a readable zip file (its directory lies beyond its end)</source>
+        <source>&amp;Import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is not a readable zip file (its directory is damaged)</source>
+        <source>Detect from the header</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>holds no CSV file (it holds: %1)</source>
+        <source>FOCUS 1.0–1.3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>holds several CSV files (%1); unpack the one to import</source>
+        <source>AWS Cost and Usage Report (legacy)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is not a readable zip file (the entry %1 is damaged)</source>
+        <source>AWS Cost and Usage Report 2.0</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>compresses %1 with a method TenantDesk cannot read (%2); use deflate</source>
+        <source>Azure cost details (EA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Read %1 from the zip file.</source>
+        <source>Azure cost details (MCA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is empty; a time is required</source>
+        <source>Billing exports (*.csv *.csv.gz *.gz *.zip);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is not a date and time</source>
+        <source>No such file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is not a valid date and time</source>
+        <source>Detected on import (compressed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is empty; an amount is required</source>
+        <source>Cannot be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is not a number</source>
+        <source>Not recognised: choose the format below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” has more than 18 decimals</source>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is neither a JSON object nor key:value pairs</source>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is not a JSON object of tags</source>
+        <source>Replacing the earlier import of %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the line has %1 fields, the header %2: it ends before this column</source>
+        <source>Importing %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the line has %1 fields, the header only %2</source>
+        <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” is not an ISO 4217 currency code</source>
+        <source>Could not import %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Tags: %n line(s) have none (empty or NULL).</source>
+        <source>An unexpected error occurred; please report it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>ServiceCategory derived from the service name (FOCUS categories; Other when unknown).</source>
+        <source>Import cancelled: nothing was imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>ListCost computed as PayGPrice × Quantity.</source>
+        <source>This file was imported before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already Imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+Skip it, or replace the earlier import with this file?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+Nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped: this file was imported before, nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 as %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It replaces the earlier import of the same file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines: %1; attributed to tenants: %2; unallocated: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charges from %1 to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed cost in %1: %2 (exactly %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingLinesModel</name>
+    <message>
+        <source>%1 %2, exactly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A shared cost, spread over tenants by the attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charge start (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Effective cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingMapping</name>
+    <message>
+        <source>the time is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the amount is empty; it must have a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the price times the quantity is too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingPage</name>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a billing export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution &amp;Rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport Report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost by tenant, service and month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click a figure, or press Enter, to see the lines behind it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the totals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the totals (Alt+Left, Escape)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sum of the lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the lines: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Budget of %1 removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Budget of %1 set to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not set the budget of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Service:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cate&amp;gory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service category filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;urrency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Currency filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fro&amp;m:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;o:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Im&amp;port:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost &amp;kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Effective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BilledCost (the invoice), EffectiveCost (with discounts amortised) or ListCost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost by tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost by service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Budgets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click a budget (or press F2) to change it; empty removes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Month over month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the billing totals: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the imports: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the budgets: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1 (gone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All currencies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earliest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All imports and demo data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No database open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No cost in this selection. Import a billing export with File → Import Billing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · Shared %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> · %Ln line(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (%1 only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed cost per month by tenant%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed cost per month by service%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost against budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost in %1 against the monthly budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Month over month (needs two months)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change from %1 to %2 by tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Increase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every month shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Shared lines&lt;/b&gt; of %1 — the share shown is %2 of them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Lines behind&lt;/b&gt; %1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latest month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln line(s) so far, %1 — scroll for more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %Ln line(s): billed cost %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, as in the total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (the total also holds %1 of shared cost spread to this tenant)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Billing Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>billing-report.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not export the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingTotalsModel</name>
+    <message>
+        <source>Unallocated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no service)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (shared)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in %2 against %3 in %4: %5 %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No cost in %1 to compare with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2, exactly
+%n line(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1&apos;s share of the shared cost of %2, spread by the attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost that no attribution rule gives to a tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs two months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 against %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant / service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BudgetModel</name>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click or press F2 to set the monthly budget; empty removes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2, exactly, in %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not an amount: type digits with a point, e.g. 1200.50.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A budget cannot be negative.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monthly budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2457,21 +3608,6 @@
     </message>
 </context>
 <context>
-    <name>TenantDesk::InflateSource</name>
-    <message>
-        <source>zlib could not start.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the compressed data is damaged (%1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the compressed data ends too early.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>TenantDesk::MainWindow</name>
     <message>
         <source>No database open</source>
@@ -2828,6 +3964,58 @@ E-mail of the user:</source>
         <source>&amp;Preferences…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Audit Trail Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import &amp;Billing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a FOCUS, AWS CUR or Azure cost export into this database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Re&amp;view File…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a .tenantdesk file someone sent, on its billing review; no server needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usa&amp;ge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage charts of the selected tenant or environment, or the top tenants of the platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Billing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution &amp;Rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export Report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Review File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TenantDesk review files (*.%1 *.sqlite *.db);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::MembershipPicker</name>
@@ -2945,6 +4133,13 @@ E-mail of the user:</source>
     </message>
     <message>
         <source>Schema version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::PostgresLineWriter</name>
+    <message>
+        <source>Could not write the billing lines</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3225,6 +4420,14 @@ E-mail of the user:</source>
         <source>The body is larger than the %1 bytes this request accepts.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The body was read twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server could not keep the uploaded file (its disk may be full).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Response</name>
@@ -3260,7 +4463,7 @@ E-mail of the user:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Billing review is not built yet.</source>
+        <source>The billing import was cancelled; nothing was imported.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3328,6 +4531,10 @@ E-mail of the user:</source>
     </message>
     <message>
         <source>You signed out of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” cannot be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3533,6 +4740,61 @@ E-mail of the user:</source>
     </message>
 </context>
 <context>
+    <name>TenantDesk::Source</name>
+    <message>
+        <source>cannot start decompressing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file ends early</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s entry has no valid local header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the compressed file ends early</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the compressed data is damaged (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file has no central directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s central directory is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file holds no CSV file (it holds: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file holds several CSV files (%1); put one export in each zip file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s CSV file is encrypted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the zip file&apos;s CSV file is compressed with method %1; only deflate and stored are read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::SqlDemoWriter</name>
     <message>
         <source>Could not write the demo data (%1)</source>
@@ -3544,6 +4806,10 @@ E-mail of the user:</source>
     </message>
     <message>
         <source>Could not write the demo data (platform)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the demo data (billing review)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4167,6 +5433,118 @@ E-mail of the user:</source>
         <source>Could not import</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The attribution rules were changed by someone else since you read them (now version %1). Read them again, then make your change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save the attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applying the attribution rules was cancelled; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not attribute the billing lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the billing roll-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A billing roll-up holds a cost that is not a decimal number: “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a month such as 2024-09.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the budgets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an ISO 4217 currency code such as USD or EUR.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a plain decimal number of at least 0, such as 1200.00 (or nothing to remove the budget).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save the budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The billing import was cancelled; nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the attribution rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stored attribution rules cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tag “%1” now names tenants in the attribution rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not record the billing import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not replace the earlier import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaced import %1 of the same file (%2, %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the billing roll-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed cost per currency: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the billing imports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the billing import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no billing import %1; it may have been deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not delete the billing import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant&apos;s id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not sum the usage</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::SqlStore</name>
@@ -4194,8 +5572,23 @@ E-mail of the user:</source>
         <source>The SQLite driver gave no database handle.</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>TenantDesk::SqliteLineWriter</name>
     <message>
-        <source>Billing review is not built yet.</source>
+        <source>The SQLite driver gave no database handle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The billing lines could not be written: the disk is full or failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database is locked by another program; close it and import again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the billing lines.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5253,6 +6646,18 @@ Commands:
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the rules file (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the monthly amount (or none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the currency (USD, EUR, ...)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Tenantctl::Admin</name>
@@ -5528,6 +6933,220 @@ Commands:
     </message>
     <message>
         <source>Promoted %n setting(s) from “%1” to “%2”:
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::Tenantctl::Billing</name>
+    <message>
+        <source>Import %1: %2 (%3), %4 lines, %5 unallocated, billed %6 %7
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  imported %1 by %2; charges from %3 to %4; SHA-256 %5
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no file “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--format takes focus, aws-cur, aws-cur2, azure-ea, azure-mca or auto, not “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--on-duplicate takes refuse, skip or replace, not “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped %1: the same file was imported before.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  %1 lines attributed to tenants or shared, %2 unallocated, in %3 s
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  replaced import %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No billing file was imported yet.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>billing delete-import takes an import&apos;s id (a whole number, see billing imports), not “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted import %1 (%2): %3 lines and their roll-ups.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 takes a day such as 2024-09-30 or an ISO 8601 time, not “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A total is not a decimal number: “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>billing summary prints either --json or --csv, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--by takes tenant, service and month, comma-separated, not “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--by names each of tenant, service and month at most once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unallocated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>currency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>billed_cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>effective_cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list_cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shared_billed_cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No billing cost in this range.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenant %1 (not found)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution rules, version %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant tag keys: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mappings: (none)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping: tag %1 = %2 → %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping: sub-account %1 → %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost: (none)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>service %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sub-account %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>evenly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in proportion to direct cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost: %1, spread %2 over %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every tenant with direct cost that month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a JSON object: %2 at character %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribution rules version %1 applied: %2 lines attributed to tenants, %3 unallocated, %4 shared.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no monthly budget in %2 now.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a monthly budget of %2 %3.
 </source>
         <translation type="unfinished"></translation>
     </message>
@@ -5931,6 +7550,305 @@ Commands:
     <message>
         <source>Deleted the role “%1” of %2.
 </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsageComparisonModel</name>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole range</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsagePage</name>
+    <message>
+        <source>%1 cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Metric:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mo&amp;nth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Top:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of tenants compared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reset Zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the whole range again (0). On the chart: drag to zoom in, Shift+drag or the arrow keys to pan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The values behind the chart, one row per hour (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show all metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every metric at once, as small charts over the same range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export Chart…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the chart as PNG, SVG or PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry reading the usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag to zoom in, Shift+drag or arrow keys to pan, 0 to reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every metric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the usage: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — peak %2 % of quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage of %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage across the platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Local time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top %1 tenants by %2, month by month (stacked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top %1 tenants by %2 (monthly means)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tenant has %1 between %2 and %3 UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 (UTC); the largest first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No %1 recorded from %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: peak %2 at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — peak %1 % of quota (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — no quota for this metric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — the tenant has no quota for this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 UTC
+%2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+%1 % of the quota (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;Chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file ending in .png, .svg or .pdf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usage.png</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::UsageSeriesModel</name>
+    <message>
+        <source>CPU hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (GB hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Storage (GB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error rate (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hour (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Of quota</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -7258,14 +9176,6 @@ month, budgets, and in the PDF a chart; --output takes its format from the suffi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>With environments promote: the source environment; with users move: SLUG or SLUG/ENVIRONMENT.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>With environments promote: the target environment; with users move: SLUG or SLUG/ENVIRONMENT.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>With environments promote: the settings, comma-separated.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7359,6 +9269,68 @@ month, budgets, and in the PDF a chart; --output takes its format from the suffi
     </message>
     <message>
         <source>With billing report: the XLSX file to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)
+in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds
+a tag whose value is a tenant&apos;s slug to the rules; the same file again is refused
+unless --on-duplicate skip or replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the billing imports, newest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete an import with its lines and roll-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cost summed exactly by any of tenant, service and month (and always currency),
+from the roll-ups; shares of shared cost count in their tenant&apos;s sums, cost of no
+tenant is “(unallocated)”; --to is the last day included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the attribution rules; with --json the document billing rules set reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>store attribution rules from a JSON file and apply them again to every billing
+line; a file with a &quot;version&quot; is refused when the rules changed since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set a tenant&apos;s monthly budget in a currency; AMOUNT none removes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With environments promote: the source environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the first day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With environments promote: the target environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the last day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With billing import: the file&apos;s format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With billing import: a tag key whose value is a tenant&apos;s slug (added to the attribution rules).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With billing import: what to do when the same file was imported before: refuse (the default), skip or replace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With billing summary: group by tenant, service and month, comma-separated (default: tenant).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With billing summary: print CSV.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
