@@ -163,12 +163,13 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     auto* keysLayout = new QVBoxLayout(keysBox);
     m_keysList = new QListWidget(keysBox);
     m_keysList->setObjectName(u"tenantTagKeysList"_s);
+    m_keysList->setAccessibleName(tr("Tenant tag keys"));
     m_keysList->setToolTip(tr("Tags whose value is a tenant's slug, e.g. tenant or user:tenant; double-click to edit"));
     keysLayout->addWidget(m_keysList);
     auto* keysButtons = new QHBoxLayout;
-    auto* addKey = new QPushButton(tr("Add"), keysBox);
+    auto* addKey = new QPushButton(tr("Add &Key"), keysBox);
     addKey->setObjectName(u"addTagKeyButton"_s);
-    auto* removeKey = new QPushButton(tr("Remove"), keysBox);
+    auto* removeKey = new QPushButton(tr("Remove K&ey"), keysBox);
     keysButtons->addWidget(addKey);
     keysButtons->addWidget(removeKey);
     keysLayout->addLayout(keysButtons);
@@ -184,6 +185,7 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     auto* mappingsBox = new QGroupBox(tr("&Mappings: value → tenant"), this);
     auto* mappingsLayout = new QVBoxLayout(mappingsBox);
     m_mappingsView = new QTableView(mappingsBox);
+    m_mappingsView->setAccessibleName(tr("Mappings: value → tenant"));
     m_mappingsView->setObjectName(u"attributionMappingsView"_s);
     m_mappingsView->setModel(m_mappings);
     m_mappingsView->setItemDelegate(new MappingDelegate(store, m_mappingsView));
@@ -194,9 +196,9 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     m_mappingsView->setColumnWidth(AttributionRulesModel::ValueColumn, 180);
     mappingsLayout->addWidget(m_mappingsView);
     auto* mappingButtons = new QHBoxLayout;
-    auto* addMapping = new QPushButton(tr("Add Mapping"), mappingsBox);
+    auto* addMapping = new QPushButton(tr("Add Ma&pping"), mappingsBox);
     addMapping->setObjectName(u"addMappingButton"_s);
-    auto* removeMapping = new QPushButton(tr("Remove"), mappingsBox);
+    auto* removeMapping = new QPushButton(tr("Remove Mappin&g"), mappingsBox);
     mappingButtons->addWidget(addMapping);
     mappingButtons->addWidget(removeMapping);
     mappingButtons->addStretch();
@@ -221,6 +223,7 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     auto* sharedBox = new QGroupBox(tr("S&hared cost"), this);
     auto* sharedLayout = new QVBoxLayout(sharedBox);
     m_sharedTable = new QTableWidget(0, SharedColumnCount, sharedBox);
+    m_sharedTable->setAccessibleName(tr("Shared cost"));
     m_sharedTable->setObjectName(u"sharedCostTable"_s);
     m_sharedTable->setHorizontalHeaderLabels({tr("Match"), tr("Service or account"), tr("Split"),
                                               tr("Tenants (slugs, comma-separated; empty: all with direct cost)")});
@@ -231,9 +234,9 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     m_sharedTable->setColumnWidth(SharedSplitColumn, 130);
     sharedLayout->addWidget(m_sharedTable);
     auto* sharedButtons = new QHBoxLayout;
-    auto* addShared = new QPushButton(tr("Add Shared Cost"), sharedBox);
+    auto* addShared = new QPushButton(tr("Add Sh&ared Cost"), sharedBox);
     addShared->setObjectName(u"addSharedCostButton"_s);
-    auto* removeShared = new QPushButton(tr("Remove"), sharedBox);
+    auto* removeShared = new QPushButton(tr("Remove Shared C&ost"), sharedBox);
     sharedButtons->addWidget(addShared);
     sharedButtons->addWidget(removeShared);
     sharedButtons->addStretch();
@@ -356,12 +359,14 @@ void AttributionRulesDialog::addSharedRule(const SharedCostRule& rule)
     const int row = m_sharedTable->rowCount();
     m_sharedTable->insertRow(row);
     auto* match = new QComboBox(m_sharedTable);
+    match->setAccessibleName(tr("Shared cost %1: match").arg(row + 1));
     match->addItem(tr("Service"), int(SharedCostMatch::ServiceName));
     match->addItem(tr("Account"), int(SharedCostMatch::SubAccount));
     match->setCurrentIndex(match->findData(int(rule.match)));
     m_sharedTable->setCellWidget(row, SharedMatchColumn, match);
     m_sharedTable->setItem(row, SharedValueColumn, new QTableWidgetItem(rule.value));
     auto* split = new QComboBox(m_sharedTable);
+    split->setAccessibleName(tr("Shared cost %1: split").arg(row + 1));
     split->addItem(tr("Proportional"), int(SharedCostSplit::Proportional));
     split->addItem(tr("Even"), int(SharedCostSplit::Even));
     split->setCurrentIndex(split->findData(int(rule.split)));

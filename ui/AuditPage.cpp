@@ -96,6 +96,7 @@ AuditPage::AuditPage(QWidget* parent)
 
     m_splitter = named(new QSplitter(Qt::Vertical, this), u"auditSplitter"_s, tr("Audit events and the selected event's changes"));
     m_eventTableView = named(new QTableView(m_splitter), u"auditTableView"_s, tr("Audit events, newest first"));
+    m_eventTableView->setTabKeyNavigation(false);
     m_eventTableView->setModel(m_eventModel);
     m_eventTableView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_eventTableView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -132,6 +133,7 @@ AuditPage::AuditPage(QWidget* parent)
     m_eventSummaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     diffLayout->addWidget(m_eventSummaryLabel);
     m_diffTableView = named(new QTableView(diffPane), u"diffTableView"_s, tr("What the selected event changed"));
+    m_diffTableView->setTabKeyNavigation(false);
     m_diffTableView->setModel(m_diffModel);
     m_diffTableView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_diffTableView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -275,7 +277,7 @@ QWidget* AuditPage::createFilterBar()
 
     m_clearFiltersButton = named(new QPushButton(tr("&Clear Filters"), bar), u"clearFiltersButton"_s, tr("Clear every filter"));
     connect(m_clearFiltersButton, &QPushButton::clicked, this, &AuditPage::clearFilters);
-    m_refreshButton = named(new QPushButton(tr("Reload"), bar), u"refreshButton"_s, tr("Read the audit trail again"));
+    m_refreshButton = named(new QPushButton(tr("Re&load"), bar), u"refreshButton"_s, tr("Read the audit trail again"));
     m_refreshButton->setToolTip(tr("Read the matching events again, with any that were added since"));
     connect(m_refreshButton, &QPushButton::clicked, this, &AuditPage::refresh);
 

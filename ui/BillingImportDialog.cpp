@@ -90,6 +90,7 @@ BillingImportDialog::BillingImportDialog(Store* store, QWidget* parent)
     layout->addWidget(m_errorLabel);
     m_resultText = new QPlainTextEdit(this);
     m_resultText->setObjectName(u"billingImportResultText"_s);
+    m_resultText->setAccessibleName(tr("Import result"));
     m_resultText->setReadOnly(true);
     m_resultText->hide();
     layout->addWidget(m_resultText, 1);

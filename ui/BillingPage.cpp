@@ -253,6 +253,7 @@ BillingPage::BillingPage(QWidget* parent)
     m_linesSumLabel->setWordWrap(true);
     linesLayout->addWidget(m_linesSumLabel);
     m_linesView = named(new QTableView(m_linesPage), u"billingLinesView"_s, tr("Billing lines"));
+    m_linesView->setTabKeyNavigation(false);
     m_linesView->setModel(m_linesModel);
     m_linesView->setAlternatingRowColors(true);
     m_linesView->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -380,6 +381,7 @@ void BillingPage::createCharts()
     auto* budgets = new QSplitter(Qt::Horizontal, m_chartTabs);
     budgets->setObjectName(u"budgetSplitter"_s);
     m_budgetView = named(new QTableView(budgets), u"budgetView"_s, tr("Budgets"));
+    m_budgetView->setTabKeyNavigation(false);
     auto* budgetProxy = new QSortFilterProxyModel(m_budgetView);
     budgetProxy->setSourceModel(m_budgetModel);
     budgetProxy->setSortRole(BudgetModel::SortRole);

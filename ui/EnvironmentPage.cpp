@@ -30,6 +30,8 @@ EnvironmentPage::EnvironmentPage(QWidget* parent)
     auto* settingsBox = new QGroupBox(tr("Settings"), this);
     auto* settingsLayout = new QVBoxLayout(settingsBox);
     m_settingsTable = new QTableWidget(0, 2, settingsBox);
+    m_settingsTable->setTabKeyNavigation(false);
+    m_settingsTable->setAccessibleName(tr("Settings"));
     m_settingsTable->setObjectName(u"environmentSettingsTable"_s);
     m_settingsTable->setHorizontalHeaderLabels({tr("Key"), tr("Value")});
     m_settingsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);

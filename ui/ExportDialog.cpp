@@ -52,6 +52,7 @@ ExportDialog::ExportDialog(Store* store, QWidget* parent)
     scopes->addButton(m_platformRadioButton);
     m_tenantLineEdit = new QLineEdit(this);
     m_tenantLineEdit->setObjectName(u"exportTenantLineEdit"_s);
+    m_tenantLineEdit->setAccessibleName(tr("Tenant slug"));
     m_tenantLineEdit->setPlaceholderText(tr("Tenant slug, e.g. acme"));
     m_platformRadioButton->setChecked(true);
     layout->addWidget(m_filterRadioButton);

@@ -21,6 +21,7 @@
 #include <QHash>
 #include <QHeaderView>
 #include <QKeyEvent>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -297,6 +298,7 @@ QWidget* ImportDialog::createReportPage()
     layout->addWidget(title);
     m_reportTextEdit = new QPlainTextEdit(page);
     m_reportTextEdit->setObjectName(u"reportTextEdit"_s);
+    m_reportTextEdit->setAccessibleName(tr("Import report"));
     m_reportTextEdit->setReadOnly(true);
     layout->addWidget(m_reportTextEdit, 1);
     auto* buttons = new QHBoxLayout;
@@ -638,6 +640,7 @@ void ImportDialog::buildPart(int index)
     part.usersLabel = new QLabel(usersBox);
     usersLayout->addWidget(part.usersLabel);
     part.usersTable = new QTableWidget(0, UserColumnCount, usersBox);
+    part.usersTable->setAccessibleName(tr("Users to import"));
     part.usersTable->setObjectName(u"usersTableWidget"_s);
     part.usersTable->setHorizontalHeaderLabels({tr("E-mail"), tr("Name"), tr("Status"), tr("Memberships")});
     part.usersTable->verticalHeader()->hide();
@@ -680,6 +683,7 @@ void ImportDialog::buildPart(int index)
     notesLayout->setContentsMargins(0, 0, 0, 0);
     notesLayout->addWidget(new QLabel(tr("What was mapped and skipped (%1):").arg(import.notes.size()), notesBox));
     part.notesList = new QListWidget(notesBox);
+    part.notesList->setAccessibleName(tr("What was mapped and skipped"));
     part.notesList->setObjectName(u"notesListWidget"_s);
     part.notesList->setWordWrap(true);
     part.notesList->setAlternatingRowColors(true);
@@ -695,6 +699,7 @@ void ImportDialog::buildPart(int index)
     part.issuesLabel->setObjectName(u"issuesLabel"_s);
     issuesLayout->addWidget(part.issuesLabel);
     part.issuesTable = new QTableWidget(0, IssueColumnCount, issuesBox);
+    part.issuesTable->setAccessibleName(tr("Issues"));
     part.issuesTable->setObjectName(u"issuesTableWidget"_s);
     part.issuesTable->setHorizontalHeaderLabels({tr("Line"), tr("Field"), tr("Problem")});
     part.issuesTable->verticalHeader()->hide();
@@ -796,10 +801,14 @@ void ImportDialog::showCheck(int index)
     part.countsLabel->setText(counts);
 
     const int tab = m_partsTabWidget->indexOf(part.page);
-    const QStyle::StandardPixmap icon = part.checking || !part.included ? QStyle::SP_FileIcon
-        : (part.issueCount() > 0 || !part.checkError.isEmpty()) ? QStyle::SP_MessageBoxWarning
-                                                                 : QStyle::SP_DialogApplyButton;
-    m_partsTabWidget->setTabIcon(tab, style()->standardIcon(icon));
+    // The icon theme's scalable icon where there is one, the style's only as a fallback.
+    const bool warn = part.issueCount() > 0 || !part.checkError.isEmpty();
+    const bool pending = part.checking || !part.included;
+    const QString themeIcon = pending ? u"text-x-generic"_s : warn ? u"dialog-warning"_s : u"dialog-ok-apply"_s;
+    const QStyle::StandardPixmap fallback = pending ? QStyle::SP_FileIcon
+        : warn                                      ? QStyle::SP_MessageBoxWarning
+                                                    : QStyle::SP_DialogApplyButton;
+    m_partsTabWidget->setTabIcon(tab, QIcon::fromTheme(themeIcon, style()->standardIcon(fallback)));
     m_partsTabWidget->setTabText(tab, part.issueCount() > 0 ? tr("%1 (%n issue(s))", nullptr, part.issueCount()).arg(part.title())
                                                             : part.title());
 }

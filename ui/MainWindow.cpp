@@ -150,10 +150,14 @@ void MainWindow::createWorkspace()
     m_searchLineEdit->setObjectName(u"searchLineEdit"_s);
     m_searchLineEdit->setPlaceholderText(tr("Find a tenant by name or slug (Ctrl+F)"));
     m_searchLineEdit->setClearButtonEnabled(true);
+    m_searchLineEdit->setAccessibleName(tr("Find a tenant"));
     leftLayout->addWidget(m_searchLineEdit);
 
     m_tenantTreeView = new QTreeView(left);
     m_tenantTreeView->setObjectName(u"tenantTreeView"_s);
+    m_tenantTreeView->setAccessibleName(tr("Tenants"));
+    m_tenantTreeView->setAccessibleDescription(
+        tr("The platform, its tenants and sub-tenants and their environments; the selected one is shown on the right"));
     m_tenantTreeView->setModel(m_treeModel);
     m_tenantTreeView->setUniformRowHeights(true);
     m_tenantTreeView->setSortingEnabled(true);
@@ -1186,7 +1190,7 @@ void MainWindow::createPreviewBanner()
     m_previewLabel = new QLabel(m_previewBanner);
     m_previewLabel->setObjectName(u"previewLabel"_s);
     layout->addWidget(m_previewLabel, 1);
-    auto* endButton = new QPushButton(tr("End Preview"), m_previewBanner);
+    auto* endButton = new QPushButton(tr("End &Preview"), m_previewBanner);
     endButton->setObjectName(u"endPreviewButton"_s);
     endButton->setToolTip(tr("Back to your own view (Escape)"));
     connect(endButton, &QPushButton::clicked, this, &MainWindow::endPreview);
@@ -1332,6 +1336,7 @@ void MainWindow::createPreviewTree()
     auto* layout = qobject_cast<QVBoxLayout*>(m_normalTreeView->parentWidget()->layout());
     m_previewTreeModel = new TenantTreeModel(this);
     m_previewTreeView = new QTreeView(m_normalTreeView->parentWidget());
+    m_previewTreeView->setAccessibleName(tr("Tenants (preview)"));
     m_previewTreeView->setObjectName(u"previewTreeView"_s);
     m_previewTreeView->setModel(m_previewTreeModel);
     m_previewTreeView->setUniformRowHeights(true);

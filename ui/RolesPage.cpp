@@ -299,7 +299,9 @@ QWidget* RolesPage::createListPane()
     layout->addWidget(m_loadErrorFrame);
 
     m_roleTableView = new QTableView(pane);
+    m_roleTableView->setTabKeyNavigation(false);
     m_roleTableView->setObjectName(u"roleTableView"_s);
+    m_roleTableView->setAccessibleName(tr("Roles"));
     m_roleTableView->setModel(m_roleModel);
     m_roleTableView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_roleTableView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -356,7 +358,10 @@ QWidget* RolesPage::createDetailPane()
     matrixTitle->setWordWrap(true);
     matrixColumn->addWidget(matrixTitle);
     m_permissionTableView = new QTableView(pane);
+    m_permissionTableView->setTabKeyNavigation(false);
     m_permissionTableView->setObjectName(u"permissionTableView"_s);
+    m_permissionTableView->setAccessibleName(tr("Permissions of the role"));
+    m_permissionTableView->setAccessibleDescription(tr("A half-ticked cell is held through an included role"));
     m_permissionTableView->setModel(m_matrixModel);
     m_permissionTableView->setSelectionMode(QAbstractItemView::NoSelection);
     m_permissionTableView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -370,6 +375,7 @@ QWidget* RolesPage::createDetailPane()
     includedColumn->addWidget(includedTitle);
     m_includedListWidget = new QListWidget(pane);
     m_includedListWidget->setObjectName(u"includedRolesListWidget"_s);
+    m_includedListWidget->setAccessibleName(tr("Roles the role includes"));
     includedTitle->setBuddy(m_includedListWidget);
     includedColumn->addWidget(m_includedListWidget, 1);
     m_includedErrorLabel = makeErrorLabel(u"includedRolesErrorLabel"_s, pane);

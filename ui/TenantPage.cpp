@@ -69,6 +69,8 @@ TenantPage::TenantPage(QWidget* parent)
     auto* environmentsBox = new QGroupBox(tr("Environments"), this);
     auto* environmentsLayout = new QVBoxLayout(environmentsBox);
     m_environmentsTable = new QTableWidget(0, 3, environmentsBox);
+    m_environmentsTable->setTabKeyNavigation(false);
+    m_environmentsTable->setAccessibleName(tr("Environments"));
     m_environmentsTable->setObjectName(u"environmentsTable"_s);
     m_environmentsTable->setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Created")});
     m_environmentsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);

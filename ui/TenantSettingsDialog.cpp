@@ -140,6 +140,7 @@ TenantSettingsDialog::TenantSettingsDialog(Store* store, const TenantSummary& su
     auto* flagsLayout = new QVBoxLayout(flagsBox);
     m_flagsTable = new QTableWidget(0, 3, flagsBox);
     m_flagsTable->setObjectName(u"flagsTable"_s);
+    m_flagsTable->setAccessibleName(tr("Feature flags"));
     m_flagsTable->setHorizontalHeaderLabels({tr("Flag"), tr("Value"), tr("Comes from")});
     m_flagsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_flagsTable->verticalHeader()->hide();
@@ -159,6 +160,7 @@ TenantSettingsDialog::TenantSettingsDialog(Store* store, const TenantSummary& su
     auto* integrationBox = new QGroupBox(tr("Integration settings"), this);
     auto* integrationLayout = new QVBoxLayout(integrationBox);
     m_integrationTable = new QTableWidget(0, 2, integrationBox);
+    m_integrationTable->setAccessibleName(tr("Integration settings"));
     m_integrationTable->setObjectName(u"integrationTable"_s);
     m_integrationTable->setHorizontalHeaderLabels({tr("Key"), tr("Value")});
     m_integrationTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -247,6 +249,7 @@ void TenantSettingsDialog::addFlag()
     m_flagsTable->setItem(row, 0, item);
     auto* combo = new QComboBox(m_flagsTable);
     combo->setObjectName(u"flagCombo_"_s + name);
+    combo->setAccessibleName(tr("Value of %1").arg(name));
     combo->addItem(tr("Inherit (off)"), Inherit);
     combo->addItem(tr("On"), On);
     combo->addItem(tr("Off"), Off);

@@ -282,6 +282,7 @@ UsagePage::UsagePage(QWidget* parent)
     m_chartView->setAccessibleDescription(tr("Drag to zoom in, Shift+drag or arrow keys to pan, 0 to reset"));
     m_chartView->setMinimumSize(320, 240);
     m_tableView = named(new QTableView(m_viewStack), u"usageTableView"_s, tr("Usage table"));
+    m_tableView->setTabKeyNavigation(false);
     m_tableView->setModel(m_seriesModel);
     m_tableView->setAlternatingRowColors(true);
     m_tableView->verticalHeader()->hide();

@@ -102,6 +102,7 @@ UsersPage::UsersPage(QWidget* parent)
     layout->addWidget(m_errorFrame);
 
     m_tableView = named(new QTableView(this), u"usersTableView"_s, tr("Users"));
+    m_tableView->setTabKeyNavigation(false);
     m_tableView->setModel(m_model);
     m_tableView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tableView->setSelectionMode(QAbstractItemView::ExtendedSelection);

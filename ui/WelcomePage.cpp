@@ -43,15 +43,16 @@ WelcomePage::WelcomePage(QWidget* parent)
         column->addWidget(button);
         return button;
     };
-    addButton(tr("Open the demo platform"), u"openDemoButton"_s, &WelcomePage::openDemoRequested)->setDefault(true);
-    addButton(tr("New empty database…"), u"newDatabaseButton"_s, &WelcomePage::newDatabaseRequested);
-    addButton(tr("Open a database file…"), u"openDatabaseButton"_s, &WelcomePage::openDatabaseRequested);
-    addButton(tr("Connect to a server…"), u"connectServerButton"_s, &WelcomePage::connectServerRequested);
+    addButton(tr("Open the &demo platform"), u"openDemoButton"_s, &WelcomePage::openDemoRequested)->setDefault(true);
+    addButton(tr("&New empty database…"), u"newDatabaseButton"_s, &WelcomePage::newDatabaseRequested);
+    addButton(tr("&Open a database file…"), u"openDatabaseButton"_s, &WelcomePage::openDatabaseRequested);
+    addButton(tr("&Connect to a server…"), u"connectServerButton"_s, &WelcomePage::connectServerRequested);
 
     column->addSpacing(12);
     column->addWidget(new QLabel(tr("Recent databases:"), this));
     m_recentList = new QListWidget(this);
     m_recentList->setObjectName(u"recentDatabasesList"_s);
+    m_recentList->setAccessibleName(tr("Recent databases"));
     m_recentList->setMaximumHeight(160);
     connect(m_recentList, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         Q_EMIT recentDatabaseRequested(item->data(Qt::UserRole).toString());
