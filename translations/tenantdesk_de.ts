@@ -1010,6 +1010,34 @@
         <source>“%1” was imported before, as “%2” on %3 (import %4). Skip it, or replace that import.</source>
         <translation>„%1“ wurde bereits importiert, als „%2“ am %3 (Import %4). Überspringen Sie die Datei oder ersetzen Sie jenen Import.</translation>
     </message>
+    <message>
+        <source>the file name is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is an absolute path; name a file inside the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” names a drive, a resource or a URL; name a file inside the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” leaves the pack folder (..)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file has %1 bytes, more than the limit of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -1260,24 +1288,12 @@
         <translation>Tags, deren Wert das Kürzel eines Mandanten ist, z. B. tenant oder user:tenant; Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
-        <source>Add</source>
-        <translation>Hinzufügen</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message>
         <source>tag-key</source>
         <translation>tag-schlüssel</translation>
     </message>
     <message>
         <source>&amp;Mappings: value → tenant</source>
         <translation>&amp;Zuordnungen: Wert → Mandant</translation>
-    </message>
-    <message>
-        <source>Add Mapping</source>
-        <translation>Zuordnung hinzufügen</translation>
     </message>
     <message>
         <source>S&amp;hared cost</source>
@@ -1298,10 +1314,6 @@
     <message>
         <source>Tenants (slugs, comma-separated; empty: all with direct cost)</source>
         <translation>Mandanten (Kürzel, durch Kommas getrennt; leer: alle mit direkten Kosten)</translation>
-    </message>
-    <message>
-        <source>Add Shared Cost</source>
-        <translation>Gemeinsame Kosten hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Apply</source>
@@ -1390,6 +1402,50 @@
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Tenant tag keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove K&amp;ey</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mappings: value → tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Ma&amp;pping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove Mappin&amp;g</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Sh&amp;ared Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove Shared C&amp;ost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost %1: match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared cost %1: split</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1737,10 +1793,6 @@
         <translation>Alle Filter zurücksetzen</translation>
     </message>
     <message>
-        <source>Reload</source>
-        <translation>Neu laden</translation>
-    </message>
-    <message>
         <source>Read the audit trail again</source>
         <translation>Das Prüfprotokoll erneut lesen</translation>
     </message>
@@ -1807,6 +1859,10 @@
             <numerusform>%n Ereignis, neueste zuerst.</numerusform>
             <numerusform>%n Ereignisse, neueste zuerst.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2051,6 +2107,10 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>Notes:</source>
         <translation>Hinweise:</translation>
+    </message>
+    <message>
+        <source>Import result</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2625,6 +2685,313 @@ Es wurde nichts importiert.</translation>
     </message>
 </context>
 <context>
+    <name>TenantDesk::BrandingCatalog</name>
+    <message>
+        <source>the file has %1 bytes, more than the limit of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a Qt resource file (.rcc made with rcc -binary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingEditorDialog</name>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base (lists, fields)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Button</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Button text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlighted text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branding Editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Product name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant slug</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pack applies to the tenant with this slug and its sub-tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant &amp;slug:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Palette</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;alette:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose &amp;Logo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logo (SVG or PNG):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save Pack…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export .rcc…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1. Copy it into %2 to load it at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a logo is an SVG or PNG file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the file is larger than %2 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose Logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logos (*.svg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation type="unfinished">%1 auf %2</translation>
+    </message>
+    <message>
+        <source>✓ AA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ below %1:1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 palette): %3:1, needs %4:1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contrast (WCAG AA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too little contrast for WCAG AA: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a product name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the slug of the tenant the pack is for (lower-case letters, digits, hyphens and dots).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Pack Into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1. Start TenantDesk with --branding-dir %2 to use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is still running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create a temporary folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not run Qt&apos;s resource compiler %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rcc failed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qt resource files (*.rcc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingManager</name>
+    <message>
+        <source>Branding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — TenantDesk</source>
+        <translation type="unfinished">%1 — TenantDesk</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingPack</name>
+    <message>
+        <source>Branding pack refused: %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the pack folder is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid JSON at offset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the document is not a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown key “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>format must be %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>product_name must be a text of 1 to 80 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): the file is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the image cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the image is %1×%2 pixels, more than %3×%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingPreview</name>
+    <message>
+        <source>Preview of the branding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation type="unfinished">Mandanten</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation type="unfinished">Produktion</translation>
+    </message>
+    <message>
+        <source>Staging</source>
+        <translation type="unfinished">Staging</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation type="unfinished">Entwicklung</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation type="unfinished">Sandbox</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::BudgetModel</name>
     <message>
         <source>Saving…</source>
@@ -2677,6 +3044,37 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>Used</source>
         <translation>Verbraucht</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::Checker</name>
+    <message>
+        <source>the file lies outside the pack folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a .%1 file is not allowed here; use %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1 is missing or not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is not a colour role (known: %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is missing</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3203,6 +3601,10 @@ Es wurde nichts importiert.</translation>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
+    <message>
+        <source>Tenant slug</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ImportDialog</name>
@@ -3615,6 +4017,18 @@ Es wurde nichts importiert.</translation>
         <source>Imported users are invited (or disabled when the file says so); no credential was stored.</source>
         <translation>Importierte Benutzer sind eingeladen (oder deaktiviert, wenn die Datei es so angibt); es wurden keine Zugangsdaten gespeichert.</translation>
     </message>
+    <message>
+        <source>Users to import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was mapped and skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issues</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::MainWindow</name>
@@ -4026,6 +4440,38 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>TenantDesk review files (*.%1 *.sqlite *.db);;All files (*)</source>
         <translation>TenantDesk-Dateien zur Prüfung (*.%1 *.sqlite *.db);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Find a tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation type="unfinished">Mandanten</translation>
+    </message>
+    <message>
+        <source>The platform, its tenants and sub-tenants and their environments; the selected one is shown on the right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;ools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Branding Editor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End &amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants (preview)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4677,6 +5123,18 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>Could not delete “%1”: %2</source>
         <translation>„%1“ konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Permissions of the role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A half-ticked cell is held through an included role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles the role includes</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -8761,28 +9219,32 @@ Plattform-Prinzipal: %2</translation>
         <translation>Verwalten Sie die Mandanten einer mandantenfähigen Plattform: ihre Untermandanten und Umgebungen, Benutzer und Rollen, Nutzung und Abrechnung. Beginnen Sie mit der Demoplattform, einer neuen leeren Datenbank, einer vorhandenen Datenbankdatei oder einem TenantDesk-Server.</translation>
     </message>
     <message>
-        <source>Open the demo platform</source>
-        <translation>Die Demoplattform öffnen</translation>
-    </message>
-    <message>
-        <source>New empty database…</source>
-        <translation>Neue leere Datenbank…</translation>
-    </message>
-    <message>
-        <source>Open a database file…</source>
-        <translation>Eine Datenbankdatei öffnen…</translation>
-    </message>
-    <message>
-        <source>Connect to a server…</source>
-        <translation>Mit einem Server verbinden…</translation>
-    </message>
-    <message>
         <source>Recent databases:</source>
         <translation>Zuletzt verwendete Datenbanken:</translation>
     </message>
     <message>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New empty database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open a database file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect to a server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent databases</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -8906,6 +9368,14 @@ Plattform-Prinzipal: %2</translation>
     <message>
         <source>tenantdesk: --email goes with --server.</source>
         <translation>tenantdesk: --email gehört zu --server.</translation>
+    </message>
+    <message>
+        <source>Read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenantdesk: --branding-dir: “%1” is not a folder.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

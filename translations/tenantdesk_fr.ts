@@ -1010,6 +1010,34 @@
         <source>Used</source>
         <translation>Consommé</translation>
     </message>
+    <message>
+        <source>the file name is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is an absolute path; name a file inside the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” names a drive, a resource or a URL; name a file inside the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” leaves the pack folder (..)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file has %1 bytes, more than the limit of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -1874,6 +1902,10 @@
         <source>the line has %1 values, %2 more than the header&apos;s %3 columns (after this one)</source>
         <translation>la ligne a %1 valeurs, %2 de plus que les %3 colonnes de l’en-tête (après celle-ci)</translation>
     </message>
+    <message>
+        <source>the value is not UTF-8 text (export the file as UTF-8)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>
@@ -2653,6 +2685,313 @@ Rien n’a été importé.</translation>
     </message>
 </context>
 <context>
+    <name>TenantDesk::BrandingCatalog</name>
+    <message>
+        <source>the file has %1 bytes, more than the limit of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a Qt resource file (.rcc made with rcc -binary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingEditorDialog</name>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base (lists, fields)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Button</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Button text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlighted text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branding Editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Product name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant slug</source>
+        <translation type="unfinished">Identifiant court du locataire</translation>
+    </message>
+    <message>
+        <source>The pack applies to the tenant with this slug and its sub-tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant &amp;slug:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Palette</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;alette:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose &amp;Logo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logo (SVG or PNG):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save Pack…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export .rcc…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1. Copy it into %2 to load it at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a logo is an SVG or PNG file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the file is larger than %2 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose Logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logos (*.svg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation type="unfinished">%1 sur %2</translation>
+    </message>
+    <message>
+        <source>✓ AA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ below %1:1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 palette): %3:1, needs %4:1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contrast (WCAG AA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too little contrast for WCAG AA: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a product name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the slug of the tenant the pack is for (lower-case letters, digits, hyphens and dots).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Pack Into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1. Start TenantDesk with --branding-dir %2 to use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is still running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create a temporary folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not run Qt&apos;s resource compiler %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rcc failed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qt resource files (*.rcc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingManager</name>
+    <message>
+        <source>Branding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 logo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — TenantDesk</source>
+        <translation type="unfinished">%1 — TenantDesk</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingPack</name>
+    <message>
+        <source>Branding pack refused: %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the pack folder is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid JSON at offset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the document is not a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown key “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>format must be %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>product_name must be a text of 1 to 80 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): the file is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the image cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the image is %1×%2 pixels, more than %3×%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BrandingPreview</name>
+    <message>
+        <source>Preview of the branding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation type="unfinished">Locataires</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation type="unfinished">Production</translation>
+    </message>
+    <message>
+        <source>Staging</source>
+        <translation type="unfinished">Préproduction</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation type="unfinished">Développement</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation type="unfinished">Bac à sable</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::BudgetModel</name>
     <message>
         <source>Saving…</source>
@@ -2705,6 +3044,37 @@ Rien n’a été importé.</translation>
     <message>
         <source>Used</source>
         <translation>Consommé</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::Checker</name>
+    <message>
+        <source>the file lies outside the pack folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a .%1 file is not allowed here; use %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1 is missing or not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is not a colour role (known: %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>palettes.%1.%2 is missing</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4083,6 +4453,26 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <source>Tenants (preview)</source>
         <translation>Locataires (aperçu)</translation>
     </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;ools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Branding Editor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::MembershipPicker</name>
@@ -4208,6 +4598,29 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
     <message>
         <source>Could not write the billing lines</source>
         <translation>Impossible d’écrire les lignes de facturation</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished">&amp;Langue&#xa0;:</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished">Langue</translation>
+    </message>
+    <message>
+        <source>Applies at once to every open window. With the system default, a tenant administrator sees the language set for their tenant.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -8955,6 +9368,14 @@ Principal de plateforme&#xa0;: %2</translation>
     <message>
         <source>tenantdesk: --email goes with --server.</source>
         <translation>tenantdesk&#xa0;: --email s’utilise avec --server.</translation>
+    </message>
+    <message>
+        <source>Read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenantdesk: --branding-dir: “%1” is not a folder.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
