@@ -1012,31 +1012,31 @@
     </message>
     <message>
         <source>the file name is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>der Dateiname ist leer</translation>
     </message>
     <message>
         <source>“%1” is an absolute path; name a file inside the pack</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist ein absoluter Pfad; nennen Sie eine Datei im Paket</translation>
     </message>
     <message>
         <source>“%1” names a drive, a resource or a URL; name a file inside the pack</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ nennt ein Laufwerk, eine Ressource oder eine URL; nennen Sie eine Datei im Paket</translation>
     </message>
     <message>
         <source>“%1” leaves the pack folder (..)</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ verlässt den Paketordner (..)</translation>
     </message>
     <message>
         <source>the file is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei fehlt</translation>
     </message>
     <message>
         <source>the file cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>the file has %1 bytes, more than the limit of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei hat %1 Bytes, mehr als die Grenze von %2</translation>
     </message>
 </context>
 <context>
@@ -1405,47 +1405,47 @@
     </message>
     <message>
         <source>Tenant tag keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandanten-Tag-Schlüssel</translation>
     </message>
     <message>
         <source>Add &amp;Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;hinzufügen</translation>
     </message>
     <message>
         <source>Remove K&amp;ey</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;entfernen</translation>
     </message>
     <message>
         <source>Mappings: value → tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuordnungen: Wert → Mandant</translation>
     </message>
     <message>
         <source>Add Ma&amp;pping</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuordnung hinzu&amp;fügen</translation>
     </message>
     <message>
         <source>Remove Mappin&amp;g</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuordnung entfe&amp;rnen</translation>
     </message>
     <message>
         <source>Shared cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeinsame Kosten</translation>
     </message>
     <message>
         <source>Add Sh&amp;ared Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeinsame &amp;Kosten hinzufügen</translation>
     </message>
     <message>
         <source>Remove Shared C&amp;ost</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeinsame K&amp;osten entfernen</translation>
     </message>
     <message>
         <source>Shared cost %1: match</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeinsame Kosten %1: Muster</translation>
     </message>
     <message>
         <source>Shared cost %1: split</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemeinsame Kosten %1: Aufteilung</translation>
     </message>
 </context>
 <context>
@@ -1862,7 +1862,7 @@
     </message>
     <message>
         <source>Re&amp;load</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu &amp;laden</translation>
     </message>
 </context>
 <context>
@@ -2110,7 +2110,7 @@ Es wurde nichts importiert.</translation>
     </message>
     <message>
         <source>Import result</source>
-        <translation type="unfinished"></translation>
+        <translation>Importergebnis</translation>
     </message>
 </context>
 <context>
@@ -2688,307 +2688,307 @@ Es wurde nichts importiert.</translation>
     <name>TenantDesk::BrandingCatalog</name>
     <message>
         <source>the file has %1 bytes, more than the limit of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei hat %1 Bytes, mehr als die Grenze von %2</translation>
     </message>
     <message>
         <source>not a Qt resource file (.rcc made with rcc -binary)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Qt-Ressourcendatei (.rcc, erzeugt mit rcc -binary)</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingEditorDialog</name>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenster</translation>
     </message>
     <message>
         <source>Window text</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenstertext</translation>
     </message>
     <message>
         <source>Base (lists, fields)</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis (Listen, Felder)</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Text</translation>
     </message>
     <message>
         <source>Button</source>
-        <translation type="unfinished"></translation>
+        <translation>Schaltfläche</translation>
     </message>
     <message>
         <source>Button text</source>
-        <translation type="unfinished"></translation>
+        <translation>Schaltflächentext</translation>
     </message>
     <message>
         <source>Highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>Hervorhebung</translation>
     </message>
     <message>
         <source>Highlighted text</source>
-        <translation type="unfinished"></translation>
+        <translation>Hervorgehobener Text</translation>
     </message>
     <message>
         <source>Accent</source>
-        <translation type="unfinished"></translation>
+        <translation>Akzent</translation>
     </message>
     <message>
         <source>Header</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopfzeile</translation>
     </message>
     <message>
         <source>Header text</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopfzeilentext</translation>
     </message>
     <message>
         <source>Branding Editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Markeneditor</translation>
     </message>
     <message>
         <source>Product name</source>
-        <translation type="unfinished"></translation>
+        <translation>Produktname</translation>
     </message>
     <message>
         <source>&amp;Product name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Produktname:</translation>
     </message>
     <message>
         <source>Tenant slug</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandantenkürzel</translation>
     </message>
     <message>
         <source>The pack applies to the tenant with this slug and its sub-tenants</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Paket gilt für den Mandanten mit diesem Kürzel und seine Untermandanten</translation>
     </message>
     <message>
         <source>Tenant &amp;slug:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandanten&amp;kürzel:</translation>
     </message>
     <message>
         <source>Palette</source>
-        <translation type="unfinished"></translation>
+        <translation>Palette</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <source>P&amp;alette:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;alette:</translation>
     </message>
     <message>
         <source>%1 colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Farbe: %1</translation>
     </message>
     <message>
         <source>Choose &amp;Logo…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Logo auswählen…</translation>
     </message>
     <message>
         <source>Logo (SVG or PNG):</source>
-        <translation type="unfinished"></translation>
+        <translation>Logo (SVG oder PNG):</translation>
     </message>
     <message>
         <source>&amp;Save Pack…</source>
-        <translation type="unfinished"></translation>
+        <translation>Paket &amp;speichern…</translation>
     </message>
     <message>
         <source>&amp;Export .rcc…</source>
-        <translation type="unfinished"></translation>
+        <translation>.rcc e&amp;xportieren…</translation>
     </message>
     <message>
         <source>Exported %1. Copy it into %2 to load it at the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exportiert. Kopieren Sie die Datei nach %2, um sie beim nächsten Start zu laden.</translation>
     </message>
     <message>
         <source>%1: a logo is an SVG or PNG file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Ein Logo ist eine SVG- oder PNG-Datei.</translation>
     </message>
     <message>
         <source>%1: the file is larger than %2 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die Datei ist größer als %2 Bytes.</translation>
     </message>
     <message>
         <source>Choose Logo</source>
-        <translation type="unfinished"></translation>
+        <translation>Logo auswählen</translation>
     </message>
     <message>
         <source>Logos (*.svg *.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>Logos (*.svg *.png)</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished">%1 auf %2</translation>
+        <translation>%1 auf %2</translation>
     </message>
     <message>
         <source>✓ AA</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ AA</translation>
     </message>
     <message>
         <source>✗ below %1:1</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ unter %1:1</translation>
     </message>
     <message>
         <source>%1 (%2 palette): %3:1, needs %4:1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Palette %2): %3:1, benötigt %4:1</translation>
     </message>
     <message>
         <source>dark</source>
-        <translation type="unfinished"></translation>
+        <translation>dunkel</translation>
     </message>
     <message>
         <source>light</source>
-        <translation type="unfinished"></translation>
+        <translation>hell</translation>
     </message>
     <message>
         <source>Contrast (WCAG AA)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrast (WCAG AA)</translation>
     </message>
     <message>
         <source>Too little contrast for WCAG AA: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu wenig Kontrast für WCAG AA: %1.</translation>
     </message>
     <message>
         <source>Enter a product name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie einen Produktnamen ein.</translation>
     </message>
     <message>
         <source>Could not create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 konnte nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Enter the slug of the tenant the pack is for (lower-case letters, digits, hyphens and dots).</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie das Kürzel des Mandanten ein, für den das Paket bestimmt ist (Kleinbuchstaben, Ziffern, Bindestriche und Punkte).</translation>
     </message>
     <message>
         <source>Save Pack Into</source>
-        <translation type="unfinished"></translation>
+        <translation>Paket speichern in</translation>
     </message>
     <message>
         <source>Saved to %1. Start TenantDesk with --branding-dir %2 to use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>In %1 gespeichert. Starten Sie TenantDesk mit --branding-dir %2, um es zu verwenden.</translation>
     </message>
     <message>
         <source>An export is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Export läuft noch.</translation>
     </message>
     <message>
         <source>Could not create a temporary folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es konnte kein temporärer Ordner angelegt werden.</translation>
     </message>
     <message>
         <source>Could not run Qt&apos;s resource compiler %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ressourcen-Compiler von Qt, %1, konnte nicht ausgeführt werden: %2</translation>
     </message>
     <message>
         <source>rcc failed (%1): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>rcc ist fehlgeschlagen (%1): %2</translation>
     </message>
     <message>
         <source>Export Pack</source>
-        <translation type="unfinished"></translation>
+        <translation>Paket exportieren</translation>
     </message>
     <message>
         <source>Qt resource files (*.rcc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Qt-Ressourcendateien (*.rcc)</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingManager</name>
     <message>
         <source>Branding</source>
-        <translation type="unfinished"></translation>
+        <translation>Markengestaltung</translation>
     </message>
     <message>
         <source>%1 logo</source>
-        <translation type="unfinished"></translation>
+        <translation>Logo von %1</translation>
     </message>
     <message>
         <source>%1 — TenantDesk</source>
-        <translation type="unfinished">%1 — TenantDesk</translation>
+        <translation>%1 — TenantDesk</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingPack</name>
     <message>
         <source>Branding pack refused: %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Markenpaket abgelehnt: %1: %2</translation>
     </message>
     <message>
         <source>the pack folder is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>der Paketordner fehlt</translation>
     </message>
     <message>
         <source>invalid JSON at offset %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>ungültiges JSON bei Position %1: %2</translation>
     </message>
     <message>
         <source>the document is not a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>das Dokument ist kein JSON-Objekt</translation>
     </message>
     <message>
         <source>unknown key “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Schlüssel „%1“</translation>
     </message>
     <message>
         <source>format must be %1</source>
-        <translation type="unfinished"></translation>
+        <translation>format muss %1 sein</translation>
     </message>
     <message>
         <source>product_name must be a text of 1 to 80 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>product_name muss ein Text mit 1 bis 80 Zeichen sein</translation>
     </message>
     <message>
         <source>line %1: url(%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1: url(%2): %3</translation>
     </message>
     <message>
         <source>line %1: url(%2): the file is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1: url(%2): die Datei fehlt</translation>
     </message>
     <message>
         <source>the image cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>das Bild kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>the image is %1×%2 pixels, more than %3×%3</source>
-        <translation type="unfinished"></translation>
+        <translation>das Bild hat %1×%2 Pixel, mehr als %3×%3</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingPreview</name>
     <message>
         <source>Preview of the branding</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau der Markengestaltung</translation>
     </message>
     <message>
         <source>Tenants</source>
-        <translation type="unfinished">Mandanten</translation>
+        <translation>Mandanten</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished">Produktion</translation>
+        <translation>Produktion</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished">Staging</translation>
+        <translation>Staging</translation>
     </message>
     <message>
         <source>Development</source>
-        <translation type="unfinished">Entwicklung</translation>
+        <translation>Entwicklung</translation>
     </message>
     <message>
         <source>Sandbox</source>
-        <translation type="unfinished">Sandbox</translation>
+        <translation>Sandbox</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern</translation>
     </message>
 </context>
 <context>
@@ -3050,31 +3050,31 @@ Es wurde nichts importiert.</translation>
     <name>TenantDesk::Checker</name>
     <message>
         <source>the file lies outside the pack folder</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei liegt außerhalb des Paketordners</translation>
     </message>
     <message>
         <source>a .%1 file is not allowed here; use %2</source>
-        <translation type="unfinished"></translation>
+        <translation>eine .%1-Datei ist hier nicht erlaubt; verwenden Sie %2</translation>
     </message>
     <message>
         <source>palettes.%1 is missing or not an object</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1 fehlt oder ist kein Objekt</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is not a colour role (known: %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 ist keine Farbrolle (bekannt: %3)</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 ist kein Text; schreiben Sie eine Farbe als &quot;#rrggbb&quot;</translation>
     </message>
     <message>
         <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2: „%3“ ist keine Farbe; schreiben Sie #rrggbb</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 fehlt</translation>
     </message>
 </context>
 <context>
@@ -3603,7 +3603,7 @@ Es wurde nichts importiert.</translation>
     </message>
     <message>
         <source>Tenant slug</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandantenkürzel</translation>
     </message>
 </context>
 <context>
@@ -4019,15 +4019,15 @@ Es wurde nichts importiert.</translation>
     </message>
     <message>
         <source>Users to import</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu importierende Benutzer</translation>
     </message>
     <message>
         <source>What was mapped and skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>Was abgebildet und übersprungen wurde</translation>
     </message>
     <message>
         <source>Issues</source>
-        <translation type="unfinished"></translation>
+        <translation>Probleme</translation>
     </message>
 </context>
 <context>
@@ -4443,35 +4443,35 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message>
         <source>Find a tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandant suchen</translation>
     </message>
     <message>
         <source>Tenants</source>
-        <translation type="unfinished">Mandanten</translation>
+        <translation>Mandanten</translation>
     </message>
     <message>
         <source>The platform, its tenants and sub-tenants and their environments; the selected one is shown on the right</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Plattform, ihre Mandanten und Untermandanten und deren Umgebungen; das ausgewählte Element wird rechts angezeigt</translation>
     </message>
     <message>
         <source>T&amp;ools</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xtras</translation>
     </message>
     <message>
         <source>&amp;Branding Editor…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Markeneditor…</translation>
     </message>
     <message>
         <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Markenpaket eines Mandanten erstellen: Farben, Logo und Produktname (Plattformadministratoren)</translation>
     </message>
     <message>
         <source>End &amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorschau beenden</translation>
     </message>
     <message>
         <source>Tenants (preview)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mandanten (Vorschau)</translation>
     </message>
 </context>
 <context>
@@ -5126,15 +5126,15 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message>
         <source>Permissions of the role</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechtigungen der Rolle</translation>
     </message>
     <message>
         <source>A half-ticked cell is held through an included role</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein halb angehaktes Feld stammt aus einer enthaltenen Rolle</translation>
     </message>
     <message>
         <source>Roles the role includes</source>
-        <translation type="unfinished"></translation>
+        <translation>Von der Rolle enthaltene Rollen</translation>
     </message>
 </context>
 <context>
@@ -9228,23 +9228,23 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message>
         <source>Open the &amp;demo platform</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demoplattform öffnen</translation>
     </message>
     <message>
         <source>&amp;New empty database…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neue leere Datenbank…</translation>
     </message>
     <message>
         <source>&amp;Open a database file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbankdatei ö&amp;ffnen…</translation>
     </message>
     <message>
         <source>&amp;Connect to a server…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit einem &amp;Server verbinden…</translation>
     </message>
     <message>
         <source>Recent databases</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt geöffnete Datenbanken</translation>
     </message>
 </context>
 <context>
@@ -9371,11 +9371,11 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message>
         <source>Read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>Markenpakete zuerst aus &lt;dir&gt;/&lt;tenant slug&gt;/ lesen (siehe docs/BRANDING.md).</translation>
     </message>
     <message>
         <source>tenantdesk: --branding-dir: “%1” is not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>tenantdesk: --branding-dir: „%1“ ist kein Ordner.</translation>
     </message>
 </context>
 <context>

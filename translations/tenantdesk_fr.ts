@@ -1012,31 +1012,31 @@
     </message>
     <message>
         <source>the file name is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>le nom de fichier est vide</translation>
     </message>
     <message>
         <source>“%1” is an absolute path; name a file inside the pack</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» est un chemin absolu&#xa0;; indiquez un fichier du pack</translation>
     </message>
     <message>
         <source>“%1” names a drive, a resource or a URL; name a file inside the pack</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» désigne un lecteur, une ressource ou une URL&#xa0;; indiquez un fichier du pack</translation>
     </message>
     <message>
         <source>“%1” leaves the pack folder (..)</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» sort du dossier du pack (..)</translation>
     </message>
     <message>
         <source>the file is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier est absent</translation>
     </message>
     <message>
         <source>the file cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier ne peut pas être lu&#xa0;: %1</translation>
     </message>
     <message>
         <source>the file has %1 bytes, more than the limit of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier fait %1 octets, plus que la limite de %2</translation>
     </message>
 </context>
 <context>
@@ -1904,7 +1904,7 @@
     </message>
     <message>
         <source>the value is not UTF-8 text (export the file as UTF-8)</source>
-        <translation type="unfinished"></translation>
+        <translation>la valeur n’est pas du texte UTF-8 (exportez le fichier en UTF-8)</translation>
     </message>
 </context>
 <context>
@@ -2688,307 +2688,307 @@ Rien n’a été importé.</translation>
     <name>TenantDesk::BrandingCatalog</name>
     <message>
         <source>the file has %1 bytes, more than the limit of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier fait %1 octets, plus que la limite de %2</translation>
     </message>
     <message>
         <source>not a Qt resource file (.rcc made with rcc -binary)</source>
-        <translation type="unfinished"></translation>
+        <translation>pas un fichier de ressources Qt (.rcc créé avec rcc -binary)</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingEditorDialog</name>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenêtre</translation>
     </message>
     <message>
         <source>Window text</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte de la fenêtre</translation>
     </message>
     <message>
         <source>Base (lists, fields)</source>
-        <translation type="unfinished"></translation>
+        <translation>Base (listes, champs)</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte</translation>
     </message>
     <message>
         <source>Button</source>
-        <translation type="unfinished"></translation>
+        <translation>Bouton</translation>
     </message>
     <message>
         <source>Button text</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte des boutons</translation>
     </message>
     <message>
         <source>Highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>Surbrillance</translation>
     </message>
     <message>
         <source>Highlighted text</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte en surbrillance</translation>
     </message>
     <message>
         <source>Accent</source>
-        <translation type="unfinished"></translation>
+        <translation>Accentuation</translation>
     </message>
     <message>
         <source>Header</source>
-        <translation type="unfinished"></translation>
+        <translation>En-tête</translation>
     </message>
     <message>
         <source>Header text</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte de l’en-tête</translation>
     </message>
     <message>
         <source>Branding Editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Éditeur d’image de marque</translation>
     </message>
     <message>
         <source>Product name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du produit</translation>
     </message>
     <message>
         <source>&amp;Product name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom du produit&#xa0;:</translation>
     </message>
     <message>
         <source>Tenant slug</source>
-        <translation type="unfinished">Identifiant court du locataire</translation>
+        <translation>Identifiant court du locataire</translation>
     </message>
     <message>
         <source>The pack applies to the tenant with this slug and its sub-tenants</source>
-        <translation type="unfinished"></translation>
+        <translation>Le pack s’applique au locataire ayant cet identifiant court et à ses sous-locataires</translation>
     </message>
     <message>
         <source>Tenant &amp;slug:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Identifiant court du locataire&#xa0;:</translation>
     </message>
     <message>
         <source>Palette</source>
-        <translation type="unfinished"></translation>
+        <translation>Palette</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Claire</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Sombre</translation>
     </message>
     <message>
         <source>P&amp;alette:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;alette&#xa0;:</translation>
     </message>
     <message>
         <source>%1 colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Couleur&#xa0;: %1</translation>
     </message>
     <message>
         <source>Choose &amp;Logo…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir le &amp;logo…</translation>
     </message>
     <message>
         <source>Logo (SVG or PNG):</source>
-        <translation type="unfinished"></translation>
+        <translation>Logo (SVG ou PNG)&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Save Pack…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Enregistrer le pack…</translation>
     </message>
     <message>
         <source>&amp;Export .rcc…</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xporter le .rcc…</translation>
     </message>
     <message>
         <source>Exported %1. Copy it into %2 to load it at the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exporté. Copiez-le dans %2 pour le charger au prochain démarrage.</translation>
     </message>
     <message>
         <source>%1: a logo is an SVG or PNG file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: un logo est un fichier SVG ou PNG.</translation>
     </message>
     <message>
         <source>%1: the file is larger than %2 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: le fichier dépasse %2 octets.</translation>
     </message>
     <message>
         <source>Choose Logo</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir le logo</translation>
     </message>
     <message>
         <source>Logos (*.svg *.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>Logos (*.svg *.png)</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished">%1 sur %2</translation>
+        <translation>%1 sur %2</translation>
     </message>
     <message>
         <source>✓ AA</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ AA</translation>
     </message>
     <message>
         <source>✗ below %1:1</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ inférieur à %1:1</translation>
     </message>
     <message>
         <source>%1 (%2 palette): %3:1, needs %4:1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (palette %2)&#xa0;: %3:1, %4:1 requis</translation>
     </message>
     <message>
         <source>dark</source>
-        <translation type="unfinished"></translation>
+        <translation>sombre</translation>
     </message>
     <message>
         <source>light</source>
-        <translation type="unfinished"></translation>
+        <translation>claire</translation>
     </message>
     <message>
         <source>Contrast (WCAG AA)</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraste (WCAG AA)</translation>
     </message>
     <message>
         <source>Too little contrast for WCAG AA: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraste insuffisant pour WCAG AA&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Enter a product name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez un nom de produit.</translation>
     </message>
     <message>
         <source>Could not create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer le dossier %1.</translation>
     </message>
     <message>
         <source>Enter the slug of the tenant the pack is for (lower-case letters, digits, hyphens and dots).</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez l’identifiant court du locataire auquel le pack est destiné (lettres minuscules, chiffres, traits d’union et points).</translation>
     </message>
     <message>
         <source>Save Pack Into</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer le pack dans</translation>
     </message>
     <message>
         <source>Saved to %1. Start TenantDesk with --branding-dir %2 to use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré dans %1. Démarrez TenantDesk avec --branding-dir %2 pour l’utiliser.</translation>
     </message>
     <message>
         <source>An export is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un export est encore en cours.</translation>
     </message>
     <message>
         <source>Could not create a temporary folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer un dossier temporaire.</translation>
     </message>
     <message>
         <source>Could not run Qt&apos;s resource compiler %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’exécuter le compilateur de ressources de Qt %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>rcc failed (%1): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>échec de rcc (%1)&#xa0;: %2</translation>
     </message>
     <message>
         <source>Export Pack</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter le pack</translation>
     </message>
     <message>
         <source>Qt resource files (*.rcc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers de ressources Qt (*.rcc)</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingManager</name>
     <message>
         <source>Branding</source>
-        <translation type="unfinished"></translation>
+        <translation>Image de marque</translation>
     </message>
     <message>
         <source>%1 logo</source>
-        <translation type="unfinished"></translation>
+        <translation>Logo de %1</translation>
     </message>
     <message>
         <source>%1 — TenantDesk</source>
-        <translation type="unfinished">%1 — TenantDesk</translation>
+        <translation>%1 — TenantDesk</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingPack</name>
     <message>
         <source>Branding pack refused: %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Pack d’image de marque refusé&#xa0;: %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>the pack folder is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>le dossier du pack est absent</translation>
     </message>
     <message>
         <source>invalid JSON at offset %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON non valide à la position %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>the document is not a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>le document n’est pas un objet JSON</translation>
     </message>
     <message>
         <source>unknown key “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>clé inconnue «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>format must be %1</source>
-        <translation type="unfinished"></translation>
+        <translation>format doit valoir %1</translation>
     </message>
     <message>
         <source>product_name must be a text of 1 to 80 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>product_name doit être un texte de 1 à 80 caractères</translation>
     </message>
     <message>
         <source>line %1: url(%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>ligne %1&#xa0;: url(%2)&#xa0;: %3</translation>
     </message>
     <message>
         <source>line %1: url(%2): the file is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>ligne %1&#xa0;: url(%2)&#xa0;: le fichier est absent</translation>
     </message>
     <message>
         <source>the image cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>l’image ne peut pas être lue&#xa0;: %1</translation>
     </message>
     <message>
         <source>the image is %1×%2 pixels, more than %3×%3</source>
-        <translation type="unfinished"></translation>
+        <translation>l’image fait %1×%2 pixels, plus que %3×%3</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::BrandingPreview</name>
     <message>
         <source>Preview of the branding</source>
-        <translation type="unfinished"></translation>
+        <translation>Aperçu de l’image de marque</translation>
     </message>
     <message>
         <source>Tenants</source>
-        <translation type="unfinished">Locataires</translation>
+        <translation>Locataires</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished">Production</translation>
+        <translation>Production</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished">Préproduction</translation>
+        <translation>Préproduction</translation>
     </message>
     <message>
         <source>Development</source>
-        <translation type="unfinished">Développement</translation>
+        <translation>Développement</translation>
     </message>
     <message>
         <source>Sandbox</source>
-        <translation type="unfinished">Bac à sable</translation>
+        <translation>Bac à sable</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer</translation>
     </message>
 </context>
 <context>
@@ -3050,31 +3050,31 @@ Rien n’a été importé.</translation>
     <name>TenantDesk::Checker</name>
     <message>
         <source>the file lies outside the pack folder</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier se trouve hors du dossier du pack</translation>
     </message>
     <message>
         <source>a .%1 file is not allowed here; use %2</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier .%1 n’est pas autorisé ici&#xa0;; utilisez %2</translation>
     </message>
     <message>
         <source>palettes.%1 is missing or not an object</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1 est absent ou n’est pas un objet</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is not a colour role (known: %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 n’est pas un rôle de couleur (connus&#xa0;: %3)</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 n’est pas un texte&#xa0;; écrivez une couleur sous la forme &quot;#rrggbb&quot;</translation>
     </message>
     <message>
         <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2&#xa0;: «&#xa0;%3&#xa0;» n’est pas une couleur&#xa0;; écrivez #rrggbb</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>palettes.%1.%2 est absent</translation>
     </message>
 </context>
 <context>
@@ -4455,23 +4455,23 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Preferences…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Préférences…</translation>
     </message>
     <message>
         <source>T&amp;ools</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Outils</translation>
     </message>
     <message>
         <source>&amp;Branding Editor…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Éditeur d’image de marque…</translation>
     </message>
     <message>
         <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer le pack d’image de marque d’un locataire&#xa0;: couleurs, logo et nom du produit (administrateurs de la plateforme)</translation>
     </message>
     <message>
         <source>End Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminer l’aperçu</translation>
     </message>
 </context>
 <context>
@@ -4604,23 +4604,23 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
     <name>TenantDesk::PreferencesDialog</name>
     <message>
         <source>Preferences</source>
-        <translation type="unfinished"></translation>
+        <translation>Préférences</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished">&amp;Langue&#xa0;:</translation>
+        <translation>&amp;Langue&#xa0;:</translation>
     </message>
     <message>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeur par défaut du système</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished">Langue</translation>
+        <translation>Langue</translation>
     </message>
     <message>
         <source>Applies at once to every open window. With the system default, a tenant administrator sees the language set for their tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>S’applique immédiatement à toutes les fenêtres ouvertes. Avec la valeur par défaut du système, un administrateur de locataire voit la langue définie pour son locataire.</translation>
     </message>
 </context>
 <context>
@@ -9371,11 +9371,11 @@ Principal de plateforme&#xa0;: %2</translation>
     </message>
     <message>
         <source>Read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>Lire d’abord les packs d’image de marque dans &lt;dir&gt;/&lt;tenant slug&gt;/ (voir docs/BRANDING.md).</translation>
     </message>
     <message>
         <source>tenantdesk: --branding-dir: “%1” is not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>tenantdesk&#xa0;: --branding-dir&#xa0;: «&#xa0;%1&#xa0;» n’est pas un dossier.</translation>
     </message>
 </context>
 <context>
