@@ -871,12 +871,7 @@ void MainWindow::showAuditTrail(TenantId tenantId)
         m_auditPage = new AuditPage(m_detailStack);
         m_auditPage->setObjectName(u"auditPage"_s);
         m_auditPage->setStore(viewStore());
-        m_detailStack->addWidget(m_auditPage);
-        // Choosing the selected item again leaves the audit trail for its page.
-        connect(m_tenantTreeView, &QTreeView::clicked, m_auditPage, [this]() {
-            if (m_detailStack->currentWidget() == m_auditPage)
-                showSelection();
-        });
+        addSidePage(m_auditPage);
     }
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the audit trail
     m_auditPage->setTenantScope(tenantId);
@@ -894,23 +889,29 @@ void MainWindow::showUsers(TenantId tenantId)
         m_usersPage->setObjectName(u"usersPage"_s);
         m_usersPage->setStore(viewStore());
         m_usersPage->setHistory(m_admin->history());
-        m_detailStack->addWidget(m_usersPage);
+        addSidePage(m_usersPage);
         connect(m_usersPage, &UsersPage::statusMessage, this, [this](const QString& message) {
             statusBar()->showMessage(message, 10000);
         });
         connect(m_usersPage, &UsersPage::usersImported, this, [this]() { m_treeModel->reloadChildren(0); });
         connect(m_usersPage, &UsersPage::auditTrailRequested, this, [this](TenantId id) { showAuditTrail(id); });
-        // Choosing the selected item again leaves the users for its page.
-        connect(m_tenantTreeView, &QTreeView::clicked, m_usersPage, [this]() {
-            if (m_detailStack->currentWidget() == m_usersPage)
-                showSelection();
-        });
     }
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the users
     m_usersPage->setTenantScope(tenantId);
     m_detailStack->setCurrentWidget(m_usersPage);
     m_usersPage->focusSearch();
     Q_EMIT detailShown();
+}
+
+void MainWindow::addSidePage(QWidget* page)
+{
+    // One more page on the right, beside a tenant's: the tree stays at hand to choose another, and
+    // choosing the selected item again leaves the page for that item's own.
+    m_detailStack->addWidget(page);
+    connect(m_tenantTreeView, &QTreeView::clicked, page, [this, page]() {
+        if (m_detailStack->currentWidget() == page)
+            showSelection();
+    });
 }
 
 void MainWindow::showBilling()
@@ -924,13 +925,9 @@ void MainWindow::showBilling()
         m_billingPage->setHistory(m_admin->history());
         m_billingPage->setReadOnly(isPreviewing());
         m_billingPage->setStore(viewStore());
-        m_detailStack->addWidget(m_billingPage);
+        addSidePage(m_billingPage);
         connect(m_billingPage, &BillingPage::statusMessage, this, [this](const QString& message) {
             statusBar()->showMessage(message, 10000);
-        });
-        connect(m_tenantTreeView, &QTreeView::clicked, m_billingPage, [this]() {
-            if (m_detailStack->currentWidget() == m_billingPage)
-                showSelection();
         });
     }
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the billing review
@@ -1158,12 +1155,7 @@ void MainWindow::showUsage(TenantId tenantId, EnvironmentId environmentId)
         m_usagePage = new UsagePage(m_detailStack);
         m_usagePage->setObjectName(u"usagePage"_s);
         m_usagePage->setStore(viewStore());
-        m_detailStack->addWidget(m_usagePage);
-        // Choosing the selected item again leaves the usage for its page.
-        connect(m_tenantTreeView, &QTreeView::clicked, m_usagePage, [this]() {
-            if (m_detailStack->currentWidget() == m_usagePage)
-                showSelection();
-        });
+        addSidePage(m_usagePage);
     }
     ++m_detailRequest; // a detail page still on its way no longer takes the place of the usage
     if (tenantId > 0)

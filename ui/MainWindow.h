@@ -133,6 +133,8 @@ private:
     void retranslate();
     // Every page made again, showing what was shown (the same item, audit trail, users or roles).
     void rebuildPages();
+    // Adds a page (audit trail, users, usage, billing) beside the tenant pages; see the .cpp.
+    void addSidePage(QWidget* page);
     // The menu actions enabled as the store, the preview and the selection allow.
     void updateActionStates();
     // A tenant admin's default language: their first administered tenant's (Tenant::language).
