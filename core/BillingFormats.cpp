@@ -6,6 +6,10 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 using namespace Qt::StringLiterals;
@@ -666,11 +670,23 @@ public:
                     return failWith("a text in the tags is not closed");
                 const char n = r[1];
                 if (n == 'u') {
-                    for (int i = 2; i < 6; ++i) {
-                        if (r + i >= m_e || !std::isxdigit(uchar(r[i])))
-                            return failWith("a \\u escape in the tags is not four hex digits");
+                    const int unit = hex4(r + 2);
+                    if (unit < 0)
+                        return failWith("a \\u escape in the tags is not four hex digits");
+                    // Text a JSON reader (Qt's, PostgreSQL's jsonb) takes: no NUL character and
+                    // no half of a surrogate pair.
+                    if (unit == 0)
+                        return failWith("a \\u0000 (NUL character) in the tags");
+                    if (unit >= 0xDC00 && unit <= 0xDFFF)
+                        return failWith("a \\u escape in the tags is the second half of a character without its first");
+                    if (unit >= 0xD800 && unit <= 0xDBFF) {
+                        const int low = r + 7 < m_e && r[6] == '\\' && r[7] == 'u' ? hex4(r + 8) : -1;
+                        if (low < 0xDC00 || low > 0xDFFF)
+                            return failWith("a \\u escape in the tags is the first half of a character without its second");
+                        p = r + 12;
+                    } else {
+                        p = r + 6;
                     }
-                    p = r + 6;
                 } else if (std::strchr("\"\\/bfnrt", n) && n) {
                     p = r + 2;
                 } else {
@@ -696,28 +712,59 @@ public:
         return true;
     }
 
+    // The four hex digits at `p` as a number, or -1.
+    int hex4(const char* p) const
+    {
+        int unit = 0;
+        for (int i = 0; i < 4; ++i) {
+            if (p + i >= m_e || !std::isxdigit(uchar(p[i])))
+                return -1;
+            const char c = lower(p[i]);
+            unit = unit * 16 + (isDigit(c) ? c - '0' : c - 'a' + 10);
+        }
+        return unit;
+    }
+
+    // At least one digit; false when there is none.
+    bool digits()
+    {
+        const char* first = m_p;
+        while (m_p < m_e && isDigit(*m_p))
+            ++m_p;
+        return m_p != first;
+    }
+
+    // A number as JSON writes it (RFC 8259: no leading zero, digits after the point and in the
+    // exponent), and one a double holds: 1e999 and 1e-999 are refused as JSON readers refuse them.
     bool numberValue()
     {
         const char* s = m_p;
         if (m_p < m_e && *m_p == '-')
             ++m_p;
-        const char* digits = m_p;
-        while (m_p < m_e && isDigit(*m_p))
+        if (m_p < m_e && *m_p == '0') {
             ++m_p;
-        if (m_p == digits)
+            if (m_p < m_e && isDigit(*m_p))
+                return failWith("a number in the tags starts with a zero");
+        } else if (!digits()) {
             return failWith("the tags are not valid JSON");
+        }
         if (m_p < m_e && *m_p == '.') {
             ++m_p;
-            while (m_p < m_e && isDigit(*m_p))
-                ++m_p;
+            if (!digits())
+                return failWith("a number in the tags has no digit after its decimal point");
         }
         if (m_p < m_e && (*m_p == 'e' || *m_p == 'E')) {
             ++m_p;
             if (m_p < m_e && (*m_p == '+' || *m_p == '-'))
                 ++m_p;
-            while (m_p < m_e && isDigit(*m_p))
-                ++m_p;
+            if (!digits())
+                return failWith("a number in the tags has no digit in its exponent");
         }
+        const std::string number(s, size_t(m_p - s));
+        errno = 0;
+        const double parsed = std::strtod(number.c_str(), nullptr);
+        if (!std::isfinite(parsed) || errno == ERANGE)
+            return failWith("a number in the tags is too large or too small for a JSON reader");
         m_out.append(s, size_t(m_p - s));
         return true;
     }

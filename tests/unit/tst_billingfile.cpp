@@ -608,6 +608,18 @@ private Q_SLOTS:
         QTest::newRow("not a date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "yesterday") << 3 << u"ChargePeriodEnd"_s << u"not a date"_s;
         QTest::newRow("bad tags") << good + QByteArray(good).replace("\"\"b\"\"}", "\"\"b\"\"") << 3 << u"Tags"_s << u"tags"_s;
         QTest::newRow("bad tags pair") << good + QByteArray(good).replace("\"{\"\"a\"\":\"\"b\"\"}\"", "novalue") << 3 << u"Tags"_s << u"key:value"_s;
+        // Tags that Qt's JSON reader or PostgreSQL's jsonb would refuse (found by fuzz_billing_file).
+        const auto withTag = [&good](const QByteArray& value) -> QByteArray {
+            return good + QByteArray(good).replace("\"\"b\"\"", value);
+        };
+        QTest::newRow("tag number without exponent digits") << withTag("1e") << 3 << u"Tags"_s << u"exponent"_s;
+        QTest::newRow("tag number with a leading zero") << withTag("01") << 3 << u"Tags"_s << u"zero"_s;
+        QTest::newRow("tag number without decimals") << withTag("-1.") << 3 << u"Tags"_s << u"decimal point"_s;
+        QTest::newRow("tag number too large") << withTag("1e999") << 3 << u"Tags"_s << u"too large"_s;
+        QTest::newRow("tag number too small") << withTag("1e-999") << 3 << u"Tags"_s << u"too small"_s;
+        QTest::newRow("tag with a NUL escape") << withTag("\"\"a\\u0000\"\"") << 3 << u"Tags"_s << u"NUL"_s;
+        QTest::newRow("tag with half a character") << withTag("\"\"\\ud800x\"\"") << 3 << u"Tags"_s << u"first half"_s;
+        QTest::newRow("tag with the other half") << withTag("\"\"\\udc00\"\"") << 3 << u"Tags"_s << u"second half"_s;
         QTest::newRow("not UTF-8") << good + QByteArray(good).replace("S3", "S\xff" "3") << 3 << u"ServiceName"_s << u"UTF-8"_s;
         QTest::newRow("embedded newline then error") << QByteArray("1.5,\"US\nD\",2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,bad\n") << 3 << u"Tags"_s << u"key:value"_s;
     }
