@@ -645,7 +645,7 @@ int environmentsPromote(const Invocation& call)
             out << padded(d.key, keyWidth) << u"  "_s << padded(jsonValueText(d.from), fromWidth) << u"  "_s
                 << jsonValueText(d.to) << u'\n';
         }
-        out << tr("Dry run: %n setting(s) would change in “%1”; nothing was changed.\n", int(diff.size()))
+        out << tr("Dry run: %n setting(s) would change in “%1”; nothing was changed.\n", nullptr, int(diff.size()))
                    .arg(target.name);
         return Success;
     }
@@ -661,7 +661,7 @@ int environmentsPromote(const Invocation& call)
         call.out << tr("Nothing to promote: “%1” has the settings of “%2” already.\n").arg(target.name, source.name);
         return Success;
     }
-    out << tr("Promoted %n setting(s) from “%1” to “%2”:\n", int(diff.size())).arg(source.name, target.name);
+    out << tr("Promoted %n setting(s) from “%1” to “%2”:\n", nullptr, int(diff.size())).arg(source.name, target.name);
     printLines(out, differences(target.settings, promoted.settings));
     return Success;
 }

@@ -181,8 +181,18 @@ int billingSummary(const Invocation& call)
         table << cells;
     }
     if (call.isSet(u"csv"_s)) {
+        // Column names for scripts: the same in every language, like the JSON keys.
+        QStringList columns;
+        if (byTenant)
+            columns << u"tenant"_s;
+        if (byService)
+            columns << u"service"_s;
+        if (byMonth)
+            columns << u"month"_s;
+        columns << u"currency"_s << u"billed_cost"_s << u"effective_cost"_s << u"list_cost"_s << u"shared_billed_cost"_s
+                << u"lines"_s;
         QStringList quoted;
-        for (const QString& cell : std::as_const(header))
+        for (const QString& cell : std::as_const(columns))
             quoted << csvField(cell);
         call.out << quoted.join(u',') << u"\r\n"_s;
         for (const QStringList& cells : std::as_const(table)) {
@@ -217,7 +227,7 @@ int billingSummary(const Invocation& call)
     for (const QStringList& cells : std::as_const(table))
         call.out << line(cells);
     for (const auto& [currency, group] : totals)
-        call.out << tr("Total %1: billed %2, effective %3, list %4 (%n line(s)).\n", int(group.lines))
+        call.out << tr("Total %1: billed %2, effective %3, list %4 (%n line(s)).\n", nullptr, int(group.lines))
                         .arg(currency, group.billed.text(), group.effective.text(), group.list.text());
     return Success;
 }

@@ -67,7 +67,7 @@ void refuseProblems(const QList<DirectoryImport>& imports, const QList<ImportRep
     }
     if (lines.isEmpty())
         return;
-    throw StoreError(ErrorCode::Invalid, tr("the import was refused with %n problem(s); nothing was written:", int(lines.size()))
+    throw StoreError(ErrorCode::Invalid, tr("the import was refused with %n problem(s); nothing was written:", nullptr, int(lines.size()))
                                              + u'\n' + lines.join(u'\n'));
 }
 
@@ -154,7 +154,7 @@ int exportUsers(const Invocation& call)
         || file.write(document) != document.size() || !file.commit())
         throw StoreError(ErrorCode::Unavailable, tr("output: could not write “%1”: %2.").arg(path, file.errorString()))
             .withField(u"output"_s);
-    call.out << tr("Exported %n user(s) to %1.\n", int(users.size())).arg(path);
+    call.out << tr("Exported %n user(s) to %1.\n", nullptr, int(users.size())).arg(path);
     return Success;
 }
 

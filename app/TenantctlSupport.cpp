@@ -17,9 +17,9 @@ QString tr(const char* text)
     return QCoreApplication::translate("tenantctl", text);
 }
 
-QString tr(const char* text, int n)
+QString tr(const char* text, const char* disambiguation, int n)
 {
-    return QCoreApplication::translate("tenantctl", text, nullptr, n);
+    return QCoreApplication::translate("tenantctl", text, disambiguation, n);
 }
 
 void printJson(QTextStream& out, const QJsonValue& value)

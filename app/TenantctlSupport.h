@@ -15,8 +15,10 @@
 namespace TenantDesk::Tenantctl {
 
 QString tr(const char* text);
-// With %n replaced by `n`, in the plural form it calls for.
-QString tr(const char* text, int n);
+// With %n replaced by `n`, in the plural form it calls for. Called as tr("…%n…", nullptr, n), the
+// way lupdate knows a plural message by (with two arguments it would not mark it numerus, and a
+// translation would show only for the singular).
+QString tr(const char* text, const char* disambiguation, int n);
 
 // A command line that cannot be carried out as written (exit status 2).
 struct UsageError {

@@ -374,7 +374,7 @@ int usersShow(const Invocation& call)
     for (const UserMembership& m : detail.memberships) {
         QString text = padded(membershipPlace(m), placeWidth) + u"  "_s + padded(m.roleName, roleWidth);
         if (m.inheritedTenantCount > 0)
-            text += u"  "_s + tr("also applies to %n sub-tenant(s)", m.inheritedTenantCount);
+            text += u"  "_s + tr("also applies to %n sub-tenant(s)", nullptr, m.inheritedTenantCount);
         out << u"  "_s << text.trimmed() << u'\n';
     }
     return Success;
@@ -457,12 +457,12 @@ int usersSetStatus(const Invocation& call)
     const int changed = int(result.changedUserIds.size());
     const QList<UserId> unchanged = unchangedIds(users, result);
     if (changed > 0) {
-        call.out << (disable ? tr("Disabled %n user(s): %1.\n", changed) : tr("Enabled %n user(s): %1.\n", changed))
+        call.out << (disable ? tr("Disabled %n user(s): %1.\n", nullptr, changed) : tr("Enabled %n user(s): %1.\n", nullptr, changed))
                         .arg(emailsOf(users, result.changedUserIds));
     }
     if (!unchanged.isEmpty()) {
-        call.out << (disable ? tr("%n user(s) disabled already: %1.\n", int(unchanged.size()))
-                             : tr("%n user(s) active already: %1.\n", int(unchanged.size())))
+        call.out << (disable ? tr("%n user(s) disabled already: %1.\n", nullptr, int(unchanged.size()))
+                             : tr("%n user(s) active already: %1.\n", nullptr, int(unchanged.size())))
                         .arg(emailsOf(users, unchanged));
     }
     return Success;
@@ -493,13 +493,13 @@ int usersAssign(const Invocation& call)
     const int changed = int(result.changedUserIds.size());
     const QList<UserId> unchanged = unchangedIds(users, result);
     if (changed > 0) {
-        call.out << (grant ? tr("Granted “%1” on %2 to %n user(s): %3.\n", changed)
-                           : tr("Took “%1” on %2 away from %n user(s): %3.\n", changed))
+        call.out << (grant ? tr("Granted “%1” on %2 to %n user(s): %3.\n", nullptr, changed)
+                           : tr("Took “%1” on %2 away from %n user(s): %3.\n", nullptr, changed))
                         .arg(role.name, place.text(), emailsOf(users, result.changedUserIds));
     }
     if (!unchanged.isEmpty()) {
-        call.out << (grant ? tr("%n user(s) held it already: %1.\n", int(unchanged.size()))
-                           : tr("%n user(s) did not hold it there: %1.\n", int(unchanged.size())))
+        call.out << (grant ? tr("%n user(s) held it already: %1.\n", nullptr, int(unchanged.size()))
+                           : tr("%n user(s) did not hold it there: %1.\n", nullptr, int(unchanged.size())))
                         .arg(emailsOf(users, unchanged));
     }
     return Success;
@@ -527,11 +527,11 @@ int usersMove(const Invocation& call)
     const int changed = int(result.changedUserIds.size());
     const QList<UserId> unchanged = unchangedIds(users, result);
     if (changed > 0) {
-        call.out << tr("Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.\n", changed)
+        call.out << tr("Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.\n", nullptr, changed)
                         .arg(from.text(), to.text(), emailsOf(users, result.changedUserIds));
     }
     if (!unchanged.isEmpty()) {
-        call.out << tr("%n user(s) had no membership on %1: %2.\n", int(unchanged.size()))
+        call.out << tr("%n user(s) had no membership on %1: %2.\n", nullptr, int(unchanged.size()))
                         .arg(from.text(), emailsOf(users, unchanged));
     }
     return Success;

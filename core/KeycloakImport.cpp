@@ -24,9 +24,9 @@ namespace TenantDesk {
 
 namespace {
 
-QString trKc(const char* text, int n = -1)
+QString trKc(const char* text, const char* disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("KeycloakImport", text, nullptr, n);
+    return QCoreApplication::translate("KeycloakImport", text, disambiguation, n);
 }
 
 ImportIssue fileIssue(const QString& message)
@@ -380,8 +380,8 @@ private:
                          .arg(m_realmName, m_import.source, m_import.tenantName, m_import.tenantSlug));
 
         const int skipped = int(m_withoutEmail.size() + m_serviceAccounts.size());
-        QString users = trKc("%n user(s) read", m_usersRead) + u", "
-            + trKc("%n imported", int(m_import.users.size())) + u", " + trKc("%n skipped", skipped);
+        QString users = trKc("%n user(s) read", nullptr, m_usersRead) + u", "
+            + trKc("%n imported", nullptr, int(m_import.users.size())) + u", " + trKc("%n skipped", nullptr, skipped);
         QStringList why;
         if (!m_withoutEmail.isEmpty())
             why.append(trKc("no e-mail address, which a user here needs (%1)").arg(m_withoutEmail.join(u", "_s)));
@@ -389,41 +389,41 @@ private:
             why.append(trKc("service accounts of clients, not people (%1)").arg(m_serviceAccounts.join(u", "_s)));
         notes.append(why.isEmpty() ? QString(users + u'.') : QString(users + u": " + why.join(u"; "_s) + u'.'));
         if (m_disabled > 0)
-            notes.append(trKc("%n user(s) disabled: not enabled in Keycloak.", m_disabled));
+            notes.append(trKc("%n user(s) disabled: not enabled in Keycloak.", nullptr, m_disabled));
         if (m_withCredentials > 0)
             notes.append(trKc("%n user(s) had credentials: dropped, never stored. The users are invited and choose "
-                              "their own at their first sign-in.", m_withCredentials));
+                              "their own at their first sign-in.", nullptr, m_withCredentials));
 
         const int realmRoles = int(m_realmRoles.size());
         const int clientRoles = int(m_clientRoles.size());
-        notes.append(trKc("%n realm role(s) imported as roles of the tenant", realmRoles) + u"; "
-                     + trKc("%n client role(s)", clientRoles) + u' '
-                     + trKc("of %n client(s), named “client:role”", m_clientCount) + u"; "
-                     + trKc("%n composite role(s) include the roles they list.", m_compositeCount) + u' '
+        notes.append(trKc("%n realm role(s) imported as roles of the tenant", nullptr, realmRoles) + u"; "
+                     + trKc("%n client role(s)", nullptr, clientRoles) + u' '
+                     + trKc("of %n client(s), named “client:role”", nullptr, m_clientCount) + u"; "
+                     + trKc("%n composite role(s) include the roles they list.", nullptr, m_compositeCount) + u' '
                      + trKc("The roles carry no permissions: a Keycloak role means what its applications make "
                             "of it. Grant permissions in the role editor."));
         const int groups = int(m_groupPaths.size());
         if (groups > 0)
-            notes.append(trKc("%n group(s)", groups) + u' ' + trKc("(%n at the top)", m_topGroupCount) + u' '
+            notes.append(trKc("%n group(s)", nullptr, groups) + u' ' + trKc("(%n at the top)", nullptr, m_topGroupCount) + u' '
                          + trKc("imported as composite roles named “group:/path”, each including the group's roles and "
                                 "its parent group's role; a member gets one membership with the group's role."));
         notes.append(trKc("%n membership(s) on the new tenant: one per realm role, client role and group of each "
-                          "imported user.", m_memberships));
+                          "imported user.", nullptr, m_memberships));
 
         for (const QString& key : std::as_const(m_skipOrder)) {
             const Skip& skip = m_skips.value(key);
             QStringList from;
             if (skip.referrers[ByUser] > 0)
-                from.append(trKc("%n user(s)", skip.referrers[ByUser]));
+                from.append(trKc("%n user(s)", nullptr, skip.referrers[ByUser]));
             if (skip.referrers[ByGroup] > 0)
-                from.append(trKc("%n group(s)", skip.referrers[ByGroup]));
+                from.append(trKc("%n group(s)", nullptr, skip.referrers[ByGroup]));
             if (skip.referrers[ByComposite] > 0)
-                from.append(trKc("%n composite role(s)", skip.referrers[ByComposite]));
+                from.append(trKc("%n composite role(s)", nullptr, skip.referrers[ByComposite]));
             QString line = trKc("%1 skipped (%2)").arg(skip.what, skip.reason);
             if (!skip.roles.isEmpty())
                 line += trKc(": its roles %1").arg(skip.roles.join(u", "_s));
             if (skip.defined > 0)
-                line += u"; " + trKc("%n definition(s) left out", skip.defined);
+                line += u"; " + trKc("%n definition(s) left out", nullptr, skip.defined);
             line += from.isEmpty() ? QString(u"; " + trKc("named by no user, group or composite role."))
                                    : QString(u"; " + trKc("dropped from %1.").arg(from.join(u", "_s)));
             notes.append(line);
@@ -440,7 +440,7 @@ private:
                              .arg(defaults.join(u", "_s)));
         const int clients = int(m_realm.value(u"clients").toArray().size());
         notes.append(trKc("Not imported: %n client(s), client scopes, identity providers and the realm's settings, "
-                          "which configure Keycloak itself.", clients));
+                          "which configure Keycloak itself.", nullptr, clients));
         notes.append(m_extraNotes);
     }
 

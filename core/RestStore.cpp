@@ -35,9 +35,9 @@ using std::chrono::seconds;
 
 namespace {
 
-QString trRest(const char* text, int n = -1)
+QString trRest(const char* text, const char* disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("RestStore", text, nullptr, n);
+    return QCoreApplication::translate("RestStore", text, disambiguation, n);
 }
 
 enum class Auth {
@@ -696,7 +696,7 @@ private:
             return error(ErrorCode::Internal, trRest("The server asked for a version check that TenantDesk did not send."));
         case 429:
             return error(ErrorCode::Unavailable, retryAfter >= 0
-                    ? trRest("The server is busy; try again in %n second(s).", int(retryAfter))
+                    ? trRest("The server is busy; try again in %n second(s).", nullptr, int(retryAfter))
                     : trRest("The server is busy; try again in a moment."));
         default:
             break;
@@ -706,7 +706,7 @@ private:
                                                      .arg(response.location));
         if (status >= 500)
             return error(ErrorCode::Unavailable, retryAfter >= 0
-                    ? trRest("The server %1 is not available; try again in %n second(s).", int(retryAfter)).arg(server())
+                    ? trRest("The server %1 is not available; try again in %n second(s).", nullptr, int(retryAfter)).arg(server())
                     : trRest("The server %1 is not available; try again later.").arg(server()));
         static const QHash<QString, ErrorCode> codes{
             {u"NotFound"_s, ErrorCode::NotFound}, {u"Conflict"_s, ErrorCode::Conflict},

@@ -17,9 +17,9 @@ namespace TenantDesk {
 
 namespace {
 
-QString trFile(const char* text, int n = -1)
+QString trFile(const char* text, const char* disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("UserFile", text, nullptr, n);
+    return QCoreApplication::translate("UserFile", text, disambiguation, n);
 }
 
 int lineAtOffset(const QByteArray& data, qsizetype offset)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks a translated .ts file: counts unfinished and obsolete entries and compares, for every
 message, the placeholders (%1..%99, %n, %Ln), the number of & accelerators, the HTML tags and a
-trailing "…" of the source with its translation. Exit status 1 when anything differs.
+trailing "…" of the source with its translation, and that a message with %n is a plural one. Exit
+status 1 when anything differs.
 
     translations/check_ts.py translations/tenantdesk_fr.ts
 """
@@ -35,6 +36,11 @@ def main(path):
                 obsolete += 1
                 continue
             forms = [f.text or '' for f in translation.iter('numerusform')] or [translation.text or '']
+            if re.search(r'%L?n', source) and message.get('numerus') != 'yes':
+                # tr("… %n …", n) through a helper that lupdate reads as (source, comment): Qt then
+                # finds a translation only for the singular and shows English for 2, 3, ...
+                problems.append(f'{name}: "{source}": %n in a message that is not plural (numerus); '
+                                'call tr(text, nullptr, n)')
             if message.get('numerus') == 'yes' and len(forms) != 2:
                 problems.append(f'{name}: "{source}": {len(forms)} plural forms, French has 2')
             for form in forms:

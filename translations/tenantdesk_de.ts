@@ -4766,17 +4766,26 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>Realm “%1” from %2: imported as the new tenant “%3” (%4).</source>
         <translation>Realm „%1“ aus %2: als neuer Mandant „%3“ (%4) importiert.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) read</source>
-        <translation>%n Benutzer gelesen</translation>
+        <translation>
+            <numerusform>%n Benutzer gelesen</numerusform>
+            <numerusform>%n Benutzer gelesen</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n imported</source>
-        <translation>%n importiert</translation>
+        <translation>
+            <numerusform>%n importiert</numerusform>
+            <numerusform>%n importiert</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n skipped</source>
-        <translation>%n übersprungen</translation>
+        <translation>
+            <numerusform>%n übersprungen</numerusform>
+            <numerusform>%n übersprungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>no e-mail address, which a user here needs (%1)</source>
@@ -4786,57 +4795,90 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>service accounts of clients, not people (%1)</source>
         <translation>Dienstkonten von Clients, keine Personen (%1)</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) disabled: not enabled in Keycloak.</source>
-        <translation>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</translation>
+        <translation>
+            <numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform>
+            <numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) had credentials: dropped, never stored. The users are invited and choose their own at their first sign-in.</source>
-        <translation>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</translation>
+        <translation>
+            <numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform>
+            <numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n realm role(s) imported as roles of the tenant</source>
-        <translation>%n Realm-Rolle(n) als Rollen des Mandanten importiert</translation>
+        <translation>
+            <numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform>
+            <numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n client role(s)</source>
-        <translation>%n Client-Rolle(n)</translation>
+        <translation>
+            <numerusform>%n Client-Rolle(n)</numerusform>
+            <numerusform>%n Client-Rolle(n)</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>of %n client(s), named “client:role”</source>
-        <translation>von %n Client(s), benannt „client:rolle“</translation>
+        <translation>
+            <numerusform>von %n Client(s), benannt „client:rolle“</numerusform>
+            <numerusform>von %n Client(s), benannt „client:rolle“</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n composite role(s) include the roles they list.</source>
-        <translation>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</translation>
+        <translation>
+            <numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform>
+            <numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The roles carry no permissions: a Keycloak role means what its applications make of it. Grant permissions in the role editor.</source>
         <translation>Die Rollen tragen keine Berechtigungen: Eine Keycloak-Rolle bedeutet, was ihre Anwendungen daraus machen. Vergeben Sie Berechtigungen im Rolleneditor.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n group(s)</source>
-        <translation>%n Gruppe(n)</translation>
+        <translation>
+            <numerusform>%n Gruppe(n)</numerusform>
+            <numerusform>%n Gruppe(n)</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>(%n at the top)</source>
-        <translation>(%n auf oberster Ebene)</translation>
+        <translation>
+            <numerusform>(%n auf oberster Ebene)</numerusform>
+            <numerusform>(%n auf oberster Ebene)</numerusform>
+        </translation>
     </message>
     <message>
         <source>imported as composite roles named “group:/path”, each including the group&apos;s roles and its parent group&apos;s role; a member gets one membership with the group&apos;s role.</source>
         <translation>importiert als zusammengesetzte Rollen namens „group:/pfad“, jede mit den Rollen der Gruppe und der Rolle ihrer übergeordneten Gruppe; ein Mitglied erhält eine Mitgliedschaft mit der Rolle der Gruppe.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n membership(s) on the new tenant: one per realm role, client role and group of each imported user.</source>
-        <translation>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</translation>
+        <translation>
+            <numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform>
+            <numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s)</source>
-        <translation>%n Benutzer</translation>
+        <translation>
+            <numerusform>%n Benutzer</numerusform>
+            <numerusform>%n Benutzer</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n composite role(s)</source>
-        <translation>%n zusammengesetzte Rolle(n)</translation>
+        <translation>
+            <numerusform>%n zusammengesetzte Rolle(n)</numerusform>
+            <numerusform>%n zusammengesetzte Rolle(n)</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 skipped (%2)</source>
@@ -4846,9 +4888,12 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>: its roles %1</source>
         <translation>: ihre Rollen %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n definition(s) left out</source>
-        <translation>%n Definition(en) ausgelassen</translation>
+        <translation>
+            <numerusform>%n Definition(en) ausgelassen</numerusform>
+            <numerusform>%n Definition(en) ausgelassen</numerusform>
+        </translation>
     </message>
     <message>
         <source>named by no user, group or composite role.</source>
@@ -4862,9 +4907,12 @@ E-Mail-Adresse des Benutzers:</translation>
         <source>The realm&apos;s default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
         <translation>Die Standardrollen des Realms (%1) werden nicht zugewiesen: Keycloak vergibt sie bei der Registrierung, und der Export führt die Rollen jedes Benutzers auf.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Not imported: %n client(s), client scopes, identity providers and the realm&apos;s settings, which configure Keycloak itself.</source>
-        <translation>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</translation>
+        <translation>
+            <numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform>
+            <numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7423,11 +7471,15 @@ Befehle:
         <source>TO %1</source>
         <translation>NACH %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Dry run: %n setting(s) would change in “%1”; nothing was changed.
 </source>
-        <translation>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
-</translation>
+        <translation>
+            <numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
+</numerusform>
+            <numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing to promote: “%1” has the settings of “%2” already.
@@ -7435,11 +7487,15 @@ Befehle:
         <translation>Nichts zu übertragen: „%1“ hat die Einstellungen von „%2“ bereits.
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Promoted %n setting(s) from “%1” to “%2”:
 </source>
-        <translation>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
-</translation>
+        <translation>
+            <numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
+</numerusform>
+            <numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7572,11 +7628,15 @@ Befehle:
         <translation>Keine Abrechnungskosten in diesem Zeitraum.
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
 </source>
-        <translation>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
-</translation>
+        <translation>
+            <numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
+</numerusform>
+            <numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1 (not found)</source>
@@ -7713,9 +7773,12 @@ Befehle:
         <source>note: %1</source>
         <translation>Hinweis: %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>the import was refused with %n problem(s); nothing was written:</source>
-        <translation>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</translation>
+        <translation>
+            <numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform>
+            <numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform>
+        </translation>
     </message>
     <message>
         <source>file: there is no file or folder “%1”.</source>
@@ -7733,11 +7796,15 @@ Befehle:
         <source>output: could not write “%1”: %2.</source>
         <translation>output: „%1“ konnte nicht geschrieben werden: %2.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %n user(s) to %1.
 </source>
-        <translation>%n Benutzer nach %1 exportiert.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer nach %1 exportiert.
+</numerusform>
+            <numerusform>%n Benutzer nach %1 exportiert.
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7895,9 +7962,12 @@ Befehle:
         <source>Memberships:</source>
         <translation>Mitgliedschaften:</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>also applies to %n sub-tenant(s)</source>
-        <translation>gilt auch für %n Untermandant(en)</translation>
+        <translation>
+            <numerusform>gilt auch für %n Untermandant(en)</numerusform>
+            <numerusform>gilt auch für %n Untermandant(en)</numerusform>
+        </translation>
     </message>
     <message>
         <source>users create takes --tenant SLUG and --role NAME together, for the user&apos;s first membership.</source>
@@ -7939,69 +8009,109 @@ Befehle:
         <translation>%1 geändert:
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Disabled %n user(s): %1.
 </source>
-        <translation>%n Benutzer deaktiviert: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer deaktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer deaktiviert: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Enabled %n user(s): %1.
 </source>
-        <translation>%n Benutzer aktiviert: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer aktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer aktiviert: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) disabled already: %1.
 </source>
-        <translation>%n Benutzer bereits deaktiviert: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer bereits deaktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer bereits deaktiviert: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) active already: %1.
 </source>
-        <translation>%n Benutzer bereits aktiv: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer bereits aktiv: %1.
+</numerusform>
+            <numerusform>%n Benutzer bereits aktiv: %1.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 needs --tenant SLUG: the tenant the role is held on.</source>
         <translation>%1 braucht --tenant KÜRZEL: den Mandanten, auf dem die Rolle gilt.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Granted “%1” on %2 to %n user(s): %3.
 </source>
-        <translation>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
-</translation>
+        <translation>
+            <numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
+</numerusform>
+            <numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Took “%1” on %2 away from %n user(s): %3.
 </source>
-        <translation>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
-</translation>
+        <translation>
+            <numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
+</numerusform>
+            <numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) held it already: %1.
 </source>
-        <translation>%n Benutzer hatten sie bereits: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer hatten sie bereits: %1.
+</numerusform>
+            <numerusform>%n Benutzer hatten sie bereits: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) did not hold it there: %1.
 </source>
-        <translation>%n Benutzer hatten sie dort nicht: %1.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer hatten sie dort nicht: %1.
+</numerusform>
+            <numerusform>%n Benutzer hatten sie dort nicht: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.
 </source>
-        <translation>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
-</translation>
+        <translation>
+            <numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
+</numerusform>
+            <numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) had no membership on %1: %2.
 </source>
-        <translation>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
-</translation>
+        <translation>
+            <numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
+</numerusform>
+            <numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 holds no permission on %2.
@@ -9420,9 +9530,12 @@ Plattform-Prinzipal: %2</translation>
         <source>The server asked for a version check that TenantDesk did not send.</source>
         <translation>Der Server verlangte eine Versionsprüfung, die TenantDesk nicht gesendet hat.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The server is busy; try again in %n second(s).</source>
-        <translation>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</translation>
+        <translation>
+            <numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+            <numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server is busy; try again in a moment.</source>
@@ -9432,9 +9545,12 @@ Plattform-Prinzipal: %2</translation>
         <source>The server sent TenantDesk elsewhere (%1); connect to that address instead.</source>
         <translation>Der Server hat TenantDesk anderswohin verwiesen (%1); verbinden Sie sich stattdessen mit dieser Adresse.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The server %1 is not available; try again in %n second(s).</source>
-        <translation>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</translation>
+        <translation>
+            <numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+            <numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server %1 is not available; try again later.</source>

@@ -4766,17 +4766,26 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <source>Realm “%1” from %2: imported as the new tenant “%3” (%4).</source>
         <translation>Domaine «&#xa0;%1&#xa0;» de %2&#xa0;: importé comme nouveau locataire «&#xa0;%3&#xa0;» (%4).</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) read</source>
-        <translation>%n utilisateur lu</translation>
+        <translation>
+            <numerusform>%n utilisateur lu</numerusform>
+            <numerusform>%n utilisateurs lus</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n imported</source>
-        <translation>%n importé</translation>
+        <translation>
+            <numerusform>%n importé</numerusform>
+            <numerusform>%n importés</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n skipped</source>
-        <translation>%n ignoré</translation>
+        <translation>
+            <numerusform>%n ignoré</numerusform>
+            <numerusform>%n ignorés</numerusform>
+        </translation>
     </message>
     <message>
         <source>no e-mail address, which a user here needs (%1)</source>
@@ -4786,57 +4795,90 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <source>service accounts of clients, not people (%1)</source>
         <translation>comptes de service de clients, pas des personnes (%1)</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) disabled: not enabled in Keycloak.</source>
-        <translation>%n utilisateur désactivé&#xa0;: non activé dans Keycloak.</translation>
+        <translation>
+            <numerusform>%n utilisateur désactivé&#xa0;: non activé dans Keycloak.</numerusform>
+            <numerusform>%n utilisateurs désactivés&#xa0;: non activés dans Keycloak.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) had credentials: dropped, never stored. The users are invited and choose their own at their first sign-in.</source>
-        <translation>%n utilisateur avait des identifiants de connexion&#xa0;: supprimés, jamais enregistrés. L’utilisateur est invité et choisit les siens à sa première connexion.</translation>
+        <translation>
+            <numerusform>%n utilisateur avait des identifiants de connexion&#xa0;: supprimés, jamais enregistrés. L’utilisateur est invité et choisit les siens à sa première connexion.</numerusform>
+            <numerusform>%n utilisateurs avaient des identifiants de connexion&#xa0;: supprimés, jamais enregistrés. Les utilisateurs sont invités et choisissent les leurs à leur première connexion.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n realm role(s) imported as roles of the tenant</source>
-        <translation>%n rôle de domaine importé comme rôle du locataire</translation>
+        <translation>
+            <numerusform>%n rôle de domaine importé comme rôle du locataire</numerusform>
+            <numerusform>%n rôles de domaine importés comme rôles du locataire</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n client role(s)</source>
-        <translation>%n rôle client</translation>
+        <translation>
+            <numerusform>%n rôle client</numerusform>
+            <numerusform>%n rôles clients</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>of %n client(s), named “client:role”</source>
-        <translation>de %n client, nommé «&#xa0;client:rôle&#xa0;»</translation>
+        <translation>
+            <numerusform>de %n client, nommé «&#xa0;client:rôle&#xa0;»</numerusform>
+            <numerusform>de %n clients, nommés «&#xa0;client:rôle&#xa0;»</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n composite role(s) include the roles they list.</source>
-        <translation>%n rôle composite inclut les rôles qu’il liste.</translation>
+        <translation>
+            <numerusform>%n rôle composite inclut les rôles qu’il liste.</numerusform>
+            <numerusform>%n rôles composites incluent les rôles qu’ils listent.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The roles carry no permissions: a Keycloak role means what its applications make of it. Grant permissions in the role editor.</source>
         <translation>Les rôles ne portent aucune autorisation&#xa0;: un rôle Keycloak signifie ce que ses applications en font. Accordez les autorisations dans l’éditeur de rôles.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n group(s)</source>
-        <translation>%n groupe</translation>
+        <translation>
+            <numerusform>%n groupe</numerusform>
+            <numerusform>%n groupes</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>(%n at the top)</source>
-        <translation>(%n au premier niveau)</translation>
+        <translation>
+            <numerusform>(%n au premier niveau)</numerusform>
+            <numerusform>(%n au premier niveau)</numerusform>
+        </translation>
     </message>
     <message>
         <source>imported as composite roles named “group:/path”, each including the group&apos;s roles and its parent group&apos;s role; a member gets one membership with the group&apos;s role.</source>
         <translation>importés comme rôles composites nommés «&#xa0;group:/chemin&#xa0;», chacun incluant les rôles du groupe et le rôle de son groupe parent&#xa0;; un membre reçoit une appartenance avec le rôle du groupe.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n membership(s) on the new tenant: one per realm role, client role and group of each imported user.</source>
-        <translation>%n appartenance au nouveau locataire&#xa0;: une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</translation>
+        <translation>
+            <numerusform>%n appartenance au nouveau locataire&#xa0;: une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform>
+            <numerusform>%n appartenances au nouveau locataire&#xa0;: une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s)</source>
-        <translation>%n utilisateur</translation>
+        <translation>
+            <numerusform>%n utilisateur</numerusform>
+            <numerusform>%n utilisateurs</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n composite role(s)</source>
-        <translation>%n rôle composite</translation>
+        <translation>
+            <numerusform>%n rôle composite</numerusform>
+            <numerusform>%n rôles composites</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 skipped (%2)</source>
@@ -4846,9 +4888,12 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <source>: its roles %1</source>
         <translation>&#xa0;: ses rôles %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n definition(s) left out</source>
-        <translation>%n définition omise</translation>
+        <translation>
+            <numerusform>%n définition omise</numerusform>
+            <numerusform>%n définitions omises</numerusform>
+        </translation>
     </message>
     <message>
         <source>named by no user, group or composite role.</source>
@@ -4862,9 +4907,12 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <source>The realm&apos;s default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
         <translation>Les rôles par défaut du domaine (%1) ne sont pas attribués&#xa0;: Keycloak les attribue à l’inscription, et l’export liste les rôles de chaque utilisateur.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Not imported: %n client(s), client scopes, identity providers and the realm&apos;s settings, which configure Keycloak itself.</source>
-        <translation>Non importés&#xa0;: %n client, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</translation>
+        <translation>
+            <numerusform>Non importés&#xa0;: %n client, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform>
+            <numerusform>Non importés&#xa0;: %n clients, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7423,11 +7471,15 @@ Commandes&#xa0;:
         <source>TO %1</source>
         <translation>VERS %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Dry run: %n setting(s) would change in “%1”; nothing was changed.
 </source>
-        <translation>Simulation&#xa0;: %n paramètre changerait dans «&#xa0;%1&#xa0;»&#xa0;; rien n’a été modifié.
-</translation>
+        <translation>
+            <numerusform>Simulation&#xa0;: %n paramètre changerait dans «&#xa0;%1&#xa0;»&#xa0;; rien n’a été modifié.
+</numerusform>
+            <numerusform>Simulation&#xa0;: %n paramètres changeraient dans «&#xa0;%1&#xa0;»&#xa0;; rien n’a été modifié.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing to promote: “%1” has the settings of “%2” already.
@@ -7435,11 +7487,15 @@ Commandes&#xa0;:
         <translation>Rien à promouvoir&#xa0;: «&#xa0;%1&#xa0;» a déjà les paramètres de «&#xa0;%2&#xa0;».
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Promoted %n setting(s) from “%1” to “%2”:
 </source>
-        <translation>%n paramètre promu de «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;»&#xa0;:
-</translation>
+        <translation>
+            <numerusform>%n paramètre promu de «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;»&#xa0;:
+</numerusform>
+            <numerusform>%n paramètres promus de «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;»&#xa0;:
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7572,11 +7628,15 @@ Commandes&#xa0;:
         <translation>Aucun coût facturé sur cette plage.
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
 </source>
-        <translation>Total %1&#xa0;: facturé %2, effectif %3, catalogue %4 (%n ligne).
-</translation>
+        <translation>
+            <numerusform>Total %1&#xa0;: facturé %2, effectif %3, catalogue %4 (%n ligne).
+</numerusform>
+            <numerusform>Total %1&#xa0;: facturé %2, effectif %3, catalogue %4 (%n lignes).
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1 (not found)</source>
@@ -7713,9 +7773,12 @@ Commandes&#xa0;:
         <source>note: %1</source>
         <translation>remarque&#xa0;: %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>the import was refused with %n problem(s); nothing was written:</source>
-        <translation>l’import a été refusé avec %n problème&#xa0;; rien n’a été écrit&#xa0;:</translation>
+        <translation>
+            <numerusform>l’import a été refusé avec %n problème&#xa0;; rien n’a été écrit&#xa0;:</numerusform>
+            <numerusform>l’import a été refusé avec %n problèmes&#xa0;; rien n’a été écrit&#xa0;:</numerusform>
+        </translation>
     </message>
     <message>
         <source>file: there is no file or folder “%1”.</source>
@@ -7733,11 +7796,15 @@ Commandes&#xa0;:
         <source>output: could not write “%1”: %2.</source>
         <translation>output&#xa0;: impossible d’écrire «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Exported %n user(s) to %1.
 </source>
-        <translation>%n utilisateur exporté vers %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur exporté vers %1.
+</numerusform>
+            <numerusform>%n utilisateurs exportés vers %1.
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7895,9 +7962,12 @@ Commandes&#xa0;:
         <source>Memberships:</source>
         <translation>Appartenances&#xa0;:</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>also applies to %n sub-tenant(s)</source>
-        <translation>s’applique aussi à %n sous-locataire</translation>
+        <translation>
+            <numerusform>s’applique aussi à %n sous-locataire</numerusform>
+            <numerusform>s’applique aussi à %n sous-locataires</numerusform>
+        </translation>
     </message>
     <message>
         <source>users create takes --tenant SLUG and --role NAME together, for the user&apos;s first membership.</source>
@@ -7939,69 +8009,109 @@ Commandes&#xa0;:
         <translation>%1 modifié&#xa0;:
 </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Disabled %n user(s): %1.
 </source>
-        <translation>%n utilisateur désactivé&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur désactivé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs désactivés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Enabled %n user(s): %1.
 </source>
-        <translation>%n utilisateur activé&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur activé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs activés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) disabled already: %1.
 </source>
-        <translation>%n utilisateur déjà désactivé&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur déjà désactivé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs déjà désactivés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) active already: %1.
 </source>
-        <translation>%n utilisateur déjà actif&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur déjà actif&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs déjà actifs&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 needs --tenant SLUG: the tenant the role is held on.</source>
         <translation>%1 nécessite --tenant SLUG&#xa0;: le locataire sur lequel le rôle est détenu.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Granted “%1” on %2 to %n user(s): %3.
 </source>
-        <translation>«&#xa0;%1&#xa0;» sur %2 attribué à %n utilisateur&#xa0;: %3.
-</translation>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 attribué à %n utilisateur&#xa0;: %3.
+</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 attribué à %n utilisateurs&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Took “%1” on %2 away from %n user(s): %3.
 </source>
-        <translation>«&#xa0;%1&#xa0;» sur %2 retiré à %n utilisateur&#xa0;: %3.
-</translation>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 retiré à %n utilisateur&#xa0;: %3.
+</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 retiré à %n utilisateurs&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) held it already: %1.
 </source>
-        <translation>%n utilisateur le détenait déjà&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur le détenait déjà&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs le détenaient déjà&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) did not hold it there: %1.
 </source>
-        <translation>%n utilisateur ne le détenait pas à cet endroit&#xa0;: %1.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur ne le détenait pas à cet endroit&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs ne le détenaient pas à cet endroit&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.
 </source>
-        <translation>Appartenances de %n utilisateur déplacées de %1 vers %2, rôles conservés&#xa0;: %3.
-</translation>
+        <translation>
+            <numerusform>Appartenances de %n utilisateur déplacées de %1 vers %2, rôles conservés&#xa0;: %3.
+</numerusform>
+            <numerusform>Appartenances de %n utilisateurs déplacées de %1 vers %2, rôles conservés&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n user(s) had no membership on %1: %2.
 </source>
-        <translation>%n utilisateur n’avait aucune appartenance sur %1&#xa0;: %2.
-</translation>
+        <translation>
+            <numerusform>%n utilisateur n’avait aucune appartenance sur %1&#xa0;: %2.
+</numerusform>
+            <numerusform>%n utilisateurs n’avaient aucune appartenance sur %1&#xa0;: %2.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 holds no permission on %2.
@@ -9420,9 +9530,12 @@ Principal de plateforme&#xa0;: %2</translation>
         <source>The server asked for a version check that TenantDesk did not send.</source>
         <translation>Le serveur a demandé une vérification de version que TenantDesk n’a pas envoyée.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The server is busy; try again in %n second(s).</source>
-        <translation>Le serveur est occupé&#xa0;; réessayez dans %n seconde.</translation>
+        <translation>
+            <numerusform>Le serveur est occupé&#xa0;; réessayez dans %n seconde.</numerusform>
+            <numerusform>Le serveur est occupé&#xa0;; réessayez dans %n secondes.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server is busy; try again in a moment.</source>
@@ -9432,9 +9545,12 @@ Principal de plateforme&#xa0;: %2</translation>
         <source>The server sent TenantDesk elsewhere (%1); connect to that address instead.</source>
         <translation>Le serveur a redirigé TenantDesk ailleurs (%1)&#xa0;; connectez-vous plutôt à cette adresse.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>The server %1 is not available; try again in %n second(s).</source>
-        <translation>Le serveur %1 n’est pas disponible&#xa0;; réessayez dans %n seconde.</translation>
+        <translation>
+            <numerusform>Le serveur %1 n’est pas disponible&#xa0;; réessayez dans %n seconde.</numerusform>
+            <numerusform>Le serveur %1 n’est pas disponible&#xa0;; réessayez dans %n secondes.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server %1 is not available; try again later.</source>

@@ -63,9 +63,15 @@ private:
     QTemporaryDir m_dir;
     QString m_database;
 
-    Run tenantctl(const QStringList& arguments) const
+    Run tenantctl(const QStringList& arguments, const QString& language = {}) const
     {
         QProcess process;
+        if (!language.isEmpty()) {
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(u"LANGUAGE"_s, language);
+            environment.insert(u"LC_ALL"_s, language + u".UTF-8"_s);
+            process.setProcessEnvironment(environment);
+        }
         process.start(QStringLiteral(TENANTCTL_PATH), QStringList{u"--database"_s, m_database} + arguments);
         if (!process.waitForFinished(120000))
             qFatal("tenantctl did not finish");
@@ -148,6 +154,13 @@ private Q_SLOTS:
         const QJsonObject first = rows.at(0).toObject();
         QVERIFY(lines.at(1).startsWith(first.value(u"tenant"_s).toString() + u',' + first.value(u"month"_s).toString()
                                        + u",USD,"_s + first.value(u"billed_cost"_s).toString() + u','));
+        // The column names are for scripts: the same in German, where the text table is German.
+        const Run german = tenantctl({u"billing"_s, u"summary"_s, u"--by"_s, u"tenant,month"_s, u"--csv"_s}, u"de_DE"_s);
+        TENANTCTL_OK(german);
+        QCOMPARE(german.out.split(u"\r\n"_s, Qt::SkipEmptyParts), lines);
+        const Run germanText = tenantctl({u"billing"_s, u"summary"_s}, u"de_DE"_s);
+        TENANTCTL_OK(germanText);
+        QVERIFY2(!germanText.out.contains(u"Total USD: billed "_s), qPrintable(germanText.out));
         const Run text = tenantctl({u"billing"_s, u"summary"_s});
         TENANTCTL_OK(text);
         DecimalSum all;
