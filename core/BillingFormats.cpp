@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -840,8 +841,8 @@ public:
         for (;;) {
             ws();
             if (m_p >= m_e || *m_p != '"')
-                return failWith(braced ? "the tags are not valid JSON: a key in quotes was expected"
-                                       : "the tags are not valid: a key in quotes was expected");
+                return braced ? failWith("the tags are not valid JSON: a key in quotes was expected")
+                              : failWith("the tags are not valid: a key in quotes was expected");
             const char* keyBegin = nullptr;
             const char* keyEnd = nullptr;
             bool keyEscaped = false;
@@ -884,8 +885,8 @@ public:
             }
             if (!braced && m_p == m_e)
                 return true;
-            return failWith(braced ? "the tags are not valid JSON: a comma or a closing brace was expected"
-                                   : "the tags are not valid: a comma was expected between pairs");
+            return braced ? failWith("the tags are not valid JSON: a comma or a closing brace was expected")
+                          : failWith("the tags are not valid: a comma was expected between pairs");
         }
     }
 };
@@ -1516,44 +1517,47 @@ bool BillingMapping::map(const std::vector<BillingCsv::Field>& fields, BillingRe
 QStringList BillingMapping::notes() const
 {
     QStringList notes;
-    const auto t = [](const char* text, qint64 n) { return QCoreApplication::translate("BillingFile", text, nullptr, int(n)); };
+    // Called as trNotes("…%n…", nullptr, n), which lupdate reads as a plural message (an alias of tr).
+    const auto trNotes = [](const char* text, const char* disambiguation, qint64 n) {
+        return QCoreApplication::translate("BillingFile", text, disambiguation, int(std::min<qint64>(n, INT_MAX)));
+    };
     const auto columnName = [this](int output) {
         const int c = m_sources[size_t(output)].cols[0];
         return c >= 0 && c < m_header.size() ? QString::fromUtf8(m_header.at(c)) : QString();
     };
     if (m_nullTags > 0)
-        notes << t("Tags: %n NULL value(s) read as no tags", m_nullTags);
+        notes << trNotes("Tags: %n NULL value(s) read as no tags", nullptr, m_nullTags);
     static const char* const amountNames[] = {"BilledCost", "EffectiveCost", "ListCost"};
     for (int o = BilledCost; o <= ListCost; ++o) {
         if (m_emptyAmounts[size_t(o)] > 0)
-            notes << t("%1 (from %2): %n empty value(s) read as 0", m_emptyAmounts[size_t(o)])
+            notes << trNotes("%1 (from %2): %n empty value(s) read as 0", nullptr, m_emptyAmounts[size_t(o)])
                          .arg(QString::fromLatin1(amountNames[o - BilledCost]), columnName(o));
         if (m_copied[size_t(o)])
             notes << QCoreApplication::translate("BillingFile", "%1: the file has no such column; BilledCost is used")
                          .arg(QString::fromLatin1(amountNames[o - BilledCost]));
     }
     if (m_effectiveFallback > 0)
-        notes << t("EffectiveCost: %n line(s) without a net amount use the unblended cost", m_effectiveFallback);
+        notes << trNotes("EffectiveCost: %n line(s) without a net amount use the unblended cost", nullptr, m_effectiveFallback);
     if (m_format == BillingFormat::Focus) {
         if (m_otherCategory > 0)
-            notes << t("ServiceCategory: %n empty value(s) read as Other", m_otherCategory);
+            notes << trNotes("ServiceCategory: %n empty value(s) read as Other", nullptr, m_otherCategory);
     } else if (m_format != BillingFormat::Auto) {
         notes << QCoreApplication::translate("BillingFile",
                                              "ServiceCategory is not in this format: it is derived from %1 for "
                                              "well-known services")
                      .arg(m_derivedFrom);
         if (m_otherCategory > 0)
-            notes << t("ServiceCategory: %n line(s) of other services are in Other", m_otherCategory);
+            notes << trNotes("ServiceCategory: %n line(s) of other services are in Other", nullptr, m_otherCategory);
     }
     if (m_unknownCharge > 0)
-        notes << t("ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)", m_unknownCharge)
+        notes << trNotes("ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)", nullptr, m_unknownCharge)
                      .arg(m_unknownChargeValues.join(u", "_s));
     if (m_fractions > 0)
-        notes << t("Times: fractions of a second dropped in %n line(s)", m_fractions);
+        notes << trNotes("Times: fractions of a second dropped in %n line(s)", nullptr, m_fractions);
     if (m_offsets > 0)
-        notes << t("Times: %n time(s) with an offset from UTC converted to UTC", m_offsets);
+        notes << trNotes("Times: %n time(s) with an offset from UTC converted to UTC", nullptr, m_offsets);
     if (m_usDates > 0)
-        notes << t("Dates: %n line(s) with US dates (month/day/year) read as such", m_usDates);
+        notes << trNotes("Dates: %n line(s) with US dates (month/day/year) read as such", nullptr, m_usDates);
     return notes;
 }
 

@@ -1038,6 +1038,10 @@
         <source>the file has %1 bytes, more than the limit of %2</source>
         <translation>die Datei hat %1 Bytes, mehr als die Grenze von %2</translation>
     </message>
+    <message>
+        <source>text follows the tags&apos; closing brace</source>
+        <translation>nach der schließenden Klammer der Tags folgt noch Text</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -2206,6 +2210,69 @@ Es wurde nichts importiert.</translation>
         <source>the price times the quantity is too large</source>
         <translation>Preis mal Menge ist zu groß</translation>
     </message>
+    <message numerus="yes">
+        <source>Tags: %n NULL value(s) read as no tags</source>
+        <translation>
+            <numerusform>Tags: %n NULL-Wert als keine Tags gelesen</numerusform>
+            <numerusform>Tags: %n NULL-Werte als keine Tags gelesen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (from %2): %n empty value(s) read as 0</source>
+        <translation>
+            <numerusform>%1 (aus %2): %n leerer Wert als 0 gelesen</numerusform>
+            <numerusform>%1 (aus %2): %n leere Werte als 0 gelesen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>EffectiveCost: %n line(s) without a net amount use the unblended cost</source>
+        <translation>
+            <numerusform>EffectiveCost: %n Zeile ohne Nettobetrag verwendet die ungemischten Kosten</numerusform>
+            <numerusform>EffectiveCost: %n Zeilen ohne Nettobetrag verwenden die ungemischten Kosten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ServiceCategory: %n empty value(s) read as Other</source>
+        <translation>
+            <numerusform>ServiceCategory: %n leerer Wert als Other gelesen</numerusform>
+            <numerusform>ServiceCategory: %n leere Werte als Other gelesen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ServiceCategory: %n line(s) of other services are in Other</source>
+        <translation>
+            <numerusform>ServiceCategory: %n Zeile anderer Dienste steht unter Other</numerusform>
+            <numerusform>ServiceCategory: %n Zeilen anderer Dienste stehen unter Other</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)</source>
+        <translation>
+            <numerusform>ChargeCategory: %n Zeile mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform>
+            <numerusform>ChargeCategory: %n Zeilen mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Times: fractions of a second dropped in %n line(s)</source>
+        <translation>
+            <numerusform>Zeiten: Sekundenbruchteile in %n Zeile verworfen</numerusform>
+            <numerusform>Zeiten: Sekundenbruchteile in %n Zeilen verworfen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Times: %n time(s) with an offset from UTC converted to UTC</source>
+        <translation>
+            <numerusform>Zeiten: %n Zeit mit Abweichung von UTC in UTC umgerechnet</numerusform>
+            <numerusform>Zeiten: %n Zeiten mit Abweichung von UTC in UTC umgerechnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dates: %n line(s) with US dates (month/day/year) read as such</source>
+        <translation>
+            <numerusform>Datumsangaben: %n Zeile mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform>
+            <numerusform>Datumsangaben: %n Zeilen mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingPage</name>
@@ -3075,6 +3142,85 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>palettes.%1.%2 is missing</source>
         <translation>palettes.%1.%2 fehlt</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::CompactJson</name>
+    <message>
+        <source>a text in the tags is not closed</source>
+        <translation>ein Text in den Tags ist nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is not four hex digits</source>
+        <translation>eine \u-Escape-Sequenz in den Tags hat nicht vier Hexadezimalziffern</translation>
+    </message>
+    <message>
+        <source>a \u0000 (NUL character) in the tags</source>
+        <translation>ein \u0000 (NUL-Zeichen) in den Tags</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is the second half of a character without its first</source>
+        <translation>eine \u-Escape-Sequenz in den Tags ist die zweite Hälfte eines Zeichens ohne die erste</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is the first half of a character without its second</source>
+        <translation>eine \u-Escape-Sequenz in den Tags ist die erste Hälfte eines Zeichens ohne die zweite</translation>
+    </message>
+    <message>
+        <source>a backslash in the tags starts no valid escape</source>
+        <translation>ein Backslash in den Tags beginnt keine gültige Escape-Sequenz</translation>
+    </message>
+    <message>
+        <source>a control character inside a text in the tags</source>
+        <translation>ein Steuerzeichen in einem Text der Tags</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON</source>
+        <translation>die Tags sind kein gültiges JSON</translation>
+    </message>
+    <message>
+        <source>a number in the tags starts with a zero</source>
+        <translation>eine Zahl in den Tags beginnt mit einer Null</translation>
+    </message>
+    <message>
+        <source>a number in the tags has no digit after its decimal point</source>
+        <translation>eine Zahl in den Tags hat keine Ziffer nach dem Dezimalpunkt</translation>
+    </message>
+    <message>
+        <source>a number in the tags has no digit in its exponent</source>
+        <translation>eine Zahl in den Tags hat keine Ziffer im Exponenten</translation>
+    </message>
+    <message>
+        <source>a number in the tags is too large or too small for a JSON reader</source>
+        <translation>eine Zahl in den Tags ist für einen JSON-Leser zu groß oder zu klein</translation>
+    </message>
+    <message>
+        <source>the tags end where a value was expected</source>
+        <translation>die Tags enden, wo ein Wert erwartet wurde</translation>
+    </message>
+    <message>
+        <source>the tags are nested too deeply</source>
+        <translation>die Tags sind zu tief verschachtelt</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a colon was expected after a key</source>
+        <translation>die Tags sind kein gültiges JSON: nach einem Schlüssel wurde ein Doppelpunkt erwartet</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a key in quotes was expected</source>
+        <translation>die Tags sind kein gültiges JSON: ein Schlüssel in Anführungszeichen wurde erwartet</translation>
+    </message>
+    <message>
+        <source>the tags are not valid: a key in quotes was expected</source>
+        <translation>die Tags sind ungültig: ein Schlüssel in Anführungszeichen wurde erwartet</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a comma or a closing brace was expected</source>
+        <translation>die Tags sind kein gültiges JSON: ein Komma oder eine schließende Klammer wurde erwartet</translation>
+    </message>
+    <message>
+        <source>the tags are not valid: a comma was expected between pairs</source>
+        <translation>die Tags sind ungültig: zwischen Paaren wurde ein Komma erwartet</translation>
     </message>
 </context>
 <context>

@@ -1038,6 +1038,10 @@
         <source>the file has %1 bytes, more than the limit of %2</source>
         <translation>le fichier fait %1 octets, plus que la limite de %2</translation>
     </message>
+    <message>
+        <source>text follows the tags&apos; closing brace</source>
+        <translation>du texte suit l’accolade fermante des étiquettes</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
@@ -2206,6 +2210,69 @@ Rien n’a été importé.</translation>
         <source>the price times the quantity is too large</source>
         <translation>le prix multiplié par la quantité est trop grand</translation>
     </message>
+    <message numerus="yes">
+        <source>Tags: %n NULL value(s) read as no tags</source>
+        <translation>
+            <numerusform>Tags : %n valeur NULL lue comme aucune étiquette</numerusform>
+            <numerusform>Tags : %n valeurs NULL lues comme aucune étiquette</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (from %2): %n empty value(s) read as 0</source>
+        <translation>
+            <numerusform>%1 (depuis %2) : %n valeur vide lue comme 0</numerusform>
+            <numerusform>%1 (depuis %2) : %n valeurs vides lues comme 0</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>EffectiveCost: %n line(s) without a net amount use the unblended cost</source>
+        <translation>
+            <numerusform>EffectiveCost : %n ligne sans montant net utilise le coût non mélangé</numerusform>
+            <numerusform>EffectiveCost : %n lignes sans montant net utilisent le coût non mélangé</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ServiceCategory: %n empty value(s) read as Other</source>
+        <translation>
+            <numerusform>ServiceCategory : %n valeur vide lue comme Other</numerusform>
+            <numerusform>ServiceCategory : %n valeurs vides lues comme Other</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ServiceCategory: %n line(s) of other services are in Other</source>
+        <translation>
+            <numerusform>ServiceCategory : %n ligne d’autres services est dans Other</numerusform>
+            <numerusform>ServiceCategory : %n lignes d’autres services sont dans Other</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)</source>
+        <translation>
+            <numerusform>ChargeCategory : %n ligne d’un type de frais inconnu lue comme Adjustment (%1)</numerusform>
+            <numerusform>ChargeCategory : %n lignes d’un type de frais inconnu lues comme Adjustment (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Times: fractions of a second dropped in %n line(s)</source>
+        <translation>
+            <numerusform>Heures : fractions de seconde abandonnées dans %n ligne</numerusform>
+            <numerusform>Heures : fractions de seconde abandonnées dans %n lignes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Times: %n time(s) with an offset from UTC converted to UTC</source>
+        <translation>
+            <numerusform>Heures : %n heure avec un décalage par rapport à UTC convertie en UTC</numerusform>
+            <numerusform>Heures : %n heures avec un décalage par rapport à UTC converties en UTC</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dates: %n line(s) with US dates (month/day/year) read as such</source>
+        <translation>
+            <numerusform>Dates : %n ligne avec des dates américaines (mois/jour/année) lue comme telle</numerusform>
+            <numerusform>Dates : %n lignes avec des dates américaines (mois/jour/année) lues comme telles</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingPage</name>
@@ -3075,6 +3142,85 @@ Rien n’a été importé.</translation>
     <message>
         <source>palettes.%1.%2 is missing</source>
         <translation>palettes.%1.%2 est absent</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::CompactJson</name>
+    <message>
+        <source>a text in the tags is not closed</source>
+        <translation>un texte des étiquettes n’est pas fermé</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is not four hex digits</source>
+        <translation>un échappement \u des étiquettes n’a pas quatre chiffres hexadécimaux</translation>
+    </message>
+    <message>
+        <source>a \u0000 (NUL character) in the tags</source>
+        <translation>un \u0000 (caractère NUL) dans les étiquettes</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is the second half of a character without its first</source>
+        <translation>un échappement \u des étiquettes est la seconde moitié d’un caractère sans la première</translation>
+    </message>
+    <message>
+        <source>a \u escape in the tags is the first half of a character without its second</source>
+        <translation>un échappement \u des étiquettes est la première moitié d’un caractère sans la seconde</translation>
+    </message>
+    <message>
+        <source>a backslash in the tags starts no valid escape</source>
+        <translation>une barre oblique inverse des étiquettes ne commence aucun échappement valide</translation>
+    </message>
+    <message>
+        <source>a control character inside a text in the tags</source>
+        <translation>un caractère de contrôle dans un texte des étiquettes</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON</source>
+        <translation>les étiquettes ne sont pas du JSON valide</translation>
+    </message>
+    <message>
+        <source>a number in the tags starts with a zero</source>
+        <translation>un nombre des étiquettes commence par un zéro</translation>
+    </message>
+    <message>
+        <source>a number in the tags has no digit after its decimal point</source>
+        <translation>un nombre des étiquettes n’a aucun chiffre après sa virgule</translation>
+    </message>
+    <message>
+        <source>a number in the tags has no digit in its exponent</source>
+        <translation>un nombre des étiquettes n’a aucun chiffre dans son exposant</translation>
+    </message>
+    <message>
+        <source>a number in the tags is too large or too small for a JSON reader</source>
+        <translation>un nombre des étiquettes est trop grand ou trop petit pour un lecteur JSON</translation>
+    </message>
+    <message>
+        <source>the tags end where a value was expected</source>
+        <translation>les étiquettes s’arrêtent là où une valeur était attendue</translation>
+    </message>
+    <message>
+        <source>the tags are nested too deeply</source>
+        <translation>les étiquettes sont imbriquées trop profondément</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a colon was expected after a key</source>
+        <translation>les étiquettes ne sont pas du JSON valide : deux-points étaient attendus après une clé</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a key in quotes was expected</source>
+        <translation>les étiquettes ne sont pas du JSON valide : une clé entre guillemets était attendue</translation>
+    </message>
+    <message>
+        <source>the tags are not valid: a key in quotes was expected</source>
+        <translation>les étiquettes ne sont pas valides : une clé entre guillemets était attendue</translation>
+    </message>
+    <message>
+        <source>the tags are not valid JSON: a comma or a closing brace was expected</source>
+        <translation>les étiquettes ne sont pas du JSON valide : une virgule ou une accolade fermante était attendue</translation>
+    </message>
+    <message>
+        <source>the tags are not valid: a comma was expected between pairs</source>
+        <translation>les étiquettes ne sont pas valides : une virgule était attendue entre les paires</translation>
     </message>
 </context>
 <context>

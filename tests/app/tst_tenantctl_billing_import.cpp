@@ -61,9 +61,15 @@ private:
     QTemporaryDir m_dir;
     QString m_database;
 
-    Run tenantctl(const QStringList& arguments) const
+    Run tenantctl(const QStringList& arguments, const QString& language = {}) const
     {
         QProcess process;
+        if (!language.isEmpty()) {
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(u"LANGUAGE"_s, language);
+            environment.insert(u"LC_ALL"_s, language + u".UTF-8"_s);
+            process.setProcessEnvironment(environment);
+        }
         process.start(QStringLiteral(TENANTCTL_PATH), QStringList{u"--database"_s, m_database} + arguments);
         if (!process.waitForFinished(120000))
             qFatal("tenantctl did not finish");
@@ -141,6 +147,33 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(run.err.contains(u"broken.csv"_s) && run.err.contains(u"5"_s), qPrintable(run.err));
+        const Run listed = tenantctl({u"billing"_s, u"imports"_s, u"--json"_s});
+        QCOMPARE(QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"items"_s).toArray().size(), 0);
+    }
+
+    void brokenTagsAreNamedInTheUsersLanguage()
+    {
+        QFile source(samplePath());
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = source.readAll().split('\n');
+        QVERIFY(lines[2].endsWith("\"}\""));
+        lines[2].chop(2);
+        lines[2] += ", \"\"size\"\": 1e}\""; // a number with an empty exponent in the tags of line 3
+        const QString broken = QDir(m_dir.path()).filePath(u"broken-tags.csv"_s);
+        QFile out(broken);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(lines.join('\n'));
+        out.close();
+
+        const Run english = tenantctl({u"billing"_s, u"import"_s, broken});
+        QCOMPARE(english.exitCode, 1);
+        QVERIFY2(english.err.contains(u"line 3, column Tags"_s) && english.err.contains(u"exponent"_s), qPrintable(english.err));
+        const Run german = tenantctl({u"billing"_s, u"import"_s, broken}, u"de_DE"_s);
+        QCOMPARE(german.exitCode, 1);
+        QVERIFY2(german.err.contains(u"Zeile 3, Spalte Tags"_s) && german.err.contains(u"Exponenten"_s), qPrintable(german.err));
+        const Run french = tenantctl({u"billing"_s, u"import"_s, broken}, u"fr_FR"_s);
+        QCOMPARE(french.exitCode, 1);
+        QVERIFY2(french.err.contains(u"exposant"_s), qPrintable(french.err));
         const Run listed = tenantctl({u"billing"_s, u"imports"_s, u"--json"_s});
         QCOMPARE(QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"items"_s).toArray().size(), 0);
     }
