@@ -36,9 +36,11 @@ void AuditEventModel::setStore(Store* store)
     m_complete = true;
     m_tenants.clear();
     m_tenantsAsked.clear();
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     setLoading(false);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
 }
 
 void AuditEventModel::setPageSize(int size)
@@ -62,10 +64,12 @@ void AuditEventModel::setQuery(const AuditQuery& query)
     // The slugs are kept for the rows shown; a new query starts the cache again once it is full.
     if (m_tenants.size() > tenantCacheSize)
         m_tenants.clear();
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     if (m_loading != wasLoading)
         Q_EMIT loadingChanged(m_loading);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
     if (m_active)
         requestPage();
 }
@@ -83,9 +87,11 @@ void AuditEventModel::clear()
     m_events.clear();
     m_nextCursor.clear();
     m_complete = true;
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     setLoading(false);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
 }
 
 AuditEvent AuditEventModel::event(int row) const
@@ -110,12 +116,52 @@ void AuditEventModel::setLoading(bool loading)
     Q_EMIT loadingChanged(loading);
 }
 
+void AuditEventModel::setErrorRowShown(bool shown)
+{
+    if (shown == m_errorRowShown)
+        return;
+    if (hasError()) {
+        const int row = eventCount();
+        if (shown)
+            beginInsertRows({}, row, row);
+        else
+            beginRemoveRows({}, row, row);
+        m_errorRowShown = shown;
+        if (shown)
+            endInsertRows();
+        else
+            endRemoveRows();
+    } else {
+        m_errorRowShown = shown;
+    }
+}
+
 void AuditEventModel::setErrorMessage(const QString& message)
 {
     if (message == m_errorMessage)
         return;
-    m_errorMessage = message;
+    const int row = eventCount();
+    if (m_errorRowShown && m_errorMessage.isEmpty()) { // the error row comes
+        beginInsertRows({}, row, row);
+        m_errorMessage = message;
+        endInsertRows();
+    } else if (m_errorRowShown && message.isEmpty()) { // and goes
+        beginRemoveRows({}, row, row);
+        m_errorMessage.clear();
+        endRemoveRows();
+    } else {
+        m_errorMessage = message;
+        if (m_errorRowShown)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
     Q_EMIT errorMessageChanged(message);
+}
+
+bool AuditEventModel::forgetErrorInReset()
+{
+    const bool had = hasError();
+    m_errorMessage.clear();
+    return had;
 }
 
 void AuditEventModel::fetchPage()
@@ -135,7 +181,7 @@ void AuditEventModel::requestPage()
             if (generation != m_generation)
                 return; // an answer to a query that is no longer shown
             if (!page.items.isEmpty()) {
-                const int first = int(m_events.size());
+                const int first = eventCount(); // no error row while a page loads
                 beginInsertRows({}, first, first + int(page.items.size()) - 1);
                 m_events.append(page.items);
                 endInsertRows();
@@ -204,7 +250,7 @@ QVariant AuditEventModel::tenantText(const AuditEvent& event, int role) const
 
 int AuditEventModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(m_events.size());
+    return parent.isValid() ? 0 : eventCount() + (hasErrorRow() ? 1 : 0);
 }
 
 int AuditEventModel::columnCount(const QModelIndex& parent) const
@@ -216,6 +262,17 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (index.row() == errorRow()) {
+        switch (role) {
+        case Qt::DisplayRole:
+            return index.column() == 0 ? tr("Could not read more events: %1").arg(m_errorMessage) : QVariant();
+        case Qt::ToolTipRole:
+        case Qt::AccessibleTextRole:
+            return tr("Could not read more events: %1\nPress Enter or double-click to try again.").arg(m_errorMessage);
+        case ErrorRowRole: return true;
+        }
+        return {};
+    }
     const AuditEvent& event = m_events.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
@@ -244,6 +301,7 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
     case TenantIdRole: return event.tenantId;
     case TimeRole: return event.at;
     case ActionRole: return event.action;
+    case ErrorRowRole: return false;
     }
     return {};
 }
@@ -291,6 +349,7 @@ QHash<int, QByteArray> AuditEventModel::roleNames() const
     names.insert(TenantIdRole, "tenantId");
     names.insert(TimeRole, "time");
     names.insert(ActionRole, "action");
+    names.insert(ErrorRowRole, "errorRow");
     return names;
 }
 
