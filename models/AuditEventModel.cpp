@@ -118,49 +118,44 @@ void AuditEventModel::setLoading(bool loading)
 
 void AuditEventModel::setErrorRowShown(bool shown)
 {
-    if (shown == m_errorRowShown)
-        return;
-    if (hasError()) {
-        const int row = eventCount();
-        if (shown)
-            beginInsertRows({}, row, row);
-        else
-            beginRemoveRows({}, row, row);
-        m_errorRowShown = shown;
-        if (shown)
-            endInsertRows();
-        else
-            endRemoveRows();
-    } else {
-        m_errorRowShown = shown;
-    }
+    m_errorRowShown = shown;
+    updateErrorRow();
 }
 
 void AuditEventModel::setErrorMessage(const QString& message)
 {
     if (message == m_errorMessage)
         return;
-    const int row = eventCount();
-    if (m_errorRowShown && m_errorMessage.isEmpty()) { // the error row comes
-        beginInsertRows({}, row, row);
-        m_errorMessage = message;
-        endInsertRows();
-    } else if (m_errorRowShown && message.isEmpty()) { // and goes
-        beginRemoveRows({}, row, row);
-        m_errorMessage.clear();
-        endRemoveRows();
-    } else {
-        m_errorMessage = message;
-        if (m_errorRowShown)
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-    }
+    // The state first, the rows after: a view or tester reacting to the rows' signals must already
+    // see that no page can be fetched now.
+    m_errorMessage = message;
+    updateErrorRow();
     Q_EMIT errorMessageChanged(message);
+}
+
+// Inserts, removes or updates the error row to match the error and setErrorRowShown().
+void AuditEventModel::updateErrorRow()
+{
+    const bool wanted = m_errorRowShown && hasError();
+    const int row = eventCount();
+    if (wanted && !m_errorRowInModel) {
+        beginInsertRows({}, row, row);
+        m_errorRowInModel = true;
+        endInsertRows();
+    } else if (!wanted && m_errorRowInModel) {
+        beginRemoveRows({}, row, row);
+        m_errorRowInModel = false;
+        endRemoveRows();
+    } else if (wanted) {
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
 }
 
 bool AuditEventModel::forgetErrorInReset()
 {
     const bool had = hasError();
     m_errorMessage.clear();
+    m_errorRowInModel = false;
     return had;
 }
 
@@ -195,9 +190,10 @@ void AuditEventModel::requestPage()
         [this, generation](const StoreError& error) {
             if (generation != m_generation)
                 return;
-            // Stop here rather than ask again in a loop: retry() asks for the same page.
-            setLoading(false);
+            // Stop here rather than ask again in a loop: retry() asks for the same page. The error
+            // first, so that nothing reacting to the loading's end fetches the page again.
             setErrorMessage(error.message());
+            setLoading(false);
             Q_EMIT loadFailed(error.message());
         });
 }

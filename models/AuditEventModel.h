@@ -110,7 +110,8 @@ private:
     void setErrorMessage(const QString& message);
     // Forgets the error inside a model reset (no row to remove); returns whether there was one.
     bool forgetErrorInReset();
-    bool hasErrorRow() const { return m_errorRowShown && hasError(); }
+    void updateErrorRow();
+    bool hasErrorRow() const { return m_errorRowInModel; }
     void resolveTenants(const QList<AuditEvent>& events);
     QVariant tenantText(const AuditEvent& event, int role) const;
 
@@ -123,6 +124,7 @@ private:
     bool m_loading = false;
     QString m_errorMessage;
     bool m_errorRowShown = false;
+    bool m_errorRowInModel = false; // rowCount() counts it
     int m_pageSize = 100;
     quint64 m_generation = 0;      // which query an answer belongs to
     quint64 m_storeGeneration = 0; // which store a tenant's slug was read from
