@@ -259,12 +259,14 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     if (index.row() == errorRow()) {
+        const QString said = m_events.isEmpty() ? tr("Could not read the events: %1").arg(m_errorMessage)
+                                                : tr("Could not read more events: %1").arg(m_errorMessage);
         switch (role) {
         case Qt::DisplayRole:
-            return index.column() == 0 ? tr("Could not read more events: %1").arg(m_errorMessage) : QVariant();
+            return index.column() == 0 ? said : QString();
         case Qt::ToolTipRole:
         case Qt::AccessibleTextRole:
-            return tr("Could not read more events: %1\nPress Enter or double-click to try again.").arg(m_errorMessage);
+            return tr("%1\nPress Enter or double-click to try again.").arg(said);
         case ErrorRowRole: return true;
         }
         return {};

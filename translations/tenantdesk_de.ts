@@ -1596,9 +1596,13 @@
         <translation>Weitere Ereignisse konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <source>Could not read more events: %1
+        <source>Could not read the events: %1</source>
+        <translation>Die Ereignisse konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1
 Press Enter or double-click to try again.</source>
-        <translation>Weitere Ereignisse konnten nicht gelesen werden: %1
+        <translation>%1
 Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.</translation>
     </message>
 </context>

@@ -1596,9 +1596,13 @@
         <translation>Impossible de lire d’autres événements : %1</translation>
     </message>
     <message>
-        <source>Could not read more events: %1
+        <source>Could not read the events: %1</source>
+        <translation>Impossible de lire les événements : %1</translation>
+    </message>
+    <message>
+        <source>%1
 Press Enter or double-click to try again.</source>
-        <translation>Impossible de lire d’autres événements : %1
+        <translation>%1
 Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
 </context>
