@@ -60,9 +60,24 @@ struct Request {
     // Longer than usual for a request whose answer takes a while once sent (0: the store's).
     milliseconds transferTimeout{0};
 
+    // A change that can tell, from the server's 412 and the object as it now is, whether it is
+    // itself what the server holds (see resendableChange()): `answer(true)` when it is.
+    std::function<void(const QJsonObject& current, std::function<void(bool)> answer)> recogniseLanded;
+
     // A GET may be sent again after any transient failure; anything else only when the server
-    // cannot have received it.
+    // cannot have received it, or when it is a resendable change.
     bool idempotent() const { return method == "GET"; }
+    // DESIGN: a change guarded by If-Match (the version it was made on) lands at most once however
+    // often it is sent: once it has landed the version has moved on, and every copy of it is
+    // refused with 412. So it may be sent again after a dropped connection, provided that a 412
+    // can then be told apart: the first copy landed (the object is this change, one version on,
+    // made by us: success) or someone else changed it (a conflict, as always). A change that has
+    // no recogniseLanded keeps the old rule: not sent again, "it may or may not have been made".
+    bool resendableChange() const
+    {
+        return recogniseLanded && std::any_of(headers.cbegin(), headers.cend(),
+                                              [](const auto& header) { return header.first == "If-Match"; });
+    }
     QString describe() const { return QString::fromLatin1(method) + u' ' + path; }
 
     Request& with(const QString& key, const QString& value)
@@ -399,6 +414,8 @@ private:
         Failed failed;
         int attempt = 0;            // how many times it was sent before
         bool refreshedOnce = false; // a 401 already led to a refresh
+        // A copy sent before may have reached the server (its connection dropped after sending).
+        bool mayHaveLanded = false;
         // What TLS verification found when it refused the server's certificate.
         bool untrusted = false;
         QByteArray fingerprint;
@@ -579,6 +596,10 @@ private:
             }
         }
         const qint64 retryAfter = retryAfterSeconds(reply);
+        if (response.status == 412 && call->mayHaveLanded && request.recogniseLanded) {
+            recogniseLanded(call, response, retryAfter);
+            return;
+        }
         if ((response.status == 429 || response.status == 503) && request.idempotent()
             && call->attempt < m_retryDelays.size() && retryAfter <= m_maximumRetryAfter.count()) {
             retryLater(call, std::max(m_retryDelays.at(call->attempt), milliseconds(std::max<qint64>(retryAfter, 0) * 1000)));
@@ -598,9 +619,12 @@ private:
             || error == QNetworkReply::HostNotFoundError;
         const bool dropped = error == QNetworkReply::RemoteHostClosedError
             || error == QNetworkReply::TemporaryNetworkFailureError || error == QNetworkReply::NetworkSessionFailedError
-            || error == QNetworkReply::UnknownNetworkError || error == QNetworkReply::ProxyConnectionClosedError;
-        if (!m_closing && (neverReceived || (dropped && call->request.idempotent()))
-            && call->attempt < m_retryDelays.size()) {
+            || error == QNetworkReply::UnknownNetworkError || error == QNetworkReply::ProxyConnectionClosedError
+            || error == QNetworkReply::ContentReSendError;
+        const bool resendable = call->request.idempotent() || call->request.resendableChange();
+        if (!m_closing && (neverReceived || (dropped && resendable)) && call->attempt < m_retryDelays.size()) {
+            if (dropped && !call->request.idempotent())
+                call->mayHaveLanded = true;
             retryLater(call, m_retryDelays.at(call->attempt));
             return;
         }
@@ -620,11 +644,7 @@ private:
             break;
         case QNetworkReply::RemoteHostClosedError:
         case QNetworkReply::ContentReSendError:
-            message = call->request.idempotent()
-                ? trRest("The server at %1 closed the connection before answering; try again.").arg(server())
-                : trRest("The connection to %1 was lost before the server answered, so the change may or may not have "
-                         "been made: reload to see, then try again.").arg(server());
-            break;
+            break; // below
         case QNetworkReply::SslHandshakeFailedError:
             message = trRest("Could not set up a secure connection to %1.").arg(server());
             break;
@@ -632,7 +652,36 @@ private:
             message = trRest("Could not reach the server at %1; check the address and your network.").arg(server());
             break;
         }
+        // A change whose earlier copy may have reached the server says so, whatever the last try met.
+        if (call->mayHaveLanded || (dropped && !call->request.idempotent())) {
+            message = trRest("The connection to %1 was lost before the server answered, so the change may or may not have "
+                             "been made: reload to see, then try again.").arg(server());
+        } else if (error == QNetworkReply::RemoteHostClosedError || error == QNetworkReply::ContentReSendError) {
+            message = trRest("The server at %1 closed the connection before answering; try again.").arg(server());
+        }
         complete(call, StoreError(ErrorCode::Unavailable, message, detail));
+    }
+
+    // A resent change met 412: asks the request whether the object as it now is is this change
+    // itself (its earlier copy landed before the connection dropped); if so the call succeeds
+    // with that object, else it fails with the conflict as usual.
+    void recogniseLanded(const CallPtr& call, const Response& response, qint64 retryAfter)
+    {
+        const QJsonObject current = QJsonDocument::fromJson(response.body).object().value(u"current"_s).toObject();
+        call->request.recogniseLanded(current, [this, call, response, current, retryAfter](bool landed) {
+            if (!m_calls.count(call))
+                return;
+            if (!landed) {
+                complete(call, errorFor(response, call->request, retryAfter));
+                return;
+            }
+            qCInfo(lcStore).noquote() << call->request.describe()
+                                      << "had landed before its connection dropped; its copy's 412 is its own success";
+            Response own = response;
+            own.status = 200;
+            own.body = QJsonDocument(current).toJson(QJsonDocument::Compact);
+            complete(call, own);
+        });
     }
 
     std::exception_ptr untrustedCertificate(const Call& call) const
@@ -1094,10 +1143,64 @@ Environment readEnvironment(const Response& r)
 
 } // namespace
 
+namespace {
+
+// Every field `change` sets holds that value in `tenant` (the server trims the display name).
+bool holdsChange(const Tenant& tenant, const TenantChange& change)
+{
+    return (!change.displayName || tenant.displayName == change.displayName->trimmed())
+        && (!change.domain || tenant.domain == *change.domain)
+        && (!change.timezone || tenant.timezone == *change.timezone)
+        && (!change.language || tenant.language == *change.language)
+        && (!change.quotas || tenant.quotas == *change.quotas)
+        && (!change.apiRateLimit || tenant.apiRateLimit == *change.apiRateLimit)
+        && (!change.featureFlags || tenant.featureFlags == *change.featureFlags)
+        && (!change.securityPolicy || tenant.securityPolicy == *change.securityPolicy)
+        && (!change.settings || tenant.settings == *change.settings);
+}
+
+} // namespace
+
+// An edit is a PATCH on the version it was made on (If-Match), so it is resent after a dropped
+// connection (see Request::resendableChange). A resent edit that meets 412 is recognised as having
+// landed itself when the tenant is now exactly one version on, holds every value of the edit, and
+// the tenant's latest "tenant.update" in the audit trail is this user's. Anything else is the
+// conflict it says it is (ConflictDialog shows both versions).
 QFuture<Tenant> RestStore::updateTenant(TenantId id, const TenantChange& tenantChange, qint64 expectedVersion)
 {
-    return m_client->call<Tenant>(change("PATCH", idPath("/api/v1/tenants/", id), expectedVersion, JsonCodec::toJson(tenantChange)),
-                                  readTenant);
+    Request request = change("PATCH", idPath("/api/v1/tenants/", id), expectedVersion, JsonCodec::toJson(tenantChange));
+    Client* client = m_client.get();
+    request.recogniseLanded = [client, id, tenantChange, expectedVersion](const QJsonObject& current,
+                                                                            std::function<void(bool)> answer) {
+        Tenant now;
+        try {
+            now = JsonCodec::tenantFromJson(current);
+        } catch (const StoreError&) {
+            answer(false);
+            return;
+        }
+        if (now.id != id || now.version != expectedVersion + 1 || !holdsChange(now, tenantChange)) {
+            answer(false);
+            return;
+        }
+        Request latest = get(u"/api/v1/audit"_s);
+        latest.with(u"tenant_id"_s, id).with(u"action"_s, u"tenant.update"_s).with(u"limit"_s, 1);
+        const QString actor = client->m_user.email;
+        client->send(std::move(latest),
+            [answer, actor](const Response& response) {
+                try {
+                    const Page<AuditEvent> page = readResponse(response.where, [&]() {
+                        return JsonCodec::pageFromJson(response.object(), JsonCodec::auditEventFromJson);
+                    });
+                    answer(!page.items.isEmpty() && !actor.isEmpty() && page.items.constFirst().actor == actor);
+                } catch (const StoreError&) {
+                    answer(false);
+                }
+            },
+            // Without the audit trail (no audit.read) it cannot be told: the conflict is shown.
+            [answer](std::exception_ptr) { answer(false); });
+    };
+    return m_client->call<Tenant>(std::move(request), readTenant);
 }
 
 QFuture<Tenant> RestStore::createTenant(const NewTenant& tenant)

@@ -25,8 +25,11 @@ namespace TenantDesk {
 // Unavailable. A response that cannot be read is Internal, naming the field.
 //
 // Reading calls (GET) are retried after a dropped or refused connection, a timeout, 429 or 503,
-// with growing delays (honouring Retry-After); a change (PATCH) only when the connection was
-// refused, since then the server cannot have received it.
+// with growing delays (honouring Retry-After); a change only when the connection was refused,
+// since then the server cannot have received it. A tenant edit (updateTenant, a PATCH with
+// If-Match) is also resent after a dropped connection: it can land only once, and a resent copy
+// refused with 412 because its first copy had landed is recognised and succeeds (the tenant one
+// version on, holding the edit, last updated by this user: docs/RELIABILITY.md).
 //
 // TLS certificates are verified; an untrusted one fails with UntrustedCertificateError carrying
 // its fingerprint, unless it is exactly the certificate of ServerConnection::trustedFingerprint.

@@ -36,9 +36,11 @@ void AuditEventModel::setStore(Store* store)
     m_complete = true;
     m_tenants.clear();
     m_tenantsAsked.clear();
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     setLoading(false);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
 }
 
 void AuditEventModel::setPageSize(int size)
@@ -62,10 +64,12 @@ void AuditEventModel::setQuery(const AuditQuery& query)
     // The slugs are kept for the rows shown; a new query starts the cache again once it is full.
     if (m_tenants.size() > tenantCacheSize)
         m_tenants.clear();
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     if (m_loading != wasLoading)
         Q_EMIT loadingChanged(m_loading);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
     if (m_active)
         requestPage();
 }
@@ -83,9 +87,11 @@ void AuditEventModel::clear()
     m_events.clear();
     m_nextCursor.clear();
     m_complete = true;
+    const bool hadError = forgetErrorInReset();
     endResetModel();
     setLoading(false);
-    setErrorMessage({});
+    if (hadError)
+        Q_EMIT errorMessageChanged({});
 }
 
 AuditEvent AuditEventModel::event(int row) const
@@ -110,12 +116,47 @@ void AuditEventModel::setLoading(bool loading)
     Q_EMIT loadingChanged(loading);
 }
 
+void AuditEventModel::setErrorRowShown(bool shown)
+{
+    m_errorRowShown = shown;
+    updateErrorRow();
+}
+
 void AuditEventModel::setErrorMessage(const QString& message)
 {
     if (message == m_errorMessage)
         return;
+    // The state first, the rows after: a view or tester reacting to the rows' signals must already
+    // see that no page can be fetched now.
     m_errorMessage = message;
+    updateErrorRow();
     Q_EMIT errorMessageChanged(message);
+}
+
+// Inserts, removes or updates the error row to match the error and setErrorRowShown().
+void AuditEventModel::updateErrorRow()
+{
+    const bool wanted = m_errorRowShown && hasError();
+    const int row = eventCount();
+    if (wanted && !m_errorRowInModel) {
+        beginInsertRows({}, row, row);
+        m_errorRowInModel = true;
+        endInsertRows();
+    } else if (!wanted && m_errorRowInModel) {
+        beginRemoveRows({}, row, row);
+        m_errorRowInModel = false;
+        endRemoveRows();
+    } else if (wanted) {
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+}
+
+bool AuditEventModel::forgetErrorInReset()
+{
+    const bool had = hasError();
+    m_errorMessage.clear();
+    m_errorRowInModel = false;
+    return had;
 }
 
 void AuditEventModel::fetchPage()
@@ -135,7 +176,7 @@ void AuditEventModel::requestPage()
             if (generation != m_generation)
                 return; // an answer to a query that is no longer shown
             if (!page.items.isEmpty()) {
-                const int first = int(m_events.size());
+                const int first = eventCount(); // no error row while a page loads
                 beginInsertRows({}, first, first + int(page.items.size()) - 1);
                 m_events.append(page.items);
                 endInsertRows();
@@ -149,9 +190,10 @@ void AuditEventModel::requestPage()
         [this, generation](const StoreError& error) {
             if (generation != m_generation)
                 return;
-            // Stop here rather than ask again in a loop: retry() asks for the same page.
-            setLoading(false);
+            // Stop here rather than ask again in a loop: retry() asks for the same page. The error
+            // first, so that nothing reacting to the loading's end fetches the page again.
             setErrorMessage(error.message());
+            setLoading(false);
             Q_EMIT loadFailed(error.message());
         });
 }
@@ -204,7 +246,7 @@ QVariant AuditEventModel::tenantText(const AuditEvent& event, int role) const
 
 int AuditEventModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(m_events.size());
+    return parent.isValid() ? 0 : eventCount() + (hasErrorRow() ? 1 : 0);
 }
 
 int AuditEventModel::columnCount(const QModelIndex& parent) const
@@ -216,6 +258,19 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (index.row() == errorRow()) {
+        const QString said = m_events.isEmpty() ? tr("Could not read the events: %1").arg(m_errorMessage)
+                                                : tr("Could not read more events: %1").arg(m_errorMessage);
+        switch (role) {
+        case Qt::DisplayRole:
+            return index.column() == 0 ? said : QString();
+        case Qt::ToolTipRole:
+        case Qt::AccessibleTextRole:
+            return tr("%1\nPress Enter or double-click to try again.").arg(said);
+        case ErrorRowRole: return true;
+        }
+        return {};
+    }
     const AuditEvent& event = m_events.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
@@ -244,6 +299,7 @@ QVariant AuditEventModel::data(const QModelIndex& index, int role) const
     case TenantIdRole: return event.tenantId;
     case TimeRole: return event.at;
     case ActionRole: return event.action;
+    case ErrorRowRole: return false;
     }
     return {};
 }
@@ -291,6 +347,7 @@ QHash<int, QByteArray> AuditEventModel::roleNames() const
     names.insert(TenantIdRole, "tenantId");
     names.insert(TimeRole, "time");
     names.insert(ActionRole, "action");
+    names.insert(ErrorRowRole, "errorRow");
     return names;
 }
 

@@ -16,7 +16,10 @@ namespace TenantDesk {
 // only would be a lie about the rest. The time column reads in sortable form all the same.
 //
 // A page that fails stops the loading: errorMessage() says why, loadFailed() is emitted and
-// retry() asks for the same page again.
+// retry() asks for the same page again. With setErrorRowShown(true) the model also says so in
+// place: one more row after the events, saying what failed (ErrorRowRole true, no event, not
+// selectable as one), which goes when retry() asks again; a view calls retry() when it is
+// activated.
 class AuditEventModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -32,6 +35,7 @@ public:
         TenantIdRole,                   // qint64, 0 for a platform event
         TimeRole,                       // QDateTime, UTC
         ActionRole,                     // QString, "tenant.update"
+        ErrorRowRole,                   // bool, true on the row saying that a page failed
     };
     Q_ENUM(Role)
 
@@ -65,6 +69,13 @@ public:
     QString errorMessage() const { return m_errorMessage; }
     // After a failed page: asks for the same page again.
     void retry();
+    // Whether a failed page shows as a row after the events (off by default).
+    void setErrorRowShown(bool shown);
+    bool isErrorRowShown() const { return m_errorRowShown; }
+    // How many events are loaded (rowCount() less the error row).
+    int eventCount() const { return int(m_events.size()); }
+    // The row saying that a page failed, or -1.
+    int errorRow() const { return hasErrorRow() ? eventCount() : -1; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -97,6 +108,10 @@ private:
     void requestPage();
     void setLoading(bool loading);
     void setErrorMessage(const QString& message);
+    // Forgets the error inside a model reset (no row to remove); returns whether there was one.
+    bool forgetErrorInReset();
+    void updateErrorRow();
+    bool hasErrorRow() const { return m_errorRowInModel; }
     void resolveTenants(const QList<AuditEvent>& events);
     QVariant tenantText(const AuditEvent& event, int role) const;
 
@@ -108,6 +123,8 @@ private:
     bool m_complete = true;
     bool m_loading = false;
     QString m_errorMessage;
+    bool m_errorRowShown = false;
+    bool m_errorRowInModel = false; // rowCount() counts it
     int m_pageSize = 100;
     quint64 m_generation = 0;      // which query an answer belongs to
     quint64 m_storeGeneration = 0; // which store a tenant's slug was read from

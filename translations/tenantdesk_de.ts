@@ -1602,6 +1602,20 @@
         <source>Object</source>
         <translation>Objekt</translation>
     </message>
+    <message>
+        <source>Could not read more events: %1</source>
+        <translation>Weitere Ereignisse konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not read the events: %1</source>
+        <translation>Die Ereignisse konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1
+Press Enter or double-click to try again.</source>
+        <translation>%1
+Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AuditIntegrityBanner</name>

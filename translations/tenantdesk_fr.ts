@@ -1602,6 +1602,20 @@
         <source>Object</source>
         <translation>Objet</translation>
     </message>
+    <message>
+        <source>Could not read more events: %1</source>
+        <translation>Impossible de lire d’autres événements : %1</translation>
+    </message>
+    <message>
+        <source>Could not read the events: %1</source>
+        <translation>Impossible de lire les événements : %1</translation>
+    </message>
+    <message>
+        <source>%1
+Press Enter or double-click to try again.</source>
+        <translation>%1
+Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AuditIntegrityBanner</name>

@@ -98,6 +98,9 @@ AuditPage::AuditPage(QWidget* parent)
     m_eventTableView = named(new QTableView(m_splitter), u"auditTableView"_s, tr("Audit events, newest first"));
     m_eventTableView->setTabKeyNavigation(false);
     m_eventTableView->setModel(m_eventModel);
+    // A page that could not be read shows as a row where the list stops, across the table;
+    // Enter or a double-click on it reads that page again.
+    m_eventModel->setErrorRowShown(true);
     m_eventTableView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_eventTableView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_eventTableView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -170,7 +173,17 @@ AuditPage::AuditPage(QWidget* parent)
     connect(m_eventModel, &AuditEventModel::loadingChanged, this, &AuditPage::updateStatus);
     connect(m_eventModel, &AuditEventModel::errorMessageChanged, this, &AuditPage::updateStatus);
     connect(m_eventModel, &AuditEventModel::rowsInserted, this, &AuditPage::updateStatus);
+    connect(m_eventTableView, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        if (index.data(AuditEventModel::ErrorRowRole).toBool())
+            m_eventModel->retry();
+    });
+    connect(m_eventModel, &AuditEventModel::rowsInserted, this, [this]() {
+        const int row = m_eventModel->errorRow();
+        if (row >= 0)
+            m_eventTableView->setSpan(row, 0, 1, AuditEventModel::ColumnCount);
+    });
     connect(m_eventModel, &AuditEventModel::modelReset, this, [this]() {
+        m_eventTableView->clearSpans(); // the error row's, if any: gone with the reset
         updateStatus();
         showCurrentEvent();
     });
@@ -505,7 +518,7 @@ void AuditPage::showCurrentEvent()
 
 void AuditPage::updateStatus()
 {
-    const int rows = m_eventModel->rowCount();
+    const int rows = m_eventModel->eventCount();
     QString text;
     if (!m_store)
         text = tr("No database open.");

@@ -315,6 +315,49 @@ private Q_SLOTS:
         QVERIFY(!model.canFetchMore({}));
     }
 
+    // With the error row shown, a failed page is a row after the events saying why (no event);
+    // it goes when the page is asked again or another query is set, and can be switched off.
+    void failedPageShowsAnErrorRow()
+    {
+        AuditEventModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        tester.setUseFetchMore(true);
+        model.setErrorRowShown(true);
+        model.setStore(m_store.get());
+        QSignalSpy failed(&model, &AuditEventModel::loadFailed);
+        model.setQuery({.tenantId = 987654321});
+        QVERIFY(failed.wait(30000));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.eventCount(), 0);
+        QCOMPARE(model.errorRow(), 0);
+        const QModelIndex row = model.index(0, 0);
+        QVERIFY(row.data(AuditEventModel::ErrorRowRole).toBool());
+        QVERIFY(row.data().toString().contains(model.errorMessage()));
+        QVERIFY(!row.data(AuditEventModel::EventIdRole).isValid());
+        QCOMPARE(model.event(0).id, 0);
+
+        model.setErrorRowShown(false); // the row goes, the error stays
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(model.hasError());
+        model.setErrorRowShown(true);
+        QCOMPARE(model.rowCount(), 1);
+
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(!model.isLoading());
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        model.retry(); // asked again: the row goes while it loads, and comes back as it fails
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(model.rowCount(), 1);
+
+        model.setQuery({}); // another query: the row goes with the error
+        QCOMPARE(model.errorRow(), -1);
+        QVERIFY(loadAll(model));
+        QCOMPARE(model.rowCount(), int(m_all.size()));
+        for (int r = 0; r < model.rowCount(); ++r)
+            QVERIFY(!model.index(r, 0).data(AuditEventModel::ErrorRowRole).toBool());
+    }
+
     // A page that fails stops the loading with a message, and can be asked for again.
     void failedPageShowsAnErrorAndRetries()
     {

@@ -116,4 +116,12 @@ void TestServer::stop()
     }
 }
 
+void TestServer::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill(); // SIGKILL
+    m_process.waitForFinished(15000);
+}
+
 } // namespace TenantDesk::Test

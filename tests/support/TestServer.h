@@ -31,6 +31,9 @@ public:
     // in error() when it does not start within 30 s.
     bool start(int port = 0, const QStringList& extra = {});
     void stop();
+    // Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone;
+    // start(port()) then runs it again on the same database and port.
+    void kill();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
 
     QUrl url() const { return m_url; }

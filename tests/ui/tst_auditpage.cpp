@@ -356,6 +356,22 @@ private Q_SLOTS:
         child<QPushButton>(*page, u"retryButton"_s)->click();
         QVERIFY(failed.wait(10000));
         QVERIFY(errorFrame->isVisible());
+        // The table says so where the list stops: one row across it, no event, and Enter on it
+        // reads the page again.
+        auto* table = child<QTableView>(*page, u"auditTableView"_s);
+        AuditEventModel* model = page->eventModel();
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->eventCount(), 0);
+        const QModelIndex errorRow = model->index(0, 0);
+        QVERIFY(errorRow.data(AuditEventModel::ErrorRowRole).toBool());
+        QVERIFY2(errorRow.data().toString().contains(model->errorMessage()), qPrintable(errorRow.data().toString()));
+        QCOMPARE(table->columnSpan(0, 0), int(AuditEventModel::ColumnCount));
+        table->setFocus();
+        table->setCurrentIndex(errorRow);
+        QTest::keyClick(table, Qt::Key_Return);
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.size(), 2); // the Retry button once, the row once
+        QCOMPARE(model->rowCount(), 1);
         page->setTenantScope(0);
         QTRY_VERIFY(errorFrame->isHidden());
         QVERIFY(settled(*page));
