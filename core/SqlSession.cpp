@@ -86,7 +86,8 @@ void SqlSession::begin() const
 // transaction on SQLite may grow the database by about N KiB only (PRAGMA max_page_count), after
 // which SQLite answers SQLITE_FULL exactly as when the disk holding the database is full. A real
 // full disk cannot be made without root. Once the variable is gone again, the next transaction
-// has SQLite's own limit back: the room was freed. Never set outside tests; costs nothing unset.
+// has SQLite's own limit back: the room was freed. Never set outside tests; unset, it costs one
+// look-up of the environment per write transaction.
 void SqlSession::applyTestDiskLimit() const
 {
     static std::atomic<qint64> defaultLimit{0}; // SQLite's max_page_count, the same on every connection

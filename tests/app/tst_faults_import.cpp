@@ -295,11 +295,10 @@ class TestFaultsImport : public QObject
 private:
     QTemporaryDir m_dir;
     QStringList m_slugs;
-    QString m_sample;
+    QString m_sample; // the shared FOCUS sample
+    QString m_base;   // the small demo without its usage samples
 
-    QString m_base;
-
-    // A copy of the small demo as the tests start from.
+    // A copy of m_base in a folder of its own.
     QString freshDatabase(const QString& name) const
     {
         QDir dir(m_dir.path());
