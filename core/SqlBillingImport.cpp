@@ -398,7 +398,7 @@ class SqliteLineWriter final : public LineWriter
 {
 public:
     SqliteLineWriter(const QSqlDatabase& db, qint64 importId)
-        : m_importId(importId)
+        : m_importId(importId), m_path(db.databaseName())
     {
         const QVariant handle = db.driver()->handle();
         if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !handle.isValid())
@@ -492,20 +492,17 @@ private:
         return value;
     }
 
+    // As every other statement's error: a full disk, a lock or damage named with the database's file.
     [[noreturn]] void fail()
     {
-        const int code = sqlite3_errcode(m_db) & 0xff;
-        const QString detail = QString::fromUtf8(sqlite3_errmsg(m_db));
-        if (code == SQLITE_FULL || code == SQLITE_IOERR)
-            throw StoreError(ErrorCode::Unavailable, tr("The billing lines could not be written: the disk is full or failed."), detail);
-        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-            throw StoreError(ErrorCode::Unavailable, tr("The database is locked by another program; close it and import again."), detail);
-        throw StoreError(ErrorCode::Internal, tr("Could not write the billing lines."), detail);
+        throwSqliteCode(sqlite3_extended_errcode(m_db), QString::fromUtf8(sqlite3_errmsg(m_db)),
+                        tr("Could not write the billing lines"), m_path);
     }
 
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_statement = nullptr;
     qint64 m_importId;
+    QString m_path;
     qint64 m_cacheSize = -2000;
     QList<QByteArray> m_deferred; // CREATE INDEX statements to run again before the transaction ends
 };

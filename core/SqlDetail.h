@@ -62,11 +62,11 @@ inline QString shownDatabase(const QSqlDatabase& db)
     return url.toDisplayString(QUrl::RemovePassword);
 }
 
-// Maps what SQLite reported onto an ErrorCode with a sentence a person can act on.
-[[noreturn]] inline void throwSqliteError(const QSqlError& error, const QString& doing, const QString& path)
+// Maps what SQLite reported (its extended result code and message) onto an ErrorCode with a
+// sentence a person can act on; for QtSql's errors and SQLite's C API alike.
+[[noreturn]] inline void throwSqliteCode(int extendedCode, const QString& detail, const QString& doing, const QString& path)
 {
-    const int code = error.nativeErrorCode().toInt() & 0xff;
-    const QString detail = error.text();
+    const int code = extendedCode & 0xff;
     switch (code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -80,7 +80,7 @@ inline QString shownDatabase(const QSqlDatabase& db)
                          detail);
     case SQLITE_CONSTRAINT:
         // A missing required value is a bug of ours, not a clash with someone's data.
-        if ((error.nativeErrorCode().toInt()) == SQLITE_CONSTRAINT_NOTNULL)
+        if (extendedCode == SQLITE_CONSTRAINT_NOTNULL)
             throw StoreError(ErrorCode::Internal, tr("%1: a required value was missing; please report this.").arg(doing), detail);
         throw StoreError(ErrorCode::Conflict, tr("%1: the change conflicts with existing data.").arg(doing), detail);
     case SQLITE_READONLY:
@@ -102,6 +102,11 @@ inline QString shownDatabase(const QSqlDatabase& db)
         throw StoreError(ErrorCode::Internal, tr("%1: the database “%2” reported an error.").arg(doing, shown(path)),
                          detail);
     }
+}
+
+[[noreturn]] inline void throwSqliteError(const QSqlError& error, const QString& doing, const QString& path)
+{
+    throwSqliteCode(error.nativeErrorCode().toInt(), error.text(), doing, path);
 }
 
 // Maps what PostgreSQL reported (its SQLSTATE, or libpq's text when no statement ran) onto an

@@ -26,6 +26,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,11 @@ namespace TenantDesk {
 using namespace Qt::StringLiterals;
 
 using namespace SqlDetail;
+
+namespace {
+constexpr char testDiskFreeVariable[] = "TENANTDESK_TEST_DISK_FREE_KB";
+std::atomic<bool> testDiskLimitUsed{false}; // set once the variable was seen: unset later, the limit goes
+} // namespace
 
 SqlSession::SqlSession(QSqlDatabase db, TenantScope scope)
     : m_db(std::move(db))
@@ -65,7 +71,40 @@ void SqlSession::begin() const
     } else {
         Query(m_db, doing).exec(u"BEGIN IMMEDIATE"_s);
         m_inTransaction = true;
+        if (testDiskLimitUsed.load(std::memory_order_relaxed) || !qEnvironmentVariableIsEmpty(testDiskFreeVariable)) {
+            try {
+                applyTestDiskLimit();
+            } catch (...) {
+                rollback();
+                throw;
+            }
+        }
     }
+}
+
+// Fault injection for tests: with TENANTDESK_TEST_DISK_FREE_KB=N in the environment, each write
+// transaction on SQLite may grow the database by about N KiB only (PRAGMA max_page_count), after
+// which SQLite answers SQLITE_FULL exactly as when the disk holding the database is full. A real
+// full disk cannot be made without root. Once the variable is gone again, the next transaction
+// has SQLite's own limit back: the room was freed. Never set outside tests; unset, it costs one
+// look-up of the environment per write transaction.
+void SqlSession::applyTestDiskLimit() const
+{
+    static std::atomic<qint64> defaultLimit{0}; // SQLite's max_page_count, the same on every connection
+    const QString doing = tr("Could not start a transaction");
+    Query q(m_db, doing);
+    if (defaultLimit.load() == 0)
+        defaultLimit = q.exec(u"PRAGMA max_page_count"_s).next() ? q.integer(0) : 0;
+    testDiskLimitUsed = true;
+    bool ok = false;
+    const qint64 freeKb = qEnvironmentVariable(testDiskFreeVariable).toLongLong(&ok);
+    qint64 limit = defaultLimit.load();
+    if (ok && freeKb >= 0) {
+        const qint64 pageSize = q.exec(u"PRAGMA page_size"_s).next() ? q.integer(0) : 4096;
+        const qint64 pages = q.exec(u"PRAGMA page_count"_s).next() ? q.integer(0) : 0;
+        limit = pages + std::max<qint64>(1, freeKb * 1024 / pageSize);
+    }
+    q.exec(u"PRAGMA max_page_count = %1"_s.arg(limit));
 }
 
 void SqlSession::commit() const
@@ -87,6 +126,16 @@ void SqlSession::rollback() const noexcept
         return;
     m_inTransaction = false;
     QSqlDatabase db = m_db;
+    if (!m_postgres) {
+        // After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite has rolled the whole
+        // transaction back itself: there is nothing left to roll back.
+        const QVariant handle = db.driver()->handle();
+        if (qstrcmp(handle.typeName(), "sqlite3*") == 0) {
+            sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData());
+            if (connection && sqlite3_get_autocommit(connection))
+                return;
+        }
+    }
     if (!db.rollback())
         qCWarning(lcStore) << "Rollback failed on" << shownDatabase(db) << ":" << db.lastError().text();
 }

@@ -196,6 +196,8 @@ private:
                                             const std::function<void(int)>& report) const;
     // Appends an audit event to its tenant's hash chain.
     void appendAudit(AuditEvent event) const;
+    // The fault-injection hook of tests/app/tst_faults_import (SQLite only): see SqlSession.cpp.
+    void applyTestDiskLimit() const;
 
     QSqlDatabase m_db;
     TenantScope m_scope;

@@ -6257,16 +6257,8 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Der SQLite-Treiber hat kein Datenbank-Handle geliefert.</translation>
     </message>
     <message>
-        <source>The billing lines could not be written: the disk is full or failed.</source>
-        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden: Der Datenträger ist voll oder ausgefallen.</translation>
-    </message>
-    <message>
-        <source>The database is locked by another program; close it and import again.</source>
-        <translation>Die Datenbank ist von einem anderen Programm gesperrt; schließen Sie es und importieren Sie erneut.</translation>
-    </message>
-    <message>
-        <source>Could not write the billing lines.</source>
-        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden.</translation>
+        <source>Could not write the billing lines</source>
+        <translation>Die Abrechnungszeilen konnten nicht geschrieben werden</translation>
     </message>
 </context>
 <context>

@@ -6257,16 +6257,8 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
         <translation>Le pilote SQLite n’a fourni aucun descripteur de base de données.</translation>
     </message>
     <message>
-        <source>The billing lines could not be written: the disk is full or failed.</source>
-        <translation>Les lignes de facturation n’ont pas pu être écrites&#xa0;: le disque est plein ou défaillant.</translation>
-    </message>
-    <message>
-        <source>The database is locked by another program; close it and import again.</source>
-        <translation>La base de données est verrouillée par un autre programme&#xa0;; fermez-le et relancez l’import.</translation>
-    </message>
-    <message>
-        <source>Could not write the billing lines.</source>
-        <translation>Impossible d’écrire les lignes de facturation.</translation>
+        <source>Could not write the billing lines</source>
+        <translation>Impossible d’écrire les lignes de facturation</translation>
     </message>
 </context>
 <context>
