@@ -70,6 +70,17 @@ struct Checker {
     QString manifest;
     BrandingError* error;
 
+    // Whether `path` (inside the folder by its name) is a symbolic link, or lies below one, that
+    // leads out of the folder.
+    bool leadsOut(const QString& path) const
+    {
+        if (isResourcePath(folder))
+            return false;
+        const QString canonicalFolder = QFileInfo(folder).canonicalFilePath();
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        return !canonical.isEmpty() && !canonical.startsWith(canonicalFolder + u'/');
+    }
+
     bool fail(const QString& file, const QString& reason)
     {
         if (error)
@@ -83,13 +94,8 @@ struct Checker {
         if (const QString reason = escapesPack(name); !reason.isEmpty())
             return fail(manifest, reason);
         *path = folder + u'/' + name;
-        if (!isResourcePath(folder)) {
-            // A symbolic link may not lead out of the folder either.
-            const QString canonicalFolder = QFileInfo(folder).canonicalFilePath();
-            const QString canonical = QFileInfo(*path).canonicalFilePath();
-            if (!canonical.isEmpty() && !canonical.startsWith(canonicalFolder + u'/'))
-                return fail(*path, tr("the file lies outside the pack folder"));
-        }
+        if (leadsOut(*path))
+            return fail(*path, tr("the file lies outside the pack folder"));
         const QString suffix = QFileInfo(name).suffix().toLower();
         if (!suffixes.contains(suffix))
             return fail(*path, tr("a .%1 file is not allowed here; use %2").arg(suffix, suffixes.join(u", "_s)));
@@ -240,6 +246,13 @@ std::optional<BrandingPack> BrandingPack::load(const QString& folderPath, Brandi
             }
             start = end;
         }
+        // Qt's CSS scanner reads "\6c" as "l" and "u\rl(" as "url(", anywhere: an escape could hide a
+        // url() from the check below, so a pack's style sheet has none (comments are blanked already).
+        if (const qsizetype backslash = text.indexOf(u'\\'); backslash >= 0) {
+            const qsizetype line = text.left(backslash).count(u'\n') + 1;
+            check.fail(pack.styleSheetPath, tr("line %1: a backslash (a CSS escape) is not allowed in a pack's style sheet").arg(line));
+            return std::nullopt;
+        }
         // url(...) in a pack's style sheet is relative to the pack and may not leave it.
         static const QRegularExpression url(u"url\\(\\s*(['\"]?)([^'\")]*)\\1\\s*\\)"_s,
                                             QRegularExpression::CaseInsensitiveOption);
@@ -257,6 +270,11 @@ std::optional<BrandingPack> BrandingPack::load(const QString& folderPath, Brandi
             if (!QFileInfo::exists(path)) {
                 const qsizetype line = text.left(match.capturedStart()).count(u'\n') + 1;
                 check.fail(pack.styleSheetPath, tr("line %1: url(%2): the file is missing").arg(line).arg(name));
+                return std::nullopt;
+            }
+            if (check.leadsOut(path)) {
+                const qsizetype line = text.left(match.capturedStart()).count(u'\n') + 1;
+                check.fail(pack.styleSheetPath, tr("line %1: url(%2): the file lies outside the pack folder").arg(line).arg(name));
                 return std::nullopt;
             }
             rewritten += QStringView(text).mid(last, match.capturedStart() - last);

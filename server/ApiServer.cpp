@@ -1,5 +1,6 @@
 #include "ApiServer.h"
 
+#include "ApiRequest.h"
 #include "JsonCodec.h"
 #include "Jwt.h"
 #include "PasswordHash.h"
@@ -48,16 +49,6 @@ QString tr(const char* text)
 {
     return QCoreApplication::translate("tenantdesk-server", text);
 }
-
-// An answer other than success, as RFC 9457 problem details.
-struct ApiError {
-    int status;
-    QString code;   // ErrorCode name, or a protocol one ("Unauthenticated", "PreconditionFailed", ...)
-    QString detail;
-    QString field;
-    QJsonObject extra;
-    int retryAfter = 0;
-};
 
 int statusOf(ErrorCode code)
 {
@@ -124,111 +115,6 @@ QByteArray randomToken(int bytes)
     QByteArray data(bytes, Qt::Uninitialized);
     QRandomGenerator::system()->generate(data.begin(), data.end());
     return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-// The query parameters of a request, each read and checked once; an unknown one is refused.
-class Params
-{
-public:
-    Params(const httplib::Request& request, std::initializer_list<const char*> allowed)
-    {
-        for (const auto& [key, value] : request.params) {
-            const QString name = qs(key);
-            bool known = false;
-            for (const char* a : allowed)
-                known = known || name == QLatin1StringView(a);
-            if (!known)
-                throw ApiError{400, u"Invalid"_s, tr("%1: this query parameter is unknown here.").arg(name), name, {}};
-            if (m_values.contains(name))
-                throw ApiError{400, u"Invalid"_s, tr("%1: given more than once.").arg(name), name, {}};
-            m_values.insert(name, qs(value));
-        }
-    }
-    bool has(const QString& name) const { return m_values.contains(name); }
-    QString text(const QString& name, qsizetype maximum = 200) const
-    {
-        const QString value = m_values.value(name);
-        if (value.size() > maximum)
-            throw ApiError{400, u"Invalid"_s, tr("%1: at most %2 characters.").arg(name).arg(maximum), name, {}};
-        return value;
-    }
-    qint64 id(const QString& name) const
-    {
-        if (!has(name))
-            return 0;
-        bool ok = false;
-        const qint64 value = m_values.value(name).toLongLong(&ok);
-        if (!ok || value < 0)
-            throw ApiError{400, u"Invalid"_s, tr("%1: expected a tenant, user or environment id (a whole number).").arg(name), name, {}};
-        return value;
-    }
-    int limit(int fallback, int maximum = SqlSession::maximumPageSize) const
-    {
-        if (!has(u"limit"_s))
-            return fallback;
-        bool ok = false;
-        const int value = m_values.value(u"limit"_s).toInt(&ok);
-        if (!ok || value < 1 || value > maximum)
-            throw ApiError{400, u"Invalid"_s, tr("limit: a page holds 1 to %1 items.").arg(maximum), u"limit"_s, {}};
-        return value;
-    }
-    QDateTime time(const QString& name) const
-    {
-        if (!has(name))
-            return {};
-        const QDateTime value = SqlTime::parse(m_values.value(name));
-        if (!value.isValid())
-            throw ApiError{400, u"Invalid"_s, tr("%1: expected an ISO 8601 time such as 2026-11-01T00:00:00Z.").arg(name), name, {}};
-        return value;
-    }
-    template<typename E>
-    E key(const QString& name, E fallback, std::optional<E> (*fromKey)(const QString&)) const
-    {
-        if (!has(name))
-            return fallback;
-        const auto value = fromKey(m_values.value(name));
-        if (!value)
-            throw ApiError{400, u"Invalid"_s, tr("%1: “%2” is not one of the accepted values.").arg(name, m_values.value(name)), name, {}};
-        return *value;
-    }
-
-private:
-    QHash<QString, QString> m_values;
-};
-
-std::optional<TenantSort> tenantSortFromKey(const QString& key)
-{
-    if (key == u"display_name") return TenantSort::DisplayName;
-    if (key == u"slug") return TenantSort::Slug;
-    if (key == u"status") return TenantSort::Status;
-    if (key == u"created_at") return TenantSort::CreatedAt;
-    return std::nullopt;
-}
-
-std::optional<Qt::SortOrder> sortOrderFromKey(const QString& key)
-{
-    if (key == u"asc") return Qt::AscendingOrder;
-    if (key == u"desc") return Qt::DescendingOrder;
-    return std::nullopt;
-}
-
-// The page cursor handed out by the API records the order it was made for, so that a cursor is
-// never used with another order: "<sort>.<order>.<store cursor>".
-QString apiCursor(const QString& storeCursor, const QString& sortKey, const QString& orderKey)
-{
-    return storeCursor.isEmpty() ? QString() : sortKey + u'.' + orderKey + u'.' + storeCursor;
-}
-
-QString storeCursor(const Params& params, const QString& sortKey, const QString& orderKey)
-{
-    const QString cursor = params.text(u"cursor"_s, 1000);
-    if (cursor.isEmpty())
-        return {};
-    const QString prefix = sortKey + u'.' + orderKey + u'.';
-    if (!cursor.startsWith(prefix))
-        throw ApiError{400, u"Invalid"_s, tr("cursor: this cursor belongs to another query or order; start again from the first page."),
-                       u"cursor"_s, {}};
-    return cursor.mid(prefix.size());
 }
 
 } // namespace
@@ -548,47 +434,9 @@ struct ApiServer::Impl {
         const std::string type = context.http.get_header_value("Content-Type");
         if (type.rfind("application/json", 0) != 0)
             throw ApiError{415, u"Invalid"_s, tr("The body must be JSON (Content-Type: application/json)."), u"body"_s, {}};
-        QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(context.readBody(limit), &error);
+        const QByteArray body = context.readBody(limit);
         context.body = QByteArray(); // read: a backup's bytes need not stay beside its objects
-        if (error.error != QJsonParseError::NoError)
-            throw ApiError{400, u"Invalid"_s, tr("The body is not valid JSON: %1 at character %2.").arg(error.errorString()).arg(error.offset),
-                           u"body"_s, {}};
-        if (!document.isObject())
-            throw ApiError{400, u"Invalid"_s, tr("The body must be a JSON object."), u"body"_s, {}};
-        return document.object();
-    }
-
-    static QString requiredText(const QJsonObject& body, const QString& field, qsizetype maximum)
-    {
-        const QJsonValue value = body.value(field);
-        if (!value.isString() || value.toString().isEmpty())
-            throw ApiError{400, u"Invalid"_s, tr("%1: required, a non-empty string.").arg(field), field, {}};
-        if (value.toString().size() > maximum)
-            throw ApiError{400, u"Invalid"_s, tr("%1: at most %2 characters.").arg(field).arg(maximum), field, {}};
-        return value.toString();
-    }
-
-    static void onlyFields(const QJsonObject& body, const QStringList& allowed)
-    {
-        for (auto it = body.begin(); it != body.end(); ++it) {
-            if (!allowed.contains(it.key()))
-                throw ApiError{400, u"Invalid"_s, tr("%1: this field is unknown here.").arg(it.key()), it.key(), {}};
-        }
-    }
-
-    // An id in a body: nothing when the field is absent, 0 for null, else a positive whole number.
-    static std::optional<qint64> idField(const QJsonObject& body, const QString& field)
-    {
-        const QJsonValue value = body.value(field);
-        if (value.isUndefined())
-            return std::nullopt;
-        if (value.isNull())
-            return 0;
-        const double number = value.toDouble(-1);
-        if (!value.isDouble() || number < 1 || number > 1e15 || number != double(qint64(number)))
-            throw ApiError{400, u"Invalid"_s, tr("%1: expected an id (a positive whole number) or null.").arg(field), field, {}};
-        return qint64(number);
+        return ApiRequest::jsonObject(body);
     }
 
     // A tenant the request names, after the policy allowed `permission` on it. A tenant the caller
@@ -838,31 +686,6 @@ struct ApiServer::Impl {
         return s;
     }
 
-    // The filter of a billing read from its query parameters; tenant_id=0 is unallocated cost.
-    static BillingFilter billingFilter(const Params& p)
-    {
-        BillingFilter filter;
-        if (p.has(u"tenant_id"_s))
-            filter.tenantId = p.id(u"tenant_id"_s);
-        filter.from = p.time(u"from"_s);
-        filter.to = p.time(u"to"_s);
-        filter.serviceName = p.text(u"service_name"_s);
-        filter.serviceCategory = p.text(u"service_category"_s);
-        filter.billingCurrency = p.text(u"billing_currency"_s, 3);
-        filter.importId = p.id(u"import_id"_s);
-        return filter;
-    }
-
-    static bool flag(const Params& p, const QString& name)
-    {
-        const QString value = p.text(name, 5);
-        if (value.isEmpty() || value == u"false"_s || value == u"0"_s)
-            return false;
-        if (value == u"true"_s || value == u"1"_s)
-            return true;
-        throw ApiError{400, u"Invalid"_s, tr("%1: expected true or false.").arg(name), name, {}};
-    }
-
     // The tenants among `ids` on which the caller holds billing.read (looked up in the platform
     // scope, with their ancestors); never 0, unallocated cost.
     QSet<TenantId> billingReadable(const RequestContext& context, const QList<TenantId>& ids)
@@ -1022,9 +845,9 @@ void ApiServer::Impl::addRoutes()
     // Sign-in. Failures say the same whether the e-mail or the password was wrong.
     route("POST", u"/api/v1/auth/login"_s, Access::Public, [this](RequestContext& c) {
         const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"email"_s, u"password"_s});
-        const QString email = requiredText(body, u"email"_s, 320);
-        const QString password = requiredText(body, u"password"_s, 1024);
+        ApiRequest::onlyFields(body, {u"email"_s, u"password"_s});
+        const QString email = ApiRequest::requiredText(body, u"email"_s, 320);
+        const QString password = ApiRequest::requiredText(body, u"password"_s, 1024);
         SqlSession s = session();
         const auto credential = s.credentialByEmail(email);
         // A hash is computed even for an unknown e-mail, so the answer takes as long either way.
@@ -1040,8 +863,8 @@ void ApiServer::Impl::addRoutes()
     // Rotation: each refresh token works once; using one twice revokes its whole family.
     route("POST", u"/api/v1/auth/refresh"_s, Access::Public, [this](RequestContext& c) {
         const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"refresh_token"_s});
-        const QByteArray token = requiredText(body, u"refresh_token"_s, 200).toLatin1();
+        ApiRequest::onlyFields(body, {u"refresh_token"_s});
+        const QByteArray token = ApiRequest::requiredText(body, u"refresh_token"_s, 200).toLatin1();
         SqlSession s = session();
         const auto record = s.refreshToken(sha256Hex(token));
         const ApiError refused{401, u"Unauthenticated"_s, tr("The session has ended; sign in again."), {}, {}};
@@ -1066,8 +889,8 @@ void ApiServer::Impl::addRoutes()
 
     route("POST", u"/api/v1/auth/logout"_s, Access::Public, [this](RequestContext& c) {
         const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"refresh_token"_s});
-        const QByteArray token = requiredText(body, u"refresh_token"_s, 200).toLatin1();
+        ApiRequest::onlyFields(body, {u"refresh_token"_s});
+        const QByteArray token = ApiRequest::requiredText(body, u"refresh_token"_s, 200).toLatin1();
         SqlSession s = session();
         if (const auto record = s.refreshToken(sha256Hex(token)))
             s.revokeRefreshFamily(record->family);
@@ -1084,16 +907,9 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/tenants"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"parent_id", "sort", "order", "limit", "cursor"});
+        const Params p(c.http.params, {"parent_id", "sort", "order", "limit", "cursor"});
         SqlSession s = session(&c.principal);
-        TenantQuery query;
-        query.parentId = p.id(u"parent_id"_s);
-        query.sort = p.key(u"sort"_s, TenantSort::DisplayName, tenantSortFromKey);
-        query.order = p.key(u"order"_s, Qt::AscendingOrder, sortOrderFromKey);
-        query.limit = p.limit(200);
-        const QString sortKey = p.has(u"sort"_s) ? p.text(u"sort"_s) : u"display_name"_s;
-        const QString orderKey = p.has(u"order"_s) ? p.text(u"order"_s) : u"asc"_s;
-        query.cursor = storeCursor(p, sortKey, orderKey);
+        const auto [query, sortKey, orderKey] = ApiRequest::tenantQuery(p);
         Page<Tenant> page;
         if (query.parentId != 0) {
             requireTenant(c, s, query.parentId, Permission::TenantRead);
@@ -1116,7 +932,7 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/tenants/search"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"q", "limit"});
+        const Params p(c.http.params, {"q", "limit"});
         SqlSession s = session(&c.principal);
         TenantSearchResult result = s.searchTenants(p.text(u"q"_s), p.limit(100));
         if (!c.principal.platformPermissions.contains(Permission::TenantRead)) {
@@ -1176,18 +992,13 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantUpdate);
         const qint64 expected = matchedVersion(c, current);
-        const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"parent_id"_s});
-        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
-        if (!parentId)
-            throw ApiError{400, u"Invalid"_s, tr("parent_id: required: the new parent's id, or null for the top level."),
-                           u"parent_id"_s, {}};
+        const TenantId parentId = ApiRequest::moveParent(jsonBody(c));
         // The caller changes both places: where the tenant was (it) and where it goes.
-        if (*parentId != 0)
-            visibleTenant(c, s, *parentId, Permission::TenantUpdate);
+        if (parentId != 0)
+            visibleTenant(c, s, parentId, Permission::TenantUpdate);
         else
             requirePlatform(c, Permission::TenantUpdate);
-        sendTenant(c, versioned(expected, [&] { return s.moveTenant(current.id, *parentId, expected); },
+        sendTenant(c, versioned(expected, [&] { return s.moveTenant(current.id, parentId, expected); },
                                 [&] { return s.tenant(current.id); }));
     });
 
@@ -1195,18 +1006,8 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
         const qint64 expected = matchedVersion(c, current);
-        const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"status"_s});
-        const QString key = requiredText(body, u"status"_s, 40);
-        const std::optional<TenantStatus> status = tenantStatusFromKey(key);
-        if (!status) {
-            QStringList keys;
-            for (TenantStatus known : allTenantStatuses)
-                keys << tenantStatusKey(known);
-            throw ApiError{400, u"Invalid"_s, tr("status: “%1” is not a tenant status (%2).").arg(key, keys.join(u", "_s)),
-                           u"status"_s, {}};
-        }
-        sendTenant(c, versioned(expected, [&] { return s.changeTenantStatus(current.id, *status, expected); },
+        const TenantStatus status = ApiRequest::tenantStatusChange(jsonBody(c));
+        sendTenant(c, versioned(expected, [&] { return s.changeTenantStatus(current.id, status, expected); },
                                 [&] { return s.tenant(current.id); }));
     });
 
@@ -1233,11 +1034,11 @@ void ApiServer::Impl::addRoutes()
     route("POST", u"/api/v1/tenants/restore"_s, Access::SignedIn, [this](RequestContext& c) {
         requirePlatform(c, Permission::TenantLifecycle);
         const QJsonObject body = jsonBody(c, options.maxBackupBytes);
-        onlyFields(body, {u"backup"_s, u"parent_id"_s});
+        ApiRequest::onlyFields(body, {u"backup"_s, u"parent_id"_s});
         const QJsonValue backup = body.value(u"backup"_s);
         if (!backup.isObject())
             throw ApiError{400, u"Invalid"_s, tr("backup: required, the backup document (a JSON object)."), u"backup"_s, {}};
-        const std::optional<TenantId> parentId = idField(body, u"parent_id"_s);
+        const std::optional<TenantId> parentId = ApiRequest::idField(body, u"parent_id"_s);
         SqlSession s = session(&c.principal);
         if (parentId && *parentId != 0)
             visibleTenant(c, s, *parentId, Permission::TenantLifecycle);
@@ -1247,7 +1048,7 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("DELETE", u"/api/v1/tenants/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"confirm_slug"});
+        const Params p(c.http.params, {"confirm_slug"});
         SqlSession s = session(&c.principal);
         const Tenant current = requireTenant(c, s, c.pathId(0), Permission::TenantLifecycle);
         const qint64 expected = matchedVersion(c, current);
@@ -1278,10 +1079,10 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/tenants/{id}/memberships"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"user_id", "limit", "cursor"});
+        const Params p(c.http.params, {"user_id", "limit", "cursor"});
         SqlSession s = session(&c.principal);
         requireTenant(c, s, c.pathId(0), Permission::UserRead);
-        MembershipQuery query{c.pathId(0), p.id(u"user_id"_s), p.limit(100), p.text(u"cursor"_s, 1000)};
+        const MembershipQuery query = ApiRequest::membershipQuery(p, c.pathId(0));
         sendJson(c.response, 200, JsonCodec::pageText(s.memberships(query)));
     });
 
@@ -1334,44 +1135,18 @@ void ApiServer::Impl::addRoutes()
         SqlSession s = session(&c.principal);
         const Environment target = requireEnvironment(c, s, c.pathId(0), Permission::EnvironmentManage);
         const qint64 expected = matchedVersion(c, target);
-        const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"source_id"_s, u"keys"_s});
-        const std::optional<EnvironmentId> sourceId = idField(body, u"source_id"_s);
-        if (!sourceId || *sourceId == 0)
-            throw ApiError{400, u"Invalid"_s, tr("source_id: required: the environment whose settings are promoted."),
-                           u"source_id"_s, {}};
-        const QJsonValue keysValue = body.value(u"keys"_s);
-        if (!keysValue.isArray())
-            throw ApiError{400, u"Invalid"_s, tr("keys: required: the names of the settings to promote, in an array."),
-                           u"keys"_s, {}};
-        QStringList keys;
-        for (const QJsonValue key : keysValue.toArray()) {
-            if (!key.isString() || key.toString().isEmpty() || key.toString().size() > 200)
-                throw ApiError{400, u"Invalid"_s, tr("keys: expected the names of settings (non-empty strings)."), u"keys"_s, {}};
-            keys << key.toString();
-        }
+        const ApiRequest::Promotion promotion = ApiRequest::promotion(jsonBody(c));
         // Reading the source's settings needs no more than reading them; one the caller cannot see
         // is not found, whatever tenant it belongs to.
-        visibleEnvironment(c, s, *sourceId, Permission::TenantRead);
-        sendEnvironment(c, versioned(expected, [&] { return s.promoteEnvironment(*sourceId, target.id, keys, expected); },
+        visibleEnvironment(c, s, promotion.sourceId, Permission::TenantRead);
+        sendEnvironment(c, versioned(expected, [&] { return s.promoteEnvironment(promotion.sourceId, target.id, promotion.keys, expected); },
                                      [&] { return s.environmentSummary(target.id).environment; }));
     });
 
     route("GET", u"/api/v1/users"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "environment_id", "role_id", "status", "q", "sort", "order", "limit", "cursor"});
+        const Params p(c.http.params, {"tenant_id", "environment_id", "role_id", "status", "q", "sort", "order", "limit", "cursor"});
         SqlSession s = session(&c.principal);
-        UserQuery query{p.id(u"tenant_id"_s), p.text(u"q"_s), p.limit(100), {}};
-        query.environmentId = p.id(u"environment_id"_s);
-        query.roleId = p.id(u"role_id"_s);
-        if (p.has(u"status"_s))
-            query.status = p.key(u"status"_s, UserStatus::Active, userStatusFromKey);
-        query.sort = p.key(u"sort"_s, UserSort::DisplayName, userSortFromKey);
-        query.order = p.key(u"order"_s, Qt::AscendingOrder, sortOrderFromKey);
-        const QString sortKey = p.has(u"sort"_s) ? p.text(u"sort"_s) : u"display_name"_s;
-        const QString orderKey = p.has(u"order"_s) ? p.text(u"order"_s) : u"asc"_s;
-        query.cursor = storeCursor(p, sortKey, orderKey);
-        if (query.environmentId != 0 && query.tenantId == 0)
-            throw ApiError{400, u"Invalid"_s, tr("environment_id: name the environment's tenant with tenant_id too."), u"environment_id"_s, {}};
+        const auto [query, sortKey, orderKey] = ApiRequest::userQuery(p);
         if (query.tenantId != 0)
             requireTenant(c, s, query.tenantId, Permission::UserRead);
         else
@@ -1421,7 +1196,7 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/users/{id}/effective-permissions"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id"});
+        const Params p(c.http.params, {"tenant_id"});
         if (!p.has(u"tenant_id"_s))
             throw ApiError{400, u"Invalid"_s, tr("tenant_id: required: the tenant the permissions are held on."), u"tenant_id"_s, {}};
         SqlSession s = session(&c.principal);
@@ -1537,7 +1312,7 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("POST", u"/api/v1/import"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"dry_run"});
+        const Params p(c.http.params, {"dry_run"});
         const DirectoryImport import = JsonCodec::directoryImportFromJson(jsonBody(c, options.maxBodyBytes * 64));
         SqlSession s = session(&c.principal);
         // Every tenant the import writes to must be one the caller administers.
@@ -1597,17 +1372,9 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/audit"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "actor", "action", "from", "to", "text", "limit", "cursor"});
+        const Params p(c.http.params, {"tenant_id", "actor", "action", "from", "to", "text", "limit", "cursor"});
         SqlSession s = session(&c.principal);
-        AuditQuery query;
-        query.tenantId = p.id(u"tenant_id"_s);
-        query.actor = p.text(u"actor"_s, 320);
-        query.action = p.text(u"action"_s, 100);
-        query.from = p.time(u"from"_s);
-        query.to = p.time(u"to"_s);
-        query.text = p.text(u"text"_s, 200);
-        query.limit = p.limit(100);
-        query.cursor = p.text(u"cursor"_s, 1000);
+        const AuditQuery query = ApiRequest::auditQuery(p);
         if (query.tenantId != 0)
             requireTenant(c, s, query.tenantId, Permission::AuditRead);
         else
@@ -1616,33 +1383,23 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/audit/verify"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::AuditRead);
         SqlSession s = session(&c.principal);
         sendJson(c.response, 200, JsonCodec::toJson(s.verifyAuditTrail()));
     });
 
     route("GET", u"/api/v1/usage"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "environment_id", "metric", "from", "to"});
-        if (!p.has(u"tenant_id"_s))
-            throw ApiError{400, u"Invalid"_s, tr("tenant_id: required."), u"tenant_id"_s, {}};
+        const Params p(c.http.params, {"tenant_id", "environment_id", "metric", "from", "to"});
+        const UsageQuery query = ApiRequest::usageQuery(p);
         SqlSession s = session(&c.principal);
-        UsageQuery query{p.id(u"tenant_id"_s), p.id(u"environment_id"_s),
-                         p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey), p.time(u"from"_s), p.time(u"to"_s)};
         requireTenant(c, s, query.tenantId, Permission::UsageRead);
         sendJson(c.response, 200, JsonCodec::listText(s.usage(query)));
     });
 
     route("GET", u"/api/v1/usage/totals"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"metric", "from", "to", "limit", "parent_id"});
-        if (!p.has(u"from"_s) || !p.has(u"to"_s))
-            throw ApiError{400, u"Invalid"_s, tr("from/to: required."), p.has(u"from"_s) ? u"to"_s : u"from"_s, {}};
-        UsageTotalsQuery query;
-        query.metric = p.key(u"metric"_s, UsageMetric::CpuHours, usageMetricFromKey);
-        query.from = p.time(u"from"_s);
-        query.to = p.time(u"to"_s);
-        query.limit = p.limit(10);
-        query.parentId = p.has(u"parent_id"_s) ? p.id(u"parent_id"_s) : -1;
+        const Params p(c.http.params, {"metric", "from", "to", "limit", "parent_id"});
+        const UsageTotalsQuery query = ApiRequest::usageTotalsQuery(p);
         // Only the tenants whose usage the caller may read take part in the comparison.
         SqlSession s = sessionFor(c.principal, Permission::UsageRead);
         if (query.parentId > 0)
@@ -1653,7 +1410,7 @@ void ApiServer::Impl::addRoutes()
     // Billing imports: the platform's. The file is the body (streamed to a temporary file of the
     // name given, which the import records), imported in one transaction like a local import.
     route("POST", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"format", "on_duplicate", "tenant_tag_key", "file_name"});
+        const Params p(c.http.params, {"format", "on_duplicate", "tenant_tag_key", "file_name"});
         requirePlatform(c, Permission::BillingRead);
         requirePlatform(c, Permission::TenantUpdate);
         const std::string type = c.http.get_header_value("Content-Type");
@@ -1664,14 +1421,8 @@ void ApiServer::Impl::addRoutes()
             throw ApiError{415, u"Invalid"_s, tr("The body must be the billing file itself (Content-Type: "
                                                  "application/octet-stream, application/gzip, application/zip or text/csv)."),
                            u"body"_s, {}};
-        BillingImportRequest request;
-        request.format = p.key(u"format"_s, BillingFormat::Auto, billingFormatFromKey);
-        request.onDuplicate = p.key(u"on_duplicate"_s, DuplicateImport::Refuse, JsonCodec::duplicateImportFromKey);
-        request.tenantTagKey = p.text(u"tenant_tag_key"_s);
-        // The name only: never a path, nothing that leaves the temporary directory.
-        QString fileName = QFileInfo(p.text(u"file_name"_s).replace(u'\\', u'/')).fileName().trimmed();
-        if (fileName.isEmpty() || fileName == u".."_s || fileName.startsWith(u'.'))
-            fileName = u"billing.csv"_s;
+        QString fileName;
+        BillingImportRequest request = ApiRequest::billingImportRequest(p, &fileName);
         QTemporaryDir directory;
         if (!directory.isValid())
             throw ApiError{503, u"Unavailable"_s, tr("The server could not keep the uploaded file (no temporary directory)."), {}, {}};
@@ -1690,14 +1441,14 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/billing/imports"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::BillingRead);
         SqlSession s = session(&c.principal);
         sendJson(c.response, 200, JsonCodec::listText(s.billingImports()));
     });
 
     route("DELETE", u"/api/v1/billing/imports/{id}"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::BillingRead);
         requirePlatform(c, Permission::TenantUpdate);
         SqlSession s = session(&c.principal);
@@ -1705,9 +1456,9 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/billing/summary"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "from", "to"});
+        const Params p(c.http.params, {"tenant_id", "from", "to"});
         SqlSession s = session(&c.principal);
-        BillingQuery query{p.id(u"tenant_id"_s), p.time(u"from"_s), p.time(u"to"_s)};
+        const BillingQuery query = ApiRequest::billingQuery(p);
         if (query.tenantId != 0)
             requireTenant(c, s, query.tenantId, Permission::BillingRead);
         else
@@ -1722,13 +1473,13 @@ void ApiServer::Impl::addRoutes()
     // the shared pools, and the lines of one such tenant at a time.
 
     route("GET", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::BillingRead);
         sendVersioned(c, platformSession(c).attributionRules());
     });
 
     route("PUT", u"/api/v1/billing/attribution-rules"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::BillingRead);
         SqlSession s = platformSession(c);
         const AttributionRules current = s.attributionRules();
@@ -1741,8 +1492,8 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/billing/totals"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency", "import_id"});
-        const BillingFilter filter = billingFilter(p);
+        const Params p(c.http.params, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency", "import_id"});
+        const BillingFilter filter = ApiRequest::billingFilter(p);
         SqlSession s = session(&c.principal);
         const bool platform = c.principal.platformPermissions.contains(Permission::BillingRead);
         if (filter.tenantId && *filter.tenantId != 0)
@@ -1763,14 +1514,9 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/billing/lines"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency",
+        const Params p(c.http.params, {"tenant_id", "from", "to", "service_name", "service_category", "billing_currency",
                                 "import_id", "month", "shared_only", "limit", "cursor"});
-        BillingLineQuery query;
-        query.filter = billingFilter(p);
-        query.month = p.text(u"month"_s, 7);
-        query.sharedOnly = flag(p, u"shared_only"_s);
-        query.limit = p.limit(200);
-        query.cursor = p.text(u"cursor"_s, 1000);
+        const BillingLineQuery query = ApiRequest::billingLineQuery(p);
         SqlSession s = session(&c.principal);
         if (query.filter.tenantId && *query.filter.tenantId != 0 && !query.sharedOnly)
             requireTenant(c, s, *query.filter.tenantId, Permission::BillingRead);
@@ -1780,7 +1526,7 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("GET", u"/api/v1/billing/budgets"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         QList<TenantBudget> budgets = platformSession(c).budgets();
         if (!c.principal.platformPermissions.contains(Permission::BillingRead)) {
             QList<TenantId> ids;
@@ -1793,12 +1539,12 @@ void ApiServer::Impl::addRoutes()
     });
 
     route("PUT", u"/api/v1/billing/budgets/{tenant_id}/{currency}"_s, Access::SignedIn, [this](RequestContext& c) {
-        const Params p(c.http, {});
+        const Params p(c.http.params, {});
         requirePlatform(c, Permission::BillingRead);
         SqlSession s = platformSession(c);
         const Tenant tenant = requireTenant(c, s, c.pathId(0), Permission::BillingRead);
         const QJsonObject body = jsonBody(c);
-        onlyFields(body, {u"amount"_s});
+        ApiRequest::onlyFields(body, {u"amount"_s});
         const QJsonValue amount = body.value(u"amount"_s);
         if (!amount.isNull() && !amount.isString())
             throw ApiError{400, u"Invalid"_s, tr("amount: required, a decimal number as a string (\"1200.00\"), or null to remove the budget."),

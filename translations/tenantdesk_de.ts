@@ -1044,6 +1044,69 @@
     </message>
 </context>
 <context>
+    <name>TenantDesk::ApiRequest</name>
+    <message>
+        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
+        <translation>environment_id: Nennen Sie den Mandanten der Umgebung auch mit tenant_id.</translation>
+    </message>
+    <message>
+        <source>tenant_id: required.</source>
+        <translation>tenant_id: erforderlich.</translation>
+    </message>
+    <message>
+        <source>from/to: required.</source>
+        <translation>from/to: erforderlich.</translation>
+    </message>
+    <message>
+        <source>%1: expected true or false.</source>
+        <translation>%1: true oder false erwartet.</translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON: %1 at character %2.</source>
+        <translation>Der Inhalt ist kein gültiges JSON: %1 bei Zeichen %2.</translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object.</source>
+        <translation>Der Inhalt muss ein JSON-Objekt sein.</translation>
+    </message>
+    <message>
+        <source>%1: required, a non-empty string.</source>
+        <translation>%1: erforderlich, eine nicht leere Zeichenkette.</translation>
+    </message>
+    <message>
+        <source>%1: at most %2 characters.</source>
+        <translation>%1: höchstens %2 Zeichen.</translation>
+    </message>
+    <message>
+        <source>%1: this field is unknown here.</source>
+        <translation>%1: Dieses Feld ist hier unbekannt.</translation>
+    </message>
+    <message>
+        <source>%1: expected an id (a positive whole number) or null.</source>
+        <translation>%1: eine ID (eine positive ganze Zahl) oder null erwartet.</translation>
+    </message>
+    <message>
+        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
+        <translation>parent_id: erforderlich: die ID des neuen übergeordneten Mandanten oder null für die oberste Ebene.</translation>
+    </message>
+    <message>
+        <source>status: “%1” is not a tenant status (%2).</source>
+        <translation>status: „%1“ ist kein Mandantenstatus (%2).</translation>
+    </message>
+    <message>
+        <source>source_id: required: the environment whose settings are promoted.</source>
+        <translation>source_id: erforderlich: die Umgebung, deren Einstellungen übertragen werden.</translation>
+    </message>
+    <message>
+        <source>keys: required: the names of the settings to promote, in an array.</source>
+        <translation>keys: erforderlich: die Namen der zu übertragenden Einstellungen, in einem Array.</translation>
+    </message>
+    <message>
+        <source>keys: expected the names of settings (non-empty strings).</source>
+        <translation>keys: Namen von Einstellungen (nicht leere Zeichenketten) erwartet.</translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::ApiServer</name>
     <message>
         <source>Could not open the access log “%1”.</source>
@@ -1095,30 +1158,6 @@
     <message>
         <source>The body must be JSON (Content-Type: application/json).</source>
         <translation>Der Inhalt muss JSON sein (Content-Type: application/json).</translation>
-    </message>
-    <message>
-        <source>The body is not valid JSON: %1 at character %2.</source>
-        <translation>Der Inhalt ist kein gültiges JSON: %1 bei Zeichen %2.</translation>
-    </message>
-    <message>
-        <source>The body must be a JSON object.</source>
-        <translation>Der Inhalt muss ein JSON-Objekt sein.</translation>
-    </message>
-    <message>
-        <source>%1: required, a non-empty string.</source>
-        <translation>%1: erforderlich, eine nicht leere Zeichenkette.</translation>
-    </message>
-    <message>
-        <source>%1: at most %2 characters.</source>
-        <translation>%1: höchstens %2 Zeichen.</translation>
-    </message>
-    <message>
-        <source>%1: this field is unknown here.</source>
-        <translation>%1: Dieses Feld ist hier unbekannt.</translation>
-    </message>
-    <message>
-        <source>%1: expected an id (a positive whole number) or null.</source>
-        <translation>%1: eine ID (eine positive ganze Zahl) oder null erwartet.</translation>
     </message>
     <message>
         <source>There is no tenant with id %1 that you may see.</source>
@@ -1197,32 +1236,8 @@
         <translation>Es gibt keinen Mandanten mit diesem Kürzel, den Sie sehen dürfen.</translation>
     </message>
     <message>
-        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
-        <translation>parent_id: erforderlich: die ID des neuen übergeordneten Mandanten oder null für die oberste Ebene.</translation>
-    </message>
-    <message>
-        <source>status: “%1” is not a tenant status (%2).</source>
-        <translation>status: „%1“ ist kein Mandantenstatus (%2).</translation>
-    </message>
-    <message>
         <source>backup: required, the backup document (a JSON object).</source>
         <translation>backup: erforderlich, das Sicherungsdokument (ein JSON-Objekt).</translation>
-    </message>
-    <message>
-        <source>source_id: required: the environment whose settings are promoted.</source>
-        <translation>source_id: erforderlich: die Umgebung, deren Einstellungen übertragen werden.</translation>
-    </message>
-    <message>
-        <source>keys: required: the names of the settings to promote, in an array.</source>
-        <translation>keys: erforderlich: die Namen der zu übertragenden Einstellungen, in einem Array.</translation>
-    </message>
-    <message>
-        <source>keys: expected the names of settings (non-empty strings).</source>
-        <translation>keys: Namen von Einstellungen (nicht leere Zeichenketten) erwartet.</translation>
-    </message>
-    <message>
-        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
-        <translation>environment_id: Nennen Sie den Mandanten der Umgebung auch mit tenant_id.</translation>
     </message>
     <message>
         <source>tenant_id: required: the tenant the permissions are held on.</source>
@@ -1233,20 +1248,8 @@
         <translation>Es gibt keinen Mandanten „%1“, den Sie sehen dürfen.</translation>
     </message>
     <message>
-        <source>tenant_id: required.</source>
-        <translation>tenant_id: erforderlich.</translation>
-    </message>
-    <message>
         <source>The attribution rules</source>
         <translation>Die Zuordnungsregeln</translation>
-    </message>
-    <message>
-        <source>%1: expected true or false.</source>
-        <translation>%1: true oder false erwartet.</translation>
-    </message>
-    <message>
-        <source>from/to: required.</source>
-        <translation>from/to: erforderlich.</translation>
     </message>
     <message>
         <source>The body must be the billing file itself (Content-Type: application/octet-stream, application/gzip, application/zip or text/csv).</source>
@@ -3039,6 +3042,14 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>the image is %1×%2 pixels, more than %3×%3</source>
         <translation>das Bild hat %1×%2 Pixel, mehr als %3×%3</translation>
+    </message>
+    <message>
+        <source>line %1: a backslash (a CSS escape) is not allowed in a pack&apos;s style sheet</source>
+        <translation>Zeile %1: ein umgekehrter Schrägstrich (ein CSS-Escape) ist im Stylesheet eines Pakets nicht erlaubt</translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): the file lies outside the pack folder</source>
+        <translation>Zeile %1: url(%2): die Datei liegt außerhalb des Paketordners</translation>
     </message>
 </context>
 <context>

@@ -1044,6 +1044,69 @@
     </message>
 </context>
 <context>
+    <name>TenantDesk::ApiRequest</name>
+    <message>
+        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
+        <translation>environment_id&#xa0;: indiquez aussi le locataire de l’environnement avec tenant_id.</translation>
+    </message>
+    <message>
+        <source>tenant_id: required.</source>
+        <translation>tenant_id&#xa0;: obligatoire.</translation>
+    </message>
+    <message>
+        <source>from/to: required.</source>
+        <translation>from/to&#xa0;: obligatoire.</translation>
+    </message>
+    <message>
+        <source>%1: expected true or false.</source>
+        <translation>%1&#xa0;: true ou false attendu.</translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON: %1 at character %2.</source>
+        <translation>Le corps n’est pas un JSON valide&#xa0;: %1 au caractère %2.</translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object.</source>
+        <translation>Le corps doit être un objet JSON.</translation>
+    </message>
+    <message>
+        <source>%1: required, a non-empty string.</source>
+        <translation>%1&#xa0;: obligatoire, une chaîne non vide.</translation>
+    </message>
+    <message>
+        <source>%1: at most %2 characters.</source>
+        <translation>%1&#xa0;: %2 caractères au maximum.</translation>
+    </message>
+    <message>
+        <source>%1: this field is unknown here.</source>
+        <translation>%1&#xa0;: ce champ est inconnu ici.</translation>
+    </message>
+    <message>
+        <source>%1: expected an id (a positive whole number) or null.</source>
+        <translation>%1&#xa0;: identifiant (nombre entier positif) ou null attendu.</translation>
+    </message>
+    <message>
+        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
+        <translation>parent_id&#xa0;: obligatoire&#xa0;: l’identifiant du nouveau parent, ou null pour le premier niveau.</translation>
+    </message>
+    <message>
+        <source>status: “%1” is not a tenant status (%2).</source>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» n’est pas un statut de locataire (%2).</translation>
+    </message>
+    <message>
+        <source>source_id: required: the environment whose settings are promoted.</source>
+        <translation>source_id&#xa0;: obligatoire&#xa0;: l’environnement dont les paramètres sont promus.</translation>
+    </message>
+    <message>
+        <source>keys: required: the names of the settings to promote, in an array.</source>
+        <translation>keys&#xa0;: obligatoire&#xa0;: les noms des paramètres à promouvoir, dans un tableau.</translation>
+    </message>
+    <message>
+        <source>keys: expected the names of settings (non-empty strings).</source>
+        <translation>keys&#xa0;: noms de paramètres attendus (chaînes non vides).</translation>
+    </message>
+</context>
+<context>
     <name>TenantDesk::ApiServer</name>
     <message>
         <source>Could not open the access log “%1”.</source>
@@ -1095,30 +1158,6 @@
     <message>
         <source>The body must be JSON (Content-Type: application/json).</source>
         <translation>Le corps doit être du JSON (Content-Type: application/json).</translation>
-    </message>
-    <message>
-        <source>The body is not valid JSON: %1 at character %2.</source>
-        <translation>Le corps n’est pas un JSON valide&#xa0;: %1 au caractère %2.</translation>
-    </message>
-    <message>
-        <source>The body must be a JSON object.</source>
-        <translation>Le corps doit être un objet JSON.</translation>
-    </message>
-    <message>
-        <source>%1: required, a non-empty string.</source>
-        <translation>%1&#xa0;: obligatoire, une chaîne non vide.</translation>
-    </message>
-    <message>
-        <source>%1: at most %2 characters.</source>
-        <translation>%1&#xa0;: %2 caractères au maximum.</translation>
-    </message>
-    <message>
-        <source>%1: this field is unknown here.</source>
-        <translation>%1&#xa0;: ce champ est inconnu ici.</translation>
-    </message>
-    <message>
-        <source>%1: expected an id (a positive whole number) or null.</source>
-        <translation>%1&#xa0;: identifiant (nombre entier positif) ou null attendu.</translation>
     </message>
     <message>
         <source>There is no tenant with id %1 that you may see.</source>
@@ -1173,10 +1212,6 @@
         <translation>Vous ne pouvez pas accorder l’autorisation %1&#xa0;: vous ne la détenez pas vous-même sur ce locataire.</translation>
     </message>
     <message>
-        <source>%1: expected true or false.</source>
-        <translation>%1&#xa0;: true ou false attendu.</translation>
-    </message>
-    <message>
         <source>This needs the platform-wide permission %1; name a tenant you administer instead.</source>
         <translation>Cette opération nécessite l’autorisation %1 à l’échelle de la plateforme&#xa0;; indiquez plutôt un locataire que vous administrez.</translation>
     </message>
@@ -1205,32 +1240,8 @@
         <translation>Il n’existe aucun locataire avec cet identifiant court que vous puissiez voir.</translation>
     </message>
     <message>
-        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
-        <translation>parent_id&#xa0;: obligatoire&#xa0;: l’identifiant du nouveau parent, ou null pour le premier niveau.</translation>
-    </message>
-    <message>
-        <source>status: “%1” is not a tenant status (%2).</source>
-        <translation>status&#xa0;: «&#xa0;%1&#xa0;» n’est pas un statut de locataire (%2).</translation>
-    </message>
-    <message>
         <source>backup: required, the backup document (a JSON object).</source>
         <translation>backup&#xa0;: obligatoire, le document de sauvegarde (un objet JSON).</translation>
-    </message>
-    <message>
-        <source>source_id: required: the environment whose settings are promoted.</source>
-        <translation>source_id&#xa0;: obligatoire&#xa0;: l’environnement dont les paramètres sont promus.</translation>
-    </message>
-    <message>
-        <source>keys: required: the names of the settings to promote, in an array.</source>
-        <translation>keys&#xa0;: obligatoire&#xa0;: les noms des paramètres à promouvoir, dans un tableau.</translation>
-    </message>
-    <message>
-        <source>keys: expected the names of settings (non-empty strings).</source>
-        <translation>keys&#xa0;: noms de paramètres attendus (chaînes non vides).</translation>
-    </message>
-    <message>
-        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
-        <translation>environment_id&#xa0;: indiquez aussi le locataire de l’environnement avec tenant_id.</translation>
     </message>
     <message>
         <source>tenant_id: required: the tenant the permissions are held on.</source>
@@ -1239,14 +1250,6 @@
     <message>
         <source>There is no tenant “%1” that you may see.</source>
         <translation>Il n’existe aucun locataire «&#xa0;%1&#xa0;» que vous puissiez voir.</translation>
-    </message>
-    <message>
-        <source>tenant_id: required.</source>
-        <translation>tenant_id&#xa0;: obligatoire.</translation>
-    </message>
-    <message>
-        <source>from/to: required.</source>
-        <translation>from/to&#xa0;: obligatoire.</translation>
     </message>
     <message>
         <source>The body must be the billing file itself (Content-Type: application/octet-stream, application/gzip, application/zip or text/csv).</source>
@@ -3039,6 +3042,14 @@ Rien n’a été importé.</translation>
     <message>
         <source>the image is %1×%2 pixels, more than %3×%3</source>
         <translation>l’image fait %1×%2 pixels, plus que %3×%3</translation>
+    </message>
+    <message>
+        <source>line %1: a backslash (a CSS escape) is not allowed in a pack&apos;s style sheet</source>
+        <translation>ligne %1 : une barre oblique inverse (un échappement CSS) n’est pas permise dans la feuille de style d’un pack</translation>
+    </message>
+    <message>
+        <source>line %1: url(%2): the file lies outside the pack folder</source>
+        <translation>ligne %1 : url(%2) : le fichier se trouve hors du dossier du pack</translation>
     </message>
 </context>
 <context>

@@ -200,6 +200,21 @@ private Q_SLOTS:
                    QVERIFY(QFile::link(f + u"/../outside.svg"_s, f + u"/logo.svg"_s));
                })
             << u"logo.svg"_s << u"outside the pack folder"_s;
+        // Found while building fuzz/fuzz_branding_pack (docs/RELIABILITY.md).
+        QTest::newRow("style sheet url() through a symbolic link out of the pack")
+            << Break([](const QString& f) {
+                   writePack(f);
+                   writeFile(f + u"/../outside.svg"_s, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+                   QVERIFY(QFile::link(f + u"/../outside.svg"_s, f + u"/chevron.svg"_s));
+                   writeFile(f + u"/style.qss"_s, "QWidget { }\nQTreeView::branch { image: url(chevron.svg); }\n");
+               })
+            << u"style.qss"_s << u"line 2: url(chevron.svg): the file lies outside the pack folder"_s;
+        QTest::newRow("style sheet url() hidden by a CSS escape")
+            << Break([](const QString& f) {
+                   writePack(f);
+                   writeFile(f + u"/style.qss"_s, "/* \\ in a comment is fine */\nQLabel { image: ur\\6c(/etc/logo.png); }\n");
+               })
+            << u"style.qss"_s << u"line 2: a backslash (a CSS escape) is not allowed"_s;
     }
 
     void badPacksAreRefused()
