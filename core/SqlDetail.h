@@ -144,7 +144,8 @@ inline QString shownDatabase(const QSqlDatabase& db)
     if (state.startsWith(u"08"_s) || state.startsWith(u"57P"_s) || state.startsWith(u"53"_s) || state == u"57014"_s
         || (state.isEmpty() && error.type() == QSqlError::ConnectionError)
         || text.contains(u"server closed the connection"_s) || text.contains(u"no connection to the server"_s)
-        || text.contains(u"terminating connection"_s))
+        || text.contains(u"terminating connection"_s) || text.contains(u"could not send data to server"_s)
+        || text.contains(u"could not receive data from server"_s))
         throw StoreError(ErrorCode::Unavailable,
                          tr("%1: the PostgreSQL server of “%2” cannot be reached or is not taking work now. "
                             "Check that it runs and accepts connections, then try again.").arg(doing, server), detail);

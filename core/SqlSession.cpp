@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QTimeZone>
@@ -31,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <utility>
 
 namespace TenantDesk {
 
@@ -56,20 +58,40 @@ void SqlSession::begin() const
     if (m_inTransaction)
         throw StoreError(ErrorCode::Internal, tr("%1: one is already running on this connection.").arg(doing));
     if (m_postgres) {
+        // A connection the PostgreSQL server dropped (it restarted, or an administrator ended the
+        // session) fails at its next statement, which is this BEGIN after an idle spell. Nothing of
+        // the transaction has run yet, so it is opened again once and the transaction starts on the
+        // new connection. A connection lost later is not retried here: in the middle of a
+        // transaction nothing was saved, but the caller may have done more than SQL meanwhile; at
+        // COMMIT the changes may or may not have been saved. That error (Unavailable) goes to the
+        // caller, and the next transaction on this connection opens it again.
         QSqlDatabase db = m_db; // a handle on the same connection
-        if (!db.transaction())
-            throwSqlError(db.lastError(), doing, db);
-        m_inTransaction = true;
+        if (!db.isOpen())
+            reopen(doing);
         try {
-            // is_local = true: the scope ends with the transaction, whichever way it ends.
-            Query(m_db, doing).prepare(u"SELECT set_config('app.tenant_ids', ?, true)"_s)
-                .bind(m_scope.settingValue()).exec();
-        } catch (...) {
-            rollback();
-            throw;
+            beginPostgres(doing);
+        } catch (const StoreError& error) {
+            // Whatever BEGIN reports (libpq's words for a lost connection vary with the way it
+            // was lost and with the locale), the connection is tried once more, fresh.
+            qCInfo(lcStore) << "Opening the connection to" << shownDatabase(db) << "again:" << error.detail();
+            reopen(doing);
+            beginPostgres(doing);
         }
     } else {
-        Query(m_db, doing).exec(u"BEGIN IMMEDIATE"_s);
+        // The writers of one file in this process (tenantdesk-server's request threads) queue
+        // here, each woken as soon as the one before it ends, rather than in SQLite's busy handler,
+        // which polls with growing sleeps and under many writers lets one wait past its timeout
+        // (an answer 503 under load). After writeQueueWait the transaction goes on to BEGIN
+        // IMMEDIATE all the same, and SQLite's busy timeout decides.
+        std::timed_mutex& queue = writeQueue(m_db.databaseName());
+        if (queue.try_lock_for(writeQueueWait))
+            m_writeLock = &queue;
+        try {
+            Query(m_db, doing).exec(u"BEGIN IMMEDIATE"_s);
+        } catch (...) {
+            releaseWriteLock();
+            throw;
+        }
         m_inTransaction = true;
         if (testDiskLimitUsed.load(std::memory_order_relaxed) || !qEnvironmentVariableIsEmpty(testDiskFreeVariable)) {
             try {
@@ -107,6 +129,48 @@ void SqlSession::applyTestDiskLimit() const
     q.exec(u"PRAGMA max_page_count = %1"_s.arg(limit));
 }
 
+std::timed_mutex& SqlSession::writeQueue(const QString& file)
+{
+    static QMutex guard;
+    static std::map<QString, std::unique_ptr<std::timed_mutex>> queues;
+    const QMutexLocker locker(&guard);
+    std::unique_ptr<std::timed_mutex>& queue = queues[file];
+    if (!queue)
+        queue = std::make_unique<std::timed_mutex>();
+    return *queue;
+}
+
+void SqlSession::releaseWriteLock() const noexcept
+{
+    if (m_writeLock)
+        std::exchange(m_writeLock, nullptr)->unlock();
+}
+
+void SqlSession::beginPostgres(const QString& doing) const
+{
+    QSqlDatabase db = m_db;
+    if (!db.transaction())
+        throwSqlError(db.lastError(), doing, db);
+    m_inTransaction = true;
+    try {
+        // is_local = true: the scope ends with the transaction, whichever way it ends.
+        Query(m_db, doing).prepare(u"SELECT set_config('app.tenant_ids', ?, true)"_s)
+            .bind(m_scope.settingValue()).exec();
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void SqlSession::reopen(const QString& doing) const
+{
+    QSqlDatabase db = m_db;
+    statementCaches.remove(db.driver()); // prepared on the old connection; gone with it
+    db.close();
+    if (!db.open())
+        throwSqlError(db.lastError(), doing, db);
+}
+
 void SqlSession::commit() const
 {
     if (!m_inTransaction)
@@ -118,6 +182,7 @@ void SqlSession::commit() const
         throwSqlError(error, tr("Could not save the changes"), m_db);
     }
     m_inTransaction = false;
+    releaseWriteLock();
 }
 
 void SqlSession::rollback() const noexcept
@@ -132,12 +197,15 @@ void SqlSession::rollback() const noexcept
         const QVariant handle = db.driver()->handle();
         if (qstrcmp(handle.typeName(), "sqlite3*") == 0) {
             sqlite3* connection = *static_cast<sqlite3* const*>(handle.constData());
-            if (connection && sqlite3_get_autocommit(connection))
+            if (connection && sqlite3_get_autocommit(connection)) {
+                releaseWriteLock();
                 return;
+            }
         }
     }
     if (!db.rollback())
         qCWarning(lcStore) << "Rollback failed on" << shownDatabase(db) << ":" << db.lastError().text();
+    releaseWriteLock();
 }
 
 void SqlSession::throwError(const QSqlError& error, const QString& doing, const QSqlDatabase& db)

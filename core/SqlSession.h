@@ -9,7 +9,9 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <type_traits>
 
 namespace TenantDesk {
@@ -190,6 +192,15 @@ private:
     // Runs `fn()` in a scoped transaction on PostgreSQL (joining one that runs), directly on SQLite.
     template<class Fn>
     std::invoke_result_t<Fn&> scoped(Fn fn) const;
+    // begin() on PostgreSQL: BEGIN, then the session's scope.
+    void beginPostgres(const QString& doing) const;
+    // Closes the connection and opens it again (PostgreSQL, after the server dropped it).
+    void reopen(const QString& doing) const;
+    // SQLite: the in-process queue of the writers of one database file, and how long a writer
+    // waits in it before it tries on its own.
+    static std::timed_mutex& writeQueue(const QString& file);
+    static constexpr std::chrono::seconds writeQueueWait{10};
+    void releaseWriteLock() const noexcept;
     // Adds the built-in roles missing from the database (SqlTenantAdmin.cpp).
     void ensureBuiltInRoles() const;
     BillingImportResult importInTransaction(const BillingImportRequest& request, BillingFileReader& reader,
@@ -203,6 +214,8 @@ private:
     TenantScope m_scope;
     bool m_postgres = false;
     mutable bool m_inTransaction = false;
+    // SQLite: the process's queue for writing the file, held from begin() to commit() or rollback().
+    mutable std::timed_mutex* m_writeLock = nullptr;
     QString m_actor = QStringLiteral("system");
 };
 

@@ -83,10 +83,9 @@ class Writer(threading.Thread):
                 return
 
 
-class DurabilityTest(unittest.TestCase):
-    def setUp(self):
-        self.server = Server(SERVER, FIXTURE)
-        self.addCleanup(self.server.stop)
+class DurabilityChecks:
+    """The checks after the fault, for a unittest.TestCase whose self.server is the Server (also
+    used by test_pg_restart.py)."""
 
     def sign_in(self):
         return self.server.login(self.server.admin_email, self.server.admin_password)["access_token"]
@@ -103,48 +102,6 @@ class DurabilityTest(unittest.TestCase):
             cursor = page["next_cursor"]
             if not cursor:
                 return list(reversed(events))
-
-    def test_acknowledged_changes_survive_a_kill(self):
-        token = self.sign_in()
-        top = self.server.request("GET", f"/api/v1/tenants?limit={TENANTS}", token=token).json()["items"]
-        self.assertEqual(len(top), TENANTS)
-        start = {t["id"]: (t["version"], t["display_name"], len(self.audit_trail(token, t["id"]))) for t in top}
-
-        killed = threading.Event()
-        writers = [Writer(self.server, token, tenant, start[tenant][0], number, killed)
-                   for tenant in start for number in range(WRITERS_PER_TENANT)]
-        began = time.monotonic()
-        for writer in writers:
-            writer.start()
-        while time.monotonic() - began < 60:
-            time.sleep(0.1)
-            acknowledged = {t: sum(len(w.acknowledged) for w in writers if w.tenant == t) for t in start}
-            if time.monotonic() - began >= RUN_SECONDS and min(acknowledged.values()) >= ACKNOWLEDGED_BEFORE_KILL:
-                break
-            if not all(w.is_alive() for w in writers):
-                break
-        running = sum(w.is_alive() for w in writers)
-        killed.set()
-        self.server.kill()  # SIGKILL: no shutdown, requests in flight end where they are
-        for writer in writers:
-            writer.join(timeout=60)
-            self.assertFalse(writer.is_alive(), writer.name)
-        for writer in writers:
-            self.assertEqual(writer.failures, [], writer.name)
-        self.assertEqual(running, len(writers), "every writer was still writing when the server was killed")
-        self.assertGreater(sum(w.refused for w in writers), 0, "writers of one tenant raced each other")
-
-        print(f"\nkilled after {time.monotonic() - began:.1f} s: "
-              f"{sum(len(w.acknowledged) for w in writers)} changes acknowledged, "
-              f"{sum(w.refused for w in writers)} refused as stale, "
-              f"{sum(len(w.unknown) for w in writers)} without an answer", flush=True)
-        self.server.start()  # the same database, a new process
-        token = self.sign_in()
-        with self.server.db() as db:
-            for tenant, (version0, name0, events0) in start.items():
-                with self.subTest(tenant=tenant):
-                    self.check_tenant(db, token, tenant, version0, name0, events0,
-                                      [w for w in writers if w.tenant == tenant])
 
     def check_tenant(self, db, token, tenant, version0, name0, events0, writers):
         acknowledged = dict(change for w in writers for change in w.acknowledged)
@@ -194,6 +151,54 @@ class DurabilityTest(unittest.TestCase):
         updates = db.execute("SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'tenant.update'",
                              (tenant,)).fetchone()[0]
         self.assertEqual(updates, now["version"] - version0)
+
+
+class DurabilityTest(DurabilityChecks, unittest.TestCase):
+    def setUp(self):
+        self.server = Server(SERVER, FIXTURE)
+        self.addCleanup(self.server.stop)
+
+    def test_acknowledged_changes_survive_a_kill(self):
+        token = self.sign_in()
+        top = self.server.request("GET", f"/api/v1/tenants?limit={TENANTS}", token=token).json()["items"]
+        self.assertEqual(len(top), TENANTS)
+        start = {t["id"]: (t["version"], t["display_name"], len(self.audit_trail(token, t["id"]))) for t in top}
+
+        killed = threading.Event()
+        writers = [Writer(self.server, token, tenant, start[tenant][0], number, killed)
+                   for tenant in start for number in range(WRITERS_PER_TENANT)]
+        began = time.monotonic()
+        for writer in writers:
+            writer.start()
+        while time.monotonic() - began < 60:
+            time.sleep(0.1)
+            acknowledged = {t: sum(len(w.acknowledged) for w in writers if w.tenant == t) for t in start}
+            if time.monotonic() - began >= RUN_SECONDS and min(acknowledged.values()) >= ACKNOWLEDGED_BEFORE_KILL:
+                break
+            if not all(w.is_alive() for w in writers):
+                break
+        running = sum(w.is_alive() for w in writers)
+        killed.set()
+        self.server.kill()  # SIGKILL: no shutdown, requests in flight end where they are
+        for writer in writers:
+            writer.join(timeout=60)
+            self.assertFalse(writer.is_alive(), writer.name)
+        for writer in writers:
+            self.assertEqual(writer.failures, [], writer.name)
+        self.assertEqual(running, len(writers), "every writer was still writing when the server was killed")
+        self.assertGreater(sum(w.refused for w in writers), 0, "writers of one tenant raced each other")
+
+        print(f"\nkilled after {time.monotonic() - began:.1f} s: "
+              f"{sum(len(w.acknowledged) for w in writers)} changes acknowledged, "
+              f"{sum(w.refused for w in writers)} refused as stale, "
+              f"{sum(len(w.unknown) for w in writers)} without an answer", flush=True)
+        self.server.start()  # the same database, a new process
+        token = self.sign_in()
+        with self.server.db() as db:
+            for tenant, (version0, name0, events0) in start.items():
+                with self.subTest(tenant=tenant):
+                    self.check_tenant(db, token, tenant, version0, name0, events0,
+                                      [w for w in writers if w.tenant == tenant])
 
 
 if __name__ == "__main__":
