@@ -51,7 +51,7 @@ QIcon principalIcon()
 // a long list is let go of on a pool thread instead (the model no longer refers to it).
 void releaseUsers(QList<User>& users)
 {
-    constexpr qsizetype freedHere = 20000; // a few milliseconds at most
+    constexpr qsizetype freedHere = 10000; // a few milliseconds at most
     if (users.size() <= freedHere) {
         users.clear();
         return;
