@@ -9,7 +9,9 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
+#include <QThreadPool>
 #include <algorithm>
+#include <memory>
 
 namespace TenantDesk {
 
@@ -44,6 +46,21 @@ QIcon principalIcon()
     return icon;
 }
 
+// Empties `users`. A table scrolled far holds up to a million users; freeing each one's name and
+// address took half a second on the GUI thread when a new search, sort or store replaced them, so
+// a long list is let go of on a pool thread instead (the model no longer refers to it).
+void releaseUsers(QList<User>& users)
+{
+    constexpr qsizetype freedHere = 10000; // a few milliseconds at most
+    if (users.size() <= freedHere) {
+        users.clear();
+        return;
+    }
+    auto released = std::make_shared<QList<User>>(std::move(users));
+    users = QList<User>();
+    QThreadPool::globalInstance()->start([released]() { released->clear(); });
+}
+
 } // namespace
 
 UserTableModel::UserTableModel(QObject* parent)
@@ -60,7 +77,7 @@ void UserTableModel::setStore(Store* store)
     ++m_storeGeneration;
     m_store = store;
     m_active = false;
-    m_users.clear();
+    releaseUsers(m_users);
     m_nextCursor.clear();
     m_complete = true;
     m_principalRoles.clear();
@@ -84,7 +101,7 @@ void UserTableModel::setQuery(const UserQuery& query)
     m_query = query;
     m_query.cursor.clear();
     m_active = m_store != nullptr;
-    m_users.clear();
+    releaseUsers(m_users);
     m_nextCursor.clear();
     m_complete = !m_active;
     // Loading from here on, so that a view reacting to the reset asks for nothing more.
@@ -108,7 +125,7 @@ void UserTableModel::clear()
     beginResetModel();
     ++m_generation;
     m_active = false;
-    m_users.clear();
+    releaseUsers(m_users);
     m_nextCursor.clear();
     m_complete = true;
     endResetModel();

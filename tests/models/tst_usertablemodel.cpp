@@ -113,6 +113,38 @@ private Q_SLOTS:
 
     void cleanupTestCase() { m_store.reset(); }
 
+    // Scrolled far (more users than the model lets go of on the GUI thread), then a search: the rows
+    // empty at once and the search's users come, exactly the store's, whatever happens to the old.
+    void searchAfterScrollingFar()
+    {
+        QTemporaryDir dir;
+        SqlStore store(copyFixture(largeDemoFixture(), dir));
+        await(store.open(OpenMode::OpenExisting));
+        {
+            Fixture f(&store, maximumPageSize);
+            f.model.setQuery({});
+            while (f.model.rowCount() <= 10000) {
+                QVERIFY(settled(f.model));
+                QVERIFY2(f.model.canFetchMore({}), "the large demo should have more than 10,000 users");
+                f.model.fetchMore({});
+            }
+            QVERIFY(settled(f.model));
+            UserQuery search;
+            search.text = f.model.userAt(f.model.rowCount() - 1).displayName.left(4);
+            f.model.setQuery(search);
+            QCOMPARE(f.model.rowCount(), 0);
+            QVERIFY(loadAll(f.model));
+            const QList<User> rows = rowsOf(f.model);
+            QVERIFY(!rows.isEmpty());
+            QCOMPARE(idsOf(rows), idsOf(storeUsers(store, search)));
+            // Sorted by another column: the same users, from the first page again.
+            f.model.sort(UserTableModel::EmailColumn);
+            QCOMPARE(f.model.rowCount(), 0);
+            QVERIFY(loadAll(f.model));
+            QCOMPARE(f.model.rowCount(), rows.size());
+        } // the model goes while what it let go of may still be freed elsewhere
+    }
+
     // The first page comes on setQuery; the rest as the view asks, a page at a time, never all at once.
     void loadsPagesLazily()
     {
