@@ -528,6 +528,13 @@ bool BillingFileReader::open()
     d->header.reserve(qsizetype(d->fields.size()));
     for (const BillingCsv::Field& field : d->fields)
         d->header << QByteArray(field.data, field.size).trimmed();
+    // Column names go on as UTF-8 too (a CUR tag column's name becomes a key of the JSON tags).
+    for (const QByteArray& name : std::as_const(d->header)) {
+        if (!QByteArrayView(name).isValidUtf8()) {
+            d->fail(1, QString::fromUtf8(name), tr("the column name is not UTF-8 text (export the file as UTF-8)"));
+            return false;
+        }
+    }
 
     BillingFormat format = d->requested;
     if (format == BillingFormat::Auto) {

@@ -1927,6 +1927,10 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <source>the value is not UTF-8 text (export the file as UTF-8)</source>
         <translation>der Wert ist kein UTF-8-Text (exportieren Sie die Datei als UTF-8)</translation>
     </message>
+    <message>
+        <source>the column name is not UTF-8 text (export the file as UTF-8)</source>
+        <translation>der Spaltenname ist kein UTF-8-Text (exportieren Sie die Datei als UTF-8)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>

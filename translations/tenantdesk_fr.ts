@@ -1927,6 +1927,10 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
         <source>the value is not UTF-8 text (export the file as UTF-8)</source>
         <translation>la valeur n’est pas du texte UTF-8 (exportez le fichier en UTF-8)</translation>
     </message>
+    <message>
+        <source>the column name is not UTF-8 text (export the file as UTF-8)</source>
+        <translation>le nom de la colonne n’est pas du texte UTF-8 (exportez le fichier en UTF-8)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>

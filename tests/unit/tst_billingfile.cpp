@@ -640,6 +640,25 @@ private Q_SLOTS:
         QVERIFY(c.sha256.isEmpty());
     }
 
+    void columnNameNotUtf8IsRefused()
+    {
+        // A CUR tag column's name becomes a key of the tags' JSON (found by fuzz_billing_file).
+        QTemporaryDir dir;
+        const QByteArray text =
+            "identity/LineItemId,bill/PayerAccountId,bill/BillingPeriodStartDate,bill/BillingPeriodEndDate,"
+            "lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,"
+            "lineItem/ProductCode,lineItem/CurrencyCode,lineItem/UnblendedCost,resourceTags/use\xf2:tenant\n"
+            "li-1,111122223333,2024-09-01T00:00:00Z,2024-10-01T00:00:00Z,444455556666,Usage,2024-09-01T00:00:00Z,"
+            "2024-09-01T00:59:59Z,AmazonEC2,USD,8.07,acme\n";
+        const QString path = writeFile(dir, u"cur.csv"_s, text);
+        BillingFileReader reader(path);
+        QVERIFY(!reader.open());
+        QVERIFY(reader.error());
+        QCOMPARE(reader.error()->line, 1);
+        QVERIFY2(reader.error()->text().contains(u"UTF-8"_s), qPrintable(reader.error()->text()));
+        QVERIFY2(reader.error()->text().contains(u"cur.csv"_s), qPrintable(reader.error()->text()));
+    }
+
     void missingColumnIsNamed()
     {
         QTemporaryDir dir;
