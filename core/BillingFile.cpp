@@ -530,7 +530,7 @@ bool BillingFileReader::open()
         d->header << QByteArray(field.data, field.size).trimmed();
     // Column names go on as UTF-8 too (a CUR tag column's name becomes a key of the JSON tags).
     for (const QByteArray& name : std::as_const(d->header)) {
-        if (!QByteArrayView(name).isValidUtf8()) {
+        if (!QByteArrayView(name).isValidUtf8() || name.contains('\0')) {
             d->fail(1, QString::fromUtf8(name), tr("the column name is not UTF-8 text (export the file as UTF-8)"));
             return false;
         }
@@ -592,13 +592,17 @@ bool BillingFileReader::next(BillingRecord& record)
     }
     // Text goes on as UTF-8 (JSON tags, PostgreSQL text): a line that is not is refused, with
     // the first column that is not named. One check over the line's span in the common case.
+    // A NUL character is refused too: no PostgreSQL text (nor jsonb) can hold one.
     const BillingCsv::Field& lastField = d->fields.back();
-    if (!QByteArrayView(d->fields.front().data, lastField.data + lastField.size).isValidUtf8()) {
+    const QByteArrayView line(d->fields.front().data, lastField.data + lastField.size);
+    if (!line.isValidUtf8() || line.contains('\0')) {
         for (size_t i = 0; i < d->fields.size(); ++i) {
             const BillingCsv::Field& f = d->fields[i];
-            if (!QByteArrayView(f.data, f.size).isValidUtf8()) {
+            const QByteArrayView value(f.data, f.size);
+            if (!value.isValidUtf8() || value.contains('\0')) {
                 d->fail(d->recordLine + f.newlinesBefore, QString::fromUtf8(d->header.at(qsizetype(i))),
-                        tr("the value is not UTF-8 text (export the file as UTF-8)"));
+                        value.isValidUtf8() ? tr("the value holds a NUL character (a zero byte)")
+                                            : tr("the value is not UTF-8 text (export the file as UTF-8)"));
                 return false;
             }
         }

@@ -1931,6 +1931,10 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <source>the column name is not UTF-8 text (export the file as UTF-8)</source>
         <translation>der Spaltenname ist kein UTF-8-Text (exportieren Sie die Datei als UTF-8)</translation>
     </message>
+    <message>
+        <source>the value holds a NUL character (a zero byte)</source>
+        <translation>der Wert enthält ein NUL-Zeichen (ein Nullbyte)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>

@@ -1931,6 +1931,10 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
         <source>the column name is not UTF-8 text (export the file as UTF-8)</source>
         <translation>le nom de la colonne n’est pas du texte UTF-8 (exportez le fichier en UTF-8)</translation>
     </message>
+    <message>
+        <source>the value holds a NUL character (a zero byte)</source>
+        <translation>la valeur contient un caractère NUL (un octet nul)</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BillingFileReader::Private</name>

@@ -620,6 +620,7 @@ private Q_SLOTS:
         QTest::newRow("tag with a NUL escape") << withTag("\"\"a\\u0000\"\"") << 3 << u"Tags"_s << u"NUL"_s;
         QTest::newRow("tag with half a character") << withTag("\"\"\\ud800x\"\"") << 3 << u"Tags"_s << u"first half"_s;
         QTest::newRow("tag with the other half") << withTag("\"\"\\udc00\"\"") << 3 << u"Tags"_s << u"second half"_s;
+        QTest::newRow("NUL character") << good + QByteArray(good).replace("S3", QByteArray("S\0" "3", 3)) << 3 << u"ServiceName"_s << u"NUL"_s;
         QTest::newRow("not UTF-8") << good + QByteArray(good).replace("S3", "S\xff" "3") << 3 << u"ServiceName"_s << u"UTF-8"_s;
         QTest::newRow("embedded newline then error") << QByteArray("1.5,\"US\nD\",2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,bad\n") << 3 << u"Tags"_s << u"key:value"_s;
     }
