@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFontMetricsF>
+#include <QImageReader>
 #include <QLocale>
 #include <QMap>
 #include <QPageSize>
@@ -145,6 +146,74 @@ BillingReportTables billingReportTables(const BillingReportData& data)
         }
     }
     return tables;
+}
+
+namespace {
+
+// A pack's logo, within the limits BrandingManager::readImage keeps (docs/BRANDING.md); vector logos
+// at the size BrandingManager draws them, so that the report prints them sharply.
+std::optional<QImage> readLogo(const QString& path, BrandingError* error)
+{
+    QImageReader reader(path);
+    const QSize size = reader.size();
+    if (!reader.canRead() || !size.isValid() || size.width() > BrandingPack::maxImageSide
+        || size.height() > BrandingPack::maxImageSide) {
+        *error = {path, QCoreApplication::translate("TenantDesk::BrandingPack", "the image cannot be read: %1")
+                            .arg(reader.errorString())};
+        return std::nullopt;
+    }
+    if (reader.format() == "svg")
+        reader.setScaledSize(size.scaled(BrandingPack::maxImageSide / 2, BrandingPack::maxImageSide / 2, Qt::KeepAspectRatio));
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = {path, QCoreApplication::translate("TenantDesk::BrandingPack", "the image cannot be read: %1")
+                            .arg(reader.errorString())};
+        return std::nullopt;
+    }
+    return image;
+}
+
+std::optional<ReportBranding> loadReportBranding(const QString& folder, BrandingError* error)
+{
+    const auto pack = BrandingPack::load(folder, error);
+    if (!pack)
+        return std::nullopt;
+    const auto logo = readLogo(pack->logoPath, error);
+    if (!logo)
+        return std::nullopt;
+    ReportBranding branding;
+    if (!pack->productName.isEmpty())
+        branding.productName = pack->productName;
+    if (const auto accent = pack->light.constFind(u"accent"_s); accent != pack->light.constEnd())
+        branding.accent = QColor::fromRgba(*accent);
+    branding.logo = *logo;
+    return branding;
+}
+
+} // namespace
+
+ReportBranding reportBrandingFor(const BrandingCatalog& catalog, const QStringList& slugsNearestFirst, QString* warning)
+{
+    QStringList warnings;
+    for (const QString& slug : slugsNearestFirst) {
+        const QString folder = catalog.folderFor(slug);
+        if (folder.isEmpty())
+            continue;
+        BrandingError error;
+        if (auto branding = loadReportBranding(folder, &error))
+            return *branding;
+        warnings << error.message(); // a refused pack: the platform's look, not an ancestor's
+        break;
+    }
+    ReportBranding branding;
+    BrandingError error;
+    if (auto platform = loadReportBranding(u":/branding/default"_s, &error))
+        branding = *platform;
+    else
+        warnings << error.message();
+    if (warning)
+        *warning = warnings.join(u'\n');
+    return branding;
 }
 
 ReportFormat reportFormatForPath(const QString& path)
