@@ -876,8 +876,11 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
             // Drawn from the bottom: the largest tenant at the foot of each bar, the others on top.
             if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
                 series.append({tr("Other tenants"), others});
-            layout.heading(tr("Cost per month by tenant"), PdfLayout::chartHeight);
-            layout.stackedBars(tables.months, series, currency, tr("Other tenants"));
+            // One tenant's report: its months are the service chart's totals, no second chart needed.
+            if (series.size() > 1) {
+                layout.heading(tr("Cost per month by tenant"), PdfLayout::chartHeight);
+                layout.stackedBars(tables.months, series, currency, tr("Other tenants"));
+            }
         }
         // The same for services: where the money goes, month by month.
         if (!tables.byService.isEmpty() && !tables.months.isEmpty()) {
