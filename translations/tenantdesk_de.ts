@@ -1047,6 +1047,10 @@
         <source>Cost against budget, %1</source>
         <translation>Kosten im Vergleich zum Budget, %1</translation>
     </message>
+    <message>
+        <source>No billing data matches this report: there is no cost to show.</source>
+        <translation>Keine Abrechnungsdaten passen zu diesem Bericht: Es gibt keine Kosten anzuzeigen.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiRequest</name>

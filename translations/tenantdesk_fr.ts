@@ -1047,6 +1047,10 @@
         <source>Cost against budget, %1</source>
         <translation>Coût par rapport au budget, %1</translation>
     </message>
+    <message>
+        <source>No billing data matches this report: there is no cost to show.</source>
+        <translation>Aucune donnée de facturation ne correspond à ce rapport : il n’y a aucun coût à afficher.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::ApiRequest</name>

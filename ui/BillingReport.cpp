@@ -843,6 +843,8 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
         }
         layout.paragraph(data.scope + u"\n"_s
                          + tr("Generated %1.").arg(QLocale().toString(data.generatedAt, QLocale::LongFormat)));
+        if (tables.months.isEmpty())
+            layout.paragraph(tr("No billing data matches this report: there is no cost to show."));
 
         layout.heading(tr("Summary"));
         QList<QStringList> summary;
@@ -932,8 +934,10 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
             }
             layout.table(header, rows, numeric);
         };
-        pivot(tr("Cost by tenant"), tr("Tenant"), tables.byTenant);
-        pivot(tr("Cost by service"), tr("Service"), tables.byService);
+        if (!tables.byTenant.isEmpty())
+            pivot(tr("Cost by tenant"), tr("Tenant"), tables.byTenant);
+        if (!tables.byService.isEmpty())
+            pivot(tr("Cost by service"), tr("Service"), tables.byService);
 
         if (!tables.changes.isEmpty()) {
             layout.heading(tr("Month over month: %1 against %2")

@@ -475,6 +475,15 @@ private Q_SLOTS:
         QVERIFY2(refused.err.contains(u"brand.json"_s), qPrintable(refused.err));
         QVERIFY(!outputOf(u"pdftotext"_s, {refusedPdf, u"-"_s}).contains(contoso.value(u"product_name"_s).toString()));
 
+        // A range without cost: the report says so instead of empty tables.
+        const QString emptyPdf = dir.filePath(u"empty.pdf"_s);
+        const Run empty = run({u"billing"_s, u"report"_s, u"--since"_s, u"2099-01-01"_s, u"--pdf"_s, emptyPdf});
+        TENANTCTL_OK(empty);
+        QVERIFY2(empty.out.contains(u"no rows"_s), qPrintable(empty.out));
+        const QString emptyText = outputOf(u"pdftotext"_s, {emptyPdf, u"-"_s});
+        QVERIFY2(emptyText.contains(u"No billing data matches this report"_s), qPrintable(emptyText));
+        QVERIFY(!emptyText.contains(u"Cost by service"_s));
+
         // Bad arguments: a clear message, and nothing written (not even the outputs that could be).
         const QString first = dir.filePath(u"first.pdf"_s), missing = dir.filePath(u"no-such-folder/report.xlsx"_s);
         TENANTCTL_REFUSED(run({u"billing"_s, u"report"_s, u"--tenant"_s, u"no-such-tenant"_s, u"--pdf"_s, first}), 1,
@@ -491,7 +500,7 @@ private Q_SLOTS:
         // Only the files asked for, and no partial ones, were left.
         const QStringList left = QDir(dir.path()).entryList({u"*.pdf"_s, u"*.xlsx"_s, u"*.csv"_s, u"*.part"_s, u".report-*"_s},
                                                             QDir::Files | QDir::Hidden);
-        QCOMPARE(left, (QStringList{u"child.pdf"_s, u"contoso.pdf"_s, u"refused.pdf"_s, u"report.csv"_s, u"report.pdf"_s,
+        QCOMPARE(left, (QStringList{u"child.pdf"_s, u"contoso.pdf"_s, u"empty.pdf"_s, u"refused.pdf"_s, u"report.csv"_s, u"report.pdf"_s,
                                     u"report.xlsx"_s}));
     }
 };
