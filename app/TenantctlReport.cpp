@@ -59,7 +59,10 @@ void checkWritable(const QString& path)
 {
     const QFileInfo file(path);
     const QFileInfo folder(file.absolutePath());
-    if (!folder.isDir() || !folder.isWritable() || (file.exists() && (file.isDir() || !file.isWritable())))
+    if (file.isDir())
+        throw StoreError(ErrorCode::Unavailable, tr("Cannot write %1: it is a folder; name a file in it.")
+                                                     .arg(QDir::toNativeSeparators(path)));
+    if (!folder.isDir() || !folder.isWritable() || (file.exists() && !file.isWritable()))
         throw StoreError(ErrorCode::Unavailable,
                          tr("Cannot write %1: the folder %2 is missing or not writable.")
                              .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(folder.filePath())));
@@ -97,7 +100,7 @@ int billingReport(const Invocation& call)
     BillingFilter filter;
     data.title = tr("Billing report");
     QString scope = tr("All tenants");
-    QStringList slugs; // the platform's look for every tenant's report
+    QStringList slugs; // none: the report of all tenants is in the platform's look
     if (call.isSet(u"tenant"_s)) {
         const Tenant tenant = await(call.store.tenantBySlug(call.value(u"tenant"_s)));
         filter.tenantId = tenant.id;

@@ -7878,6 +7878,10 @@ Befehle:
         <source>--branding-dir: “%1” is not a folder.</source>
         <translation>--branding-dir: „%1“ ist kein Ordner.</translation>
     </message>
+    <message>
+        <source>Cannot write %1: it is a folder; name a file in it.</source>
+        <translation>%1 kann nicht geschrieben werden: Das ist ein Ordner; nennen Sie eine Datei darin.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Tenantctl::Users</name>

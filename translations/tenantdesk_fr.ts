@@ -7878,6 +7878,10 @@ Commandes :
         <source>--branding-dir: “%1” is not a folder.</source>
         <translation>--branding-dir : « %1 » n’est pas un dossier.</translation>
     </message>
+    <message>
+        <source>Cannot write %1: it is a folder; name a file in it.</source>
+        <translation>Impossible d’écrire %1 : c’est un dossier ; nommez un fichier à l’intérieur.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::Tenantctl::Users</name>
