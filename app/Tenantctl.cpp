@@ -433,10 +433,10 @@ const QList<Command>& commands()
         {{u"billing"_s, u"budget"_s}, {u"SLUG"_s, u"AMOUNT"_s, u"CURRENCY"_s}, {},
          QT_TRANSLATE_NOOP("tenantctl", "set a tenant's monthly budget in a currency; AMOUNT none removes it"), {},
          Billing::billingBudget},
-        {{u"billing"_s, u"report"_s}, {}, u"--pdf FILE|--xlsx FILE|--output FILE.csv [--tenant SLUG] [--since TIME] [--until TIME]"_s,
+        {{u"billing"_s, u"report"_s}, {}, u"--pdf FILE|--xlsx FILE|--output FILE.csv [--tenant SLUG] [--since TIME] [--until TIME] [--branding-dir DIR]"_s,
          QT_TRANSLATE_NOOP("tenantctl", "the billing review as a report: totals by tenant, service and month, month over\n"
                                         "month, budgets, and in the PDF a chart; --output takes its format from the suffix"),
-         {u"pdf"_s, u"xlsx"_s, u"output"_s, u"tenant"_s, u"since"_s, u"until"_s}, Report::billingReport},
+         {u"pdf"_s, u"xlsx"_s, u"output"_s, u"tenant"_s, u"since"_s, u"until"_s, u"branding-dir"_s}, Report::billingReport},
     };
     return table;
 }
@@ -643,6 +643,9 @@ QList<QCommandLineOption> options()
         option(u"csv"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing summary: print CSV.")),
         option(u"pdf"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the PDF file to write."), u"file"_s),
         option(u"xlsx"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: the XLSX file to write."), u"file"_s),
+        option(u"branding-dir"_s, QT_TRANSLATE_NOOP("tenantctl", "With billing report: read branding packs from "
+                                                                 "<dir>/<tenant slug>/ first (see docs/BRANDING.md)."),
+               u"dir"_s),
     };
 }
 

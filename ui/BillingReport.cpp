@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFontMetricsF>
+#include <QImageReader>
 #include <QLocale>
 #include <QMap>
 #include <QPageSize>
@@ -145,6 +146,74 @@ BillingReportTables billingReportTables(const BillingReportData& data)
         }
     }
     return tables;
+}
+
+namespace {
+
+// A pack's logo, within the limits BrandingManager::readImage keeps (docs/BRANDING.md); vector logos
+// at the size BrandingManager draws them, so that the report prints them sharply.
+std::optional<QImage> readLogo(const QString& path, BrandingError* error)
+{
+    QImageReader reader(path);
+    const QSize size = reader.size();
+    if (!reader.canRead() || !size.isValid() || size.width() > BrandingPack::maxImageSide
+        || size.height() > BrandingPack::maxImageSide) {
+        *error = {path, QCoreApplication::translate("TenantDesk::BrandingPack", "the image cannot be read: %1")
+                            .arg(reader.errorString())};
+        return std::nullopt;
+    }
+    if (reader.format() == "svg")
+        reader.setScaledSize(size.scaled(BrandingPack::maxImageSide / 2, BrandingPack::maxImageSide / 2, Qt::KeepAspectRatio));
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = {path, QCoreApplication::translate("TenantDesk::BrandingPack", "the image cannot be read: %1")
+                            .arg(reader.errorString())};
+        return std::nullopt;
+    }
+    return image;
+}
+
+std::optional<ReportBranding> loadReportBranding(const QString& folder, BrandingError* error)
+{
+    const auto pack = BrandingPack::load(folder, error);
+    if (!pack)
+        return std::nullopt;
+    const auto logo = readLogo(pack->logoPath, error);
+    if (!logo)
+        return std::nullopt;
+    ReportBranding branding;
+    if (!pack->productName.isEmpty())
+        branding.productName = pack->productName;
+    if (const auto accent = pack->light.constFind(u"accent"_s); accent != pack->light.constEnd())
+        branding.accent = QColor::fromRgba(*accent);
+    branding.logo = *logo;
+    return branding;
+}
+
+} // namespace
+
+ReportBranding reportBrandingFor(const BrandingCatalog& catalog, const QStringList& slugsNearestFirst, QString* warning)
+{
+    QStringList warnings;
+    for (const QString& slug : slugsNearestFirst) {
+        const QString folder = catalog.folderFor(slug);
+        if (folder.isEmpty())
+            continue;
+        BrandingError error;
+        if (auto branding = loadReportBranding(folder, &error))
+            return *branding;
+        warnings << error.message(); // a refused pack: the platform's look, not an ancestor's
+        break;
+    }
+    ReportBranding branding;
+    BrandingError error;
+    if (auto platform = loadReportBranding(u":/branding/default"_s, &error))
+        branding = *platform;
+    else
+        warnings << error.message();
+    if (warning)
+        *warning = warnings.join(u'\n');
+    return branding;
 }
 
 ReportFormat reportFormatForPath(const QString& path)
@@ -403,8 +472,8 @@ public:
         , m_painter(&writer)
     {
         m_width = writer.width();
-        m_height = writer.height();
         m_unit = m_width / 180.0; // about one millimetre
+        m_height = writer.height() - 8 * m_unit; // the footer below
         startPage();
     }
 
@@ -414,9 +483,10 @@ public:
     double width() const { return m_width; }
     int pages() const { return m_page; }
 
-    void heading(const QString& text)
+    // A heading kept on one page with the first `keepWith` millimetres of what follows it.
+    void heading(const QString& text, double keepWith = 20)
     {
-        ensure(14 * m_unit);
+        ensure((14 + keepWith) * m_unit);
         QFont font = baseFont();
         font.setPointSizeF(13);
         font.setBold(true);
@@ -496,65 +566,142 @@ public:
         m_y += 3 * m_unit;
     }
 
-    // Stacked bars: one bar per month, one segment per series.
+    static constexpr double chartHeight = 88; // millimetres a stacked bar chart takes, with its labels
+
+    // Stacked bars: one bar per month, one segment per series, the month's total above its bar. A
+    // last series named `othersLabel` is drawn in grey.
     void stackedBars(const QStringList& months, const QList<QPair<QString, QList<double>>>& series,
-                     const QString& currency)
+                     const QString& currency, const QString& othersLabel = {})
     {
-        const double chartHeight = 70 * m_unit;
-        ensure(chartHeight + 20 * m_unit);
+        const double plotHeight = 62 * m_unit;
         QFont font = baseFont();
         font.setPointSizeF(7.5);
-        m_painter.setFont(font);
         const QFontMetricsF metrics(font, &m_writer);
-        double maxTotal = 0;
+        ensure(chartHeight * m_unit);
+        m_painter.setFont(font);
+        QList<double> totals(months.size(), 0);
         for (int m = 0; m < months.size(); ++m) {
-            double positive = 0;
             for (const auto& s : series)
-                positive += std::max(0.0, s.second.value(m));
-            maxTotal = std::max(maxTotal, positive);
+                totals[m] += std::max(0.0, s.second.value(m));
         }
-        if (maxTotal <= 0)
-            maxTotal = 1;
+        const auto [maxTotal, step] = niceScale(*std::max_element(totals.cbegin(), totals.cend()));
         const double axisWidth = metrics.horizontalAdvance(QLocale().toString(maxTotal, 'f', 0)) + 3 * m_unit;
-        const double legendWidth = 55 * m_unit;
+        const double legendWidth = 58 * m_unit;
         const double plotLeft = axisWidth;
-        const double plotWidth = m_width - axisWidth - legendWidth;
+        const double plotWidth = m_width - axisWidth - legendWidth - 4 * m_unit;
         m_painter.setPen(Qt::darkGray);
         m_painter.drawText(QRectF(0, m_y, m_width, metrics.height()), Qt::AlignLeft, currency);
         m_y += metrics.height() + 3 * m_unit;
         const double top = m_y;
-        const double bottom = m_y + chartHeight;
-        m_painter.setPen(QColor(0xbb, 0xbb, 0xbb));
-        for (int tick = 0; tick <= 4; ++tick) {
-            const double y = bottom - chartHeight * tick / 4.0;
+        const double bottom = m_y + plotHeight;
+        for (double tick = 0; tick <= maxTotal + step / 2; tick += step) {
+            const double y = bottom - plotHeight * tick / maxTotal;
+            m_painter.setPen(QPen(tick == 0 ? QColor(0x88, 0x88, 0x88) : QColor(0xdd, 0xdd, 0xdd), 0));
             m_painter.drawLine(QPointF(plotLeft, y), QPointF(plotLeft + plotWidth, y));
-            m_painter.setPen(Qt::black);
-            m_painter.drawText(QRectF(0, y - metrics.height() / 2, axisWidth - m_unit, metrics.height()),
-                               Qt::AlignRight | Qt::AlignVCenter, QLocale().toString(maxTotal * tick / 4.0, 'f', 0));
-            m_painter.setPen(QColor(0xbb, 0xbb, 0xbb));
+            m_painter.setPen(Qt::darkGray);
+            m_painter.drawText(QRectF(0, y - metrics.height() / 2, axisWidth - 1.5 * m_unit, metrics.height()),
+                               Qt::AlignRight | Qt::AlignVCenter, QLocale().toString(tick, 'f', 0));
         }
         const double slot = plotWidth / std::max<qsizetype>(1, months.size());
+        const double barWidth = std::min(slot * 0.6, 28 * m_unit);
         for (int m = 0; m < months.size(); ++m) {
+            const double left = plotLeft + slot * m + (slot - barWidth) / 2;
             double y = bottom;
             for (int s = 0; s < series.size(); ++s) {
                 const double value = std::max(0.0, series.at(s).second.value(m));
-                const double h = chartHeight * value / maxTotal;
-                m_painter.fillRect(QRectF(plotLeft + slot * m + slot * 0.15, y - h, slot * 0.7, h), colour(s));
+                const double h = plotHeight * value / maxTotal;
+                m_painter.fillRect(QRectF(left, y - h, barWidth, h), seriesColour(s, series.at(s).first == othersLabel));
+                if (h > 0.4 * m_unit && s + 1 < series.size()) // a hairline between segments
+                    m_painter.fillRect(QRectF(left, y - h, barWidth, 0.15 * m_unit), Qt::white);
                 y -= h;
             }
             m_painter.setPen(Qt::black);
+            m_painter.drawText(QRectF(plotLeft + slot * m, y - metrics.height() - 0.5 * m_unit, slot, metrics.height()),
+                               Qt::AlignHCenter | Qt::AlignBottom, QLocale().toString(totals.at(m), 'f', 0));
             m_painter.drawText(QRectF(plotLeft + slot * m, bottom + m_unit, slot, metrics.height()),
                                Qt::AlignHCenter | Qt::AlignTop, months.at(m));
         }
+        // The legend, top to bottom in the order the segments stack from the top.
         double legendY = top;
-        for (int s = 0; s < series.size(); ++s) {
-            m_painter.fillRect(QRectF(m_width - legendWidth + 2 * m_unit, legendY + m_unit, 3 * m_unit, 3 * m_unit), colour(s));
-            m_painter.drawText(QRectF(m_width - legendWidth + 7 * m_unit, legendY, legendWidth - 7 * m_unit, metrics.height() * 1.2),
+        const double legendLeft = m_width - legendWidth;
+        for (qsizetype s = series.size() - 1; s >= 0; --s) {
+            m_painter.fillRect(QRectF(legendLeft, legendY + 0.25 * metrics.height(), 3 * m_unit, 3 * m_unit),
+                               seriesColour(int(s), series.at(s).first == othersLabel));
+            m_painter.setPen(Qt::black);
+            m_painter.drawText(QRectF(legendLeft + 5 * m_unit, legendY, legendWidth - 5 * m_unit, metrics.height() * 1.2),
                                Qt::AlignLeft | Qt::AlignVCenter,
-                               metrics.elidedText(series.at(s).first, Qt::ElideRight, legendWidth - 7 * m_unit));
-            legendY += metrics.height() * 1.3;
+                               metrics.elidedText(series.at(s).first, Qt::ElideRight, legendWidth - 5 * m_unit));
+            legendY += metrics.height() * 1.45;
         }
         m_y = bottom + metrics.height() + 6 * m_unit;
+    }
+
+    // Cost against budget: one horizontal bar per budget, the cost as a share of the budget, the
+    // budget drawn as a line at 100 %; bars over budget in red.
+    void budgetBars(const QList<BillingReportTables::BudgetLine>& lines, const std::function<QString(const QString&)>& money)
+    {
+        QFont font = baseFont();
+        font.setPointSizeF(7.5);
+        const QFontMetricsF metrics(font, &m_writer);
+        const double barHeight = 4.2 * m_unit;
+        const double rowHeight = barHeight + 2.2 * m_unit;
+        double widestName = 0, widestAmount = 0, maxPercent = 100;
+        QStringList amounts;
+        for (const auto& line : lines) {
+            widestName = std::max(widestName, metrics.horizontalAdvance(line.tenant));
+            amounts << tr("%1 of %2 %3 (%4 %)").arg(money(line.cost), money(line.budget), line.currency,
+                                                   QLocale().toString(line.percentUsed, 'f', 0));
+            widestAmount = std::max(widestAmount, metrics.horizontalAdvance(amounts.constLast()));
+            maxPercent = std::max(maxPercent, line.percentUsed);
+        }
+        const double nameWidth = std::min(widestName + 3 * m_unit, m_width * 0.32);
+        const double amountWidth = widestAmount + 3 * m_unit;
+        const double plotLeft = nameWidth;
+        const double plotWidth = m_width - nameWidth - amountWidth;
+        const double scale = std::clamp(std::ceil(maxPercent / 25.0) * 25.0, 125.0, 200.0); // percent at the right end
+        const auto xOf = [&](double percent) { return plotLeft + plotWidth * std::min(percent, scale) / scale; };
+        ensure(3 * rowHeight + 2 * metrics.height());
+        m_painter.setFont(font);
+        const auto grid = [&](double top, double bottom) {
+            m_painter.setPen(QPen(QColor(0xdd, 0xdd, 0xdd), 0));
+            for (double tick = 0; tick <= scale + 1; tick += 25)
+                m_painter.drawLine(QPointF(xOf(tick), top), QPointF(xOf(tick), bottom));
+        };
+        const auto ticks = [&]() {
+            m_painter.setPen(Qt::darkGray);
+            for (double tick = 0; tick <= scale + 1; tick += 50)
+                m_painter.drawText(QRectF(xOf(tick) - 10 * m_unit, m_y, 20 * m_unit, metrics.height()),
+                                   Qt::AlignHCenter | Qt::AlignTop, QLocale().toString(tick, 'f', 0) + u" %"_s);
+            m_y += metrics.height() + m_unit;
+        };
+        ticks();
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (m_y + rowHeight > m_height) {
+                newPage();
+                m_painter.setFont(font);
+                ticks();
+            }
+            const auto& line = lines.at(i);
+            const double y = m_y + (rowHeight - barHeight) / 2;
+            const bool over = line.percentUsed > 100;
+            grid(m_y, m_y + rowHeight);
+            m_painter.fillRect(QRectF(plotLeft, y, xOf(line.percentUsed) - plotLeft, barHeight),
+                               over ? QColor(0xc6, 0x28, 0x28) : m_data.branding.accent);
+            m_painter.setPen(QPen(QColor(0x33, 0x33, 0x33), 0.5 * m_unit)); // the budget
+            m_painter.drawLine(QPointF(xOf(100), m_y), QPointF(xOf(100), m_y + rowHeight));
+            m_painter.setPen(Qt::black);
+            m_painter.drawText(QRectF(0, m_y, nameWidth - 2 * m_unit, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                               metrics.elidedText(line.tenant, Qt::ElideRight, nameWidth - 2 * m_unit));
+            m_painter.setPen(over ? QColor(0xc6, 0x28, 0x28) : QColor(Qt::black));
+            m_painter.drawText(QRectF(m_width - amountWidth + 2 * m_unit, m_y, amountWidth - 2 * m_unit, rowHeight),
+                               Qt::AlignLeft | Qt::AlignVCenter, amounts.at(i));
+            m_y += rowHeight;
+        }
+        m_painter.setPen(Qt::darkGray);
+        m_painter.drawText(QRectF(plotLeft, m_y + m_unit, plotWidth + amountWidth, metrics.height()), Qt::AlignLeft,
+                           tr("Cost in the latest month as a share of the monthly budget; the dark line is the budget."));
+        m_y += metrics.height() + 6 * m_unit;
+        m_painter.setPen(Qt::black);
     }
 
     void finish() { m_painter.end(); }
@@ -568,13 +715,42 @@ private:
         return font;
     }
 
-    QColor colour(int index) const
+    // A nice axis for values up to `maximum`: its end and the step of its 4 to 6 gridlines.
+    static std::pair<double, double> niceScale(double maximum)
     {
-        // Shades around the branding's accent, then the rest of the wheel.
-        QColor base = m_data.branding.accent.toHsv();
-        const int hue = (std::max(0, base.hue()) + index * 47) % 360;
-        const int value = 150 + (index * 37) % 90;
-        return QColor::fromHsv(hue, std::clamp(base.saturation(), 90, 200), value);
+        if (maximum <= 0)
+            return {1, 0.25};
+        const double rough = maximum / 4;
+        const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+        double step = magnitude * 10;
+        for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+            if (magnitude * factor >= rough) {
+                step = magnitude * factor;
+                break;
+            }
+        }
+        return {std::ceil(maximum / step) * step, step};
+    }
+
+    // The branding's accent first, then a palette that prints well and tells series apart (without
+    // the ones too close to the accent); the "others" series in grey.
+    QColor seriesColour(int index, bool others) const
+    {
+        if (others)
+            return QColor(0xb8, 0xb8, 0xb8);
+        if (m_palette.isEmpty()) {
+            const QColor accent = m_data.branding.accent;
+            m_palette << accent;
+            for (const QRgb rgb : {0x4e79a7u, 0xf28e2bu, 0x59a14fu, 0xe15759u, 0x76b7b2u, 0xedc948u, 0xb07aa1u,
+                                   0xff9da7u, 0x9c755fu, 0x86bcb6u}) {
+                const QColor candidate = QColor::fromRgb(rgb);
+                const int dr = candidate.red() - accent.red(), dg = candidate.green() - accent.green(),
+                          db = candidate.blue() - accent.blue();
+                if (dr * dr + dg * dg + db * db > 70 * 70)
+                    m_palette << candidate;
+            }
+        }
+        return m_palette.at(index % m_palette.size());
     }
 
     void ensure(double height)
@@ -608,13 +784,22 @@ private:
         m_painter.setPen(m_data.branding.accent);
         m_painter.drawText(QRectF(x, 0, m_width - x, logoHeight), Qt::AlignLeft | Qt::AlignVCenter,
                            m_data.branding.productName + u" — "_s + m_data.title);
-        QFont small = baseFont();
-        small.setPointSizeF(8);
-        m_painter.setFont(small);
-        m_painter.setPen(Qt::darkGray);
-        m_painter.drawText(QRectF(0, 0, m_width, logoHeight), Qt::AlignRight | Qt::AlignBottom,
-                           tr("Page %1").arg(m_page));
         m_painter.fillRect(QRectF(0, logoHeight + 2 * m_unit, m_width, 0.6 * m_unit), m_data.branding.accent);
+        // The footer: what the report covers, when it was made, the page.
+        QFont small = baseFont();
+        small.setPointSizeF(7.5);
+        m_painter.setFont(small);
+        const double footerTop = m_height + 4 * m_unit;
+        const double footerHeight = m_writer.height() - footerTop;
+        m_painter.fillRect(QRectF(0, footerTop, m_width, 0.25 * m_unit), QColor(0xcc, 0xcc, 0xcc));
+        m_painter.setPen(Qt::darkGray);
+        const QString page = tr("Page %1").arg(m_page);
+        const double pageWidth = QFontMetricsF(small, &m_writer).horizontalAdvance(page) + 4 * m_unit;
+        m_painter.drawText(QRectF(0, footerTop, m_width - pageWidth, footerHeight), Qt::AlignLeft | Qt::AlignBottom,
+                           QFontMetricsF(small, &m_writer).elidedText(
+                               tr("%1 · generated %2").arg(m_data.scope, QLocale().toString(m_data.generatedAt, QLocale::ShortFormat)),
+                               Qt::ElideRight, m_width - pageWidth));
+        m_painter.drawText(QRectF(0, footerTop, m_width, footerHeight), Qt::AlignRight | Qt::AlignBottom, page);
         m_painter.setPen(Qt::black);
         m_y = logoHeight + 6 * m_unit;
     }
@@ -627,6 +812,7 @@ private:
     double m_unit = 1;
     double m_y = 0;
     int m_page = 0;
+    mutable QList<QColor> m_palette;
 };
 
 QString money(const QString& exact)
@@ -657,6 +843,8 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
         }
         layout.paragraph(data.scope + u"\n"_s
                          + tr("Generated %1.").arg(QLocale().toString(data.generatedAt, QLocale::LongFormat)));
+        if (tables.months.isEmpty())
+            layout.paragraph(tr("No billing data matches this report: there is no cost to show."));
 
         layout.heading(tr("Summary"));
         QList<QStringList> summary;
@@ -687,10 +875,46 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
                         others[m] += values.at(m);
                 }
             }
+            // Drawn from the bottom: the largest tenant at the foot of each bar, the others on top.
             if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
                 series.append({tr("Other tenants"), others});
-            layout.heading(tr("Cost per month by tenant"));
-            layout.stackedBars(tables.months, series, currency);
+            // One tenant's report: its months are the service chart's totals, no second chart needed.
+            if (series.size() > 1) {
+                layout.heading(tr("Cost per month by tenant"), PdfLayout::chartHeight);
+                layout.stackedBars(tables.months, series, currency, tr("Other tenants"));
+            }
+        }
+        // The same for services: where the money goes, month by month.
+        if (!tables.byService.isEmpty() && !tables.months.isEmpty()) {
+            const QString currency = tables.byService.constFirst().currency;
+            QList<QPair<QString, QList<double>>> series;
+            QList<double> others(tables.months.size(), 0);
+            int shown = 0;
+            for (const auto& cell : tables.byService) {
+                if (cell.currency != currency)
+                    continue;
+                QList<double> values;
+                for (const QString& amount : cell.monthly)
+                    values << amount.toDouble();
+                if (shown < 7) {
+                    series.append({cell.key, values});
+                    ++shown;
+                } else {
+                    for (int m = 0; m < values.size(); ++m)
+                        others[m] += values.at(m);
+                }
+            }
+            if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
+                series.append({tr("Other services"), others});
+            layout.heading(tr("Cost per month by service"), PdfLayout::chartHeight);
+            layout.stackedBars(tables.months, series, currency, tr("Other services"));
+        }
+        if (!tables.budgets.isEmpty() && !tables.months.isEmpty()) {
+            QList<BillingReportTables::BudgetLine> budgets = tables.budgets;
+            std::stable_sort(budgets.begin(), budgets.end(),
+                             [](const auto& a, const auto& b) { return a.percentUsed > b.percentUsed; });
+            layout.heading(tr("Cost against budget, %1").arg(tables.months.constLast()), 30);
+            layout.budgetBars(budgets, money);
         }
 
         const auto pivot = [&](const QString& title, const QString& keyHeader, const QList<BillingReportTables::Cell>& cells) {
@@ -710,8 +934,10 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
             }
             layout.table(header, rows, numeric);
         };
-        pivot(tr("Cost by tenant"), tr("Tenant"), tables.byTenant);
-        pivot(tr("Cost by service"), tr("Service"), tables.byService);
+        if (!tables.byTenant.isEmpty())
+            pivot(tr("Cost by tenant"), tr("Tenant"), tables.byTenant);
+        if (!tables.byService.isEmpty())
+            pivot(tr("Cost by service"), tr("Service"), tables.byService);
 
         if (!tables.changes.isEmpty()) {
             layout.heading(tr("Month over month: %1 against %2")

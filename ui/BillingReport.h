@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Billing.h"
+#include "BrandingPack.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -19,6 +20,14 @@ struct ReportBranding {
     QColor accent = QColor(0x1f, 0x5f, 0xa8);
     QImage logo; // drawn in the page header when set
 };
+
+// The branding of a report for a tenant, without widgets (tenantctl uses it): the pack of the first
+// of `slugsNearestFirst` that has one in `catalog` (the tenant's own, then its ancestors', nearest
+// first), else the platform's (":/branding/default"), as BrandingManager::applyTenant picks it; the
+// colours of the pack's light palette, as a report is printed on white. A pack that is refused
+// gives the platform's look, and `warning` says why.
+ReportBranding reportBrandingFor(const BrandingCatalog& catalog, const QStringList& slugsNearestFirst,
+                                 QString* warning = nullptr);
 
 // What a billing report shows: totals as Store::billingTotals gives them (shared cost already
 // spread), the budgets, and the names to print for tenant ids.

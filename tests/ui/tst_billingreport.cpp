@@ -205,7 +205,19 @@ private Q_SLOTS:
         if (!QStandardPaths::findExecutable(u"pdftotext"_s).isEmpty()) {
             const QString text = run(u"pdftotext"_s, {path, u"-"_s});
             QVERIFY(text.contains(u"Cost by tenant"_s));
-            QVERIFY(text.contains(billingReportTables(m_data).byTenant.constFirst().key));
+            const BillingReportTables tables = billingReportTables(m_data);
+            QVERIFY(text.contains(tables.byTenant.constFirst().key));
+            // The charts: cost per month by tenant and by service (the largest in the legend), and
+            // each budget's cost in the latest month against it.
+            QVERIFY(text.contains(u"Cost per month by tenant"_s));
+            QVERIFY(text.contains(u"Cost per month by service"_s));
+            QVERIFY(text.count(tables.byService.constFirst().key) >= 2); // legend and table
+            QVERIFY(!tables.budgets.isEmpty());
+            QVERIFY(text.contains(u"Cost against budget, "_s + tables.months.constLast()));
+            const auto& budget = tables.budgets.constFirst();
+            QVERIFY2(text.contains(QLocale().toString(budget.cost.toDouble(), 'f', 2) + u" of "_s
+                                   + QLocale().toString(budget.budget.toDouble(), 'f', 2) + u' ' + budget.currency),
+                     qPrintable(text));
         }
     }
 
