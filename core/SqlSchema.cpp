@@ -336,6 +336,13 @@ const char* const schemaV6Postgres[] = {
     "CREATE POLICY platform_only ON attribution_rules USING ({{all}}) WITH CHECK ({{all}})",
 };
 
+// Version 7: the billing lines in the order the drill-down pages them (charge period, then id), so
+// that the lines behind a month's platform total, or every line, answer from the first rows of an
+// index rather than from a sort of the whole table (7 s at 10,000,000 lines; bench_billing_review).
+const char* const schemaV7[] = {
+    "CREATE INDEX billing_lines_by_start ON billing_lines (charge_period_start, id)",
+};
+
 QString dialectSql(const char* statement, SqlDialect dialect)
 {
     QString sql = QString::fromUtf8(statement);
@@ -396,7 +403,10 @@ QList<Migration> migrations(SqlDialect dialect)
         for (const char* statement : schemaV6Postgres)
             v6.statements << dialectSql(statement, dialect);
     }
-    return {v1, v2, v3, v4, v5, v6};
+    Migration v7{7, QStringLiteral("Billing lines in charge-period order, for paging the lines behind a platform total"), {}};
+    for (const char* statement : schemaV7)
+        v7.statements << dialectSql(statement, dialect);
+    return {v1, v2, v3, v4, v5, v6, v7};
 }
 
 int latestVersion()

@@ -7,12 +7,13 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <cmath>
 
 namespace TenantDesk {
 
 using namespace Qt::StringLiterals;
 
-std::optional<double> usageQuota(UsageMetric metric, const TenantQuotas& quotas)
+std::optional<double> usageQuota(UsageMetric metric, const Tenant& tenant)
 {
     const auto asDouble = [](const std::optional<int>& value) -> std::optional<double> {
         if (value && *value > 0)
@@ -20,13 +21,20 @@ std::optional<double> usageQuota(UsageMetric metric, const TenantQuotas& quotas)
         return std::nullopt;
     };
     switch (metric) {
-    case UsageMetric::CpuHours: return asDouble(quotas.cpuCores);
-    case UsageMetric::MemoryGbHours: return asDouble(quotas.memoryGb);
-    case UsageMetric::StorageGb: return asDouble(quotas.storageGb);
-    case UsageMetric::ActiveUsers: return asDouble(quotas.userSeats);
+    case UsageMetric::CpuHours: return asDouble(tenant.quotas.cpuCores);
+    case UsageMetric::MemoryGbHours: return asDouble(tenant.quotas.memoryGb);
+    case UsageMetric::StorageGb: return asDouble(tenant.quotas.storageGb);
+    case UsageMetric::ActiveUsers: return asDouble(tenant.quotas.userSeats);
     case UsageMetric::ApiCalls:
-    case UsageMetric::ErrorRate:
+        if (const auto perMinute = asDouble(tenant.apiRateLimit))
+            return *perMinute * 60.0; // the samples are hourly
         return std::nullopt;
+    case UsageMetric::ErrorRate: {
+        bool ok = false;
+        const double threshold =
+            QLocale::c().toDouble(tenant.settings.value(QStringView(errorRateThresholdSetting)).toString().trimmed(), &ok);
+        return ok && threshold > 0 && threshold <= 100 ? threshold : defaultErrorRateThreshold;
+    }
     }
     return std::nullopt;
 }
@@ -167,7 +175,9 @@ QVariant UsageSeriesModel::data(const QModelIndex& index, int role) const
         switch (Column(index.column())) {
         case TimeColumn: return hour.at.toString(u"yyyy-MM-dd HH:mm"_s);
         case ValueColumn: return locale.toString(hour.value, 'f', 2);
-        case QuotaColumn: return m_quota ? locale.toString(*m_quota, 'f', 0) : QString();
+        case QuotaColumn:
+            // An error-rate threshold may have decimals ("0.5"); the other quotas are whole numbers.
+            return m_quota ? locale.toString(*m_quota, 'f', *m_quota == std::trunc(*m_quota) ? 0 : 2) : QString();
         case UtilisationColumn: return utilisation ? tr("%1 %").arg(locale.toString(*utilisation, 'f', 1)) : QString();
         case ColumnCount: break;
         }

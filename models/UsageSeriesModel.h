@@ -13,10 +13,19 @@
 
 namespace TenantDesk {
 
+// The error rate, in percent of requests, above which a tenant's service is out of its objective
+// when its settings name none.
+inline constexpr double defaultErrorRateThreshold = 1.0;
+// The tenant setting (integration settings, key → text) that names another threshold in percent,
+// e.g. "0.5"; a value that is not a number above 0 and at most 100 is not used.
+inline constexpr char16_t errorRateThresholdSetting[] = u"slo.error_rate_percent";
+
 // The quota a metric is measured against, per hour, when the tenant has one: cpu_hours against
 // cpuCores (an hour on N cores is N core-hours), memory_gb_hours against memoryGb, storage_gb against
-// storageGb, active_users against userSeats; api_calls and error_rate have none.
-std::optional<double> usageQuota(UsageMetric metric, const TenantQuotas& quotas);
+// storageGb, active_users against userSeats, api_calls against the API rate limit (requests per
+// minute × 60 in an hour), error_rate against the tenant's error-rate threshold (its setting
+// errorRateThresholdSetting, otherwise defaultErrorRateThreshold).
+std::optional<double> usageQuota(UsageMetric metric, const Tenant& tenant);
 // The metric as a person reads it in a picker or an axis title ("CPU hours").
 QString usageMetricTitle(UsageMetric metric);
 

@@ -8633,10 +8633,6 @@ Befehle:
         <translation> — Spitze %1 % des Kontingents (%2)</translation>
     </message>
     <message>
-        <source> — no quota for this metric</source>
-        <translation> — kein Kontingent für diese Metrik</translation>
-    </message>
-    <message>
         <source> — the tenant has no quota for this</source>
         <translation> — der Mandant hat dafür kein Kontingent</translation>
     </message>
@@ -8675,6 +8671,18 @@ Befehle:
     <message>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
         <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1 calls/hour</source>
+        <translation>%1 Aufrufe/Stunde</translation>
+    </message>
+    <message>
+        <source>%1 % errors</source>
+        <translation>%1 % Fehler</translation>
+    </message>
+    <message>
+        <source> — the tenant has no API rate limit</source>
+        <translation> — der Mandant hat keine API-Ratenbegrenzung</translation>
     </message>
 </context>
 <context>

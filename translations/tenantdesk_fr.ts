@@ -8633,10 +8633,6 @@ Commandes&#xa0;:
         <translation> — pic à %1 % du quota (%2)</translation>
     </message>
     <message>
-        <source> — no quota for this metric</source>
-        <translation> — pas de quota pour cette métrique</translation>
-    </message>
-    <message>
         <source> — the tenant has no quota for this</source>
         <translation> — le locataire n’a pas de quota pour cette métrique</translation>
     </message>
@@ -8675,6 +8671,18 @@ Commandes&#xa0;:
     <message>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
         <translation>Image PNG (*.png);;Dessin SVG (*.svg);;Document PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1 calls/hour</source>
+        <translation>%1 appels/heure</translation>
+    </message>
+    <message>
+        <source>%1 % errors</source>
+        <translation>%1 % d’erreurs</translation>
+    </message>
+    <message>
+        <source> — the tenant has no API rate limit</source>
+        <translation> — le locataire n’a pas de limite de débit d’API</translation>
     </message>
 </context>
 <context>

@@ -45,6 +45,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 namespace TenantDesk {
 
@@ -62,6 +64,9 @@ public:
         setFocusPolicy(Qt::StrongFocus);
         setZoomable(true);
     }
+
+    // What 0 and Home do: the page's Reset Zoom, which also undoes pans (QChart::zoomReset does not).
+    void setResetAction(std::function<void()> reset) { m_reset = std::move(reset); }
 
     void setZoomable(bool zoomable)
     {
@@ -82,7 +87,12 @@ protected:
         case Qt::Key_Equal: chart()->zoom(1.5); break;
         case Qt::Key_Minus: chart()->zoom(1 / 1.5); break;
         case Qt::Key_0:
-        case Qt::Key_Home: chart()->zoomReset(); break;
+        case Qt::Key_Home:
+            if (m_reset)
+                m_reset();
+            else
+                chart()->zoomReset();
+            break;
         default: return QChartView::keyPressEvent(event);
         }
         event->accept();
@@ -123,6 +133,7 @@ protected:
     }
 
 private:
+    std::function<void()> m_reset;
     bool m_zoomable = true;
     bool m_panning = false;
     QPointF m_lastPosition;
@@ -158,17 +169,17 @@ std::optional<UsagePage::Range> rangeFromKey(const QString& key)
     return std::nullopt;
 }
 
-// "256 cores", "1,536 GB", "800 seats".
+// "256 cores", "1,536 GB", "800 seats", "36,000 calls/hour", "1 % errors".
 QString quotaText(UsageMetric metric, double quota)
 {
-    const QString number = QLocale().toString(quota, 'f', 0);
+    const QString number = QLocale().toString(quota, 'f', quota == std::trunc(quota) ? 0 : 2);
     switch (metric) {
     case UsageMetric::CpuHours: return UsagePage::tr("%1 cores").arg(number);
     case UsageMetric::MemoryGbHours:
     case UsageMetric::StorageGb: return UsagePage::tr("%1 GB").arg(number);
     case UsageMetric::ActiveUsers: return UsagePage::tr("%1 seats").arg(number);
-    case UsageMetric::ApiCalls:
-    case UsageMetric::ErrorRate: break;
+    case UsageMetric::ApiCalls: return UsagePage::tr("%1 calls/hour").arg(number);
+    case UsageMetric::ErrorRate: return UsagePage::tr("%1 % errors").arg(number);
     }
     return number;
 }
@@ -325,6 +336,7 @@ UsagePage::UsagePage(QWidget* parent)
             load();
     });
     connect(m_resetZoomButton, &QPushButton::clicked, this, &UsagePage::resetZoom);
+    m_chartView->setResetAction([this]() { resetZoom(); });
     connect(m_showTableButton, &QPushButton::toggled, this, &UsagePage::setTableShown);
     connect(m_showAllButton, &QPushButton::toggled, this, &UsagePage::setAllMetricsShown);
     connect(m_exportButton, &QPushButton::clicked, this, &UsagePage::exportChartInteractively);
@@ -515,7 +527,7 @@ void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
     const UsageMetric metric = allUsageMetrics[index];
     UsageSeriesModel hours; // adds the environments up per hour, as the big chart does
     hours.setSamples(metric, samples);
-    hours.setQuota(usageQuota(metric, m_tenant.quotas));
+    hours.setQuota(usageQuota(metric, m_tenant));
     QChartView* view = m_smallChartViews.at(index);
     QChart* c = view->chart();
     c->removeAllSeries();
@@ -611,7 +623,7 @@ void UsagePage::loadTenant()
         findDataEnd(tenantId, generation, [this, tenantId, generation]() {
             const bool all = m_showAllButton->isChecked();
             m_partsPending = 1 + (all ? int(m_smallChartViews.size()) : 0);
-            m_seriesModel->setQuota(usageQuota(m_metric, m_tenant.quotas));
+            m_seriesModel->setQuota(usageQuota(m_metric, m_tenant));
             m_seriesModel->load(UsageQuery{tenantId, m_environmentId, m_metric, rangeStart(), m_dataEnd});
             if (all)
                 loadSmallCharts(generation);
@@ -825,8 +837,8 @@ void UsagePage::updateSummary()
     QString text = tr("%1: peak %2 at %3").arg(span, locale.toString(*peak, 'f', 1), peakTime.toString(u"yyyy-MM-dd HH:mm"_s));
     if (const auto share = m_seriesModel->peakUtilisation())
         text += tr(" — peak %1 % of quota (%2)").arg(locale.toString(*share, 'f', 0), quotaText(m_metric, *m_seriesModel->quota()));
-    else if (m_metric == UsageMetric::ApiCalls || m_metric == UsageMetric::ErrorRate)
-        text += tr(" — no quota for this metric");
+    else if (m_metric == UsageMetric::ApiCalls)
+        text += tr(" — the tenant has no API rate limit");
     else
         text += tr(" — the tenant has no quota for this");
     m_summaryLabel->setText(text);

@@ -152,14 +152,44 @@ private Q_SLOTS:
 
     void quotasByMetric()
     {
-        const TenantQuotas quotas{8, 32, 500, 40};
-        QCOMPARE(usageQuota(UsageMetric::CpuHours, quotas), std::optional(8.0));
-        QCOMPARE(usageQuota(UsageMetric::MemoryGbHours, quotas), std::optional(32.0));
-        QCOMPARE(usageQuota(UsageMetric::StorageGb, quotas), std::optional(500.0));
-        QCOMPARE(usageQuota(UsageMetric::ActiveUsers, quotas), std::optional(40.0));
-        QCOMPARE(usageQuota(UsageMetric::ApiCalls, quotas), std::nullopt);
-        QCOMPARE(usageQuota(UsageMetric::ErrorRate, quotas), std::nullopt);
-        QCOMPARE(usageQuota(UsageMetric::CpuHours, TenantQuotas{}), std::nullopt);
+        Tenant tenant;
+        tenant.quotas = TenantQuotas{8, 32, 500, 40};
+        tenant.apiRateLimit = 1200; // requests per minute
+        QCOMPARE(usageQuota(UsageMetric::CpuHours, tenant), std::optional(8.0));
+        QCOMPARE(usageQuota(UsageMetric::MemoryGbHours, tenant), std::optional(32.0));
+        QCOMPARE(usageQuota(UsageMetric::StorageGb, tenant), std::optional(500.0));
+        QCOMPARE(usageQuota(UsageMetric::ActiveUsers, tenant), std::optional(40.0));
+        // API calls are hourly samples: the rate limit allows 60 minutes of it in an hour.
+        QCOMPARE(usageQuota(UsageMetric::ApiCalls, tenant), std::optional(1200.0 * 60));
+        // The error rate against the default threshold, or the one the tenant's settings name.
+        QCOMPARE(usageQuota(UsageMetric::ErrorRate, tenant), std::optional(defaultErrorRateThreshold));
+        tenant.settings.insert(QString::fromUtf16(errorRateThresholdSetting), u"0.5"_s);
+        QCOMPARE(usageQuota(UsageMetric::ErrorRate, tenant), std::optional(0.5));
+        for (const QString& unusable : {u"none"_s, u"0"_s, u"-1"_s, u"250"_s, u""_s}) {
+            tenant.settings.insert(QString::fromUtf16(errorRateThresholdSetting), unusable);
+            QCOMPARE(usageQuota(UsageMetric::ErrorRate, tenant), std::optional(defaultErrorRateThreshold));
+        }
+
+        // Without quotas or rate limit (or with 0, "none"), nothing to measure against.
+        const Tenant unlimited;
+        QCOMPARE(usageQuota(UsageMetric::CpuHours, unlimited), std::nullopt);
+        QCOMPARE(usageQuota(UsageMetric::ApiCalls, unlimited), std::nullopt);
+        Tenant zero;
+        zero.apiRateLimit = 0;
+        QCOMPARE(usageQuota(UsageMetric::ApiCalls, zero), std::nullopt);
+
+        // The utilisation of the API quota, in percent, as of any other.
+        UsageSeriesModel model;
+        const QDateTime h0 = demoEnd.addSecs(-3600);
+        model.setSamples(UsageMetric::ApiCalls, {UsageSample{1, 10, UsageMetric::ApiCalls, h0, 54000.0}});
+        model.setQuota(usageQuota(UsageMetric::ApiCalls, tenant));
+        QCOMPARE(model.index(0, 0).data(UsageSeriesModel::UtilisationRole).toDouble(), 75.0);
+        QCOMPARE(model.peakUtilisation(), std::optional(75.0));
+        // A threshold with decimals is shown with them.
+        model.setSamples(UsageMetric::ErrorRate, {UsageSample{1, 10, UsageMetric::ErrorRate, h0, 0.25}});
+        model.setQuota(0.5);
+        QCOMPARE(model.peakUtilisation(), std::optional(50.0));
+        QCOMPARE(model.index(0, UsageSeriesModel::QuotaColumn).data().toString(), QLocale().toString(0.5, 'f', 2));
     }
 
     void seriesAddsUpTheEnvironmentsPerHour()
@@ -203,7 +233,7 @@ private Q_SLOTS:
         UsageSeriesModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.setStore(m_store.get());
-        model.setQuota(usageQuota(UsageMetric::CpuHours, m_tenant.quotas));
+        model.setQuota(usageQuota(UsageMetric::CpuHours, m_tenant));
         QSignalSpy loaded(&model, &UsageSeriesModel::loaded);
         const UsageQuery query{m_tenant.id, 0, UsageMetric::CpuHours, demoEnd.addDays(-7), demoEnd};
         model.load(query);

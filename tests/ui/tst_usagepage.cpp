@@ -1,6 +1,7 @@
 // The usage page on a copy of the demo: a tenant's usage as a chart with its quota, ranges that
 // change the time axis, the table behind the chart, exports, the platform's comparison of tenants,
-// failures shown on the page with Retry, and the chosen metric and range remembered.
+// failures shown on the page with Retry, the chosen metric and range remembered, panning, and a
+// series of 100,000+ points drawn from a few points per pixel column.
 
 #include "SqlStore.h"
 #include "TestSupport.h"
@@ -20,15 +21,20 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QValueAxis>
 #include <QToolButton>
 #include <QToolTip>
 #include <QXmlStreamReader>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace TenantDesk;
 using namespace TenantDesk::Test;
@@ -132,14 +138,184 @@ private Q_SLOTS:
         QVERIFY2(QToolTip::text().contains(expectedShare + u" % of the quota"_s), qPrintable(QToolTip::text()));
         Q_EMIT area->hovered(first, false);
 
-        // A metric with no quota draws no quota line.
-        QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ApiCalls); }));
-        QVERIFY(!page->quotaSeries());
-        QVERIFY(page->valueSeries()->count() > 0);
         // Active users against the seats.
         QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ActiveUsers); }));
         QVERIFY(page->quotaSeries());
         QCOMPARE(page->quotaSeries()->at(0).y(), double(*m_tenant.quotas.userSeats));
+    }
+
+    void apiCallsAndErrorRateAreDrawnAgainstTheirQuotas()
+    {
+        QVERIFY(m_tenant.apiRateLimit);
+        auto page = openPage();
+        QVERIFY(page);
+        QVERIFY(loads(*page, [&]() { page->showTenant(m_tenant.id); }));
+        // API calls per hour against the rate limit: 60 minutes of requests per minute.
+        QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ApiCalls); }));
+        const double apiQuota = *m_tenant.apiRateLimit * 60.0;
+        QVERIFY(page->quotaSeries());
+        for (const QPointF& p : page->quotaSeries()->points())
+            QCOMPARE(p.y(), apiQuota);
+        const double apiShare = *page->seriesModel()->peak() / apiQuota * 100.0;
+        QCOMPARE(*page->seriesModel()->peakUtilisation(), apiShare);
+        QVERIFY2(page->summaryText().contains(QLocale().toString(apiShare, 'f', 0) + u" % of quota"_s), qPrintable(page->summaryText()));
+        QCOMPARE(page->seriesModel()->index(0, UsageSeriesModel::UtilisationColumn).data(UsageSeriesModel::UtilisationRole).toDouble(),
+                 page->seriesModel()->index(0, 0).data(UsageSeriesModel::ValueRole).toDouble() / apiQuota * 100.0);
+
+        // The error rate against the default threshold (the demo's tenants name none).
+        QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ErrorRate); }));
+        QVERIFY(page->quotaSeries());
+        QCOMPARE(page->quotaSeries()->at(0).y(), defaultErrorRateThreshold);
+        QVERIFY(page->summaryText().contains(u" % of quota"_s));
+
+        // A tenant without a rate limit has nothing to measure its API calls against, and says so.
+        TenantChange unlimited;
+        unlimited.apiRateLimit.emplace(); // set, to no limit
+        const Tenant changed = await(m_store->updateTenant(m_tenant.id, unlimited, m_tenant.version));
+        QVERIFY(loads(*page, [&]() { page->setMetric(UsageMetric::ApiCalls); }));
+        QVERIFY(!page->quotaSeries());
+        QVERIFY(page->valueSeries()->count() > 0);
+        QVERIFY(!page->seriesModel()->peakUtilisation());
+        TenantChange restore;
+        restore.apiRateLimit = m_tenant.apiRateLimit;
+        m_tenant = await(m_store->updateTenant(m_tenant.id, restore, changed.version));
+    }
+
+    void panningMovesTheRangeAndHomeReturnsToIt()
+    {
+        auto page = openPage();
+        QVERIFY(page);
+        QVERIFY(loads(*page, [&]() { page->showTenant(m_tenant.id); }));
+        const QDateTime start = page->timeAxis()->min();
+        const QDateTime end = page->timeAxis()->max();
+        QCOMPARE(end, page->dataEnd());
+        QChartView* view = page->chartView();
+        view->setFocus();
+        // Each pan moves both ends of the axis by the same time: the span stays, the window slides.
+        const auto pannedBy = [&](const std::function<void()>& pan) -> qint64 {
+            const QDateTime min = page->timeAxis()->min();
+            const QDateTime max = page->timeAxis()->max();
+            pan();
+            const qint64 minMoved = min.secsTo(page->timeAxis()->min());
+            const qint64 maxMoved = max.secsTo(page->timeAxis()->max());
+            if (std::abs(minMoved - maxMoved) > 1)
+                qWarning("the ends moved by %lld s and %lld s", minMoved, maxMoved);
+            return std::abs(minMoved - maxMoved) > 1 ? 0 : minMoved;
+        };
+        // The arrow keys: a tenth of the plot each.
+        const qint64 left = pannedBy([&]() { QTest::keyClick(view, Qt::Key_Left); });
+        QVERIFY2(left < 0, "Left shows earlier hours");
+        QVERIFY(std::abs(left + UsagePage::rangeSeconds(UsagePage::Range::Week) / 10) < 3600);
+        const qint64 right = pannedBy([&]() { QTest::keyClick(view, Qt::Key_Right); });
+        QVERIFY2(right > 0, "Right shows later hours");
+        QCOMPARE(axisSpanSeconds(*page), UsagePage::rangeSeconds(UsagePage::Range::Week));
+
+        // Shift+drag and middle-drag: the chart follows the mouse (dragged right, earlier hours come in).
+        const QPoint centre = page->chart()->plotArea().center().toPoint();
+        const auto drag = [&](Qt::MouseButton button, Qt::KeyboardModifiers modifiers, int dx) {
+            QWidget* viewport = view->viewport();
+            QTest::mousePress(viewport, button, modifiers, centre);
+            QTest::mouseMove(viewport, centre + QPoint(dx / 2, 0));
+            QTest::mouseMove(viewport, centre + QPoint(dx, 0));
+            QTest::mouseRelease(viewport, button, modifiers, centre + QPoint(dx, 0));
+        };
+        const qint64 shiftDrag = pannedBy([&]() { drag(Qt::LeftButton, Qt::ShiftModifier, 200); });
+        QVERIFY2(shiftDrag < 0, "Shift+drag to the right shows earlier hours");
+        // 200 pixels of a week spread over the plot's width.
+        const double expected = 200.0 / page->chart()->plotArea().width() * double(UsagePage::rangeSeconds(UsagePage::Range::Week));
+        QVERIFY2(std::abs(double(-shiftDrag) - expected) < 0.05 * expected, qPrintable(QString::number(shiftDrag)));
+        const qint64 middleDrag = pannedBy([&]() { drag(Qt::MiddleButton, Qt::NoModifier, -100); });
+        QVERIFY2(middleDrag > 0, "middle-drag to the left shows later hours");
+        QCOMPARE(axisSpanSeconds(*page), UsagePage::rangeSeconds(UsagePage::Range::Week));
+        // Home returns to the whole range.
+        QVERIFY(page->timeAxis()->min() != start);
+        QTest::keyClick(view, Qt::Key_Home);
+        QCOMPARE(page->timeAxis()->min(), start);
+        QCOMPARE(page->timeAxis()->max(), end);
+
+        // Zoomed in, panned, then Reset Zoom: the range again.
+        QTest::keyClick(view, Qt::Key_Plus);
+        QVERIFY(axisSpanSeconds(*page) < UsagePage::rangeSeconds(UsagePage::Range::Week));
+        QTest::keyClick(view, Qt::Key_Left);
+        QVERIFY(page->timeAxis()->max() < end);
+        QTest::mouseClick(child<QPushButton>(*page, u"resetZoomButton"_s), Qt::LeftButton);
+        QCOMPARE(page->timeAxis()->min(), start);
+        QCOMPARE(page->timeAxis()->max(), end);
+    }
+
+    void aSeriesOfOver100000PointsIsDrawnFromAFewPointsPerPixelColumn()
+    {
+        // A tenant with a sample every minute for a quarter: 129,600 points, its lowest and highest
+        // value each once, written straight into a copy of the demo.
+        QTemporaryDir dir;
+        const QString path = copyFixture(smallDemoFixture(), dir);
+        TenantId tenantId = 0;
+        EnvironmentId environmentId = 0;
+        {
+            SqlStore store(path);
+            await(store.open(OpenMode::OpenExisting));
+            const Tenant tenant = await(store.createTenant(NewTenant{u"minutely"_s, u"Minutely"_s, 0, {}, u"UTC"_s, u"en"_s,
+                                                                     {EnvironmentKind::Production}}));
+            tenantId = tenant.id;
+            const QList<Environment> environments = await(store.environments(tenantId));
+            QCOMPARE(environments.size(), qsizetype(1));
+            environmentId = environments.constFirst().id;
+        }
+        constexpr int minutes = 90 * 24 * 60;
+        constexpr int highestAt = 77'777;
+        constexpr int lowestAt = 33'333;
+        const qint64 end = QDateTime::currentSecsSinceEpoch() / 3600 * 3600 - 3600;
+        const qint64 first = end - qint64(minutes) * 60;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"minutely"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QVERIFY(db.transaction());
+            QSqlQuery insert(db);
+            QVERIFY(insert.prepare(u"INSERT INTO usage_samples (tenant_id, environment_id, metric, at, value) VALUES (?, ?, 'cpu_hours', ?, ?)"_s));
+            for (int i = 0; i < minutes; ++i) {
+                const double value = i == highestAt ? 1000.0 : i == lowestAt ? 0.0 : 15.0 + 5.0 * std::sin(i / 500.0);
+                insert.addBindValue(tenantId);
+                insert.addBindValue(environmentId);
+                insert.addBindValue(first + qint64(i) * 60);
+                insert.addBindValue(value);
+                QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+            }
+            QVERIFY(db.commit());
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"minutely"_s);
+
+        SqlStore store(path);
+        await(store.open(OpenMode::OpenExisting));
+        auto page = std::make_unique<UsagePage>();
+        page->resize(1200, 800);
+        page->setStore(&store);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        QVERIFY(loads(*page, [&]() { page->showTenant(tenantId); }));
+        QVERIFY(loads(*page, [&]() { page->setRange(UsagePage::Range::Quarter); }));
+        QVERIFY2(page->seriesModel()->rowCount() >= 100'000, qPrintable(QString::number(page->seriesModel()->rowCount())));
+        QCOMPARE(*page->seriesModel()->peak(), 1000.0);
+
+        // Drawn: a few points per pixel column of the plot, never the whole series.
+        const QList<QPointF> drawn = page->valueSeries()->points();
+        const int width = int(page->chart()->plotArea().width());
+        QVERIFY2(drawn.size() <= 4 * width + 4, qPrintable(u"%1 points on %2 columns"_s.arg(drawn.size()).arg(width)));
+        const double from = double(page->timeAxis()->min().toMSecsSinceEpoch());
+        const double to = double(page->timeAxis()->max().toMSecsSinceEpoch());
+        QHash<int, int> perColumn; // pixel column of the plot → points drawn in it
+        for (const QPointF& point : drawn)
+            ++perColumn[int(std::floor((point.x() - from) / (to - from) * page->chart()->plotArea().width()))];
+        const int densest = *std::max_element(perColumn.cbegin(), perColumn.cend());
+        QVERIFY2(densest <= 8, qPrintable(u"%1 points in one pixel column"_s.arg(densest))); // a column may straddle two
+        // The spike and the dip both survive the reduction, at their own time.
+        const auto at = [first](int minute) { return double((first + qint64(minute) * 60) * 1000); };
+        QVERIFY(std::any_of(drawn.cbegin(), drawn.cend(), [&](const QPointF& p) { return p.y() == 1000.0 && p.x() == at(highestAt); }));
+        QVERIFY(std::any_of(drawn.cbegin(), drawn.cend(), [&](const QPointF& p) { return p.y() == 0.0 && p.x() == at(lowestAt); }));
+        // The value axis reaches the spike.
+        QVERIFY(page->chart()->axes(Qt::Vertical).size() == 1);
+        QVERIFY(static_cast<QValueAxis*>(page->chart()->axes(Qt::Vertical).constFirst())->max() >= 1000.0);
     }
 
     void rangesChangeTheTimeAxis()
@@ -253,7 +429,7 @@ private Q_SLOTS:
             QVERIFY(!series.isEmpty());
             QVERIFY(static_cast<QLineSeries*>(series.constFirst())->count() > 0);
             // The quota line where the metric has one.
-            QCOMPARE(series.size(), usageQuota(allUsageMetrics[i], m_tenant.quotas) ? 2 : 1);
+            QCOMPARE(series.size(), usageQuota(allUsageMetrics[i], m_tenant) ? 2 : 1);
         }
         // A range applies to all of them; the export shows them all.
         QVERIFY(loads(*page, [&]() { page->setRange(UsagePage::Range::Day); }));
