@@ -511,6 +511,16 @@ private Q_SLOTS:
         QTest::newRow("bad tags") << u"broken-tags.csv"_s
                                   << small(withField(fifth, column(u"Tags"_s), u"\"{\"\"business_unit\"\":\"\"Atlas\"\"\""_s))
                                   << 5 << u"Tags"_s << u"tags"_s << false;
+        // More than the store sums exactly (an amount stays below 10^18); the second line of the
+        // file is a record on two lines, so that the broken one is line 6, not the fifth record + 1.
+        const QString huge = u"12345678901234567890.5"_s;
+        QTest::newRow("amount too large") << u"broken-large.csv"_s << small(withField(fifth, column(u"BilledCost"_s), huge))
+                                          << 5 << u"BilledCost"_s << u"too large"_s << false;
+        QStringList twoLines = m_sample.firstLines;
+        twoLines[1] = withField(twoLines.at(1), column(u"ChargeDescription"_s), u"\"first part\nsecond part\""_s);
+        twoLines[4] = withField(twoLines.at(4), column(u"EffectiveCost"_s), huge);
+        QTest::newRow("amount too large after a value on two lines") << u"broken-large-2.csv"_s << twoLines.join(QString())
+                                                                     << 6 << u"EffectiveCost"_s << u"too large"_s << false;
         // Line 5,000 of 6,000: the reader stops in the middle of its third batch.
         QTest::newRow("bad number on line 5,000")
             << u"broken-late-number.csv"_s

@@ -653,6 +653,11 @@ private Q_SLOTS:
         QTest::newRow("bad number") << good + QByteArray(good).replace("1.5", "\"12,5\"") << 3 << u"BilledCost"_s << u"“12,5” is not a number"_s;
         QTest::newRow("bad number 2") << good + QByteArray(good).replace("1.5", "1.2.3") << 3 << u"BilledCost"_s << u"“1.2.3” is not a number"_s;
         QTest::newRow("too many decimals") << good + QByteArray(good).replace("1.5", "0.0000000000000000001") << 3 << u"BilledCost"_s << u"18 decimals"_s;
+        // The store sums amounts exactly below 10^18 each: a larger one is refused here, where the
+        // line and the column are known, not later by the import.
+        QTest::newRow("amount too large") << good + QByteArray(good).replace("1.5", "1000000000000000000") << 3 << u"BilledCost"_s << u"too large"_s;
+        QTest::newRow("amount too large with decimals") << good + QByteArray(good).replace("1.5", "-12345678901234567890.5") << 3 << u"BilledCost"_s << u"too large"_s;
+        QTest::newRow("amount too large with an exponent") << good + QByteArray(good).replace("1.5", "1.5E+18") << 3 << u"BilledCost"_s << u"too large"_s;
         QTest::newRow("empty cost") << QByteArray(good).replace("1.5", "NULL") << 2 << u"BilledCost"_s << u"empty"_s;
         QTest::newRow("bad date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "2024-09-31 01:00:00") << 3 << u"ChargePeriodEnd"_s << u"not a valid date"_s;
         QTest::newRow("not a date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "yesterday") << 3 << u"ChargePeriodEnd"_s << u"not a date"_s;
@@ -673,6 +678,26 @@ private Q_SLOTS:
         QTest::newRow("NUL character") << good + QByteArray(good).replace("S3", QByteArray("S\0" "3", 3)) << 3 << u"ServiceName"_s << u"NUL"_s;
         QTest::newRow("not UTF-8") << good + QByteArray(good).replace("S3", "S\xff" "3") << 3 << u"ServiceName"_s << u"UTF-8"_s;
         QTest::newRow("embedded newline then error") << QByteArray("1.5,\"US\nD\",2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,bad\n") << 3 << u"Tags"_s << u"key:value"_s;
+    }
+
+    // The largest amounts the store sums exactly pass as written.
+    void largestAmountsAreKept()
+    {
+        QTemporaryDir dir;
+        const QByteArray line = ",USD,2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,\n";
+        const QList<QByteArray> amounts{"999999999999999999.999999999999999999", "-999999999999999999",
+                                        "000000000000000000001.25", "9.99999999999999999E+17"};
+        QByteArray body = "BilledCost,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,"
+                          "ChargePeriodEnd,ChargeCategory,ServiceName,Tags\n";
+        for (const QByteArray& amount : amounts)
+            body += amount + line;
+        const Contents c = readAll(writeFile(dir, u"large.csv"_s, body));
+        QVERIFY2(!c.error, qPrintable(c.error ? c.error->text() : QString()));
+        QCOMPARE(c.lines.size(), amounts.size());
+        QCOMPARE(c.lines.at(0).billed, u"999999999999999999.999999999999999999"_s);
+        QCOMPARE(c.lines.at(1).billed, u"-999999999999999999"_s);
+        QCOMPARE(c.lines.at(2).billed, u"1.25"_s);
+        QCOMPARE(c.lines.at(3).billed, u"999999999999999999"_s);
     }
 
     void brokenFilesNameLineAndColumn()
