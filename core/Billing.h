@@ -72,7 +72,7 @@ struct BillingImportResult {
 // tenant tag keys; a line matching neither stays unallocated (tenant 0).
 enum class AttributionSource {
     Tag,        // the value of tag `key`
-    SubAccount, // SubAccountId, or SubAccountName when no id matches
+    SubAccount, // the line's SubAccountId or its SubAccountName equals the value (either matches)
 };
 
 struct AttributionMapping {

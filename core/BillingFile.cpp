@@ -627,6 +627,11 @@ qint64 BillingFileReader::linesRead() const
     return d->lines;
 }
 
+qint64 BillingFileReader::recordLine() const
+{
+    return d->recordLine;
+}
+
 qint64 BillingFileReader::bytesRead() const
 {
     return d->source.bytesRead();

@@ -79,6 +79,9 @@ public:
     const std::optional<BillingFileError>& error() const;
 
     qint64 linesRead() const;  // data lines returned so far
+    // The line of the file (from 1, the header being line 1) that the record next() returned last
+    // begins on: for naming a problem found in it later (records may span lines).
+    qint64 recordLine() const;
     qint64 bytesRead() const;  // of the file as stored (compressed or not), for progress
     qint64 totalBytes() const;
     // SHA-256 of the file's bytes as stored, once the whole file has been read (empty before).

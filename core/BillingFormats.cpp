@@ -282,8 +282,10 @@ QString billingFormatTitle(BillingFormat format)
 
 bool normalizeBillingAmount(QByteArrayView text, std::string& out, bool& rewritten, QString& why)
 {
+    constexpr qsizetype maxWholeDigits = 18;
     rewritten = false;
-    // The common case: [-]digits[.digits], at most 18 decimals, passed through as it stands.
+    // The common case: [-]digits[.digits], at most 18 digits before the point and 18 after it,
+    // passed through as it stands. (The store sums amounts exactly below 10^18 each: see Decimal.)
     {
         qsizetype i = 0;
         const qsizetype n = text.size();
@@ -300,7 +302,7 @@ bool normalizeBillingAmount(QByteArrayView text, std::string& out, bool& rewritt
                 ++i;
             decimals = i - start;
         }
-        if (i == n && whole > 0 && decimals != 0 && decimals <= 18)
+        if (i == n && whole > 0 && whole <= maxWholeDigits && decimals != 0 && decimals <= 18)
             return true;
     }
     const QByteArrayView t = trimmed(text);
@@ -367,7 +369,7 @@ bool normalizeBillingAmount(QByteArrayView text, std::string& out, bool& rewritt
         why = tr("%1 has more than 18 decimals").arg(quoted(text));
         return false;
     }
-    if (whole.size() > 24) {
+    if (whole.size() > size_t(maxWholeDigits)) {
         why = tr("%1 is too large for an amount").arg(quoted(text));
         return false;
     }

@@ -337,7 +337,7 @@ void readFile(BillingFileReader& reader, const Attribution& attribution, bool ne
                     out.fileError = BillingFileError{QString(), 0, QString::fromLatin1(amount.column),
                                                      tr("“%1” is not a plain decimal amount.")
                                                          .arg(QString::fromUtf8(amount.text))};
-                    out.fileError->line = reader.linesRead() + 1;
+                    out.fileError->line = reader.recordLine();
                     pipeline.push(std::move(batch));
                     pipeline.finish();
                     return;

@@ -15,6 +15,7 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -113,6 +114,24 @@ private:
     {
         const qint64 version = await(m_store->attributionRules()).version;
         return await(m_store->setAttributionRules(rules, version));
+    }
+
+    static Decimal costOf(const QList<BillingTotalsRow>& rows, TenantId tenant)
+    {
+        return totalBilled(rows, [tenant](const BillingTotalsRow& r) { return r.tenantId == tenant; });
+    }
+    // The lines behind the rows, of one tenant (0: unallocated) or of all.
+    static qint64 linesOf(const QList<BillingTotalsRow>& rows, std::optional<TenantId> tenant)
+    {
+        qint64 lines = 0;
+        for (const BillingTotalsRow& row : rows)
+            lines += !tenant || row.tenantId == *tenant ? row.lineCount : 0;
+        return lines;
+    }
+    BillingLine firstLineOf(TenantId tenant)
+    {
+        const Page<BillingLine> page = await(m_store->billingLines({.filter = {.tenantId = tenant}, .limit = 1}));
+        return page.items.value(0);
     }
 
     // The demo's rules: the "tenant" tag names the tenant.
@@ -239,6 +258,168 @@ private Q_SLOTS:
 
         // The rules read back as stored; the tenant tag again restores every total.
         QCOMPARE(await(m_store->attributionRules()).mappings, rules.mappings);
+        restoreDemoRules();
+        QCOMPARE(await(m_store->billingTotals({})), before);
+    }
+
+    // Sub-account mappings (AttributionSource::SubAccount), by the account's id and by its name,
+    // come before the tenant tag and move exactly the cost of those accounts; nothing else moves.
+    // (Read from the totals, with a page of lines where a line is needed: through a server, every
+    // line of the demo takes long to page through.)
+    void subAccountRulesMoveCostExactly()
+    {
+        restoreDemoRules();
+        const QList<BillingTotalsRow> before = await(m_store->billingTotals({}));
+        const Decimal all = totalBilled(before);
+        const TenantId a = m_tenantsWithCost.at(0), b = m_tenantsWithCost.at(1), c = m_tenantsWithCost.at(2);
+        const Decimal costA = costOf(before, a), costB = costOf(before, b), costC = costOf(before, c);
+        // The demo gives each tenant a sub-account of its own: A's is named by its id, B's by its name.
+        const BillingLine lineA = firstLineOf(a), lineB = firstLineOf(b);
+        QVERIFY(!lineA.subAccountId.isEmpty() && lineA.subAccountName != lineA.subAccountId);
+        QVERIFY(!lineB.subAccountName.isEmpty() && lineB.subAccountName != lineB.subAccountId);
+
+        AttributionRules rules;
+        rules.tenantTagKeys = {u"tenant"_s};
+        rules.mappings = {AttributionMapping{AttributionSource::SubAccount, {}, lineA.subAccountId, c},
+                          AttributionMapping{AttributionSource::SubAccount, {}, lineB.subAccountName, c}};
+        const AttributionResult result = apply(rules);
+        QCOMPARE(result.rules.mappings, rules.mappings);
+        QCOMPARE(result.linesShared, qint64(0));
+        QCOMPARE(result.linesAttributed + result.linesUnallocated, linesOf(before, std::nullopt));
+        QCOMPARE(result.linesUnallocated, linesOf(before, 0));
+
+        const QList<BillingTotalsRow> after = await(m_store->billingTotals({}));
+        QCOMPARE(totalBilled(after), all);
+        QCOMPARE(costOf(after, c), costA + costB + costC);
+        QCOMPARE(linesOf(after, c), linesOf(before, a) + linesOf(before, b) + linesOf(before, c));
+        QVERIFY(costOf(after, a).isZero() && linesOf(after, a) == 0);
+        QVERIFY(costOf(after, b).isZero() && linesOf(after, b) == 0);
+        QCOMPARE(costOf(after, 0), costOf(before, 0));
+        for (TenantId other : std::as_const(m_tenantsWithCost)) {
+            if (other != a && other != b && other != c)
+                QCOMPARE(costOf(after, other), costOf(before, other)); // to the last digit
+        }
+        // Group by group: C's rows are its own and A's and B's added up.
+        std::map<std::tuple<QString, QString, QString, QString>, Decimal> expected; // month, service, category, currency
+        for (const BillingTotalsRow& row : before) {
+            if (row.tenantId == a || row.tenantId == b || row.tenantId == c)
+                expected[{row.month, row.serviceName, row.serviceCategory, row.billingCurrency}] += decimal(row.billedCost);
+        }
+        qsizetype rowsOfC = 0;
+        for (const BillingTotalsRow& row : after) {
+            if (row.tenantId != c)
+                continue;
+            ++rowsOfC;
+            QCOMPARE(decimal(row.billedCost), expected.at({row.month, row.serviceName, row.serviceCategory, row.billingCurrency}));
+        }
+        QCOMPARE(rowsOfC, qsizetype(expected.size()));
+        // The lines themselves now name C.
+        const Page<BillingLine> ofC = await(m_store->billingLines({.filter = {.tenantId = c}, .limit = 500}));
+        QVERIFY(std::any_of(ofC.items.cbegin(), ofC.items.cend(),
+                            [&](const BillingLine& l) { return l.subAccountId == lineA.subAccountId; }));
+
+        restoreDemoRules();
+        QCOMPARE(await(m_store->billingTotals({})), before);
+    }
+
+    // Shared cost matched by sub-account (SharedCostMatch::SubAccount): every line of that account
+    // is shared, whatever its tag says; Even over chosen tenants, or Proportional over every tenant
+    // with direct cost; the shares of each pool sum to it exactly and no cost is made or lost.
+    void sharedSubAccountIsSplitExactly()
+    {
+        restoreDemoRules();
+        const QList<BillingTotalsRow> before = await(m_store->billingTotals({}));
+        const Decimal all = totalBilled(before);
+        const TenantId a = m_tenantsWithCost.at(0), b = m_tenantsWithCost.at(1), c = m_tenantsWithCost.at(2),
+                       d = m_tenantsWithCost.at(3);
+        const BillingLine lineA = firstLineOf(a), lineD = firstLineOf(d);
+
+        // The pools: the shared tenant's direct cost by (month, service, currency), from the totals before.
+        const auto poolsOf = [&before](TenantId tenant) {
+            std::map<std::tuple<QString, QString, QString>, Decimal> pools;
+            for (const BillingTotalsRow& row : before) {
+                if (row.tenantId == tenant)
+                    pools[{row.month, row.serviceName, row.billingCurrency}] += decimal(row.billedCost);
+            }
+            return pools;
+        };
+        const auto sharesOf = [](const QList<BillingTotalsRow>& rows, const std::tuple<QString, QString, QString>& key) {
+            QList<BillingTotalsRow> shares;
+            for (const BillingTotalsRow& row : rows) {
+                if (row.shared && std::tie(row.month, row.serviceName, row.billingCurrency) == key)
+                    shares.append(row);
+            }
+            return shares;
+        };
+        const auto checkSharedLines = [&](qint64 shared, const BillingLine& account) {
+            const Page<BillingLine> page = await(m_store->billingLines({.sharedOnly = true, .limit = 100}));
+            QVERIFY(!page.items.isEmpty());
+            for (const BillingLine& line : page.items) {
+                QVERIFY(line.shared);
+                QCOMPARE(line.tenantId, TenantId(0));
+                QCOMPARE(line.subAccountId, account.subAccountId);
+            }
+            QCOMPARE(shared, linesOf(before, account.tenantId));
+        };
+
+        // Even, by the account's name, over two chosen tenants.
+        AttributionRules even;
+        even.tenantTagKeys = {u"tenant"_s};
+        even.sharedCosts = {SharedCostRule{SharedCostMatch::SubAccount, lineA.subAccountName, SharedCostSplit::Even, {b, c}}};
+        checkSharedLines(apply(even).linesShared, lineA);
+        const QList<BillingTotalsRow> evenRows = await(m_store->billingTotals({}));
+        QCOMPARE(totalBilled(evenRows), all);
+        QVERIFY(costOf(evenRows, a).isZero());
+        QCOMPARE(costOf(evenRows, b) + costOf(evenRows, c), costOf(before, a) + costOf(before, b) + costOf(before, c));
+        const auto evenPools = poolsOf(a);
+        QVERIFY(!evenPools.empty());
+        for (const auto& [key, pool] : evenPools) {
+            const QList<BillingTotalsRow> shares = sharesOf(evenRows, key);
+            QCOMPARE(shares.size(), qsizetype(2));
+            QCOMPARE(totalBilled(shares), pool); // to the last of 18 decimals
+            QCOMPARE((std::set<TenantId>{shares.at(0).tenantId, shares.at(1).tenantId}), (std::set<TenantId>{b, c}));
+            const Decimal difference = decimal(shares.at(0).billedCost) - decimal(shares.at(1).billedCost);
+            QVERIFY(std::max(difference, -difference) <= Decimal::fromUnits(1));
+        }
+
+        // Proportional, by the account's id, over every tenant with direct cost that month.
+        AttributionRules proportional;
+        proportional.tenantTagKeys = {u"tenant"_s};
+        proportional.sharedCosts = {SharedCostRule{SharedCostMatch::SubAccount, lineD.subAccountId,
+                                                   SharedCostSplit::Proportional, {}}};
+        checkSharedLines(apply(proportional).linesShared, lineD);
+        const QList<BillingTotalsRow> rows = await(m_store->billingTotals({}));
+        QCOMPARE(totalBilled(rows), all);
+        QVERIFY(linesOf(rows, d) == 0 && costOf(rows, d).isZero()); // no direct cost left, so no share either
+        std::map<std::pair<QString, TenantId>, Decimal> direct; // (month, tenant) → direct billed cost
+        for (const BillingTotalsRow& row : rows) {
+            if (!row.shared && row.tenantId != 0)
+                direct[{row.month, row.tenantId}] += decimal(row.billedCost);
+        }
+        const auto proportionalPools = poolsOf(d);
+        QVERIFY(!proportionalPools.empty());
+        for (const auto& [key, pool] : proportionalPools) {
+            const QString& month = std::get<0>(key);
+            const QList<BillingTotalsRow> shares = sharesOf(rows, key);
+            QCOMPARE(totalBilled(shares), pool);
+            Decimal weights;
+            qsizetype tenants = 0;
+            for (const auto& [k, cost] : direct) {
+                if (k.first == month) {
+                    weights += cost;
+                    ++tenants;
+                }
+            }
+            QCOMPARE(shares.size(), tenants);
+            for (const BillingTotalsRow& share : shares) {
+                const Decimal weight = direct.at({month, share.tenantId});
+                const long double expected = (long double)(pool.units()) * (long double)(weight.units())
+                    / (long double)(weights.units());
+                const long double actual = (long double)(decimal(share.billedCost).units());
+                QVERIFY2(std::abs(actual - expected) <= 1.0L + std::abs(expected) * 1e-15L, qPrintable(share.billedCost));
+            }
+        }
+
         restoreDemoRules();
         QCOMPARE(await(m_store->billingTotals({})), before);
     }

@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <numeric>
 
 using namespace TenantDesk;
@@ -313,6 +314,7 @@ private Q_SLOTS:
         QTest::newRow("AWS CUR 2.0") << syntheticSample(u"aws_cur2.csv"_s) << BillingFormat::AwsCur2;
         QTest::newRow("Azure EA") << syntheticSample(u"azure_ea.csv"_s) << BillingFormat::AzureEa;
         QTest::newRow("Azure MCA") << syntheticSample(u"azure_mca.csv"_s) << BillingFormat::AzureMca;
+        QTest::newRow("FOCUS 1.3") << syntheticSample(u"focus13.csv"_s) << BillingFormat::Focus;
     }
 
     void detectsEachFormatFromItsHeader()
@@ -360,16 +362,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("tenantKey");
-        QTest::newRow("AWS CUR") << u"aws_cur_legacy.csv"_s << u"user:tenant"_s;
-        QTest::newRow("AWS CUR 2.0") << u"aws_cur2.csv"_s << u"user_tenant"_s;
-        QTest::newRow("Azure EA") << u"azure_ea.csv"_s << u"tenant"_s;
-        QTest::newRow("Azure MCA") << u"azure_mca.csv"_s << u"tenant"_s;
+        QTest::addColumn<bool>("categoryDerived"); // the format has no ServiceCategory of its own
+        QTest::newRow("AWS CUR") << u"aws_cur_legacy.csv"_s << u"user:tenant"_s << true;
+        QTest::newRow("AWS CUR 2.0") << u"aws_cur2.csv"_s << u"user_tenant"_s << true;
+        QTest::newRow("Azure EA") << u"azure_ea.csv"_s << u"tenant"_s << true;
+        QTest::newRow("Azure MCA") << u"azure_mca.csv"_s << u"tenant"_s << true;
+        QTest::newRow("FOCUS 1.3") << u"focus13.csv"_s << u"tenant"_s << false;
     }
 
     void syntheticSamplesMapTheirTotals()
     {
         QFETCH(QString, file);
         QFETCH(QString, tenantKey);
+        QFETCH(bool, categoryDerived);
         const SampleTotals expected = sampleTotals(file);
         QVERIFY(expected.lines > 0);
         const Contents c = readAll(syntheticSample(file), BillingFormat::Auto, {tenantKey});
@@ -399,8 +404,53 @@ private Q_SLOTS:
         QCOMPARE(tenants.value(QString()), expected.lines / 4);
         QCOMPARE(tenants.value(u"acme"_s), (expected.lines + 3) / 4);
         QVERIFY(tenants.value(u"globex"_s) > 0 && tenants.value(u"initech"_s) > 0);
-        QVERIFY(c.notes.join(u'\n').contains(u"ServiceCategory"_s));
+        // Derived from the service where the format has no ServiceCategory, and said so; taken as
+        // written where it has one.
+        QCOMPARE(c.notes.join(u'\n').contains(u"ServiceCategory"_s), categoryDerived);
         QCOMPARE(c.count(&Line::serviceCategory).value(u"Compute"_s) > 0, true);
+    }
+
+    // FOCUS 1.3 names the provider ServiceProviderName and drops ProviderName: the provider is
+    // the one that provides the service (not the host, not the invoice issuer); the columns 1.1 to
+    // 1.3 added and the provider's x_ columns change nothing else.
+    void focus13Mapping()
+    {
+        const QString file = syntheticSample(u"focus13.csv"_s);
+        const QByteArray bytes = readFile(file);
+        const QList<QByteArray> header = bytes.left(bytes.indexOf('\n')).split(',');
+        QVERIFY(!header.contains("ProviderName"));
+        QVERIFY(header.contains("ServiceProviderName") && header.contains("HostProviderName"));
+        QVERIFY(std::any_of(header.cbegin(), header.cend(), [](const QByteArray& name) { return name.startsWith("x_"); }));
+        const Contents c = readAll(file, BillingFormat::Auto, {u"tenant"_s, u"x_environment"_s});
+        QVERIFY2(!c.error, qPrintable(c.error ? c.error->text() : QString()));
+        QCOMPARE(c.format, BillingFormat::Focus);
+        // The services and their providers, as the file writes them (every fifth line is the
+        // marketplace's "Vector Search" of another provider, hosted by the cloud).
+        const QMap<QString, int> providers = c.count(&Line::provider);
+        QCOMPARE(providers, (QMap<QString, int>{{u"Example Cloud"_s, 24}, {u"Vectorly Inc."_s, 6}}));
+        for (const Line& line : c.lines) {
+            QCOMPARE(line.provider, line.serviceName == u"Vector Search"_s ? u"Vectorly Inc."_s : u"Example Cloud"_s);
+            QCOMPARE(line.currency, u"EUR"_s); // BillingCurrency, not the PricingCurrency (USD)
+            QVERIFY(line.tagValues.value(u"x_environment"_s) == u"production"_s
+                    || line.tagValues.value(u"x_environment"_s) == u"staging"_s);
+        }
+        QCOMPARE(c.count(&Line::serviceCategory),
+                 (QMap<QString, int>{{u"Compute"_s, 6}, {u"Storage"_s, 6}, {u"Databases"_s, 6}, {u"Networking"_s, 6},
+                                     {u"AI and Machine Learning"_s, 6}}));
+        QCOMPARE(c.count(&Line::chargeCategory),
+                 (QMap<QString, int>{{u"Usage"_s, 22}, {u"Purchase"_s, 2}, {u"Tax"_s, 2}, {u"Credit"_s, 2}, {u"Adjustment"_s, 2}}));
+        const Line& first = c.lines.first();
+        QCOMPARE(first.chargeStart, u"2024-09-01T00:00:00Z"_s);
+        QCOMPARE(first.chargeEnd, u"2024-09-01T01:00:00Z"_s);
+        QCOMPARE(first.subAccountId, u"sa-100"_s);
+        QCOMPARE(first.subAccountName, u"Team A"_s);
+        QCOMPARE(first.billingAccount, u"ba-000111"_s);
+        QCOMPARE(first.region, u"eu-central-1"_s);
+        QCOMPARE(first.resource, u"res-0000"_s);
+        // EffectiveCost as written (the file has one), not a copy of BilledCost by a note.
+        QCOMPARE(c.sum(&Line::effective), c.billedTotal());
+        for (const QString& note : c.notes)
+            QVERIFY2(!note.contains(u"no such column"_s), qPrintable(note));
     }
 
     void awsCurMapping()
@@ -603,6 +653,11 @@ private Q_SLOTS:
         QTest::newRow("bad number") << good + QByteArray(good).replace("1.5", "\"12,5\"") << 3 << u"BilledCost"_s << u"“12,5” is not a number"_s;
         QTest::newRow("bad number 2") << good + QByteArray(good).replace("1.5", "1.2.3") << 3 << u"BilledCost"_s << u"“1.2.3” is not a number"_s;
         QTest::newRow("too many decimals") << good + QByteArray(good).replace("1.5", "0.0000000000000000001") << 3 << u"BilledCost"_s << u"18 decimals"_s;
+        // The store sums amounts exactly below 10^18 each: a larger one is refused here, where the
+        // line and the column are known, not later by the import.
+        QTest::newRow("amount too large") << good + QByteArray(good).replace("1.5", "1000000000000000000") << 3 << u"BilledCost"_s << u"too large"_s;
+        QTest::newRow("amount too large with decimals") << good + QByteArray(good).replace("1.5", "-12345678901234567890.5") << 3 << u"BilledCost"_s << u"too large"_s;
+        QTest::newRow("amount too large with an exponent") << good + QByteArray(good).replace("1.5", "1.5E+18") << 3 << u"BilledCost"_s << u"too large"_s;
         QTest::newRow("empty cost") << QByteArray(good).replace("1.5", "NULL") << 2 << u"BilledCost"_s << u"empty"_s;
         QTest::newRow("bad date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "2024-09-31 01:00:00") << 3 << u"ChargePeriodEnd"_s << u"not a valid date"_s;
         QTest::newRow("not a date") << good + QByteArray(good).replace("2024-09-01 01:00:00", "yesterday") << 3 << u"ChargePeriodEnd"_s << u"not a date"_s;
@@ -623,6 +678,26 @@ private Q_SLOTS:
         QTest::newRow("NUL character") << good + QByteArray(good).replace("S3", QByteArray("S\0" "3", 3)) << 3 << u"ServiceName"_s << u"NUL"_s;
         QTest::newRow("not UTF-8") << good + QByteArray(good).replace("S3", "S\xff" "3") << 3 << u"ServiceName"_s << u"UTF-8"_s;
         QTest::newRow("embedded newline then error") << QByteArray("1.5,\"US\nD\",2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,bad\n") << 3 << u"Tags"_s << u"key:value"_s;
+    }
+
+    // The largest amounts the store sums exactly pass as written.
+    void largestAmountsAreKept()
+    {
+        QTemporaryDir dir;
+        const QByteArray line = ",USD,2024-09-01 00:00:00,2024-10-01 00:00:00,2024-09-01 00:00:00,2024-09-01 01:00:00,Usage,S3,\n";
+        const QList<QByteArray> amounts{"999999999999999999.999999999999999999", "-999999999999999999",
+                                        "000000000000000000001.25", "9.99999999999999999E+17"};
+        QByteArray body = "BilledCost,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,"
+                          "ChargePeriodEnd,ChargeCategory,ServiceName,Tags\n";
+        for (const QByteArray& amount : amounts)
+            body += amount + line;
+        const Contents c = readAll(writeFile(dir, u"large.csv"_s, body));
+        QVERIFY2(!c.error, qPrintable(c.error ? c.error->text() : QString()));
+        QCOMPARE(c.lines.size(), amounts.size());
+        QCOMPARE(c.lines.at(0).billed, u"999999999999999999.999999999999999999"_s);
+        QCOMPARE(c.lines.at(1).billed, u"-999999999999999999"_s);
+        QCOMPARE(c.lines.at(2).billed, u"1.25"_s);
+        QCOMPARE(c.lines.at(3).billed, u"999999999999999999"_s);
     }
 
     void brokenFilesNameLineAndColumn()

@@ -179,6 +179,78 @@ def azure_mca():
     totals("azure_mca.csv", billed, listed, len(rows), "GBP")
 
 
+def focus13():
+    """FOCUS 1.3 as a provider might export it: ServiceProviderName (and HostProviderName) where 1.0
+    had ProviderName, which this file leaves out; columns that 1.1 to 1.3 added; x_ columns of the
+    provider's own. Its own random numbers, so that the other files stay as they were."""
+    own = random.Random(13)
+    header = ["AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName", "BillingAccountType",
+              "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart", "CapacityReservationId",
+              "CapacityReservationStatus", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency",
+              "ChargePeriodEnd", "ChargePeriodStart", "CommitmentDiscountCategory", "CommitmentDiscountId",
+              "CommitmentDiscountQuantity", "CommitmentDiscountStatus", "CommitmentDiscountType",
+              "CommitmentDiscountUnit", "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "ContractedUnitPrice",
+              "EffectiveCost", "HostProviderName", "InvoiceId", "InvoiceIssuerName", "ListCost", "ListUnitPrice",
+              "PricingCategory", "PricingCurrency", "PricingCurrencyContractedUnitPrice",
+              "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice", "PricingQuantity", "PricingUnit",
+              "RegionId", "RegionName", "ResourceId", "ResourceName", "ResourceType", "ServiceCategory",
+              "ServiceName", "ServiceProviderName", "ServiceSubcategory", "SkuId", "SkuMeter", "SkuPriceDetails",
+              "SkuPriceId", "SubAccountId", "SubAccountName", "SubAccountType", "Tags", "x_ServiceCode",
+              "x_BillingExchangeRate"]
+    services = [  # name, category, subcategory, provider, host, region
+        ("Example Compute", "Compute", "Virtual Machines", "Example Cloud", "Example Cloud", "eu-central-1"),
+        ("Example Object Storage", "Storage", "Object Storage", "Example Cloud", "Example Cloud", "eu-central-1"),
+        ("Example Managed SQL", "Databases", "Relational Databases", "Example Cloud", "Example Cloud", "eu-west-1"),
+        ("Example CDN", "Networking", "Content Delivery", "Example Cloud", "Example Cloud", ""),
+        ("Vector Search", "AI and Machine Learning", "Other (AI and Machine Learning)", "Vectorly Inc.",
+         "Example Cloud", "eu-west-1"),  # a marketplace service: another provider, hosted by the cloud
+    ]
+    kinds = ["Usage"] * 8 + ["Purchase", "Tax", "Credit", "Adjustment"]
+    rate = Decimal("1.0850")  # USD per EUR
+    rows, billed, listed = [], [], []
+    for i in range(30):
+        name, category, subcategory, provider, host, region = services[i % len(services)]
+        kind = kinds[i % len(kinds)]
+        quantity = Decimal(own.randrange(1, 240)) / Decimal(10)
+        price = Decimal(own.randrange(1, 900000)) / Decimal(10**7)
+        cost = (quantity * price).quantize(Decimal("0.0000000001"))
+        list_cost = (cost * Decimal("1.2")).quantize(Decimal("0.0000000001"))
+        if kind == "Credit":
+            cost, list_cost = -cost, Decimal(0)
+        elif kind == "Tax":
+            list_cost = Decimal(0)
+        billed.append(cost)
+        listed.append(list_cost)
+        tags = {"x_environment": ["production", "staging"][i % 2]}
+        if TENANTS[i % len(TENANTS)]:
+            tags["tenant"] = TENANTS[i % len(TENANTS)]
+        day = 1 + i % 30
+        usage = kind == "Usage"
+        commitment = kind == "Purchase"
+        rows.append(["eu-central-1a" if region == "eu-central-1" else "", str(cost), "ba-000111", "Example Org",
+                     "Billing Account", "EUR", "2024-10-01T00:00:00Z", "2024-09-01T00:00:00Z",
+                     f"cr-{i:04d}" if i % 10 == 3 else "", "Used" if i % 10 == 3 else "", kind,
+                     "Correction" if kind == "Adjustment" else "", f"{name} {kind.lower()}",
+                     "One-Time" if kind in ("Purchase", "Adjustment") else "Usage-Based",
+                     f"2024-09-{day:02d}T{1 + i % 20:02d}:00:00Z", f"2024-09-{day:02d}T{i % 20:02d}:00:00Z",
+                     "Spend" if commitment else "", f"cd-{i:04d}" if commitment else "",
+                     "1" if commitment else "", "", "Savings Plan" if commitment else "",
+                     "Hour" if commitment else "", str(quantity) if usage else "", "Hours" if usage else "",
+                     str(cost), str(price) if usage else "", str(cost), host, f"INV-2024-09-{i % 2}",
+                     "Example Cloud", str(list_cost), str((price * Decimal("1.2")).quantize(Decimal("0.0000001"))),
+                     "Committed" if commitment else "Standard", "USD",
+                     str((price * rate).quantize(Decimal("0.0000001"))), str((cost * rate).quantize(Decimal("0.0000000001"))),
+                     str((price * Decimal("1.2") * rate).quantize(Decimal("0.0000001"))), str(quantity), "Hours",
+                     region, region.replace("-", " ").title() if region else "",
+                     f"res-{i:04d}" if usage else "", f"resource {i}" if usage else "", "Instance" if usage else "",
+                     category, name, provider, subcategory, f"sku-{i % 5}", f"{subcategory} hours",
+                     json.dumps({"CoreCount": 2 + i % 3}), f"skup-{i}", ["sa-100", "sa-200", "sa-300"][i % 3],
+                     ["Team A", "Team B", "Team C"][i % 3], "Project", json.dumps(tags), f"svc-{i % 5}",
+                     str(rate)])
+    write("focus13.csv", header, rows)
+    totals("focus13.csv", billed, listed, len(rows), "EUR")
+
+
 if __name__ == "__main__":
     print("| File | Lines | BilledCost total | ListCost total | Currency |")
     print("|---|---|---|---|---|")
@@ -186,3 +258,4 @@ if __name__ == "__main__":
     aws_cur2()
     azure_ea()
     azure_mca()
+    focus13()
