@@ -348,7 +348,7 @@ QList<BrandingError> BrandingCatalog::registerRuntimePacks(const QString& folder
     return errors;
 }
 
-QString BrandingCatalog::folderFor(const QString& slug) const
+QString BrandingCatalog::folderFor(const QString& slug, BrandingError* error) const
 {
     if (slug.isEmpty() || !escapesPack(slug).isEmpty())
         return {};
@@ -357,8 +357,14 @@ QString BrandingCatalog::folderFor(const QString& slug) const
         candidates << m_extraFolder + u'/' + slug;
     candidates << u":"_s + runtimeRoot + u"/branding/"_s + slug << u":/branding/"_s + slug;
     for (const QString& folder : std::as_const(candidates)) {
-        if (QFileInfo::exists(folder + u"/brand.json"_s))
+        const QString manifest = folder + u"/brand.json"_s;
+        if (QFileInfo::exists(manifest))
             return folder;
+        if (QFileInfo(folder).isDir()) {
+            if (error)
+                *error = {manifest, tr("the file is missing")};
+            return {};
+        }
     }
     return {};
 }

@@ -75,8 +75,10 @@ public:
     void setExtraFolder(const QString& folder) { m_extraFolder = folder; }
     QString extraFolder() const { return m_extraFolder; }
 
-    // The folder of the pack for `slug`, or empty when there is none.
-    QString folderFor(const QString& slug) const;
+    // The folder of the pack for `slug`, or empty when there is none. A folder for the slug without
+    // its brand.json (DIR/<slug>/ made by hand, half copied) is refused, not passed over: empty, and
+    // `error` names DIR/<slug>/brand.json and says that the file is missing.
+    QString folderFor(const QString& slug, BrandingError* error = nullptr) const;
     // Every slug that has a pack, sorted (without "default").
     QStringList slugs() const;
 

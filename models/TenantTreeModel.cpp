@@ -5,8 +5,6 @@
 #include "Async.h"
 
 #include <QHash>
-#include <QPainter>
-#include <QPixmap>
 #include <QFont>
 #include <QColor>
 
@@ -330,42 +328,26 @@ bool TenantTreeModel::hasChildren(const QModelIndex& parent) const
 
 QIcon TenantTreeModel::statusIcon(TenantStatus status)
 {
+    // SVG (resources/icons): drawn sharp at every scale of a high-DPI screen.
     static QHash<int, QIcon> cache;
     auto it = cache.find(int(status));
     if (it != cache.end())
         return *it;
-    QColor color;
+    QString name;
     switch (status) {
-    case TenantStatus::Requested: color = QColor(0x9e, 0x9e, 0x9e); break;
-    case TenantStatus::Provisioning: color = QColor(0x1e, 0x88, 0xe5); break;
-    case TenantStatus::Active: color = QColor(0x43, 0xa0, 0x47); break;
-    case TenantStatus::Suspended: color = QColor(0xfb, 0x8c, 0x00); break;
-    case TenantStatus::Decommissioning: color = QColor(0xe5, 0x39, 0x35); break;
-    case TenantStatus::Archived: color = QColor(0x61, 0x61, 0x61); break;
+    case TenantStatus::Requested: name = u"requested"_s; break;             // grey
+    case TenantStatus::Provisioning: name = u"provisioning"_s; break;       // blue
+    case TenantStatus::Active: name = u"active"_s; break;                   // green
+    case TenantStatus::Suspended: name = u"suspended"_s; break;             // orange
+    case TenantStatus::Decommissioning: name = u"decommissioning"_s; break; // red
+    case TenantStatus::Archived: name = u"archived"_s; break;               // dark grey
     }
-    QPixmap pixmap(16, 16);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(color.darker(130));
-    painter.setBrush(color);
-    painter.drawEllipse(QRectF(3.5, 3.5, 9, 9));
-    painter.end();
-    return *cache.insert(int(status), QIcon(pixmap));
+    return *cache.insert(int(status), QIcon(u":/icons/status-%1.svg"_s.arg(name)));
 }
 
 QIcon TenantTreeModel::environmentIcon()
 {
-    static const QIcon icon = [] {
-        QPixmap pixmap(16, 16);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setPen(QColor(0x54, 0x6e, 0x7a));
-        painter.setBrush(QColor(0xcf, 0xd8, 0xdc));
-        painter.drawRoundedRect(QRectF(2.5, 4.5, 11, 8), 2, 2);
-        return QIcon(pixmap);
-    }();
+    static const QIcon icon(u":/icons/environment.svg"_s);
     return icon;
 }
 

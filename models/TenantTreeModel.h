@@ -102,6 +102,12 @@ Q_SIGNALS:
     // A tenant was dropped on another tenant (or the platform: 0).
     void moveRequested(TenantId tenantId, TenantId newParentId);
 
+public:
+    // The icons beside a tenant (a dot in its status's colour) and an environment: SVG from
+    // :/icons (resources/icons), sharp at every scale of a high-DPI screen.
+    static QIcon statusIcon(TenantStatus status);
+    static QIcon environmentIcon();
+
 private:
     struct Node;
 
@@ -120,8 +126,6 @@ private:
     void stopFetching(Node* node);
     void beginFetch();
     void endFetch();
-    static QIcon statusIcon(TenantStatus status);
-    static QIcon environmentIcon();
 
     Store* m_store = nullptr;
     std::unique_ptr<Node> m_root;

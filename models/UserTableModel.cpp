@@ -7,8 +7,6 @@
 #include <QFont>
 #include <QIcon>
 #include <QLocale>
-#include <QPainter>
-#include <QPixmap>
 #include <QThreadPool>
 #include <algorithm>
 #include <memory>
@@ -24,25 +22,10 @@ QString shortTime(const QDateTime& time)
     return localDateTime(time);
 }
 
-// A small badge beside a platform principal's name.
+// A small badge beside a platform principal's name (SVG: sharp on high-DPI screens).
 QIcon principalIcon()
 {
-    static const QIcon icon = [] {
-        QPixmap pixmap(16, 16);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(0x6a, 0x1b, 0x9a));
-        painter.drawEllipse(QRectF(1, 1, 14, 14));
-        painter.setPen(Qt::white);
-        QFont font = painter.font();
-        font.setBold(true);
-        font.setPixelSize(10);
-        painter.setFont(font);
-        painter.drawText(QRectF(0, 0, 16, 16), Qt::AlignCenter, u"P"_s);
-        return QIcon(pixmap);
-    }();
+    static const QIcon icon(u":/icons/platform-principal.svg"_s);
     return icon;
 }
 

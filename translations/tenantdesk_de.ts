@@ -2802,6 +2802,10 @@ Es wurde nichts importiert.</translation>
         <source>not a Qt resource file (.rcc made with rcc -binary)</source>
         <translation>keine Qt-Ressourcendatei (.rcc, erzeugt mit rcc -binary)</translation>
     </message>
+    <message>
+        <source>the file is missing</source>
+        <translation>die Datei fehlt</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BrandingEditorDialog</name>
@@ -3799,6 +3803,13 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>Tenant slug</source>
         <translation>Mandantenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::FieldError</name>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>
@@ -8946,6 +8957,10 @@ Befehle:
     <message>
         <source>Take the role %1 on %2 from %3</source>
         <translation>Die Rolle %1 auf %2 von %3 entziehen</translation>
+    </message>
+    <message>
+        <source>Memberships</source>
+        <translation>Mitgliedschaften</translation>
     </message>
 </context>
 <context>

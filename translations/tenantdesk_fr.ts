@@ -2802,6 +2802,10 @@ Rien n’a été importé.</translation>
         <source>not a Qt resource file (.rcc made with rcc -binary)</source>
         <translation>pas un fichier de ressources Qt (.rcc créé avec rcc -binary)</translation>
     </message>
+    <message>
+        <source>the file is missing</source>
+        <translation>le fichier est absent</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::BrandingEditorDialog</name>
@@ -3799,6 +3803,13 @@ Rien n’a été importé.</translation>
     <message>
         <source>Tenant slug</source>
         <translation>Identifiant court du locataire</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::FieldError</name>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
     </message>
 </context>
 <context>
@@ -8946,6 +8957,10 @@ Commandes&#xa0;:
     <message>
         <source>Take the role %1 on %2 from %3</source>
         <translation>Retirer à %3 le rôle %1 sur %2</translation>
+    </message>
+    <message>
+        <source>Memberships</source>
+        <translation>Appartenances</translation>
     </message>
 </context>
 <context>

@@ -395,6 +395,7 @@ void BillingPage::createCharts()
     m_budgetView->setToolTip(tr("Double-click a budget (or press F2) to change it; empty removes it"));
     budgets->addWidget(m_budgetView);
     budgets->addWidget(m_budgetChart);
+    m_budgetChart->setAccessibleName(tr("Cost against budget")); // not a tab page of its own: named here
     budgets->setStretchFactor(0, 2);
     budgets->setStretchFactor(1, 3);
     m_chartTabs->addTab(budgets, tr("Budgets"));

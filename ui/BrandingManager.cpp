@@ -239,7 +239,13 @@ void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
 {
     std::shared_ptr<const LoadedBranding> pack;
     for (const QString& slug : slugsNearestFirst) {
-        const QString folder = m_catalog.folderFor(slug);
+        BrandingError error;
+        const QString folder = m_catalog.folderFor(slug, &error);
+        if (!error.file.isEmpty()) { // a folder for the slug that holds no pack: refused, said why
+            qCWarning(lcBranding).noquote() << error.message();
+            Q_EMIT packRefused(error.message());
+            break;
+        }
         if (folder.isEmpty())
             continue;
         pack = packFor(folder); // a refused pack: the platform look, not an ancestor's
@@ -254,8 +260,23 @@ void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
 void BrandingManager::setBaseWindowTitle(const QString& title)
 {
     m_baseTitle = title;
-    if (m_window && !m_active)
-        m_window->setWindowTitle(title);
+    applyWindowTitle();
+}
+
+void BrandingManager::applyWindowTitle()
+{
+    if (m_window)
+        m_window->setWindowTitle(m_active ? tr("%1 — TenantDesk").arg(m_active->pack.productName) : m_baseTitle);
+}
+
+void BrandingManager::retranslate()
+{
+    if (m_headerBar)
+        m_headerBar->setWindowTitle(tr("Branding"));
+    const LoadedBranding* shown = m_active ? m_active.get() : m_platform.get();
+    if (m_logoLabel && shown)
+        m_logoLabel->setAccessibleName(tr("%1 logo").arg(shown->pack.productName));
+    applyWindowTitle();
 }
 
 void BrandingManager::createHeader()
@@ -358,17 +379,14 @@ void BrandingManager::apply()
             m_logoLabel->setAccessibleName(tr("%1 logo").arg(shown->pack.productName));
             m_nameLabel->setText(shown->pack.productName);
         }
-        if (m_window) {
+        if (m_window)
             m_window->setWindowIcon(shown->icon);
-            m_window->setWindowTitle(m_active ? tr("%1 — TenantDesk").arg(shown->pack.productName) : m_baseTitle);
-        }
     } else {
         QApplication::setPalette(QPalette());
         m_appliedPalette = QApplication::palette();
         QApplication::setFont(m_systemFont);
-        if (m_window)
-            m_window->setWindowTitle(m_baseTitle);
     }
+    applyWindowTitle();
     // Widgets the style sheets touched may still hold an earlier palette as inherited: from each
     // window down, every widget without a palette of its own takes its parent's again.
     const std::function<void(QWidget*)> inherit = [&inherit](QWidget* widget) {

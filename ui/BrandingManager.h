@@ -73,6 +73,9 @@ public:
     void applyPlatform() { applyTenant({}); }
     // The window's own title ("demo.tenantdesk — TenantDesk"), shown when no tenant pack is active.
     void setBaseWindowTitle(const QString& title);
+    // The language changed: the branded window title, the header strip's title and the logo's
+    // accessible name again in the language now installed (the base title is the window's to give).
+    void retranslate();
     QString activeSlug() const { return m_active ? m_active->pack.slug : QString(); }
     BrandingLook look() const;
     // The pack shown now: the active tenant's, else the platform's.
@@ -104,6 +107,7 @@ private:
     std::shared_ptr<const LoadedBranding> packFor(const QString& folder);
     void createHeader();
     void apply();
+    void applyWindowTitle();
     void resampleSystemPalette();
     static BrandingLook fallbackLook(); // when even the platform pack is missing
 

@@ -51,6 +51,7 @@ EffectivePermissionsDialog::EffectivePermissionsDialog(Store* store, UserId user
     layout->addWidget(m_summaryLabel);
     m_tree = new QTreeWidget(this);
     m_tree->setObjectName(u"permissionTreeWidget"_s);
+    m_tree->setAccessibleName(tr("Effective Permissions"));
     m_tree->setHeaderLabels({tr("Permission and why it is held")});
     m_tree->header()->setStretchLastSection(true);
     layout->addWidget(m_tree, 1);

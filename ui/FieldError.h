@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QLabel>
 #include <QString>
 
@@ -12,7 +13,8 @@ inline QLabel* makeErrorLabel(const QString& objectName, QWidget* parent)
     label->setObjectName(objectName);
     label->setWordWrap(true);
     label->setStyleSheet(QStringLiteral("color: #b3261e;"));
-    label->setAccessibleName(QStringLiteral("Error"));
+    // What a screen reader says before the message, in the language spoken when the field was made.
+    label->setAccessibleName(QCoreApplication::translate("TenantDesk::FieldError", "Error"));
     label->hide();
     return label;
 }

@@ -1509,6 +1509,9 @@ void MainWindow::changeEvent(QEvent* event)
 void MainWindow::retranslate()
 {
     m_retranslatePending = false;
+    // The pages made again have other minimum widths in another language: the tree keeps the width
+    // the person gave it.
+    const QList<int> splitterSizes = m_splitter->sizes();
     m_admin->retranslate();
     // The menus and pages are made again from the store, in the language now installed: whatever
     // createMenus() and createPages() make (including what is added to them later) is relabelled.
@@ -1535,21 +1538,25 @@ void MainWindow::retranslate()
     }
     if (auto* previewToolBar = findChild<QToolBar*>(u"previewToolBar"_s))
         previewToolBar->setWindowTitle(tr("Preview"));
+    // The base title through the branding, which shows it only while no tenant pack is active and
+    // gives the branded title ("Contoso Bank Online — TenantDesk") in the new language otherwise.
     if (m_previewStore) {
         const QString email = static_cast<PreviewStore*>(m_previewStore.get())->principal().email;
-        setWindowTitle(tr("Viewing as %1 — TenantDesk").arg(email));
+        m_branding->setBaseWindowTitle(tr("Viewing as %1 — TenantDesk").arg(email));
     } else if (ServerSession* session = serverSession(m_store.get())) {
         const QString user = session->user().email.isEmpty() ? session->email() : session->user().email;
-        setWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
+        m_branding->setBaseWindowTitle(tr("%1 on %2 — TenantDesk").arg(user, session->serverUrl().toDisplayString()));
     } else if (m_store) {
-        setWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
+        m_branding->setBaseWindowTitle(tr("%1 — TenantDesk").arg(QFileInfo(m_storeInfo.location).fileName()));
     }
+    m_branding->retranslate();
     // Column titles and the status words in the tree come from the model, asked again.
     for (TenantTreeModel* model : {m_treeModel, m_normalTreeModel}) {
         if (model && model->columnCount() > 0)
             Q_EMIT model->headerDataChanged(Qt::Horizontal, 0, model->columnCount() - 1);
     }
     m_tenantTreeView->viewport()->update();
+    m_splitter->setSizes(splitterSizes);
 }
 
 void MainWindow::updateActionStates()

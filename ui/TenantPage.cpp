@@ -1,6 +1,7 @@
 #include "TenantPage.h"
 
 #include "DetailForm.h"
+#include "FlowLayout.h"
 
 #include <QGroupBox>
 #include <QJsonArray>
@@ -29,8 +30,7 @@ TenantPage::TenantPage(QWidget* parent)
     });
     layout->addWidget(m_titleLabel);
     layout->addWidget(m_pathLabel);
-    m_actionRow = new QHBoxLayout;
-    m_actionRow->addStretch();
+    m_actionRow = new FlowLayout;
     layout->addLayout(m_actionRow);
 
     auto* columns = new QHBoxLayout;
@@ -153,7 +153,7 @@ void TenantPage::setActions(const QList<QAction*>& actions)
         button->setDefaultAction(action);
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setAutoRaise(false);
-        m_actionRow->insertWidget(m_actionRow->count() - 1, button);
+        m_actionRow->addWidget(button);
     }
 }
 

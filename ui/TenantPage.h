@@ -11,6 +11,8 @@ class QTableWidget;
 
 namespace TenantDesk {
 
+class FlowLayout;
+
 // The detail page of one tenant: identity, status, domain, locale, quotas, environments, members.
 class TenantPage : public QWidget
 {
@@ -36,7 +38,7 @@ private:
     Tenant m_tenant;
     QLabel* m_titleLabel;
     QLabel* m_pathLabel;
-    QHBoxLayout* m_actionRow;
+    FlowLayout* m_actionRow; // wraps: the buttons' words in German or French do not widen the page
     QLabel* m_policyLabel;
     QLabel* m_flagsLabel;
     QLabel* m_settingsLabel;

@@ -103,6 +103,7 @@ UserEditorDialog::UserEditorDialog(Store* store, UserId userId, const QString& t
         auto* groupLayout = new QVBoxLayout(m_membershipsGroupBox);
         m_membershipsTable = new QTableWidget(0, MembershipColumnCount, m_membershipsGroupBox);
         m_membershipsTable->setObjectName(u"membershipsTable"_s);
+        m_membershipsTable->setAccessibleName(tr("Memberships"));
         m_membershipsTable->setHorizontalHeaderLabels({tr("Tenant"), tr("Environment"), tr("Role"), tr("Applies to")});
         m_membershipsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
         m_membershipsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -501,6 +502,10 @@ void UserEditorDialog::setBusy(bool busy)
 
 void UserEditorDialog::updateButtons()
 {
+    // A new user's first membership is ticked (New User with a tenant in scope) before the buttons
+    // are made; the constructor calls this again once they are.
+    if (!m_buttons)
+        return;
     const bool ready = isNewUser() || m_detail.user.id != 0;
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(!m_busy && ready);
     if (m_addMembershipButton) {

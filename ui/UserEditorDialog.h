@@ -106,7 +106,7 @@ private:
     QCheckBox* m_firstMembershipCheckBox = nullptr;
     MembershipPicker* m_firstMembershipPicker = nullptr;
     QLabel* m_generalErrorLabel;
-    QDialogButtonBox* m_buttons;
+    QDialogButtonBox* m_buttons = nullptr;
 };
 
 // Both versions of a user side by side, for each field of a change refused because the user was

@@ -3,6 +3,8 @@
 #include "TestSupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QIcon>
+#include <QImage>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -145,6 +147,32 @@ private Q_SLOTS:
             QCOMPARE(index.data(Qt::ForegroundRole).isValid(), isDormant(status));
             QCOMPARE(index.siblingAtColumn(TenantTreeModel::StatusColumn).data().toString(), tenantStatusDisplayName(status));
         }
+    }
+
+    // The status dots and the environment icon are SVG: drawn at the size asked for (a 16×16 pixmap
+    // stays 16×16 however large the screen's scale), each status in its own colour.
+    void iconsAreSharpAtEveryScale()
+    {
+        const QList<std::pair<TenantStatus, QColor>> statuses{
+            {TenantStatus::Requested, QColor(0x9e, 0x9e, 0x9e)},   {TenantStatus::Provisioning, QColor(0x1e, 0x88, 0xe5)},
+            {TenantStatus::Active, QColor(0x43, 0xa0, 0x47)},      {TenantStatus::Suspended, QColor(0xfb, 0x8c, 0x00)},
+            {TenantStatus::Decommissioning, QColor(0xe5, 0x39, 0x35)}, {TenantStatus::Archived, QColor(0x61, 0x61, 0x61)}};
+        QList<QColor> seen;
+        for (const auto& [status, colour] : statuses) {
+            const QIcon icon = TenantTreeModel::statusIcon(status);
+            QVERIFY(!icon.isNull());
+            for (const int side : {16, 32, 64}) {
+                const QImage image = icon.pixmap(QSize(side, side)).toImage();
+                QCOMPARE(image.size(), QSize(side, side));
+                QCOMPARE(image.pixelColor(side / 2, side / 2).rgb(), colour.rgb()); // the dot's centre
+                QCOMPARE(image.pixelColor(0, 0).alpha(), 0);                        // around it: nothing
+            }
+            QVERIFY(!seen.contains(colour));
+            seen << colour;
+        }
+        const QImage environment = TenantTreeModel::environmentIcon().pixmap(QSize(64, 64)).toImage();
+        QCOMPARE(environment.size(), QSize(64, 64));
+        QCOMPARE(environment.pixelColor(32, 34).rgb(), QColor(0xcf, 0xd8, 0xdc).rgb());
     }
 
     void sortsThroughTheStore()

@@ -3,6 +3,8 @@
 #include "UserTableModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QIcon>
+#include <QImage>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -112,6 +114,41 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_store.reset(); }
+
+    // A platform principal's badge is SVG: drawn at the size asked for, purple, on high-DPI screens too.
+    void principalBadgeIsSharpAtEveryScale()
+    {
+        Fixture f(m_store.get(), 100);
+        UserQuery query;
+        query.text = u"redwood-games.example"_s; // two of its people are platform principals
+        f.model.setQuery(query);
+        QVERIFY(loadAll(f.model));
+        QVERIFY(f.model.rowCount() > 2);
+        int row = -1;
+        QTRY_VERIFY_WITH_TIMEOUT([&]() {
+            for (row = 0; row < f.model.rowCount(); ++row) {
+                if (f.model.index(row, UserTableModel::NameColumn).data(UserTableModel::PlatformPrincipalRole).toBool())
+                    return true;
+            }
+            return false;
+        }(), 10000);
+        const QIcon icon = f.model.index(row, UserTableModel::NameColumn).data(Qt::DecorationRole).value<QIcon>();
+        QVERIFY(!icon.isNull());
+        for (const int side : {16, 32, 64}) {
+            const QImage image = icon.pixmap(QSize(side, side)).toImage();
+            QCOMPARE(image.size(), QSize(side, side));
+            QCOMPARE(image.pixelColor(side / 8, side / 2).rgb(), QColor(0x6a, 0x1b, 0x9a).rgb());
+        }
+        // Everyone else: no badge.
+        int others = 0;
+        for (int other = 0; other < f.model.rowCount(); ++other) {
+            if (!f.model.index(other, UserTableModel::NameColumn).data(UserTableModel::PlatformPrincipalRole).toBool()) {
+                QVERIFY(!f.model.index(other, UserTableModel::NameColumn).data(Qt::DecorationRole).isValid());
+                ++others;
+            }
+        }
+        QVERIFY(others > 0);
+    }
 
     // Scrolled far (more users than the model lets go of on the GUI thread), then a search: the rows
     // empty at once and the search's users come, exactly the store's, whatever happens to the old.

@@ -2,31 +2,49 @@
 // from the keyboard, and Tab walks through a page without getting stuck.
 #include "AttributionRulesDialog.h"
 #include "BillingImportDialog.h"
+#include "BrandingEditorDialog.h"
+#include "BrandingManager.h"
 #include "ConnectDialog.h"
+#include "DecommissionDialog.h"
+#include "EffectivePermissionsDialog.h"
+#include "EnvironmentSettingsDialog.h"
 #include "ExportDialog.h"
+#include "FieldError.h"
 #include "ImportDialog.h"
+#include "Language.h"
 #include "MainWindow.h"
+#include "MembershipPicker.h"
+#include "PreferencesDialog.h"
+#include "PromoteDialog.h"
+#include "TenantCreateDialog.h"
 #include "TenantEditDialog.h"
 #include "TenantSettingsDialog.h"
+#include "UserEditorDialog.h"
 #include "TenantTreeModel.h"
 #include "TestSupport.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QAbstractSlider>
 #include <QAbstractSpinBox>
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTest>
 #include <QTextEdit>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 using namespace TenantDesk;
 using namespace TenantDesk::Test;
@@ -38,7 +56,9 @@ bool isInteractive(const QWidget* w)
 {
     return qobject_cast<const QAbstractButton*>(w) || qobject_cast<const QLineEdit*>(w)
         || qobject_cast<const QComboBox*>(w) || qobject_cast<const QAbstractSpinBox*>(w)
-        || qobject_cast<const QAbstractItemView*>(w) || qobject_cast<const QTextEdit*>(w);
+        || qobject_cast<const QAbstractItemView*>(w) || qobject_cast<const QTextEdit*>(w)
+        || qobject_cast<const QPlainTextEdit*>(w) || qobject_cast<const QAbstractSlider*>(w)
+        || qobject_cast<const QTabBar*>(w) || w->inherits("QChartView");
 }
 
 // Parts Qt makes inside a compound control (a spin box's or an editable combo box's line edit, a
@@ -48,9 +68,16 @@ bool isInternalPart(const QWidget* w)
     if (w->objectName().startsWith(u"qt_"_s) || qobject_cast<const QHeaderView*>(w) || w->inherits("QTableCornerButton"))
         return true;
     const QWidget* parent = w->parentWidget();
+    // A scroll area's own scroll bars (in its qt_scrollarea_*container), read as part of the area.
+    if (parent && parent->objectName().startsWith(u"qt_"_s))
+        return true;
     if (qobject_cast<const QLineEdit*>(w) && (qobject_cast<const QComboBox*>(parent) || qobject_cast<const QAbstractSpinBox*>(parent)))
         return true;
     if (qobject_cast<const QAbstractItemView*>(w) && w->window() != w && w->window()->inherits("QComboBoxPrivateContainer"))
+        return true;
+    // A line edit's clear button: out of the Tab order (the keyboard clears with Ctrl+A, Delete), the
+    // line edit is what a screen reader names.
+    if (w->inherits("QLineEditIconButton"))
         return true;
     return parent && parent->inherits("QTabBar");
 }
@@ -66,6 +93,27 @@ QStringList unnamedControls(const QWidget* root, const QString& where)
         QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
         if (!iface || iface->text(QAccessible::Name).trimmed().isEmpty())
             offenders << u"%1 '%2' (%3)"_s.arg(QString::fromLatin1(w->metaObject()->className()), w->objectName(), where);
+    }
+    return offenders;
+}
+
+// unnamedControls() on root and on every page of each tab widget in it (a page hidden behind
+// another tab is shown in turn, then the tab shown before comes back).
+QStringList unnamedControlsOnEveryTab(QWidget* root, const QString& where)
+{
+    QStringList offenders = unnamedControls(root, where);
+    const auto tabWidgets = root->findChildren<QTabWidget*>();
+    for (QTabWidget* tabs : tabWidgets) {
+        if (!tabs->isVisible())
+            continue; // a nested one: visited when its own tab is shown
+        const int shown = tabs->currentIndex();
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            QTest::qWait(50);
+            const QString tab = u"%1, tab %2"_s.arg(where, QString(tabs->tabText(i)).remove(u'&'));
+            offenders += unnamedControlsOnEveryTab(tabs->widget(i), tab);
+        }
+        tabs->setCurrentIndex(shown);
     }
     return offenders;
 }
@@ -148,7 +196,7 @@ private Q_SLOTS:
         m_window->resize(1400, 900);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_offenders += unnamedControls(m_window.get(), u"welcome page"_s);
+        m_offenders += unnamedControlsOnEveryTab(m_window.get(), u"welcome page"_s);
 
         QSignalSpy opened(m_window.get(), &MainWindow::storeOpened);
         m_window->openDatabase(m_database);
@@ -163,19 +211,19 @@ private Q_SLOTS:
     {
         selectInTree(m_window->tenantTreeModel()->platformIndex());
         QTest::qWait(200);
-        m_offenders += unnamedControls(m_window.get(), u"platform page"_s);
+        m_offenders += unnamedControlsOnEveryTab(m_window.get(), u"platform page"_s);
 
         selectInTree(firstTenant());
         QCOMPARE(detail()->currentWidget()->objectName(), u"tenantPage"_s);
         QTest::qWait(200);
-        m_offenders += unnamedControls(m_window.get(), u"tenant page"_s);
+        m_offenders += unnamedControlsOnEveryTab(m_window.get(), u"tenant page"_s);
 
         tree()->expand(firstTenant());
         QTRY_VERIFY(tree()->model()->rowCount(firstTenant()) > 0);
         const QModelIndex environment = tree()->model()->index(0, 0, firstTenant());
         selectInTree(environment);
         QTest::qWait(200);
-        m_offenders += unnamedControls(m_window.get(), u"%1 page"_s.arg(detail()->currentWidget()->objectName()));
+        m_offenders += unnamedControlsOnEveryTab(m_window.get(), u"%1 page"_s.arg(detail()->currentWidget()->objectName()));
         selectInTree(firstTenant());
     }
 
@@ -208,7 +256,7 @@ private Q_SLOTS:
         QTest::keySequence(m_window.get(), act->shortcut());
         QTRY_COMPARE(detail()->currentWidget()->objectName(), page);
         QTest::qWait(300);
-        m_offenders += unnamedControls(detail()->currentWidget(), page);
+        m_offenders += unnamedControlsOnEveryTab(detail()->currentWidget(), page);
 
         const TabWalk walk = walkTabs(m_window.get(), detail()->currentWidget(), 60);
         QVERIFY2(walk.visited.size() >= minimumStops,
@@ -230,7 +278,7 @@ private Q_SLOTS:
             dialog.show();
             QVERIFY(QTest::qWaitForWindowExposed(&dialog));
             QTest::qWait(200);
-            m_offenders += unnamedControls(&dialog, where);
+            m_offenders += unnamedControlsOnEveryTab(&dialog, where);
             dialog.reject();
         };
         {
@@ -261,6 +309,70 @@ private Q_SLOTS:
             TenantSettingsDialog d(store, summary, m_window.get());
             check(d, u"TenantSettingsDialog"_s);
         }
+        {
+            BrandingEditorDialog d(m_window->branding()->shownPack(), m_window.get());
+            check(d, u"BrandingEditorDialog"_s);
+        }
+        {
+            PreferencesDialog d(m_window.get());
+            check(d, u"PreferencesDialog"_s);
+        }
+        {
+            TenantCreateDialog d(store, tenant, m_window.get());
+            check(d, u"TenantCreateDialog"_s);
+        }
+        {
+            DecommissionDialog d(store, tenant, m_window.get());
+            check(d, u"DecommissionDialog"_s);
+        }
+        const QList<Environment> environments = await(store->environments(tenantId));
+        QVERIFY(!environments.isEmpty());
+        {
+            PromoteDialog d(store, environments, m_window.get());
+            check(d, u"PromoteDialog"_s);
+        }
+        {
+            EnvironmentSettingsDialog d(store, environments.constFirst(), m_window.get());
+            check(d, u"EnvironmentSettingsDialog"_s);
+        }
+        UserQuery query;
+        query.tenantId = tenantId;
+        query.limit = 1;
+        const Page<User> users = await(store->users(query));
+        QVERIFY(!users.items.isEmpty());
+        const UserId userId = users.items.constFirst().id;
+        {
+            UserEditorDialog d(store, userId, {}, m_window.get());
+            check(d, u"UserEditorDialog"_s);
+        }
+        {
+            UserEditorDialog d(store, 0, tenant.slug, m_window.get());
+            check(d, u"UserEditorDialog (new user)"_s);
+        }
+        {
+            EffectivePermissionsDialog d(store, userId, tenantId, m_window.get());
+            check(d, u"EffectivePermissionsDialog"_s);
+        }
+        for (const bool withRole : {true, false}) {
+            QDialog d(m_window.get());
+            auto* layout = new QVBoxLayout(&d);
+            layout->addWidget(new MembershipPicker(store, withRole, &d));
+            check(d, withRole ? u"MembershipPicker (with role)"_s : u"MembershipPicker"_s);
+        }
+    }
+
+    // A field's error message is read out as "Error" in the language spoken.
+    void errorLabelsAreNamedInTheLanguageSpoken()
+    {
+        QWidget parent;
+        QLabel* english = makeErrorLabel(u"englishError"_s, &parent);
+        QCOMPARE(english->accessibleName(), u"Error"_s);
+        Language::apply(u"de"_s);
+        QLabel* german = makeErrorLabel(u"germanError"_s, &parent);
+        const QString translated = QCoreApplication::translate("TenantDesk::FieldError", "Error");
+        QVERIFY(translated != u"Error"_s);
+        QCOMPARE(german->accessibleName(), translated);
+        Language::apply(u"en"_s);
     }
 
     // Runs last: lists every control found without a name on any page or dialog.

@@ -1,10 +1,14 @@
 // File → Connect to Server, offscreen, against a real tenantdesk-server; the keychain is a real
 // Secret Service (CTest runs this suite through tests/support/with-keyring).
+#include "BrandingManager.h"
 #include "ConnectDialog.h"
+#include "Language.h"
 #include "MainWindow.h"
+#include "PreferencesDialog.h"
 #include "SecretStore.h"
 #include "ServerConnection.h"
 #include "Settings.h"
+#include "SqlStore.h"
 #include "StoreFactory.h"
 #include "TenantTreeModel.h"
 #include "TestServer.h"
@@ -13,8 +17,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
@@ -23,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTest>
+#include <QToolBar>
 #include <QTreeView>
 
 using namespace TenantDesk;
@@ -286,6 +293,135 @@ private Q_SLOTS:
             QVERIFY(!shown(dialog, u"messageLabel"_s).isEmpty());
             dialog->reject();
         }
+    }
+
+    // A tenant admin signs in: the console speaks their tenant's language (its setting is the default
+    // for its admins) and shows their tenant's brand from the start; a language chosen in
+    // Preferences wins over the tenant's; signing out gives the system's language back.
+    void tenantAdminSignsInToTheirTenantsLanguageAndBrand()
+    {
+        // A server of its own whose Contoso Bank speaks German, and one of its tenant admins.
+        const QString directory = m_dir.filePath(u"tenant-language"_s);
+        QVERIFY(QDir().mkpath(directory));
+        TestServer server(QStringLiteral(TENANTDESK_SERVER_PATH), smallDemoFixture(), directory);
+        const QString admin = u"olivia.moreau@contoso-bank.example"_s; // Tenant Admin of contoso-bank only
+        {
+            SqlStore local(server.database());
+            await(local.open(OpenMode::OpenExisting));
+            const Tenant contoso = await(local.tenantBySlug(u"contoso-bank"_s));
+            TenantChange change;
+            change.language = u"de"_s;
+            QCOMPARE(await(local.updateTenant(contoso.id, change, contoso.version)).language, u"de"_s);
+            // Its one tenant admin in the demo, invited so far: active, so that she can sign in.
+            UserQuery query;
+            query.text = admin;
+            const Page<User> found = await(local.users(query));
+            QCOMPARE(found.items.size(), 1);
+            UserChange activate;
+            activate.status = UserStatus::Active;
+            QCOMPARE(await(local.updateUser(found.items.constFirst().id, activate, found.items.constFirst().version)).status,
+                     UserStatus::Active);
+        }
+        const QString password = server.resetPassword(admin);
+        QVERIFY2(!password.isEmpty(), qPrintable(server.error()));
+        QVERIFY2(server.start(), qPrintable(server.error()));
+        BrandingError error;
+        const auto pack = BrandingPack::load(u":/branding/contoso-bank"_s, &error);
+        QVERIFY2(pack, qPrintable(error.message()));
+        const QString englishFile = u"&File"_s;
+        Language::setChosen(QString());
+        Language::apply(u"en"_s);
+
+        const auto signIn = [&](MainWindow& window) {
+            window.setErrorDialogsEnabled(false);
+            window.branding()->setSystemDark(false);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            child<QAction>(&window, u"connectServerAction"_s)->trigger();
+            ConnectDialog* dialog = openDialog(window);
+            QVERIFY(dialog);
+            fill(*dialog, server.url().toString(), admin, password);
+            QSignalSpy opened(&window, &MainWindow::storeOpened);
+            QTest::mouseClick(child<QPushButton>(dialog, u"connectButton"_s), Qt::LeftButton);
+            QVERIFY2(opened.wait(30000), qPrintable(window.findChild<ConnectDialog*>()
+                                                        ? shown(window.findChild<ConnectDialog*>(), u"messageLabel"_s)
+                                                        : u"no dialog"_s));
+            QCOMPARE(serverSession(window.store())->user().email, admin);
+        };
+        const auto menuTitle = [](MainWindow& window) {
+            const QList<QAction*> menus = window.menuBar()->actions();
+            return menus.isEmpty() ? QString() : menus.constFirst()->text();
+        };
+        {
+            MainWindow window;
+            signIn(window);
+            if (QTest::currentTestFailed())
+                return;
+            // German, as Contoso Bank's setting says, without a restart; nothing chosen in Preferences.
+            QTRY_COMPARE_WITH_TIMEOUT(Language::current(), u"de"_s, 10000);
+            QVERIFY(Language::chosen().isEmpty());
+            const QString germanFile = QCoreApplication::translate("TenantDesk::MainWindow", "&File");
+            QVERIFY(germanFile != englishFile);
+            QTRY_COMPARE(menuTitle(window), germanFile);
+            QCOMPARE(QLocale().language(), QLocale::German);
+            // Contoso Bank's brand on the platform root they see, in the German title.
+            QTRY_COMPARE_WITH_TIMEOUT(window.branding()->activeSlug(), u"contoso-bank"_s, 10000);
+            QCOMPARE(BrandingManager::current().productName, pack->productName);
+            QTRY_COMPARE(window.windowTitle(),
+                         QCoreApplication::translate("TenantDesk::BrandingManager", "%1 — TenantDesk").arg(pack->productName));
+            QCOMPARE(child<QLabel>(&window, u"brandingNameLabel"_s)->text(), pack->productName);
+            QCOMPARE(child<QToolBar>(&window, u"brandingToolBar"_s)->windowTitle(),
+                     QCoreApplication::translate("TenantDesk::BrandingManager", "Branding"));
+
+            // Edit → Preferences…: English chosen wins over the tenant's German.
+            child<QAction>(&window, u"preferencesAction"_s)->trigger();
+            auto* preferences = window.findChild<PreferencesDialog*>();
+            QVERIFY(preferences);
+            auto* combo = child<QComboBox>(preferences, u"languageComboBox"_s);
+            const int english = combo->findData(u"en"_s);
+            QVERIFY(english >= 0);
+            combo->setCurrentIndex(english);
+            Q_EMIT combo->activated(english);
+            QCOMPARE(Language::chosen(), u"en"_s);
+            QTRY_COMPARE(Language::current(), u"en"_s);
+            QTRY_COMPARE(menuTitle(window), englishFile);
+            QCOMPARE(window.windowTitle(), pack->productName + u" — TenantDesk"_s); // the brand stays
+            preferences->close();
+            child<QAction>(&window, u"signOutAction"_s)->trigger();
+            QVERIFY(!window.store());
+        }
+        {
+            // Signing in again with French chosen: French, not the tenant's German, and the brand.
+            Language::setChosen(u"fr"_s);
+            Language::apply(Language::chosen());
+            MainWindow window;
+            signIn(window);
+            if (QTest::currentTestFailed())
+                return;
+            QTRY_COMPARE_WITH_TIMEOUT(window.branding()->activeSlug(), u"contoso-bank"_s, 10000);
+            QTest::qWait(500); // the tenant's language has been read by now (the brand came after it)
+            QCOMPARE(Language::current(), u"fr"_s);
+            QTRY_COMPARE(menuTitle(window), QCoreApplication::translate("TenantDesk::MainWindow", "&File"));
+            QCOMPARE(QLocale().language(), QLocale::French);
+
+            // Nothing chosen, signed out: the system's language again, the platform's look.
+            Language::setChosen(QString());
+            child<QAction>(&window, u"signOutAction"_s)->trigger();
+            QVERIFY(!window.store());
+            QCOMPARE(window.branding()->activeSlug(), QString());
+            QCOMPARE(window.windowTitle(), u"TenantDesk"_s);
+        }
+        {
+            // Nothing chosen and a tenant admin again: the tenant's German; signing out, the system's.
+            MainWindow window;
+            signIn(window);
+            if (QTest::currentTestFailed())
+                return;
+            QTRY_COMPARE_WITH_TIMEOUT(Language::current(), u"de"_s, 10000);
+            child<QAction>(&window, u"signOutAction"_s)->trigger();
+            QCOMPARE(Language::current(), Language::systemLanguage());
+        }
+        Language::apply(u"en"_s);
     }
 };
 

@@ -307,15 +307,62 @@ private Q_SLOTS:
         QVERIFY(catalog.slugs().contains(u"kestrel-bank"_s));
     }
 
-    void aBrokenRccIsRefused()
+    // What the catalog cannot use is refused with the file and the reason, never passed over.
+    void catalogRefusals_data()
     {
+        using Make = std::function<void(const QString&)>; // fills the folder given as --branding-dir
+        QTest::addColumn<Make>("make");
+        QTest::addColumn<QString>("file");   // relative to the folder
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("pack folder without brand.json")
+            << Make([](const QString& dir) {
+                   writePack(dir + u"/contoso-bank"_s);
+                   QVERIFY(QFile::remove(dir + u"/contoso-bank/brand.json"_s));
+               })
+            << u"contoso-bank/brand.json"_s << u"the file is missing"_s;
+        QTest::newRow("empty pack folder")
+            << Make([](const QString& dir) { QVERIFY(QDir().mkpath(dir + u"/contoso-bank"_s)); })
+            << u"contoso-bank/brand.json"_s << u"the file is missing"_s;
+        QTest::newRow("not a resource file")
+            << Make([](const QString& dir) { writeFile(dir + u"/broken.rcc"_s, "not a resource file"); })
+            << u"broken.rcc"_s << u"not a Qt resource file"_s;
+        QTest::newRow("oversize .rcc")
+            << Make([](const QString& dir) {
+                   QFile file(dir + u"/huge.rcc"_s);
+                   QVERIFY(file.open(QIODevice::WriteOnly));
+                   QVERIFY(file.resize(BrandingCatalog::maxRccBytes + 1)); // sparse: no disk used
+               })
+            << u"huge.rcc"_s << u"more than the limit of %1"_s.arg(BrandingCatalog::maxRccBytes);
+    }
+
+    void catalogRefusals()
+    {
+        QFETCH(std::function<void(const QString&)>, make);
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
         QTemporaryDir dir;
-        writeFile(dir.filePath(u"broken.rcc"_s), "not a resource file");
+        make(dir.path());
         BrandingCatalog catalog;
-        const QList<BrandingError> errors = catalog.registerRuntimePacks(dir.path());
+        catalog.setExtraFolder(dir.path());
+        QList<BrandingError> errors = catalog.registerRuntimePacks(dir.path());
+        BrandingError error;
+        const QString folder = catalog.folderFor(u"contoso-bank"_s, &error);
+        if (!error.file.isEmpty()) {
+            errors.append(error);
+            // Refused: not the built-in pack of the slug either, so the person sees why theirs is not used.
+            QVERIFY2(folder.isEmpty(), qPrintable(folder));
+        } else {
+            QCOMPARE(folder, u":/branding/contoso-bank"_s);
+        }
         QCOMPARE(errors.size(), 1);
-        QCOMPARE(errors.constFirst().file, dir.filePath(u"broken.rcc"_s));
-        QVERIFY(errors.constFirst().reason.contains(u"not a Qt resource file"_s));
+        QCOMPARE(errors.constFirst().file, dir.filePath(file));
+        QVERIFY2(errors.constFirst().reason.contains(reason), qPrintable(errors.constFirst().reason));
+        QVERIFY(errors.constFirst().message().contains(dir.filePath(file)));
+        // A folder for another slug, with its brand.json, is found as before.
+        writePack(dir.filePath(u"kestrel-bank"_s));
+        BrandingError none;
+        QCOMPARE(catalog.folderFor(u"kestrel-bank"_s, &none), dir.filePath(u"kestrel-bank"_s));
+        QVERIFY(none.file.isEmpty());
     }
 };
 
