@@ -88,6 +88,19 @@ BrandingLook BrandingManager::current()
     return g_instance ? g_instance->look() : fallbackLook();
 }
 
+BrandingManager* BrandingManager::instance()
+{
+    return g_instance.data();
+}
+
+BrandingLook BrandingManager::lookFor(const QStringList& slugsNearestFirst)
+{
+    if (!g_instance)
+        return fallbackLook();
+    const std::shared_ptr<const LoadedBranding> pack = g_instance->packForSlugs(slugsNearestFirst);
+    return g_instance->lookOf(pack ? pack.get() : g_instance->m_platform.get());
+}
+
 BrandingLook BrandingManager::fallbackLook()
 {
     BrandingLook look;
@@ -104,7 +117,11 @@ BrandingLook BrandingManager::fallbackLook()
 
 BrandingLook BrandingManager::look() const
 {
-    const LoadedBranding* shown = m_active ? m_active.get() : m_platform.get();
+    return lookOf(m_active ? m_active.get() : m_platform.get());
+}
+
+BrandingLook BrandingManager::lookOf(const LoadedBranding* shown) const
+{
     if (!shown)
         return fallbackLook();
     const BrandingColors& colors = m_systemDark ? shown->pack.dark : shown->pack.light;
@@ -235,16 +252,20 @@ std::shared_ptr<const LoadedBranding> BrandingManager::packFor(const QString& fo
     return shared;
 }
 
-void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
+std::shared_ptr<const LoadedBranding> BrandingManager::packForSlugs(const QStringList& slugsNearestFirst)
 {
-    std::shared_ptr<const LoadedBranding> pack;
     for (const QString& slug : slugsNearestFirst) {
         const QString folder = m_catalog.folderFor(slug);
         if (folder.isEmpty())
             continue;
-        pack = packFor(folder); // a refused pack: the platform look, not an ancestor's
-        break;
+        return packFor(folder); // a refused pack: the platform look, not an ancestor's
     }
+    return nullptr;
+}
+
+void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
+{
+    const std::shared_ptr<const LoadedBranding> pack = packForSlugs(slugsNearestFirst);
     if (pack == m_active)
         return;
     m_active = pack;
