@@ -39,6 +39,7 @@ ChartLook ChartLook::from(const BrandingLook& look)
     chart.good = chart.dark ? QColor(0x66, 0xbb, 0x6a) : QColor(0x2e, 0x7d, 0x32);
     chart.unallocated = chart.dark ? QColor(0xf0, 0x88, 0x3e) : QColor(0xa8, 0x4b, 0x00);
     chart.other = blend(chart.background, chart.text, 0.4);
+    chart.limit = chart.nearAlert(chart.accent) ? chart.text : chart.alert;
     return chart;
 }
 
@@ -55,11 +56,12 @@ QColor ChartLook::series(int index) const
     const QColor base = accent.toHsv();
     const int baseHue = std::max(0, base.hsvHue());
     const int saturation = std::clamp(base.hsvSaturation(), 110, 210);
-    // Steps of 47° visit the wheel without repeating soon; a hue next to the alert's moves on.
+    // Steps of the golden angle (137.5°) spread any number of sets over the wheel, the neighbours
+    // far apart; a hue next to a status colour's moves on.
     int hue = baseHue;
     int step = 0;
     for (int found = 0; found < index;) {
-        hue = (baseHue + (++step) * 47) % 360;
+        hue = (baseHue + int(std::lround(++step * 137.508))) % 360;
         if (hueDistance(hue, alert.toHsv().hsvHue()) >= 25 && hueDistance(hue, unallocated.toHsv().hsvHue()) >= 15)
             ++found;
     }

@@ -25,6 +25,7 @@ struct ChartLook {
     QColor grid;        // grid lines: the text colour faint on the background
     QColor axisLine;
     QColor alert;       // over quota / over budget / an increase of cost
+    QColor limit;       // a quota line: the alert colour, the text colour when the accent is red too
     QColor good;        // a decrease of cost
     QColor unallocated; // cost that belongs to no tenant
     QColor other;       // the rest, summed ("Other")
@@ -34,7 +35,8 @@ struct ChartLook {
     static ChartLook current() { return from(BrandingManager::current()); }
 
     // The colour of the index-th set of a stacked or grouped chart: the accent first, then hues
-    // around the wheel at the accent's saturation, away from the status colours.
+    // spread over the wheel (golden-angle steps) at the accent's saturation, away from the status
+    // colours.
     QColor series(int index) const;
     // Whether `color` is too close in hue to the alert colour to be told apart at a glance.
     bool nearAlert(const QColor& color) const;

@@ -367,7 +367,7 @@ void UsagePage::recolour()
             } else if (auto* line = qobject_cast<QLineSeries*>(series)) {
                 const bool quota = line->objectName() == u"usageQuotaSeries"_s || line->objectName() == u"usageSmallQuotaSeries"_s;
                 QPen pen = line->pen(); // keeps its width and dashes
-                pen.setColor(quota ? look.alert : look.accent);
+                pen.setColor(quota ? look.limit : look.accent);
                 line->setPen(pen);
             } else if (auto* bars = qobject_cast<QAbstractBarSeries*>(series)) {
                 const QList<QBarSet*> sets = bars->barSets();
@@ -583,7 +583,7 @@ void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
         quotaLine->append(double(rangeStart().toMSecsSinceEpoch()), *quota);
         quotaLine->append(double(m_dataEnd.toMSecsSinceEpoch()), *quota);
         quotaLine->setObjectName(u"usageSmallQuotaSeries"_s);
-        quotaLine->setPen(QPen(ChartLook::current().alert, 1.5, Qt::DashLine));
+        quotaLine->setPen(QPen(ChartLook::current().limit, 1.5, Qt::DashLine));
         c->addSeries(quotaLine);
         quotaLine->attachAxis(time);
         quotaLine->attachAxis(values);
@@ -749,7 +749,7 @@ void UsagePage::buildSeriesChart()
         m_quotaSeries->setName(tr("Quota: %1").arg(quotaText(m_metric, *quota)));
         m_quotaSeries->append(double(rangeStart().toMSecsSinceEpoch()), *quota);
         m_quotaSeries->append(double(m_dataEnd.toMSecsSinceEpoch()), *quota);
-        m_quotaSeries->setPen(QPen(ChartLook::current().alert, 2, Qt::DashLine));
+        m_quotaSeries->setPen(QPen(ChartLook::current().limit, 2, Qt::DashLine));
         c->addSeries(m_quotaSeries);
         m_quotaSeries->attachAxis(m_timeAxis);
         m_quotaSeries->attachAxis(m_valueAxis);

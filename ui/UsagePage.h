@@ -131,7 +131,8 @@ private:
     void buildSmallChart(int index, const QList<UsageSample>& samples);
     void finishPart(quint64 generation);
     // Colours every chart of the page from the branding in force: the series in its accent, the
-    // background and text in its window and text colours, the quota in the alert colour. Called
+    // background and text in its window and text colours, the quota in a status red (in the text
+    // colour when the accent is a red itself). Called
     // after each build and when the branding changes (the data stay as they are).
     void recolour();
 

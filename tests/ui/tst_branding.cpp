@@ -14,6 +14,7 @@
 #include <QAreaSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QLineSeries>
 #include <QProcess>
@@ -258,6 +259,29 @@ private Q_SLOTS:
         QCOMPARE(page->chart()->titleBrush().color(), packColor(u"contoso-bank"_s, u"light"_s, u"text"_s));
         if (QLineSeries* quota = page->quotaSeries())
             QVERIFY(quota->pen().color() != contoso);
+
+        // An export carries the brand: its logo on a strip below the chart, in the corner.
+        const QString png = m_dir.filePath(u"contoso-usage.png"_s);
+        QString error;
+        QVERIFY2(page->exportChart(png, &error), qPrintable(error));
+        const QImage exported(png);
+        const QImage chartOnly = page->chartView()->grab().toImage();
+        QVERIFY(exported.height() > chartOnly.height());
+        const QColor background = packColor(u"contoso-bank"_s, u"light"_s, u"window"_s);
+        int logoPixels = 0;
+        for (int y = chartOnly.height(); y < exported.height(); ++y)
+            for (int x = exported.width() * 3 / 4; x < exported.width(); ++x)
+                logoPixels += nearColor(exported.pixelColor(x, y), background) ? 0 : 1;
+        QVERIFY2(logoPixels > 50, qPrintable(QString::number(logoPixels)));
+
+        // A red accent (Redwood's): the quota line keeps apart from it, in another hue or much darker.
+        select(*window, tenantIndex(*window, u"redwood-games"_s));
+        QCOMPARE(area->pen().color(), packColor(u"redwood-games"_s, u"light"_s, u"accent"_s));
+        if (QLineSeries* quota = page->quotaSeries()) {
+            const int apart = std::abs(quota->pen().color().hsvHue() - area->pen().color().hsvHue()) % 360;
+            const int darker = std::abs(quota->pen().color().value() - area->pen().color().value());
+            QVERIFY2(std::min(apart, 360 - apart) >= 30 || darker >= 80, qPrintable(quota->pen().color().name()));
+        }
 
         // Another brand, then the dark palette: the same series, recoloured.
         select(*window, tenantIndex(*window, u"wingtip-analytics"_s));
