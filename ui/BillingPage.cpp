@@ -1130,10 +1130,30 @@ BillingReportData BillingPage::reportData() const
     report.budgets = m_budgets;
     report.tenantNames = m_names;
     // A report of one tenant carries that tenant's brand (its pack, else its nearest ancestor's,
-    // else the platform's), whichever tenant the tree shows; any other report the look in force
-    // (the selected tenant's, a tenant admin's own).
+    // else the platform's), whichever tenant the tree shows. A report of all tenants (or of the
+    // unallocated cost) carries the brand they all share (a tenant admin's tenants: theirs), else
+    // the platform's, whichever tenant the tree shows.
     const TenantId chosen = m_tenantCombo->currentIndex() > 0 ? m_tenantCombo->currentData().toLongLong() : 0;
-    const BrandingLook look = chosen != 0 ? BrandingManager::lookFor(brandingSlugs(chosen)) : BrandingManager::current();
+    BrandingLook look;
+    if (chosen != 0) {
+        look = BrandingManager::lookFor(brandingSlugs(chosen));
+    } else {
+        QList<TenantId> tenants;
+        for (const BillingTotalsRow& row : std::as_const(m_allRows))
+            if (row.tenantId != 0 && !tenants.contains(row.tenantId))
+                tenants.append(row.tenantId);
+        QString shared;
+        for (TenantId id : std::as_const(tenants)) {
+            const QString slug = BrandingManager::lookFor(brandingSlugs(id)).slug;
+            if (!shared.isEmpty() && slug != shared) {
+                shared.clear();
+                break;
+            }
+            shared = slug;
+        }
+        const BrandingLook inForce = BrandingManager::current();
+        look = !shared.isEmpty() && shared == inForce.slug ? inForce : BrandingManager::lookFor({});
+    }
     if (!look.productName.isEmpty())
         report.branding.productName = look.productName;
     if (look.accent.isValid())

@@ -75,7 +75,8 @@ public:
     QChart* budgetChart() const;
     QChart* changeChart() const;
     // The report Export Report… writes now: the filter's totals, with the branding of the tenant
-    // chosen in the Tenant filter (its pack, else its nearest ancestor's), else the look in force.
+    // chosen in the Tenant filter (its pack, else its nearest ancestor's); of all tenants, the
+    // brand they share (a tenant admin's), else the platform's.
     BillingReportData reportData() const;
     // Writes that report to `path` (format by suffix); false with `error` set when it could not.
     bool writeReport(const QString& path, QString* error);

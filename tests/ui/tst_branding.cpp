@@ -4,6 +4,7 @@
 // check warns below WCAG AA and its packs load again, from a folder or as an exported .rcc.
 #include "BillingPage.h"
 #include "BrandingEditorDialog.h"
+#include "BillingTotalsModel.h"
 #include "BrandingManager.h"
 #include "MainWindow.h"
 #include "TenantTreeModel.h"
@@ -311,7 +312,9 @@ private Q_SLOTS:
         BillingPage* page = window->billingPage();
         QVERIFY(page);
         QVERIFY(QTest::qWaitFor([&]() { return !page->isLoading(); }, 30000));
-        QCOMPARE(page->reportData().branding.accent, packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s));
+        // A report of every tenant is the platform's, though the tree shows Contoso Bank.
+        QCOMPARE(page->reportData().branding.accent, packColor(u"default"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->reportData().branding.productName, u"TenantDesk"_s);
         // The charts wear the tree's brand: the budget's cost in its accent.
         QBarSet* cost = page->budgetChart()->findChild<QBarSet*>(u"costSet"_s);
         QVERIFY(cost);
@@ -347,6 +350,26 @@ private Q_SLOTS:
         QVERIFY2(page->writeReport(pdf, &error), qPrintable(error));
         QVERIFY(pdfShows(pdf, redwood, m_dir.filePath(u"nordics-page"_s)));
         QVERIFY(!pdfShows(pdf, packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s), m_dir.filePath(u"nordics-again"_s)));
+    }
+
+    // A tenant admin's report of all their tenants carries their brand, as their window does.
+    void tenantAdminsReportHasTheirBrand()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        Principal tenantAdmin;
+        tenantAdmin.email = u"someone@example.com"_s;
+        const TenantId redwood = await(window->store()->tenantBySlug(u"redwood-games"_s)).id;
+        tenantAdmin.grants.append(Grant{redwood, 0, u"Tenant Admin"_s, {u"tenant.read"_s, u"billing.read"_s}, {}});
+        window->startPreview(tenantAdmin, u"Tenant Admin of redwood-games"_s);
+        QVERIFY(QTest::qWaitFor([&]() { return window->branding()->activeSlug() == u"redwood-games"_s; }, 10000));
+        window->showBilling();
+        BillingPage* page = window->billingPage();
+        QVERIFY(page);
+        QVERIFY(QTest::qWaitFor([&]() { return !page->isLoading() && !page->totalsModel()->totals().isEmpty(); }, 30000));
+        QCOMPARE(page->reportData().branding.accent, packColor(u"redwood-games"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->reportData().branding.productName, u"Redwood Arcade Console"_s);
+        window->endPreview();
     }
 
     void brokenPacksAreRefusedAndTheDefaultLookStays_data()
