@@ -1132,17 +1132,19 @@ BillingReportData BillingPage::reportData() const
     // A report of one tenant carries that tenant's brand (its pack, else its nearest ancestor's,
     // else the platform's), whichever tenant the tree shows. A report of all tenants (or of the
     // unallocated cost) carries the brand they all share (a tenant admin's tenants: theirs), else
-    // the platform's, whichever tenant the tree shows.
+    // the platform's, whichever tenant the tree shows. In the light palette's colours: a report is
+    // printed on white, as tenantctl's are.
     const TenantId chosen = m_tenantCombo->currentIndex() > 0 ? m_tenantCombo->currentData().toLongLong() : 0;
     BrandingLook look;
     if (chosen != 0) {
-        look = BrandingManager::lookFor(brandingSlugs(chosen));
+        look = BrandingManager::lookFor(brandingSlugs(chosen), true);
     } else {
         QList<TenantId> tenants;
         for (const BillingTotalsRow& row : std::as_const(m_allRows))
             if (row.tenantId != 0 && !tenants.contains(row.tenantId))
                 tenants.append(row.tenantId);
         QString shared;
+        TenantId sharer = 0;
         for (TenantId id : std::as_const(tenants)) {
             const QString slug = BrandingManager::lookFor(brandingSlugs(id)).slug;
             if (!shared.isEmpty() && slug != shared) {
@@ -1150,9 +1152,11 @@ BillingReportData BillingPage::reportData() const
                 break;
             }
             shared = slug;
+            sharer = id;
         }
-        const BrandingLook inForce = BrandingManager::current();
-        look = !shared.isEmpty() && shared == inForce.slug ? inForce : BrandingManager::lookFor({});
+        look = !shared.isEmpty() && shared == BrandingManager::current().slug
+                   ? BrandingManager::lookFor(brandingSlugs(sharer), true)
+                   : BrandingManager::lookFor({}, true);
     }
     if (!look.productName.isEmpty())
         report.branding.productName = look.productName;

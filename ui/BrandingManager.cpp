@@ -93,12 +93,12 @@ BrandingManager* BrandingManager::instance()
     return g_instance.data();
 }
 
-BrandingLook BrandingManager::lookFor(const QStringList& slugsNearestFirst)
+BrandingLook BrandingManager::lookFor(const QStringList& slugsNearestFirst, bool forPrint)
 {
     if (!g_instance)
         return fallbackLook();
     const std::shared_ptr<const LoadedBranding> pack = g_instance->packForSlugs(slugsNearestFirst);
-    return g_instance->lookOf(pack ? pack.get() : g_instance->m_platform.get());
+    return g_instance->lookOf(pack ? pack.get() : g_instance->m_platform.get(), forPrint ? false : g_instance->m_systemDark);
 }
 
 BrandingLook BrandingManager::fallbackLook()
@@ -117,18 +117,18 @@ BrandingLook BrandingManager::fallbackLook()
 
 BrandingLook BrandingManager::look() const
 {
-    return lookOf(m_active ? m_active.get() : m_platform.get());
+    return lookOf(m_active ? m_active.get() : m_platform.get(), m_systemDark);
 }
 
-BrandingLook BrandingManager::lookOf(const LoadedBranding* shown) const
+BrandingLook BrandingManager::lookOf(const LoadedBranding* shown, bool dark) const
 {
     if (!shown)
         return fallbackLook();
-    const BrandingColors& colors = m_systemDark ? shown->pack.dark : shown->pack.light;
+    const BrandingColors& colors = dark ? shown->pack.dark : shown->pack.light;
     BrandingLook look;
     look.slug = shown->pack.slug;
     look.productName = shown->pack.productName;
-    look.dark = m_systemDark;
+    look.dark = dark;
     look.accent = color(colors, u"accent"_s);
     look.highlight = color(colors, u"highlight"_s);
     look.header = color(colors, u"header"_s);

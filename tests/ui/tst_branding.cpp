@@ -339,6 +339,10 @@ private Q_SLOTS:
 
         QVERIFY(choose(u"wingtip-analytics"_s));
         QCOMPARE(page->reportData().branding.accent, packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        // On a dark screen too the report has the light palette's accent: it is printed on white.
+        window->branding()->setSystemDark(true);
+        QCOMPARE(page->reportData().branding.accent, packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        window->branding()->setSystemDark(false);
         QVERIFY(choose(u"kestrel-bank"_s)); // no pack of its own or an ancestor's: the platform's
         QCOMPARE(page->reportData().branding.accent, packColor(u"default"_s, u"light"_s, u"accent"_s));
 
