@@ -319,6 +319,17 @@ private Q_SLOTS:
         QBarSet* cost = page->budgetChart()->findChild<QBarSet*>(u"costSet"_s);
         QVERIFY(cost);
         QCOMPARE(cost->color(), packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->tenantCostChart()->backgroundBrush().color(), packColor(u"contoso-bank"_s, u"light"_s, u"window"_s));
+        // Another tenant in the tree: the same charts, recoloured; over budget stays apart from the accent.
+        select(*window, tenantIndex(*window, u"wingtip-analytics"_s));
+        QCOMPARE(page->budgetChart()->findChild<QBarSet*>(u"costSet"_s), cost);
+        QCOMPARE(cost->color(), packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        QBarSet* over = page->budgetChart()->findChild<QBarSet*>(u"overBudgetSet"_s);
+        QVERIFY(over);
+        QVERIFY(over->brush().color() != cost->color());
+        select(*window, window->tenantTreeModel()->platformIndex());
+        QCOMPARE(cost->color(), packColor(u"default"_s, u"light"_s, u"accent"_s));
+        select(*window, tenantIndex(*window, u"contoso-bank"_s));
 
         auto* tenants = page->findChild<QComboBox*>(u"billingTenantCombo"_s);
         const auto choose = [&](const QString& slug) {
