@@ -101,6 +101,16 @@ QString monthLabel(const QString& month)
 // Exact sums by a key and month, for one currency.
 using MonthlySums = std::map<QString, std::map<QString, DecimalSum>>;
 
+// Shows `chart` in `view` and deletes the chart shown before: QChartView::setChart only lets go of
+// it, and every filter change would leak a chart with its series.
+void replaceChart(QChartView* view, QChart* chart)
+{
+    QChart* before = view->chart();
+    view->setChart(chart);
+    if (before != chart)
+        delete before;
+}
+
 QChart* newChart(const QString& title)
 {
     auto* chart = new QChart;
@@ -850,9 +860,9 @@ void BillingPage::updateCharts()
     const auto tenantLabel = [chartName](const QString& key) { return chartName(key.toLongLong()); };
     const QString suffix = m_currencyCombo->currentIndex() <= 0 && m_totalsModel->currencies().size() > 1
                                ? tr(" (%1 only)").arg(currency) : QString();
-    m_tenantChart->setChart(stackedByMonth(tr("Billed cost per month by tenant%1").arg(suffix), months, byTenant, currency,
+    replaceChart(m_tenantChart, stackedByMonth(tr("Billed cost per month by tenant%1").arg(suffix), months, byTenant, currency,
                                            byTenant.count(u"0"_s) ? u"0"_s : QString(), tenantLabel));
-    m_serviceChart->setChart(stackedByMonth(tr("Billed cost per month by service%1").arg(suffix), months, byService, currency,
+    replaceChart(m_serviceChart, stackedByMonth(tr("Billed cost per month by service%1").arg(suffix), months, byService, currency,
                                             QString(), [](const QString& key) { return key; }));
 
     // Cost of the latest month against the budget, the most used first.
@@ -905,7 +915,7 @@ void BillingPage::updateCharts()
                 axis->setRange(0.0, top * 1.1); // the budget line too, not only the bars
         }
     }
-    m_budgetChart->setChart(budgetChart);
+    replaceChart(m_budgetChart, budgetChart);
 
     // Month over month: the change of the latest month by tenant, the largest changes first.
     QChart* changeChart = newChart(months.size() < 2 ? tr("Month over month (needs two months)")
@@ -939,7 +949,7 @@ void BillingPage::updateCharts()
         changeChart->addSeries(series);
         attachAxes(changeChart, series, names, currency);
     }
-    m_changeChart->setChart(changeChart);
+    replaceChart(m_changeChart, changeChart);
     recolourCharts();
 }
 
