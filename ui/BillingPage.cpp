@@ -10,6 +10,7 @@
 #include "BillingTotalsModel.h"
 #include "BillingTotalsSortProxy.h"
 #include "BudgetModel.h"
+#include "ChartLook.h"
 #include "Decimal.h"
 
 #include <QApplication>
@@ -100,6 +101,16 @@ QString monthLabel(const QString& month)
 // Exact sums by a key and month, for one currency.
 using MonthlySums = std::map<QString, std::map<QString, DecimalSum>>;
 
+// Shows `chart` in `view` and deletes the chart shown before: QChartView::setChart only lets go of
+// it, and every filter change would leak a chart with its series.
+void replaceChart(QChartView* view, QChart* chart)
+{
+    QChart* before = view->chart();
+    view->setChart(chart);
+    if (before != chart)
+        delete before;
+}
+
 QChart* newChart(const QString& title)
 {
     auto* chart = new QChart;
@@ -156,14 +167,16 @@ QChart* stackedByMonth(const QString& title, const QStringList& months, const Mo
             const auto it = byMonth.find(month);
             set->append(it == byMonth.end() ? 0.0 : BillingMoney::toDouble(it->second.text()));
         }
-        if (name == label(keep) && !keep.isEmpty())
-            set->setColor(QColor(0xa8, 0x4b, 0x00));
         series->append(set);
+        return set;
     };
-    for (const QString& key : std::as_const(shown))
-        addSet(label(key), sums.at(key));
+    for (const QString& key : std::as_const(shown)) {
+        QBarSet* set = addSet(label(key), sums.at(key));
+        if (key == keep && !keep.isEmpty())
+            set->setObjectName(u"unallocatedSet"_s); // coloured as a status, not as a tenant
+    }
     if (!other.empty())
-        addSet(QApplication::translate("TenantDesk::BillingPage", "Other"), other);
+        addSet(QApplication::translate("TenantDesk::BillingPage", "Other"), other)->setObjectName(u"otherSet"_s);
     chart->addSeries(series);
     QStringList categories;
     for (const QString& month : months)
@@ -280,6 +293,8 @@ BillingPage::BillingPage(QWidget* parent)
     });
 
     createCharts();
+    if (BrandingManager* branding = BrandingManager::instance())
+        connect(branding, &BrandingManager::changed, this, &BillingPage::recolourCharts);
     splitter->addWidget(m_stack);
     splitter->addWidget(m_chartTabs);
     splitter->setStretchFactor(0, 3);
@@ -414,6 +429,8 @@ void BillingPage::setStore(Store* store)
     m_budgets.clear();
     m_names.clear();
     m_slugs.clear();
+    m_ancestors.clear();
+    m_ancestorsAsked.clear();
     m_namesAsked.clear();
     m_totalsModel->clear();
     m_linesModel->setStore(store);
@@ -600,6 +617,8 @@ void BillingPage::resolveNames(const QList<BillingTotalsRow>& rows)
                 return;
             m_names.insert(id, tenant.displayName.isEmpty() ? tenant.slug : tenant.displayName);
             m_slugs.insert(id, tenant.slug);
+            m_ancestors.insert(id, tenant.ancestorIds);
+            resolveAncestors(tenant.ancestorIds);
             m_namesAsked.removeOne(id);
             if (m_namesAsked.isEmpty())
                 applyNames();
@@ -616,6 +635,66 @@ void BillingPage::resolveNames(const QList<BillingTotalsRow>& rows)
     }
     if (wanted.isEmpty() && m_namesAsked.isEmpty())
         applyNames();
+}
+
+void BillingPage::resolveAncestors(const QList<TenantId>& ids)
+{
+    // Only their slugs, for the branding of a report of a tenant whose pack is an ancestor's.
+    Store* store = m_store;
+    if (!store)
+        return;
+    for (TenantId id : ids) {
+        if (m_slugs.contains(id) || m_namesAsked.contains(id) || m_ancestorsAsked.contains(id))
+            continue;
+        m_ancestorsAsked.append(id);
+        ++m_pending;
+        const quint64 generation = m_storeGeneration;
+        whenReady(store->tenant(id), this, [this, id, generation](const Tenant& tenant) {
+            if (generation != m_storeGeneration)
+                return;
+            m_slugs.insert(id, tenant.slug);
+            m_ancestorsAsked.removeOne(id);
+            finishRequest();
+        }, [this, id, generation](const StoreError&) {
+            if (generation != m_storeGeneration)
+                return;
+            m_ancestorsAsked.removeOne(id); // the tenant's own pack, or the platform's
+            finishRequest();
+        });
+    }
+}
+
+QStringList BillingPage::brandingSlugs(TenantId id) const
+{
+    QStringList slugs;
+    if (const QString slug = m_slugs.value(id); !slug.isEmpty())
+        slugs.append(slug);
+    const QList<TenantId> ancestors = m_ancestors.value(id);
+    for (auto it = ancestors.crbegin(); it != ancestors.crend(); ++it) {
+        if (const QString slug = m_slugs.value(*it); !slug.isEmpty())
+            slugs.append(slug);
+    }
+    return slugs;
+}
+
+QChart* BillingPage::tenantCostChart() const
+{
+    return m_tenantChart->chart();
+}
+
+QChart* BillingPage::serviceCostChart() const
+{
+    return m_serviceChart->chart();
+}
+
+QChart* BillingPage::budgetChart() const
+{
+    return m_budgetChart->chart();
+}
+
+QChart* BillingPage::changeChart() const
+{
+    return m_changeChart->chart();
 }
 
 void BillingPage::applyNames()
@@ -769,12 +848,22 @@ void BillingPage::updateCharts()
         byTenant[QString::number(row.tenantId)][row.month].add(row.billedCost);
         byService[row.serviceName][row.month].add(row.billedCost);
     }
-    const auto tenantLabel = [this](const QString& key) { return tenantName(key.toLongLong()); };
+    // Two tenants of one name (the demo's two "Italy") are told apart by their slugs: a category
+    // axis keeps only one of equal labels, and the bars would slip under the wrong names.
+    QHash<QString, int> nameUses;
+    for (auto it = m_names.cbegin(); it != m_names.cend(); ++it)
+        ++nameUses[it.value()];
+    const auto chartName = [this, nameUses](TenantId id) {
+        const QString name = tenantName(id);
+        const QString slug = m_slugs.value(id);
+        return nameUses.value(name) > 1 && !slug.isEmpty() ? tr("%1 (%2)").arg(name, slug) : name;
+    };
+    const auto tenantLabel = [chartName](const QString& key) { return chartName(key.toLongLong()); };
     const QString suffix = m_currencyCombo->currentIndex() <= 0 && m_totalsModel->currencies().size() > 1
                                ? tr(" (%1 only)").arg(currency) : QString();
-    m_tenantChart->setChart(stackedByMonth(tr("Billed cost per month by tenant%1").arg(suffix), months, byTenant, currency,
+    replaceChart(m_tenantChart, stackedByMonth(tr("Billed cost per month by tenant%1").arg(suffix), months, byTenant, currency,
                                            byTenant.count(u"0"_s) ? u"0"_s : QString(), tenantLabel));
-    m_serviceChart->setChart(stackedByMonth(tr("Billed cost per month by service%1").arg(suffix), months, byService, currency,
+    replaceChart(m_serviceChart, stackedByMonth(tr("Billed cost per month by service%1").arg(suffix), months, byService, currency,
                                             QString(), [](const QString& key) { return key; }));
 
     // Cost of the latest month against the budget, the most used first.
@@ -802,20 +891,17 @@ void BillingPage::updateCharts()
         auto* over = new QBarSet(tr("Over budget"), stacked);
         auto* line = new QLineSeries(budgetChart);
         line->setName(tr("Budget"));
-        QPen pen(QColor(0x20, 0x20, 0x20));
-        pen.setWidth(2);
-        pen.setStyle(Qt::DashLine);
-        line->setPen(pen);
+        line->setObjectName(u"budgetLine"_s);
+        costSet->setObjectName(u"costSet"_s);
+        over->setObjectName(u"overBudgetSet"_s);
         QStringList names;
         for (int i = 0; i < budgetRows.size(); ++i) {
             const auto& [used, tenant, spent, amount] = budgetRows.at(i);
-            names.append(tenantName(tenant));
+            names.append(chartName(tenant));
             costSet->append(std::min(spent, amount));
             over->append(std::max(0.0, spent - amount));
             line->append(i, amount);
         }
-        costSet->setColor(QColor(0x1f, 0x5f, 0xa8));
-        over->setColor(QColor(0xb3, 0x26, 0x1e));
         stacked->append(costSet);
         stacked->append(over);
         budgetChart->addSeries(stacked);
@@ -830,7 +916,7 @@ void BillingPage::updateCharts()
                 axis->setRange(0.0, top * 1.1); // the budget line too, not only the bars
         }
     }
-    m_budgetChart->setChart(budgetChart);
+    replaceChart(m_budgetChart, budgetChart);
 
     // Month over month: the change of the latest month by tenant, the largest changes first.
     QChart* changeChart = newChart(months.size() < 2 ? tr("Month over month (needs two months)")
@@ -851,8 +937,8 @@ void BillingPage::updateCharts()
         auto* series = new QBarSeries(changeChart);
         auto* up = new QBarSet(tr("Increase"), series);
         auto* down = new QBarSet(tr("Decrease"), series);
-        up->setColor(QColor(0xb3, 0x26, 0x1e));
-        down->setColor(QColor(0x2e, 0x7d, 0x32));
+        up->setObjectName(u"increaseSet"_s);
+        down->setObjectName(u"decreaseSet"_s);
         QStringList names;
         for (const auto& [value, name] : std::as_const(changes)) {
             names.append(name);
@@ -864,7 +950,49 @@ void BillingPage::updateCharts()
         changeChart->addSeries(series);
         attachAxes(changeChart, series, names, currency);
     }
-    m_changeChart->setChart(changeChart);
+    replaceChart(m_changeChart, changeChart);
+    recolourCharts();
+}
+
+void BillingPage::recolourCharts()
+{
+    const ChartLook look = ChartLook::current();
+    for (QChartView* view : {m_tenantChart, m_serviceChart, m_budgetChart, m_changeChart}) {
+        QChart* chart = view->chart();
+        look.applyTo(chart);
+        for (QAbstractSeries* series : chart->series()) {
+            if (auto* line = qobject_cast<QLineSeries*>(series)) { // the budget: a reference, in the text colour
+                line->setPen(QPen(look.text, 2, Qt::DashLine));
+                continue;
+            }
+            auto* bars = qobject_cast<QAbstractBarSeries*>(series);
+            if (!bars)
+                continue;
+            int index = 0;
+            const QList<QBarSet*> sets = bars->barSets();
+            for (QBarSet* set : sets) {
+                const QString name = set->objectName();
+                set->setBorderColor(look.background);
+                if (name == u"unallocatedSet"_s) {
+                    set->setColor(look.unallocated);
+                } else if (name == u"otherSet"_s) {
+                    set->setColor(look.other);
+                } else if (name == u"overBudgetSet"_s || name == u"increaseSet"_s) {
+                    // Over budget stays red in every brand; hatched when the brand's accent is red too.
+                    if (name == u"overBudgetSet"_s && look.nearAlert(look.accent)) {
+                        set->setBrush(QBrush(look.alert, Qt::DiagCrossPattern));
+                        set->setBorderColor(look.alert);
+                    } else {
+                        set->setColor(look.alert);
+                    }
+                } else if (name == u"decreaseSet"_s) {
+                    set->setColor(look.good);
+                } else {
+                    set->setColor(look.series(index++)); // the accent first (a budget's cost: the accent)
+                }
+            }
+        }
+    }
 }
 
 void BillingPage::updateBudgets()
@@ -984,6 +1112,22 @@ void BillingPage::exportReport()
         tr("PDF (*.pdf);;Excel workbook (*.xlsx);;CSV (*.csv)"), &selected);
     if (path.isEmpty())
         return;
+    QString error;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool written = writeReport(path, &error);
+    QApplication::restoreOverrideCursor();
+    if (!written) {
+        auto* box = new QMessageBox(QMessageBox::Critical, tr("Could not export the report"), error, QMessageBox::Ok, this);
+        box->setObjectName(u"reportErrorBox"_s);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return;
+    }
+    Q_EMIT statusMessage(tr("Report written to %1.").arg(QDir::toNativeSeparators(path)));
+}
+
+BillingReportData BillingPage::reportData() const
+{
     BillingReportData report;
     report.title = tr("Billing report");
     const QStringList months = m_totalsModel->months();
@@ -996,25 +1140,46 @@ void BillingPage::exportReport()
     report.totals = m_rows;
     report.budgets = m_budgets;
     report.tenantNames = m_names;
-    // The look in force (the selected tenant's pack, a tenant admin's own), as the window shows it.
-    const BrandingLook look = BrandingManager::current();
+    // A report of one tenant carries that tenant's brand (its pack, else its nearest ancestor's,
+    // else the platform's), whichever tenant the tree shows. A report of all tenants (or of the
+    // unallocated cost) carries the brand they all share (a tenant admin's tenants: theirs), else
+    // the platform's, whichever tenant the tree shows. In the light palette's colours: a report is
+    // printed on white, as tenantctl's are.
+    const TenantId chosen = m_tenantCombo->currentIndex() > 0 ? m_tenantCombo->currentData().toLongLong() : 0;
+    BrandingLook look;
+    if (chosen != 0) {
+        look = BrandingManager::lookFor(brandingSlugs(chosen), true);
+    } else {
+        QList<TenantId> tenants;
+        for (const BillingTotalsRow& row : std::as_const(m_allRows))
+            if (row.tenantId != 0 && !tenants.contains(row.tenantId))
+                tenants.append(row.tenantId);
+        QString shared;
+        TenantId sharer = 0;
+        for (TenantId id : std::as_const(tenants)) {
+            const QString slug = BrandingManager::lookFor(brandingSlugs(id)).slug;
+            if (!shared.isEmpty() && slug != shared) {
+                shared.clear();
+                break;
+            }
+            shared = slug;
+            sharer = id;
+        }
+        look = !shared.isEmpty() && shared == BrandingManager::current().slug
+                   ? BrandingManager::lookFor(brandingSlugs(sharer), true)
+                   : BrandingManager::lookFor({}, true);
+    }
     if (!look.productName.isEmpty())
         report.branding.productName = look.productName;
     if (look.accent.isValid())
         report.branding.accent = look.accent;
     report.branding.logo = look.logo;
-    QString error;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool written = writeBillingReport(report, reportFormatForPath(path), path, &error);
-    QApplication::restoreOverrideCursor();
-    if (!written) {
-        auto* box = new QMessageBox(QMessageBox::Critical, tr("Could not export the report"), error, QMessageBox::Ok, this);
-        box->setObjectName(u"reportErrorBox"_s);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        return;
-    }
-    Q_EMIT statusMessage(tr("Report written to %1.").arg(QDir::toNativeSeparators(path)));
+    return report;
+}
+
+bool BillingPage::writeReport(const QString& path, QString* error)
+{
+    return writeBillingReport(reportData(), reportFormatForPath(path), path, error);
 }
 
 } // namespace TenantDesk

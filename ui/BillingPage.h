@@ -1,12 +1,14 @@
 #pragma once
 
 #include "Billing.h"
+#include "BillingReport.h"
 #include "Store.h"
 
 #include <QHash>
 #include <QList>
 #include <QWidget>
 
+class QChart;
 class QChartView;
 class QComboBox;
 class QFrame;
@@ -31,7 +33,8 @@ class EditHistory;
 // any cell (double-click or Enter; Back returns), charts of cost over time by tenant and by
 // service, cost against budget, month-over-month change, and the budgets edited in place.
 // Unallocated cost is always in the summary line. Everything loads through the store without
-// blocking; a failure shows inline with Retry.
+// blocking; a failure shows inline with Retry. The charts take the colours of the branding in
+// force and change with it.
 class BillingPage : public QWidget
 {
     Q_OBJECT
@@ -66,6 +69,17 @@ public:
     BillingLinesModel* linesModel() const { return m_linesModel; }
     BudgetModel* budgetModel() const { return m_budgetModel; }
     QTreeView* totalsView() const { return m_totalsView; }
+    // The charts (cost by tenant, by service, against budget, month over month), as shown now.
+    QChart* tenantCostChart() const;
+    QChart* serviceCostChart() const;
+    QChart* budgetChart() const;
+    QChart* changeChart() const;
+    // The report Export Report… writes now: the filter's totals, with the branding of the tenant
+    // chosen in the Tenant filter (its pack, else its nearest ancestor's); of all tenants, the
+    // brand they share (a tenant admin's), else the platform's.
+    BillingReportData reportData() const;
+    // Writes that report to `path` (format by suffix); false with `error` set when it could not.
+    bool writeReport(const QString& path, QString* error);
     bool isLoading() const { return m_pending > 0; }
     QString tenantName(TenantId id) const;
 
@@ -88,6 +102,11 @@ private:
     void applyNames();
     void updateSummary();
     void updateCharts();
+    // Colours the charts from the branding in force (after a build, and when it changes).
+    void recolourCharts();
+    // The slugs of a tenant and its ancestors, nearest first, as far as known (for its branding).
+    QStringList brandingSlugs(TenantId id) const;
+    void resolveAncestors(const QList<TenantId>& ids);
     void updateBudgets();
     void updateLinesSummary();
     void fillOptions();
@@ -105,6 +124,8 @@ private:
     QList<TenantBudget> m_budgets;
     QHash<TenantId, QString> m_names;
     QHash<TenantId, QString> m_slugs;
+    QHash<TenantId, QList<TenantId>> m_ancestors; // from the top-level tenant down to the parent
+    QList<TenantId> m_ancestorsAsked;
     QList<TenantId> m_namesAsked;
     QString m_drillCellAmount;           // exact, of the cell drilled into
     bool m_drillShared = false;

@@ -88,6 +88,19 @@ BrandingLook BrandingManager::current()
     return g_instance ? g_instance->look() : fallbackLook();
 }
 
+BrandingManager* BrandingManager::instance()
+{
+    return g_instance.data();
+}
+
+BrandingLook BrandingManager::lookFor(const QStringList& slugsNearestFirst, bool forPrint)
+{
+    if (!g_instance)
+        return fallbackLook();
+    const std::shared_ptr<const LoadedBranding> pack = g_instance->packForSlugs(slugsNearestFirst);
+    return g_instance->lookOf(pack ? pack.get() : g_instance->m_platform.get(), forPrint ? false : g_instance->m_systemDark);
+}
+
 BrandingLook BrandingManager::fallbackLook()
 {
     BrandingLook look;
@@ -104,14 +117,18 @@ BrandingLook BrandingManager::fallbackLook()
 
 BrandingLook BrandingManager::look() const
 {
-    const LoadedBranding* shown = m_active ? m_active.get() : m_platform.get();
+    return lookOf(m_active ? m_active.get() : m_platform.get(), m_systemDark);
+}
+
+BrandingLook BrandingManager::lookOf(const LoadedBranding* shown, bool dark) const
+{
     if (!shown)
         return fallbackLook();
-    const BrandingColors& colors = m_systemDark ? shown->pack.dark : shown->pack.light;
+    const BrandingColors& colors = dark ? shown->pack.dark : shown->pack.light;
     BrandingLook look;
     look.slug = shown->pack.slug;
     look.productName = shown->pack.productName;
-    look.dark = m_systemDark;
+    look.dark = dark;
     look.accent = color(colors, u"accent"_s);
     look.highlight = color(colors, u"highlight"_s);
     look.header = color(colors, u"header"_s);
@@ -235,9 +252,8 @@ std::shared_ptr<const LoadedBranding> BrandingManager::packFor(const QString& fo
     return shared;
 }
 
-void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
+std::shared_ptr<const LoadedBranding> BrandingManager::packForSlugs(const QStringList& slugsNearestFirst)
 {
-    std::shared_ptr<const LoadedBranding> pack;
     for (const QString& slug : slugsNearestFirst) {
         BrandingError error;
         const QString folder = m_catalog.folderFor(slug, &error);
@@ -248,9 +264,14 @@ void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
         }
         if (folder.isEmpty())
             continue;
-        pack = packFor(folder); // a refused pack: the platform look, not an ancestor's
-        break;
+        return packFor(folder); // a refused pack: the platform look, not an ancestor's
     }
+    return nullptr;
+}
+
+void BrandingManager::applyTenant(const QStringList& slugsNearestFirst)
+{
+    const std::shared_ptr<const LoadedBranding> pack = packForSlugs(slugsNearestFirst);
     if (pack == m_active)
         return;
     m_active = pack;

@@ -59,6 +59,15 @@ public:
 
     // The active look of the application's branding manager (the platform's when there is none).
     static BrandingLook current();
+    // The look of a tenant whether or not it is selected (for a report of that tenant): the pack of
+    // the first slug that has one (the tenant's, then its ancestors', nearest first), as applyTenant
+    // finds it; the platform's when none has or the pack is refused. The colours follow the
+    // system's light or dark palette as current() does; with `forPrint`, the light palette's, as a
+    // report is printed on white (as tenantctl's reports are).
+    static BrandingLook lookFor(const QStringList& slugsNearestFirst, bool forPrint = false);
+    // The application's branding manager (the last one created that still lives), or nullptr:
+    // charts follow its `changed` signal.
+    static BrandingManager* instance();
 
     BrandingCatalog& catalog() { return m_catalog; }
     // Registers the .rcc packs of the user's branding folder (BrandingCatalog::userFolder());
@@ -110,6 +119,8 @@ private:
     void applyWindowTitle();
     void resampleSystemPalette();
     static BrandingLook fallbackLook(); // when even the platform pack is missing
+    BrandingLook lookOf(const LoadedBranding* shown, bool dark) const;
+    std::shared_ptr<const LoadedBranding> packForSlugs(const QStringList& slugsNearestFirst);
 
     QPointer<QMainWindow> m_window;
     BrandingCatalog m_catalog;

@@ -1,6 +1,8 @@
 #include "UsagePage.h"
 
 #include "Async.h"
+#include "BrandingManager.h"
+#include "ChartLook.h"
 #include "FieldError.h"
 #include "Settings.h"
 #include "UsageComparisonModel.h"
@@ -357,6 +359,40 @@ UsagePage::UsagePage(QWidget* parent)
         Q_EMIT loaded();
     });
     connect(m_comparisonModel, &UsageComparisonModel::loadFailed, this, [this](const QString& message) { fail(m_generation, message); });
+    if (BrandingManager* branding = BrandingManager::instance())
+        connect(branding, &BrandingManager::changed, this, &UsagePage::recolour);
+    recolour();
+}
+
+void UsagePage::recolour()
+{
+    const ChartLook look = ChartLook::current();
+    const auto colour = [&look](QChart* c) {
+        look.applyTo(c);
+        int set = 0;
+        for (QAbstractSeries* series : c->series()) {
+            if (auto* area = qobject_cast<QAreaSeries*>(series)) {
+                area->setPen(QPen(look.accent, 1.5));
+                QColor fill = look.accent;
+                fill.setAlpha(70);
+                area->setBrush(fill);
+            } else if (auto* line = qobject_cast<QLineSeries*>(series)) {
+                const bool quota = line->objectName() == u"usageQuotaSeries"_s || line->objectName() == u"usageSmallQuotaSeries"_s;
+                QPen pen = line->pen(); // keeps its width and dashes
+                pen.setColor(quota ? look.limit : look.accent);
+                line->setPen(pen);
+            } else if (auto* bars = qobject_cast<QAbstractBarSeries*>(series)) {
+                const QList<QBarSet*> sets = bars->barSets();
+                for (QBarSet* barSet : sets) {
+                    barSet->setColor(look.series(set++));
+                    barSet->setBorderColor(look.background);
+                }
+            }
+        }
+    };
+    colour(m_chartView->chart());
+    for (QChartView* view : std::as_const(m_smallChartViews))
+        colour(view->chart());
 }
 
 UsagePage::~UsagePage()
@@ -536,8 +572,9 @@ void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
         delete axis;
     }
     auto* line = new QLineSeries(c);
+    line->setObjectName(u"usageSmallValueSeries"_s);
     line->replace(decimateMinMax(hours.points(), std::max(50, int(view->width()) - 60)));
-    line->setPen(QPen(QColor(0x2f, 0x6f, 0xb2), 1.2));
+    line->setPen(QPen(ChartLook::current().accent, 1.2));
     c->addSeries(line);
     auto* time = new QDateTimeAxis;
     time->setFormat(m_range == Range::Day ? u"HH:mm"_s : u"MMM d"_s);
@@ -557,7 +594,8 @@ void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
         auto* quotaLine = new QLineSeries(c);
         quotaLine->append(double(rangeStart().toMSecsSinceEpoch()), *quota);
         quotaLine->append(double(m_dataEnd.toMSecsSinceEpoch()), *quota);
-        quotaLine->setPen(QPen(QColor(0xb3, 0x26, 0x1e), 1.5, Qt::DashLine));
+        quotaLine->setObjectName(u"usageSmallQuotaSeries"_s);
+        quotaLine->setPen(QPen(ChartLook::current().limit, 1.5, Qt::DashLine));
         c->addSeries(quotaLine);
         quotaLine->attachAxis(time);
         quotaLine->attachAxis(values);
@@ -565,6 +603,7 @@ void UsagePage::buildSmallChart(int index, const QList<UsageSample>& samples)
     const std::optional<double> share = hours.peakUtilisation();
     c->setTitle(share ? tr("%1 — peak %2 % of quota").arg(usageMetricTitle(metric), QLocale().toString(*share, 'f', 0))
                       : usageMetricTitle(metric));
+    recolour();
 }
 
 void UsagePage::findDataEnd(TenantId tenantId, quint64 generation, const std::function<void()>& next)
@@ -696,10 +735,6 @@ void UsagePage::buildSeriesChart()
     if (peakShare)
         name = tr("%1 — peak %2 % of quota").arg(name, QLocale().toString(*peakShare, 'f', 0));
     m_areaSeries->setName(name);
-    QColor fill(0x2f, 0x6f, 0xb2);
-    m_areaSeries->setPen(QPen(fill, 1.5));
-    fill.setAlpha(70);
-    m_areaSeries->setBrush(fill);
     c->addSeries(m_areaSeries);
     connect(m_areaSeries, &QAreaSeries::hovered, this, &UsagePage::pointHovered);
 
@@ -726,12 +761,13 @@ void UsagePage::buildSeriesChart()
         m_quotaSeries->setName(tr("Quota: %1").arg(quotaText(m_metric, *quota)));
         m_quotaSeries->append(double(rangeStart().toMSecsSinceEpoch()), *quota);
         m_quotaSeries->append(double(m_dataEnd.toMSecsSinceEpoch()), *quota);
-        m_quotaSeries->setPen(QPen(QColor(0xb3, 0x26, 0x1e), 2, Qt::DashLine));
+        m_quotaSeries->setPen(QPen(ChartLook::current().limit, 2, Qt::DashLine));
         c->addSeries(m_quotaSeries);
         m_quotaSeries->attachAxis(m_timeAxis);
         m_quotaSeries->attachAxis(m_valueAxis);
     }
     connect(m_timeAxis, &QDateTimeAxis::rangeChanged, this, &UsagePage::scheduleDecimation);
+    recolour();
     decimate();
     updateSummary();
 }
@@ -776,6 +812,7 @@ void UsagePage::buildComparisonChart()
     c->addAxis(values, Qt::AlignBottom);
     bars->attachAxis(categories);
     bars->attachAxis(values);
+    recolour();
     c->setTitle(stacked ? tr("Top %1 tenants by %2, month by month (stacked)").arg(tenants.size()).arg(usageMetricTitle(m_metric))
                         : tr("Top %1 tenants by %2 (monthly means)").arg(tenants.size()).arg(usageMetricTitle(m_metric)));
     connect(bars, &QAbstractBarSeries::hovered, this, [this, tenants](bool status, int index, QBarSet* set) {
@@ -907,30 +944,54 @@ bool UsagePage::exportChart(const QString& path, QString* error)
         source->resize(chartSize);
     }
     const QString title = m_titleLabel->text();
+    // The brand in force: its logo in the bottom-right corner, on a strip of the chart's background
+    // below the chart (so that it covers no label), and in the PDF's heading.
+    const BrandingLook brand = BrandingManager::current();
+    const ChartLook look = ChartLook::from(brand);
+    const int logoStrip = brand.logo.isNull() ? 0 : std::max(28, chartSize.height() / 14);
+    const auto drawLogoStrip = [&](QPainter& painter) {
+        if (logoStrip == 0)
+            return;
+        const QRectF strip(0, chartSize.height(), chartSize.width(), logoStrip);
+        painter.fillRect(strip, look.background);
+        drawChartLogo(&painter, strip.adjusted(8, 4, -8, -4), brand.logo);
+    };
     if (suffix == u"png") {
-        const QPixmap pixmap = source->grab();
-        if (pixmap.isNull() || !pixmap.save(path, "PNG"))
+        const QPixmap chart = source->grab();
+        if (chart.isNull())
+            return failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
+        const qreal ratio = chart.devicePixelRatio();
+        QPixmap pixmap((QSizeF(chartSize.width(), chartSize.height() + logoStrip) * ratio).toSize());
+        pixmap.setDevicePixelRatio(ratio);
+        pixmap.fill(look.background);
+        QPainter painter(&pixmap);
+        painter.drawPixmap(0, 0, chart);
+        drawLogoStrip(painter);
+        painter.end();
+        if (!pixmap.save(path, "PNG"))
             return failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
         return true;
     }
     if (suffix == u"svg") {
+        const QSize size(chartSize.width(), chartSize.height() + logoStrip);
         QSvgGenerator generator;
         generator.setFileName(path);
-        generator.setSize(chartSize);
-        generator.setViewBox(QRect(QPoint(0, 0), chartSize));
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
         generator.setTitle(title);
         generator.setDescription(m_summaryLabel->text());
         QPainter painter;
         if (!painter.begin(&generator))
             return failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
         source->render(&painter);
+        drawLogoStrip(painter);
         painter.end();
         return QFileInfo(path).size() > 0 ? true : failed(tr("Could not write %1.").arg(QFileInfo(path).fileName()));
     }
     if (suffix == u"pdf") {
         QPdfWriter writer(path);
         writer.setTitle(title);
-        writer.setCreator(u"TenantDesk"_s);
+        writer.setCreator(brand.productName.isEmpty() ? u"TenantDesk"_s : brand.productName);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageOrientation(QPageLayout::Landscape);
         writer.setResolution(150);
@@ -944,6 +1005,7 @@ bool UsagePage::exportChart(const QString& path, QString* error)
         painter.setFont(font);
         const int titleHeight = painter.fontMetrics().height() * 2;
         painter.drawText(QRect(0, 0, page.width(), titleHeight), Qt::AlignLeft | Qt::AlignVCenter, title);
+        drawChartLogo(&painter, QRectF(page.width() * 0.7, titleHeight * 0.1, page.width() * 0.3, titleHeight * 0.8), brand.logo);
         font.setPointSizeF(9);
         font.setBold(false);
         painter.setFont(font);

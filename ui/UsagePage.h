@@ -48,7 +48,8 @@ class UsageSeriesModel;
 // (or 0) to see the whole range. Series of any length are drawn from at most four points per pixel
 // column (decimateMinMax), again on each resize and zoom. Show Table switches to the rows behind the
 // chart; Export Chart… writes PNG, SVG or PDF. Nothing blocks while loading; a failure is shown on
-// the page with Retry. The chosen metric and range are remembered.
+// the page with Retry. The chosen metric and range are remembered. The charts take the colours of
+// the branding in force (BrandingManager) and change with it; exports carry its logo.
 class UsagePage : public QWidget
 {
     Q_OBJECT
@@ -129,6 +130,11 @@ private:
     void loadSmallCharts(quint64 generation);
     void buildSmallChart(int index, const QList<UsageSample>& samples);
     void finishPart(quint64 generation);
+    // Colours every chart of the page from the branding in force: the series in its accent, the
+    // background and text in its window and text colours, the quota in a status red (in the text
+    // colour when the accent is a red itself). Called
+    // after each build and when the branding changes (the data stay as they are).
+    void recolour();
 
     Store* m_store = nullptr;
     TenantId m_tenantId = 0;

@@ -12,6 +12,12 @@
 #include "TestSupport.h"
 
 #include <QAbstractButton>
+#include <QBarCategoryAxis>
+#include <QAbstractBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QLineSeries>
+#include <QValueAxis>
 #include <QAction>
 #include <QStackedWidget>
 #include <QComboBox>
@@ -83,6 +89,38 @@ QMessageBox* openBox(QWidget* parent, const QString& name)
         return found && found->isVisible();
     }, 10000);
     return found;
+}
+
+// The chart's categories (months or tenants) and its currency (the value axis's title).
+QStringList chartCategories(QChart* chart)
+{
+    for (QAbstractAxis* axis : chart->axes(Qt::Horizontal))
+        if (auto* categories = qobject_cast<QBarCategoryAxis*>(axis))
+            return categories->categories();
+    return {};
+}
+
+QString chartCurrency(QChart* chart)
+{
+    for (QAbstractAxis* axis : chart->axes(Qt::Vertical))
+        if (auto* values = qobject_cast<QValueAxis*>(axis))
+            return values->titleText();
+    return {};
+}
+
+QList<QBarSet*> chartSets(QChart* chart)
+{
+    QList<QBarSet*> sets;
+    for (QAbstractSeries* series : chart->series())
+        if (auto* bars = qobject_cast<QAbstractBarSeries*>(series))
+            sets += bars->barSets();
+    return sets;
+}
+
+// A chart's figure against an exact amount: to the cent (charts draw doubles).
+bool near(double value, const QString& exact)
+{
+    return std::abs(value - BillingMoney::toDouble(exact.isEmpty() ? u"0"_s : exact)) < 0.005;
 }
 
 } // namespace
@@ -159,6 +197,122 @@ private Q_SLOTS:
         QCOMPARE(page.filter().tenantId, std::optional<TenantId>(0));
         for (int r = 0; r < model->rowCount(); ++r)
             QCOMPARE(model->index(r, 0).data(BillingTotalsModel::TenantIdRole).toLongLong(), 0);
+    }
+
+    // The four charts show the pivot's figures: per month, the stacked sets of the tenant and of
+    // the service chart add up to the month's total, each tenant's set is its cost; the budget
+    // chart's line is each tenant's budget and its bars that tenant's cost of the latest month; the
+    // month-over-month bars are the latest month minus the one before.
+    void chartsFollowTheTotals()
+    {
+        BillingPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setStore(m_store.get());
+        waitLoaded(page);
+        BillingTotalsModel* model = page.totalsModel();
+        const QStringList months = model->months();
+        QVERIFY(months.size() >= 2);
+        const QString currency = chartCurrency(page.tenantCostChart());
+        QVERIFY(model->currencies().contains(currency));
+        // The pivot's rows of this currency: the total, and each tenant by name.
+        QModelIndex total;
+        QHash<QString, QModelIndex> tenants;
+        QHash<QString, TenantId> ids;
+        QList<QModelIndex> rows;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QModelIndex row = model->index(r, 0);
+            if (row.data(BillingTotalsModel::CurrencyRole).toString() != currency)
+                continue;
+            const auto kind = row.data(BillingTotalsModel::RowKindRole).value<BillingTotalsModel::RowKind>();
+            if (kind == BillingTotalsModel::RowKind::Total)
+                total = row;
+            else if (kind == BillingTotalsModel::RowKind::Tenant)
+                rows.append(row);
+        }
+        // The charts name tenants as the pivot does; two of one name (the demo's two "Italy") with
+        // their slugs as well, so that every tenant has its own bar and label.
+        QHash<QString, int> uses;
+        for (const QModelIndex& row : std::as_const(rows))
+            ++uses[row.data().toString()];
+        for (const QModelIndex& row : std::as_const(rows)) {
+            const TenantId id = row.data(BillingTotalsModel::TenantIdRole).toLongLong();
+            QString label = row.data().toString();
+            if (uses.value(label) > 1)
+                label = u"%1 (%2)"_s.arg(label, await(m_store->tenant(id)).slug);
+            QVERIFY2(!tenants.contains(label), qPrintable(label));
+            tenants.insert(label, row);
+            ids.insert(label, id);
+        }
+        QVERIFY(total.isValid());
+        QVERIFY(tenants.size() > 3);
+        const auto amount = [model](const QModelIndex& row, const QString& month) {
+            return model->index(row.row(), model->monthColumn(month), row.parent()).data(BillingTotalsModel::ExactAmountRole).toString();
+        };
+
+        for (QChart* chart : {page.tenantCostChart(), page.serviceCostChart()}) {
+            QCOMPARE(chartCategories(chart).size(), months.size());
+            const QList<QBarSet*> sets = chartSets(chart);
+            QVERIFY(sets.size() > 1);
+            for (int m = 0; m < months.size(); ++m) {
+                double sum = 0;
+                for (QBarSet* set : sets)
+                    sum += set->at(m);
+                QVERIFY2(near(sum, amount(total, months.at(m))),
+                         qPrintable(chart->title() + u' ' + months.at(m) + u": "_s + QString::number(sum, 'f', 2)));
+            }
+        }
+        int tenantSets = 0;
+        for (QBarSet* set : chartSets(page.tenantCostChart())) {
+            if (!tenants.contains(set->label()))
+                continue; // "Other": the rest, in the sums above
+            ++tenantSets;
+            for (int m = 0; m < months.size(); ++m)
+                QVERIFY2(near(set->at(m), amount(tenants.value(set->label()), months.at(m))), qPrintable(set->label()));
+        }
+        QVERIFY(tenantSets >= 3);
+
+        // Against budget: the latest month's cost (within and over) and the budget, per tenant.
+        const QString latest = months.constLast();
+        QHash<TenantId, QString> budgets;
+        for (const TenantBudget& budget : await(m_store->budgets()))
+            if (budget.currency == currency)
+                budgets.insert(budget.tenantId, budget.amount);
+        QVERIFY(!budgets.isEmpty());
+        QChart* budgetChart = page.budgetChart();
+        const QStringList budgeted = chartCategories(budgetChart);
+        QCOMPARE(budgeted.size(), std::min<qsizetype>(12, budgets.size()));
+        QLineSeries* line = nullptr;
+        for (QAbstractSeries* series : budgetChart->series())
+            if (auto* found = qobject_cast<QLineSeries*>(series))
+                line = found;
+        QVERIFY(line);
+        QCOMPARE(line->count(), budgeted.size());
+        const QList<QBarSet*> budgetSets = chartSets(budgetChart);
+        QCOMPARE(budgetSets.size(), 2); // cost within the budget, and over it
+        for (int i = 0; i < budgeted.size(); ++i) {
+            QVERIFY2(ids.contains(budgeted.at(i)), qPrintable(budgeted.at(i)));
+            const TenantId id = ids.value(budgeted.at(i));
+            QVERIFY2(near(line->at(i).y(), budgets.value(id)), qPrintable(budgeted.at(i)));
+            QVERIFY2(near(budgetSets.at(0)->at(i) + budgetSets.at(1)->at(i), amount(tenants.value(budgeted.at(i)), latest)),
+                     qPrintable(budgeted.at(i)));
+        }
+
+        // Month over month: latest minus previous, by tenant; an increase and a decrease set.
+        const QString previous = months.at(months.size() - 2);
+        QChart* changeChart = page.changeChart();
+        const QStringList changed = chartCategories(changeChart);
+        QCOMPARE(changed.size(), std::min<qsizetype>(12, tenants.size()));
+        const QList<QBarSet*> changeSets = chartSets(changeChart);
+        QCOMPARE(changeSets.size(), 2);
+        for (int i = 0; i < changed.size(); ++i) {
+            QVERIFY2(tenants.contains(changed.at(i)), qPrintable(changed.at(i)));
+            const QModelIndex row = tenants.value(changed.at(i));
+            const QString change = BillingMoney::difference(amount(row, latest).isEmpty() ? u"0"_s : amount(row, latest),
+                                                            amount(row, previous).isEmpty() ? u"0"_s : amount(row, previous));
+            QVERIFY(changeSets.at(0)->at(i) >= 0 && changeSets.at(1)->at(i) <= 0);
+            QVERIFY2(near(changeSets.at(0)->at(i) + changeSets.at(1)->at(i), change), qPrintable(changed.at(i)));
+        }
     }
 
     // Enter on a cell shows the lines behind it, whose sum is the cell's; Escape goes back.

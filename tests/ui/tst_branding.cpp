@@ -2,13 +2,23 @@
 // and name, and going back to the platform restores its look; a broken pack is refused with its file
 // and reason and changes nothing; the packs' dark palettes follow the system; the editor's contrast
 // check warns below WCAG AA and its packs load again, from a folder or as an exported .rcc.
+#include "BillingPage.h"
 #include "BrandingEditorDialog.h"
+#include "BillingTotalsModel.h"
 #include "BrandingManager.h"
 #include "MainWindow.h"
 #include "TenantTreeModel.h"
 #include "TestSupport.h"
+#include "UsagePage.h"
 
 #include <QAction>
+#include <QAreaSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QLineSeries>
+#include <QProcess>
 #include <QApplication>
 #include <QDir>
 #include <QImage>
@@ -36,6 +46,38 @@ QColor packColor(const QString& slug, const QString& scheme, const QString& role
     if (!pack)
         qFatal("%s", qPrintable(error.message()));
     return QColor::fromRgba((scheme == u"dark"_s ? pack->dark : pack->light).value(role));
+}
+
+// The usage chart's area (the metric over time).
+QAreaSeries* usageArea(UsagePage& page)
+{
+    for (QAbstractSeries* series : page.chart()->series())
+        if (auto* area = qobject_cast<QAreaSeries*>(series))
+            return area;
+    return nullptr;
+}
+
+bool nearColor(const QColor& a, const QColor& b)
+{
+    return qAbs(a.red() - b.red()) < 12 && qAbs(a.green() - b.green()) < 12 && qAbs(a.blue() - b.blue()) < 12;
+}
+
+// Whether a colour near `color` is drawn on the first page of a PDF (rendered with pdftoppm).
+bool pdfShows(const QString& pdf, const QColor& color, const QString& prefix)
+{
+    QProcess render;
+    render.start(u"pdftoppm"_s, {u"-r"_s, u"40"_s, u"-png"_s, u"-f"_s, u"1"_s, u"-l"_s, u"1"_s, pdf, prefix});
+    if (!render.waitForFinished(60000) || render.exitCode() != 0)
+        qFatal("pdftoppm failed");
+    const QFileInfo page = QFileInfo(prefix).dir().entryInfoList({QFileInfo(prefix).fileName() + u"*.png"_s}).value(0);
+    const QImage image(page.filePath());
+    if (image.isNull())
+        qFatal("no page rendered");
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if (nearColor(image.pixelColor(x, y), color))
+                return true;
+    return false;
 }
 
 } // namespace
@@ -197,6 +239,152 @@ private Q_SLOTS:
             select(*window, environment);
             QCOMPARE(window->branding()->activeSlug(), u"redwood-games"_s);
         }
+    }
+
+    // The usage chart draws in the selected tenant's accent on its window colour and changes with
+    // the brand, without reading the data again; the quota stays red; the platform look returns.
+    void usageChartsTakeTheTenantsColours()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        select(*window, tenantIndex(*window, u"contoso-bank"_s));
+        window->showUsage();
+        UsagePage* page = window->usagePage();
+        QVERIFY(page);
+        QVERIFY(QTest::qWaitFor([&]() { return !page->isLoading() && usageArea(*page); }, 30000));
+        QAreaSeries* area = usageArea(*page);
+        const QColor contoso = packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s);
+        QCOMPARE(area->pen().color(), contoso);
+        QCOMPARE(area->brush().color().rgb(), contoso.rgb());
+        QCOMPARE(page->chart()->backgroundBrush().color(), packColor(u"contoso-bank"_s, u"light"_s, u"window"_s));
+        QCOMPARE(page->chart()->titleBrush().color(), packColor(u"contoso-bank"_s, u"light"_s, u"text"_s));
+        if (QLineSeries* quota = page->quotaSeries())
+            QVERIFY(quota->pen().color() != contoso);
+
+        // An export carries the brand: its logo on a strip below the chart, in the corner.
+        const QString png = m_dir.filePath(u"contoso-usage.png"_s);
+        QString error;
+        QVERIFY2(page->exportChart(png, &error), qPrintable(error));
+        const QImage exported(png);
+        const QImage chartOnly = page->chartView()->grab().toImage();
+        QVERIFY(exported.height() > chartOnly.height());
+        const QColor background = packColor(u"contoso-bank"_s, u"light"_s, u"window"_s);
+        int logoPixels = 0;
+        for (int y = chartOnly.height(); y < exported.height(); ++y)
+            for (int x = exported.width() * 3 / 4; x < exported.width(); ++x)
+                logoPixels += nearColor(exported.pixelColor(x, y), background) ? 0 : 1;
+        QVERIFY2(logoPixels > 50, qPrintable(QString::number(logoPixels)));
+
+        // A red accent (Redwood's): the quota line keeps apart from it, in another hue or much darker.
+        select(*window, tenantIndex(*window, u"redwood-games"_s));
+        QCOMPARE(area->pen().color(), packColor(u"redwood-games"_s, u"light"_s, u"accent"_s));
+        if (QLineSeries* quota = page->quotaSeries()) {
+            const int apart = std::abs(quota->pen().color().hsvHue() - area->pen().color().hsvHue()) % 360;
+            const int darker = std::abs(quota->pen().color().value() - area->pen().color().value());
+            QVERIFY2(std::min(apart, 360 - apart) >= 30 || darker >= 80, qPrintable(quota->pen().color().name()));
+        }
+
+        // Another brand, then the dark palette: the same series, recoloured.
+        select(*window, tenantIndex(*window, u"wingtip-analytics"_s));
+        QCOMPARE(usageArea(*page), area);
+        QCOMPARE(area->pen().color(), packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        window->branding()->setSystemDark(true);
+        QCOMPARE(area->pen().color(), packColor(u"wingtip-analytics"_s, u"dark"_s, u"accent"_s));
+        QCOMPARE(page->chart()->backgroundBrush().color(), packColor(u"wingtip-analytics"_s, u"dark"_s, u"window"_s));
+        window->branding()->setSystemDark(false);
+
+        // The platform look: the default accent again.
+        select(*window, window->tenantTreeModel()->platformIndex());
+        QCOMPARE(usageArea(*page), area);
+        QCOMPARE(area->pen().color(), packColor(u"default"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->chart()->backgroundBrush().color(), packColor(u"default"_s, u"light"_s, u"window"_s));
+    }
+
+    // A report of the tenant chosen in the billing page's Tenant filter has that tenant's brand (a
+    // sub-tenant: its nearest ancestor's pack), whichever tenant the tree shows; the PDF's header is
+    // drawn in its accent.
+    void reportOfAChosenTenantHasItsBrand()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        select(*window, tenantIndex(*window, u"contoso-bank"_s));
+        window->showBilling();
+        BillingPage* page = window->billingPage();
+        QVERIFY(page);
+        QVERIFY(QTest::qWaitFor([&]() { return !page->isLoading(); }, 30000));
+        // A report of every tenant is the platform's, though the tree shows Contoso Bank.
+        QCOMPARE(page->reportData().branding.accent, packColor(u"default"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->reportData().branding.productName, u"TenantDesk"_s);
+        // The charts wear the tree's brand: the budget's cost in its accent.
+        QBarSet* cost = page->budgetChart()->findChild<QBarSet*>(u"costSet"_s);
+        QVERIFY(cost);
+        QCOMPARE(cost->color(), packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->tenantCostChart()->backgroundBrush().color(), packColor(u"contoso-bank"_s, u"light"_s, u"window"_s));
+        // Another tenant in the tree: the same charts, recoloured; over budget stays apart from the accent.
+        select(*window, tenantIndex(*window, u"wingtip-analytics"_s));
+        QCOMPARE(page->budgetChart()->findChild<QBarSet*>(u"costSet"_s), cost);
+        QCOMPARE(cost->color(), packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        QBarSet* over = page->budgetChart()->findChild<QBarSet*>(u"overBudgetSet"_s);
+        QVERIFY(over);
+        QVERIFY(over->brush().color() != cost->color());
+        select(*window, window->tenantTreeModel()->platformIndex());
+        QCOMPARE(cost->color(), packColor(u"default"_s, u"light"_s, u"accent"_s));
+        select(*window, tenantIndex(*window, u"contoso-bank"_s));
+
+        auto* tenants = page->findChild<QComboBox*>(u"billingTenantCombo"_s);
+        const auto choose = [&](const QString& slug) {
+            const TenantId id = await(window->store()->tenantBySlug(slug)).id;
+            const int index = tenants->findData(QVariant(qint64(id)));
+            if (index < 0)
+                return false;
+            tenants->setCurrentIndex(index);
+            return QTest::qWaitFor([&]() { return !page->isLoading(); }, 30000);
+        };
+        QVERIFY(choose(u"redwood-games.nordics"_s));
+        const QColor redwood = packColor(u"redwood-games"_s, u"light"_s, u"accent"_s);
+        BillingReportData report = page->reportData();
+        QCOMPARE(report.branding.accent, redwood);
+        QCOMPARE(report.branding.productName, u"Redwood Arcade Console"_s);
+        QVERIFY(!report.branding.logo.isNull());
+        QCOMPARE(BrandingManager::current().slug, u"contoso-bank"_s); // the window keeps the tree's brand
+
+        QVERIFY(choose(u"wingtip-analytics"_s));
+        QCOMPARE(page->reportData().branding.accent, packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        // On a dark screen too the report has the light palette's accent: it is printed on white.
+        window->branding()->setSystemDark(true);
+        QCOMPARE(page->reportData().branding.accent, packColor(u"wingtip-analytics"_s, u"light"_s, u"accent"_s));
+        window->branding()->setSystemDark(false);
+        QVERIFY(choose(u"kestrel-bank"_s)); // no pack of its own or an ancestor's: the platform's
+        QCOMPARE(page->reportData().branding.accent, packColor(u"default"_s, u"light"_s, u"accent"_s));
+
+        if (QStandardPaths::findExecutable(u"pdftoppm"_s).isEmpty())
+            QSKIP("pdftoppm is not installed (scripts/setup --test installs poppler-utils)");
+        QVERIFY(choose(u"redwood-games.nordics"_s));
+        const QString pdf = m_dir.filePath(u"nordics.pdf"_s);
+        QString error;
+        QVERIFY2(page->writeReport(pdf, &error), qPrintable(error));
+        QVERIFY(pdfShows(pdf, redwood, m_dir.filePath(u"nordics-page"_s)));
+        QVERIFY(!pdfShows(pdf, packColor(u"contoso-bank"_s, u"light"_s, u"accent"_s), m_dir.filePath(u"nordics-again"_s)));
+    }
+
+    // A tenant admin's report of all their tenants carries their brand, as their window does.
+    void tenantAdminsReportHasTheirBrand()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        Principal tenantAdmin;
+        tenantAdmin.email = u"someone@example.com"_s;
+        const TenantId redwood = await(window->store()->tenantBySlug(u"redwood-games"_s)).id;
+        tenantAdmin.grants.append(Grant{redwood, 0, u"Tenant Admin"_s, {u"tenant.read"_s, u"billing.read"_s}, {}});
+        window->startPreview(tenantAdmin, u"Tenant Admin of redwood-games"_s);
+        QVERIFY(QTest::qWaitFor([&]() { return window->branding()->activeSlug() == u"redwood-games"_s; }, 10000));
+        window->showBilling();
+        BillingPage* page = window->billingPage();
+        QVERIFY(page);
+        QVERIFY(QTest::qWaitFor([&]() { return !page->isLoading() && !page->totalsModel()->totals().isEmpty(); }, 30000));
+        QCOMPARE(page->reportData().branding.accent, packColor(u"redwood-games"_s, u"light"_s, u"accent"_s));
+        QCOMPARE(page->reportData().branding.productName, u"Redwood Arcade Console"_s);
+        window->endPreview();
     }
 
     void brokenPacksAreRefusedAndTheDefaultLookStays_data()
