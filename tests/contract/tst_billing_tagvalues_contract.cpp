@@ -7,6 +7,7 @@
 
 #include "ContractStores.h"
 #include "Decimal.h"
+#include "Permission.h"
 #include "Policy.h"
 #include "TestSupport.h"
 
