@@ -160,6 +160,8 @@ class ApiTest(unittest.TestCase):
             (f"/api/v1/usage?tenant_id={a}&metric=api_calls&from=2020-01-01T00:00:00Z&to=2020-12-01T00:00:00Z",
              "/api/v1/usage"),
             ("/api/v1/billing/summary", "/api/v1/billing/summary"),
+            ("/api/v1/billing/tag-values?key=tenant", "/api/v1/billing/tag-values"),
+            ("/api/v1/billing/tag-keys", "/api/v1/billing/tag-keys"),
             ("/api/v1/usage/totals?metric=api_calls&limit=3&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z",
              "/api/v1/usage/totals"),
             (f"/api/v1/tenants/{a}/nothing", None),
