@@ -153,6 +153,7 @@ void AttributionValuesDialog::showKey(const QString& key)
     m_model->setValues({});
     if (!m_store || key.isEmpty()) {
         m_statusLabel->setText(tr("Choose the tag key whose values to list."));
+        m_keyCombo->setFocus();
         return;
     }
     m_statusLabel->setText(tr("Reading the values of “%1”…").arg(key));

@@ -12,8 +12,12 @@
 #include "SqlStore.h"
 #include "TestSupport.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QAccessible>
+#include <QComboBox>
 #include <QDir>
+#include <QHeaderView>
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
@@ -102,6 +106,17 @@ private Q_SLOTS:
         QAbstractItemModelTester proxyTester(values->proxyModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy valuesLoaded(values, &AttributionValuesDialog::valuesLoaded);
         QVERIFY(valuesLoaded.wait(30000));
+        // Every control a screen reader reaches has a name.
+        for (QWidget* w : values->findChildren<QWidget*>()) {
+            const bool control = qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w)
+                || (qobject_cast<QLineEdit*>(w) && !qobject_cast<QComboBox*>(w->parentWidget()))
+                || (qobject_cast<QAbstractItemView*>(w) && !qobject_cast<QHeaderView*>(w) && w->window() == values);
+            if (!w->isVisible() || !control)
+                continue;
+            QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
+            QVERIFY2(iface && !iface->text(QAccessible::Name).trimmed().isEmpty(),
+                     qPrintable(QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName()));
+        }
         BillingTagValuesModel* model = values->valuesModel();
         QCOMPARE(model->rowCount(), int(costs.size()));
         // The costliest first, with the store's exact cost and "Unallocated" as where it goes now.
