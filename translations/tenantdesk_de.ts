@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>AttributionJson</name>
@@ -76,19 +77,19 @@
 <context>
     <name>Decommission</name>
     <message>
-        <source>Back up the tenant's data to a file</source>
+        <source>Back up the tenant&apos;s data to a file</source>
         <translation>Die Daten des Mandanten in einer Datei sichern</translation>
     </message>
     <message>
-        <source>Notify the tenant's users</source>
+        <source>Notify the tenant&apos;s users</source>
         <translation>Die Benutzer des Mandanten benachrichtigen</translation>
     </message>
     <message>
-        <source>Release the tenant's resources</source>
+        <source>Release the tenant&apos;s resources</source>
         <translation>Die Ressourcen des Mandanten freigeben</translation>
     </message>
     <message>
-        <source>Delete the tenant's data</source>
+        <source>Delete the tenant&apos;s data</source>
         <translation>Die Daten des Mandanten löschen</translation>
     </message>
     <message>
@@ -233,11 +234,17 @@
     <name>SqlSession</name>
     <message numerus="yes">
         <source>“%1” is still granted %n time(s); take it away from its members first.</source>
-        <translation><numerusform>„%1“ ist noch %n-mal zugewiesen; entziehen Sie die Rolle zuerst ihren Mitgliedern.</numerusform><numerusform>„%1“ ist noch %n-mal zugewiesen; entziehen Sie die Rolle zuerst ihren Mitgliedern.</numerusform></translation>
+        <translation>
+            <numerusform>„%1“ ist noch %n-mal zugewiesen; entziehen Sie die Rolle zuerst ihren Mitgliedern.</numerusform>
+            <numerusform>„%1“ ist noch %n-mal zugewiesen; entziehen Sie die Rolle zuerst ihren Mitgliedern.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>The change to %n user(s) was cancelled; nothing was changed.</source>
-        <translation><numerusform>Die Änderung an %n Benutzer wurde abgebrochen; nichts wurde geändert.</numerusform><numerusform>Die Änderung an %n Benutzern wurde abgebrochen; nichts wurde geändert.</numerusform></translation>
+        <translation>
+            <numerusform>Die Änderung an %n Benutzer wurde abgebrochen; nichts wurde geändert.</numerusform>
+            <numerusform>Die Änderung an %n Benutzern wurde abgebrochen; nichts wurde geändert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -269,11 +276,11 @@
 <context>
     <name>Tenant</name>
     <message>
-        <source>A slug has 2 to 100 characters; "%1" has %2.</source>
+        <source>A slug has 2 to 100 characters; &quot;%1&quot; has %2.</source>
         <translation>Ein Kürzel hat 2 bis 100 Zeichen; „%1“ hat %2.</translation>
     </message>
     <message>
-        <source>A slug uses lower-case letters, digits and hyphens in dot-separated parts, each starting and ending with a letter or digit; "%1" does not.</source>
+        <source>A slug uses lower-case letters, digits and hyphens in dot-separated parts, each starting and ending with a letter or digit; &quot;%1&quot; does not.</source>
         <translation>Ein Kürzel besteht aus Kleinbuchstaben, Ziffern und Bindestrichen in durch Punkte getrennten Teilen, die jeweils mit einem Buchstaben oder einer Ziffer beginnen und enden; „%1“ nicht.</translation>
     </message>
 </context>
@@ -332,7 +339,7 @@
         <translation>Kein Schlüsselbund verfügbar (kein Secret Service wie GNOME Keyring oder KWallet antwortet), daher werden Sie jedes Mal nach Ihrem Passwort gefragt.</translation>
     </message>
     <message>
-        <source>Enter the server's address, such as https://tenants.example.com.</source>
+        <source>Enter the server&apos;s address, such as https://tenants.example.com.</source>
         <translation>Geben Sie die Adresse des Servers ein, etwa https://tenants.example.com.</translation>
     </message>
     <message>
@@ -352,7 +359,7 @@
         <translation>Die Adresse sollte nur Server und Port enthalten, etwa https://host:8443.</translation>
     </message>
     <message>
-        <source>Could not open “%1”: Qt's PostgreSQL driver (QPSQL) is not installed. Install it (Debian: libqt6sql6-psql).</source>
+        <source>Could not open “%1”: Qt&apos;s PostgreSQL driver (QPSQL) is not installed. Install it (Debian: libqt6sql6-psql).</source>
         <translation>„%1“ kann nicht geöffnet werden: Der PostgreSQL-Treiber von Qt (QPSQL) ist nicht installiert. Installieren Sie ihn (Debian: libqt6sql6-psql).</translation>
     </message>
     <message>
@@ -360,7 +367,7 @@
         <translation>„%1“ hat einen Verbindungsparameter, den TenantDesk nicht weitergeben kann: „%2“.</translation>
     </message>
     <message>
-        <source>%1: the schema is to be created by the role that owns TenantDesk's tables, not by tenantdesk_app, the role tenantdesk-server connects as. Connect as the owner role (see docs/POSTGRESQL.md).</source>
+        <source>%1: the schema is to be created by the role that owns TenantDesk&apos;s tables, not by tenantdesk_app, the role tenantdesk-server connects as. Connect as the owner role (see docs/POSTGRESQL.md).</source>
         <translation>%1: Das Schema ist von der Rolle anzulegen, der die Tabellen von TenantDesk gehören, nicht von tenantdesk_app, der Rolle, mit der sich tenantdesk-server verbindet. Verbinden Sie sich als Eigentümerrolle (siehe docs/POSTGRESQL.md).</translation>
     </message>
     <message>
@@ -380,7 +387,7 @@
         <translation>„%1“ läuft mit %2; TenantDesk braucht PostgreSQL 12 oder neuer.</translation>
     </message>
     <message>
-        <source>“%1” has no schema on the user's search_path to keep TenantDesk's tables in. Create one, or set the search_path.</source>
+        <source>“%1” has no schema on the user&apos;s search_path to keep TenantDesk&apos;s tables in. Create one, or set the search_path.</source>
         <translation>„%1“ hat im search_path des Benutzers kein Schema für die Tabellen von TenantDesk. Legen Sie eines an oder setzen Sie den search_path.</translation>
     </message>
     <message>
@@ -432,7 +439,7 @@
         <translation>Kürzel: „%1“ ist vom Mandanten „%2“ belegt; wählen Sie ein anderes.</translation>
     </message>
     <message>
-        <source>Could not check the environment's name</source>
+        <source>Could not check the environment&apos;s name</source>
         <translation>Der Name der Umgebung konnte nicht geprüft werden</translation>
     </message>
     <message>
@@ -488,7 +495,7 @@
         <translation>„%1“ ist eine Plattformrolle; Plattformrollen gelten mandantenübergreifend und werden nicht auf einem Mandanten zugewiesen.</translation>
     </message>
     <message>
-        <source>“%1” is an environment role; grant it on one of the tenant's environments.</source>
+        <source>“%1” is an environment role; grant it on one of the tenant&apos;s environments.</source>
         <translation>„%1“ ist eine Umgebungsrolle; weisen Sie sie auf einer der Umgebungen des Mandanten zu.</translation>
     </message>
     <message>
@@ -516,7 +523,7 @@
         <translation>Das Einbeziehen dieser Rollen ergäbe einen Zyklus: %1.</translation>
     </message>
     <message>
-        <source>Could not check the role's name</source>
+        <source>Could not check the role&apos;s name</source>
         <translation>Der Name der Rolle konnte nicht geprüft werden</translation>
     </message>
     <message>
@@ -712,35 +719,35 @@
         <translation>Verbraucht</translation>
     </message>
     <message>
-        <source>Keycloak's own role for offline tokens</source>
+        <source>Keycloak&apos;s own role for offline tokens</source>
         <translation>Keycloaks eigene Rolle für Offline-Tokens</translation>
     </message>
     <message>
-        <source>Keycloak's own role for User-Managed Access</source>
+        <source>Keycloak&apos;s own role for User-Managed Access</source>
         <translation>Keycloaks eigene Rolle für User-Managed Access</translation>
     </message>
     <message>
-        <source>Keycloak's holder of the roles it grants at registration</source>
+        <source>Keycloak&apos;s holder of the roles it grants at registration</source>
         <translation>Keycloaks Träger der Rollen, die bei der Registrierung vergeben werden</translation>
     </message>
     <message>
-        <source>Keycloak's administration of the realm itself</source>
+        <source>Keycloak&apos;s administration of the realm itself</source>
         <translation>Keycloaks Verwaltung des Realms selbst</translation>
     </message>
     <message>
-        <source>Keycloak's identity brokering</source>
+        <source>Keycloak&apos;s identity brokering</source>
         <translation>Keycloaks Identity Brokering</translation>
     </message>
     <message>
-        <source>Keycloak's own account console</source>
+        <source>Keycloak&apos;s own account console</source>
         <translation>Keycloaks eigene Kontokonsole</translation>
     </message>
     <message>
-        <source>Keycloak's admin console</source>
+        <source>Keycloak&apos;s admin console</source>
         <translation>Keycloaks Administrationskonsole</translation>
     </message>
     <message>
-        <source>Keycloak's command-line administration</source>
+        <source>Keycloak&apos;s command-line administration</source>
         <translation>Keycloaks Administration über die Befehlszeile</translation>
     </message>
     <message>
@@ -780,7 +787,7 @@
         <translation>%1 enthält Benutzer eines Realms ohne Datei %2-realm.json im Ordner.</translation>
     </message>
     <message>
-        <source>The server's answer to %1 cannot be read: %2</source>
+        <source>The server&apos;s answer to %1 cannot be read: %2</source>
         <translation>Die Antwort des Servers auf %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
@@ -1032,7 +1039,7 @@
         <translation>die Datei hat %1 Bytes, mehr als die Grenze von %2</translation>
     </message>
     <message>
-        <source>text follows the tags' closing brace</source>
+        <source>text follows the tags&apos; closing brace</source>
         <translation>nach der schließenden Klammer der Tags folgt noch Text</translation>
     </message>
     <message>
@@ -1055,7 +1062,7 @@
 <context>
     <name>TenantDesk::ApiRequest</name>
     <message>
-        <source>environment_id: name the environment's tenant with tenant_id too.</source>
+        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
         <translation>environment_id: Nennen Sie den Mandanten der Umgebung auch mit tenant_id.</translation>
     </message>
     <message>
@@ -1095,7 +1102,7 @@
         <translation>%1: eine ID (eine positive ganze Zahl) oder null erwartet.</translation>
     </message>
     <message>
-        <source>parent_id: required: the new parent's id, or null for the top level.</source>
+        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
         <translation>parent_id: erforderlich: die ID des neuen übergeordneten Mandanten oder null für die oberste Ebene.</translation>
     </message>
     <message>
@@ -1189,8 +1196,8 @@
         <translation>Eine Änderung braucht den Header If-Match mit dem ETag der Version, auf der sie beruht.</translation>
     </message>
     <message>
-        <source>If-Match: expected an ETag such as "7".</source>
-        <translation>If-Match: ein ETag wie "7" erwartet.</translation>
+        <source>If-Match: expected an ETag such as &quot;7&quot;.</source>
+        <translation>If-Match: ein ETag wie &quot;7&quot; erwartet.</translation>
     </message>
     <message>
         <source>“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.</source>
@@ -1277,8 +1284,8 @@
         <translation>Der Server konnte die hochgeladene Datei nicht ablegen (sein Datenträger ist vielleicht voll).</translation>
     </message>
     <message>
-        <source>amount: required, a decimal number as a string ("1200.00"), or null to remove the budget.</source>
-        <translation>amount: erforderlich, eine Dezimalzahl als Zeichenkette ("1200.00") oder null, um das Budget zu entfernen.</translation>
+        <source>amount: required, a decimal number as a string (&quot;1200.00&quot;), or null to remove the budget.</source>
+        <translation>amount: erforderlich, eine Dezimalzahl als Zeichenkette (&quot;1200.00&quot;) oder null, um das Budget zu entfernen.</translation>
     </message>
 </context>
 <context>
@@ -1292,7 +1299,7 @@
         <translation>Es ist keine Datenbank geöffnet.</translation>
     </message>
     <message>
-        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant's slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
+        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant&apos;s slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
         <translation>Kosten gehen nach diesen Regeln an einen Mandanten, in dieser Reihenfolge versucht: zuerst eine Zuordnung eines Tag-Werts oder Unterkontos, dann ein Tag, dessen Wert das Kürzel des Mandanten ist. Kosten, auf die nichts passt, bleiben nicht zugeordnet. Gemeinsame Kosten werden stattdessen auf Mandanten verteilt.</translation>
     </message>
     <message>
@@ -1300,7 +1307,7 @@
         <translation>Mandanten-Tag-&amp;Schlüssel</translation>
     </message>
     <message>
-        <source>Tags whose value is a tenant's slug, e.g. tenant or user:tenant; double-click to edit</source>
+        <source>Tags whose value is a tenant&apos;s slug, e.g. tenant or user:tenant; double-click to edit</source>
         <translation>Tags, deren Wert das Kürzel eines Mandanten ist, z. B. tenant oder user:tenant; Doppelklick zum Bearbeiten</translation>
     </message>
     <message>
@@ -1364,7 +1371,7 @@
         <translation>Gleichmäßig</translation>
     </message>
     <message>
-        <source>Proportional: in proportion to each tenant's direct cost that month; Even: the same share each</source>
+        <source>Proportional: in proportion to each tenant&apos;s direct cost that month; Even: the same share each</source>
         <translation>Anteilig: im Verhältnis zu den direkten Kosten jedes Mandanten in diesem Monat; Gleichmäßig: der gleiche Anteil für jeden</translation>
     </message>
     <message>
@@ -1468,7 +1475,7 @@
         <translation>Vorkommende &amp;Werte …</translation>
     </message>
     <message>
-        <source>List the values of the selected mapping's tag key in the billing lines, with their cost, and map them to tenants</source>
+        <source>List the values of the selected mapping&apos;s tag key in the billing lines, with their cost, and map them to tenants</source>
         <translation>Die Werte des Tag-Schlüssels der ausgewählten Zuordnung in den Abrechnungszeilen mit ihren Kosten auflisten und Mandanten zuordnen</translation>
     </message>
     <message>
@@ -1763,7 +1770,7 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <translation>Diese Warnung verbergen, bis die Datenbank erneut geöffnet wird</translation>
     </message>
     <message>
-        <source>The audit trail has been altered: the platform's chain breaks at event %1.</source>
+        <source>The audit trail has been altered: the platform&apos;s chain breaks at event %1.</source>
         <translation>Das Prüfprotokoll wurde verändert: Die Kette der Plattform bricht bei Ereignis %1 ab.</translation>
     </message>
     <message>
@@ -1802,7 +1809,7 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <translation>Das Prüfprotokoll erneut lesen</translation>
     </message>
     <message>
-        <source>Audit events and the selected event's changes</source>
+        <source>Audit events and the selected event&apos;s changes</source>
         <translation>Prüfereignisse und die Änderungen des gewählten Ereignisses</translation>
     </message>
     <message>
@@ -1971,15 +1978,24 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
     </message>
     <message numerus="yes">
         <source>%n event(s) so far; loading more…</source>
-        <translation><numerusform>Bisher %n Ereignis; weitere werden geladen…</numerusform><numerusform>Bisher %n Ereignisse; weitere werden geladen…</numerusform></translation>
+        <translation>
+            <numerusform>Bisher %n Ereignis; weitere werden geladen…</numerusform>
+            <numerusform>Bisher %n Ereignisse; weitere werden geladen…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) shown; the rest could not be read.</source>
-        <translation><numerusform>%n Ereignis angezeigt; der Rest konnte nicht gelesen werden.</numerusform><numerusform>%n Ereignisse angezeigt; der Rest konnte nicht gelesen werden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Ereignis angezeigt; der Rest konnte nicht gelesen werden.</numerusform>
+            <numerusform>%n Ereignisse angezeigt; der Rest konnte nicht gelesen werden.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) so far, newest first; scroll down for older ones.</source>
-        <translation><numerusform>Bisher %n Ereignis, neueste zuerst; scrollen Sie nach unten für ältere.</numerusform><numerusform>Bisher %n Ereignisse, neueste zuerst; scrollen Sie nach unten für ältere.</numerusform></translation>
+        <translation>
+            <numerusform>Bisher %n Ereignis, neueste zuerst; scrollen Sie nach unten für ältere.</numerusform>
+            <numerusform>Bisher %n Ereignisse, neueste zuerst; scrollen Sie nach unten für ältere.</numerusform>
+        </translation>
     </message>
     <message>
         <source>No events match the filters.</source>
@@ -1987,7 +2003,10 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
     </message>
     <message numerus="yes">
         <source>%n event(s), newest first.</source>
-        <translation><numerusform>%n Ereignis, neueste zuerst.</numerusform><numerusform>%n Ereignisse, neueste zuerst.</numerusform></translation>
+        <translation>
+            <numerusform>%n Ereignis, neueste zuerst.</numerusform>
+            <numerusform>%n Ereignisse, neueste zuerst.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Re&amp;load</source>
@@ -2024,11 +2043,11 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <translation>die Spalte fehlt; eine %1-Datei muss sie haben</translation>
     </message>
     <message>
-        <source>the line ends after %1 of the header's %2 columns</source>
+        <source>the line ends after %1 of the header&apos;s %2 columns</source>
         <translation>die Zeile endet nach %1 der %2 Spalten der Kopfzeile</translation>
     </message>
     <message>
-        <source>the line has %1 values, %2 more than the header's %3 columns (after this one)</source>
+        <source>the line has %1 values, %2 more than the header&apos;s %3 columns (after this one)</source>
         <translation>die Zeile hat %1 Werte, %2 mehr als die %3 Spalten der Kopfzeile (nach dieser)</translation>
     </message>
     <message>
@@ -2094,7 +2113,7 @@ Drücken Sie die Eingabetaste oder doppelklicken Sie, um es erneut zu versuchen.
         <translation>Optional, z. B. tenant oder user:tenant</translation>
     </message>
     <message>
-        <source>A tag whose value is a tenant's slug; added to the attribution rules' tenant tag keys</source>
+        <source>A tag whose value is a tenant&apos;s slug; added to the attribution rules&apos; tenant tag keys</source>
         <translation>Ein Tag, dessen Wert das Kürzel eines Mandanten ist; wird den Mandanten-Tag-Schlüsseln der Zuordnungsregeln hinzugefügt</translation>
     </message>
     <message>
@@ -2345,39 +2364,66 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Tags: %n NULL value(s) read as no tags</source>
-        <translation><numerusform>Tags: %n NULL-Wert als keine Tags gelesen</numerusform><numerusform>Tags: %n NULL-Werte als keine Tags gelesen</numerusform></translation>
+        <translation>
+            <numerusform>Tags: %n NULL-Wert als keine Tags gelesen</numerusform>
+            <numerusform>Tags: %n NULL-Werte als keine Tags gelesen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 (from %2): %n empty value(s) read as 0</source>
-        <translation><numerusform>%1 (aus %2): %n leerer Wert als 0 gelesen</numerusform><numerusform>%1 (aus %2): %n leere Werte als 0 gelesen</numerusform></translation>
+        <translation>
+            <numerusform>%1 (aus %2): %n leerer Wert als 0 gelesen</numerusform>
+            <numerusform>%1 (aus %2): %n leere Werte als 0 gelesen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>EffectiveCost: %n line(s) without a net amount use the unblended cost</source>
-        <translation><numerusform>EffectiveCost: %n Zeile ohne Nettobetrag verwendet die ungemischten Kosten</numerusform><numerusform>EffectiveCost: %n Zeilen ohne Nettobetrag verwenden die ungemischten Kosten</numerusform></translation>
+        <translation>
+            <numerusform>EffectiveCost: %n Zeile ohne Nettobetrag verwendet die ungemischten Kosten</numerusform>
+            <numerusform>EffectiveCost: %n Zeilen ohne Nettobetrag verwenden die ungemischten Kosten</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ServiceCategory: %n empty value(s) read as Other</source>
-        <translation><numerusform>ServiceCategory: %n leerer Wert als Other gelesen</numerusform><numerusform>ServiceCategory: %n leere Werte als Other gelesen</numerusform></translation>
+        <translation>
+            <numerusform>ServiceCategory: %n leerer Wert als Other gelesen</numerusform>
+            <numerusform>ServiceCategory: %n leere Werte als Other gelesen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ServiceCategory: %n line(s) of other services are in Other</source>
-        <translation><numerusform>ServiceCategory: %n Zeile anderer Dienste steht unter Other</numerusform><numerusform>ServiceCategory: %n Zeilen anderer Dienste stehen unter Other</numerusform></translation>
+        <translation>
+            <numerusform>ServiceCategory: %n Zeile anderer Dienste steht unter Other</numerusform>
+            <numerusform>ServiceCategory: %n Zeilen anderer Dienste stehen unter Other</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)</source>
-        <translation><numerusform>ChargeCategory: %n Zeile mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform><numerusform>ChargeCategory: %n Zeilen mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform></translation>
+        <translation>
+            <numerusform>ChargeCategory: %n Zeile mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform>
+            <numerusform>ChargeCategory: %n Zeilen mit unbekannter Kostenart als Adjustment gelesen (%1)</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Times: fractions of a second dropped in %n line(s)</source>
-        <translation><numerusform>Zeiten: Sekundenbruchteile in %n Zeile verworfen</numerusform><numerusform>Zeiten: Sekundenbruchteile in %n Zeilen verworfen</numerusform></translation>
+        <translation>
+            <numerusform>Zeiten: Sekundenbruchteile in %n Zeile verworfen</numerusform>
+            <numerusform>Zeiten: Sekundenbruchteile in %n Zeilen verworfen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Times: %n time(s) with an offset from UTC converted to UTC</source>
-        <translation><numerusform>Zeiten: %n Zeit mit Abweichung von UTC in UTC umgerechnet</numerusform><numerusform>Zeiten: %n Zeiten mit Abweichung von UTC in UTC umgerechnet</numerusform></translation>
+        <translation>
+            <numerusform>Zeiten: %n Zeit mit Abweichung von UTC in UTC umgerechnet</numerusform>
+            <numerusform>Zeiten: %n Zeiten mit Abweichung von UTC in UTC umgerechnet</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Dates: %n line(s) with US dates (month/day/year) read as such</source>
-        <translation><numerusform>Datumsangaben: %n Zeile mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform><numerusform>Datumsangaben: %n Zeilen mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform></translation>
+        <translation>
+            <numerusform>Datumsangaben: %n Zeile mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform>
+            <numerusform>Datumsangaben: %n Zeilen mit US-Datum (Monat/Tag/Jahr) als solches gelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2643,8 +2689,8 @@ Es wurde nichts importiert.</translation>
         <translation>Keine Kosten in dieser Auswahl. Importieren Sie einen Abrechnungsexport mit Datei → Abrechnung importieren…</translation>
     </message>
     <message>
-        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style="color:#a84b00"&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
-        <translation>Summe &lt;b&gt;%1&lt;/b&gt; · &lt;span style="color:#a84b00"&gt;Nicht zugeordnet &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</translation>
+        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
+        <translation>Summe &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Nicht zugeordnet &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</translation>
     </message>
     <message>
         <source> · Shared %1</source>
@@ -2652,7 +2698,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source> · %Ln line(s)</source>
-        <translation><numerusform> · %Ln Zeile</numerusform><numerusform> · %Ln Zeilen</numerusform></translation>
+        <translation>
+            <numerusform> · %Ln Zeile</numerusform>
+            <numerusform> · %Ln Zeilen</numerusform>
+        </translation>
     </message>
     <message>
         <source> (%1 only)</source>
@@ -2724,11 +2773,17 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>%Ln line(s) so far, %1 — scroll for more</source>
-        <translation><numerusform>bisher %Ln Zeile, %1 — für mehr blättern</numerusform><numerusform>bisher %Ln Zeilen, %1 — für mehr blättern</numerusform></translation>
+        <translation>
+            <numerusform>bisher %Ln Zeile, %1 — für mehr blättern</numerusform>
+            <numerusform>bisher %Ln Zeilen, %1 — für mehr blättern</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>All %Ln line(s): billed cost %1</source>
-        <translation><numerusform>Insgesamt %Ln Zeile: abgerechnete Kosten %1</numerusform><numerusform>Alle %Ln Zeilen: abgerechnete Kosten %1</numerusform></translation>
+        <translation>
+            <numerusform>Insgesamt %Ln Zeile: abgerechnete Kosten %1</numerusform>
+            <numerusform>Alle %Ln Zeilen: abgerechnete Kosten %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>, as in the total</source>
@@ -2843,12 +2898,15 @@ Es wurde nichts importiert.</translation>
     <message numerus="yes">
         <source>%1 %2, exactly
 %n line(s)</source>
-        <translation><numerusform>%1 %2, genau
-%n Zeile</numerusform><numerusform>%1 %2, genau
-%n Zeilen</numerusform></translation>
+        <translation>
+            <numerusform>%1 %2, genau
+%n Zeile</numerusform>
+            <numerusform>%1 %2, genau
+%n Zeilen</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1's share of the shared cost of %2, spread by the attribution rules</source>
+        <source>%1&apos;s share of the shared cost of %2, spread by the attribution rules</source>
         <translation>Anteil von %1 an den gemeinsamen Kosten von %2, von den Zuordnungsregeln verteilt</translation>
     </message>
     <message>
@@ -3082,7 +3140,7 @@ Es wurde nichts importiert.</translation>
         <translation>Es konnte kein temporärer Ordner angelegt werden.</translation>
     </message>
     <message>
-        <source>Could not run Qt's resource compiler %1: %2</source>
+        <source>Could not run Qt&apos;s resource compiler %1: %2</source>
         <translation>Der Ressourcen-Compiler von Qt, %1, konnte nicht ausgeführt werden: %2</translation>
     </message>
     <message>
@@ -3160,7 +3218,7 @@ Es wurde nichts importiert.</translation>
         <translation>das Bild hat %1×%2 Pixel, mehr als %3×%3</translation>
     </message>
     <message>
-        <source>line %1: a backslash (a CSS escape) is not allowed in a pack's style sheet</source>
+        <source>line %1: a backslash (a CSS escape) is not allowed in a pack&apos;s style sheet</source>
         <translation>Zeile %1: ein umgekehrter Schrägstrich (ein CSS-Escape) ist im Stylesheet eines Pakets nicht erlaubt</translation>
     </message>
     <message>
@@ -3273,8 +3331,8 @@ Es wurde nichts importiert.</translation>
         <translation>palettes.%1.%2 ist keine Farbrolle (bekannt: %3)</translation>
     </message>
     <message>
-        <source>palettes.%1.%2 is not a text; write a colour as "#rrggbb"</source>
-        <translation>palettes.%1.%2 ist kein Text; schreiben Sie eine Farbe als "#rrggbb"</translation>
+        <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
+        <translation>palettes.%1.%2 ist kein Text; schreiben Sie eine Farbe als &quot;#rrggbb&quot;</translation>
     </message>
     <message>
         <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
@@ -3667,7 +3725,7 @@ Es wurde nichts importiert.</translation>
         <translation>%1 (geerbt vom übergeordneten Mandanten %2)</translation>
     </message>
     <message>
-        <source>Enter a user's e-mail and a tenant's slug.</source>
+        <source>Enter a user&apos;s e-mail and a tenant&apos;s slug.</source>
         <translation>Geben Sie die E-Mail-Adresse eines Benutzers und das Kürzel eines Mandanten ein.</translation>
     </message>
     <message>
@@ -3675,7 +3733,7 @@ Es wurde nichts importiert.</translation>
         <translation>Es gibt keinen Benutzer mit der E-Mail-Adresse „%1“.</translation>
     </message>
     <message>
-        <source>There is no user with the e-mail “%1” among the tenant's members.</source>
+        <source>There is no user with the e-mail “%1” among the tenant&apos;s members.</source>
         <translation>Unter den Mitgliedern des Mandanten gibt es keinen Benutzer mit der E-Mail-Adresse „%1“.</translation>
     </message>
     <message>
@@ -3692,7 +3750,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>%n permission(s) on this tenant, each with every membership and role that grants it.</source>
-        <translation><numerusform>%n Berechtigung auf diesem Mandanten, jeweils mit jeder Mitgliedschaft und Rolle, die sie gewährt.</numerusform><numerusform>%n Berechtigungen auf diesem Mandanten, jeweils mit jeder Mitgliedschaft und Rolle, die sie gewährt.</numerusform></translation>
+        <translation>
+            <numerusform>%n Berechtigung auf diesem Mandanten, jeweils mit jeder Mitgliedschaft und Rolle, die sie gewährt.</numerusform>
+            <numerusform>%n Berechtigungen auf diesem Mandanten, jeweils mit jeder Mitgliedschaft und Rolle, die sie gewährt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3764,7 +3825,7 @@ Es wurde nichts importiert.</translation>
         <translation>Schreibt die Benutzer mit ihren Mitgliedschaften in eine Datei, die TenantDesk genau so wieder importiert. Plattformrollen sind keine Mitgliedschaften eines Mandanten und werden ausgelassen.</translation>
     </message>
     <message>
-        <source>The users matching the Users page's filters</source>
+        <source>The users matching the Users page&apos;s filters</source>
         <translation>Die Benutzer, die zu den Filtern der Benutzerseite passen</translation>
     </message>
     <message>
@@ -3816,7 +3877,7 @@ Es wurde nichts importiert.</translation>
         <translation>Schließen</translation>
     </message>
     <message>
-        <source>The users matching the Users page's filters: %1</source>
+        <source>The users matching the Users page&apos;s filters: %1</source>
         <translation>Die Benutzer, die zu den Filtern der Benutzerseite passen: %1</translation>
     </message>
     <message>
@@ -3845,7 +3906,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Reading the memberships of %n user(s), one request each…</source>
-        <translation><numerusform>Mitgliedschaften von %n Benutzer werden gelesen, eine Anfrage je Benutzer…</numerusform><numerusform>Mitgliedschaften von %n Benutzern werden gelesen, eine Anfrage je Benutzer…</numerusform></translation>
+        <translation>
+            <numerusform>Mitgliedschaften von %n Benutzer werden gelesen, eine Anfrage je Benutzer…</numerusform>
+            <numerusform>Mitgliedschaften von %n Benutzern werden gelesen, eine Anfrage je Benutzer…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not list the users: %1 Nothing was written.</source>
@@ -3873,7 +3937,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n user(s) with %1 membership(s) to %2.</source>
-        <translation><numerusform>%n Benutzer mit %1 Mitgliedschaft(en) nach %2 exportiert.</numerusform><numerusform>%n Benutzer mit %1 Mitgliedschaft(en) nach %2 exportiert.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer mit %1 Mitgliedschaft(en) nach %2 exportiert.</numerusform>
+            <numerusform>%n Benutzer mit %1 Mitgliedschaft(en) nach %2 exportiert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancelled: nothing was written.</source>
@@ -4044,7 +4111,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt;: %n realm(s), each imported as a new tenant. Checked by the store: nothing has been written yet.</source>
-        <translation><numerusform>&lt;b&gt;%1&lt;/b&gt;: %n Realm, als neuer Mandant importiert. Vom Speicher geprüft: Es wurde noch nichts geschrieben.</numerusform><numerusform>&lt;b&gt;%1&lt;/b&gt;: %n Realms, jeder als neuer Mandant importiert. Vom Speicher geprüft: Es wurde noch nichts geschrieben.</numerusform></translation>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n Realm, als neuer Mandant importiert. Vom Speicher geprüft: Es wurde noch nichts geschrieben.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;: %n Realms, jeder als neuer Mandant importiert. Vom Speicher geprüft: Es wurde noch nichts geschrieben.</numerusform>
+        </translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; into the tenant &lt;b&gt;%2&lt;/b&gt;. Checked by the store: nothing has been written yet.</source>
@@ -4055,7 +4125,7 @@ Es wurde nichts importiert.</translation>
         <translation>Neuer Mandant „%1“, Kürzel:</translation>
     </message>
     <message>
-        <source>The new tenant's slug; change it when a tenant has it already</source>
+        <source>The new tenant&apos;s slug; change it when a tenant has it already</source>
         <translation>Das Kürzel des neuen Mandanten; ändern Sie es, wenn ein Mandant es schon hat</translation>
     </message>
     <message>
@@ -4136,7 +4206,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Issues (%n), by line; nothing is imported while any remain:</source>
-        <translation><numerusform>Probleme (%n), nach Zeile; solange eines besteht, wird nichts importiert:</numerusform><numerusform>Probleme (%n), nach Zeile; solange welche bestehen, wird nichts importiert:</numerusform></translation>
+        <translation>
+            <numerusform>Probleme (%n), nach Zeile; solange eines besteht, wird nichts importiert:</numerusform>
+            <numerusform>Probleme (%n), nach Zeile; solange welche bestehen, wird nichts importiert:</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checking with the store…</source>
@@ -4156,7 +4229,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>%1 (%n issue(s))</source>
-        <translation><numerusform>%1 (%n Problem)</numerusform><numerusform>%1 (%n Probleme)</numerusform></translation>
+        <translation>
+            <numerusform>%1 (%n Problem)</numerusform>
+            <numerusform>%1 (%n Probleme)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing has been read yet.</source>
@@ -4180,15 +4256,24 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the export and read it again, change the slug of a tenant that exists already, or leave the realm out.</source>
-        <translation><numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie den Export und lesen Sie ihn erneut, ändern Sie das Kürzel eines schon vorhandenen Mandanten oder lassen Sie den Realm aus.</numerusform><numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie den Export und lesen Sie ihn erneut, ändern Sie das Kürzel eines schon vorhandenen Mandanten oder lassen Sie den Realm aus.</numerusform></translation>
+        <translation>
+            <numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie den Export und lesen Sie ihn erneut, ändern Sie das Kürzel eines schon vorhandenen Mandanten oder lassen Sie den Realm aus.</numerusform>
+            <numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie den Export und lesen Sie ihn erneut, ändern Sie das Kürzel eines schon vorhandenen Mandanten oder lassen Sie den Realm aus.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the export and read it again, or change the slug of a tenant that exists already.</source>
-        <translation><numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie den Export und lesen Sie ihn erneut oder ändern Sie das Kürzel eines schon vorhandenen Mandanten.</numerusform><numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie den Export und lesen Sie ihn erneut oder ändern Sie das Kürzel eines schon vorhandenen Mandanten.</numerusform></translation>
+        <translation>
+            <numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie den Export und lesen Sie ihn erneut oder ändern Sie das Kürzel eines schon vorhandenen Mandanten.</numerusform>
+            <numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie den Export und lesen Sie ihn erneut oder ändern Sie das Kürzel eines schon vorhandenen Mandanten.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the file and read it again (Back).</source>
-        <translation><numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie die Datei und lesen Sie sie erneut (Zurück).</numerusform><numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie die Datei und lesen Sie sie erneut (Zurück).</numerusform></translation>
+        <translation>
+            <numerusform>Importieren ist deaktiviert, solange %n Problem besteht: Korrigieren Sie die Datei und lesen Sie sie erneut (Zurück).</numerusform>
+            <numerusform>Importieren ist deaktiviert, solange %n Probleme bestehen: Korrigieren Sie die Datei und lesen Sie sie erneut (Zurück).</numerusform>
+        </translation>
     </message>
     <message>
         <source>The file holds no users or roles to import.</source>
@@ -4212,7 +4297,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>Importing %n user(s) into “%1”…</source>
-        <translation><numerusform>%n Benutzer wird nach „%1“ importiert…</numerusform><numerusform>%n Benutzer werden nach „%1“ importiert…</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer wird nach „%1“ importiert…</numerusform>
+            <numerusform>%n Benutzer werden nach „%1“ importiert…</numerusform>
+        </translation>
     </message>
     <message>
         <source>line %1, %2: %3</source>
@@ -4514,7 +4602,7 @@ Es wurde nichts importiert.</translation>
         <translation>Die Details konnten nicht angezeigt werden</translation>
     </message>
     <message>
-        <source>No tenant's name or slug contains “%1”.</source>
+        <source>No tenant&apos;s name or slug contains “%1”.</source>
         <translation>Kein Mandantenname und kein Kürzel enthält „%1“.</translation>
     </message>
     <message>
@@ -4523,7 +4611,10 @@ Es wurde nichts importiert.</translation>
     </message>
     <message numerus="yes">
         <source>%n tenant(s) found.</source>
-        <translation><numerusform>%n Mandant gefunden.</numerusform><numerusform>%n Mandanten gefunden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Mandant gefunden.</numerusform>
+            <numerusform>%n Mandanten gefunden.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Copy Name</source>
@@ -4615,7 +4706,10 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%1 and %n more</source>
-        <translation><numerusform>%1 und %n weitere</numerusform><numerusform>%1 und %n weitere</numerusform></translation>
+        <translation>
+            <numerusform>%1 und %n weitere</numerusform>
+            <numerusform>%1 und %n weitere</numerusform>
+        </translation>
     </message>
     <message>
         <source>no roles</source>
@@ -4623,7 +4717,10 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n grant(s)</source>
-        <translation><numerusform>%n Zuweisung</numerusform><numerusform>%n Zuweisungen</numerusform></translation>
+        <translation>
+            <numerusform>%n Zuweisung</numerusform>
+            <numerusform>%n Zuweisungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Viewing as %1 (%2) — read-only</source>
@@ -4710,7 +4807,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>&amp;Markeneditor…</translation>
     </message>
     <message>
-        <source>Make a tenant's branding pack: colours, logo and product name (platform admins)</source>
+        <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
         <translation>Das Markenpaket eines Mandanten erstellen: Farben, Logo und Produktname (Plattformadministratoren)</translation>
     </message>
     <message>
@@ -4934,7 +5031,10 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n setting(s) will change in the target.</source>
-        <translation><numerusform>%n Einstellung wird sich im Ziel ändern.</numerusform><numerusform>%n Einstellungen werden sich im Ziel ändern.</numerusform></translation>
+        <translation>
+            <numerusform>%n Einstellung wird sich im Ziel ändern.</numerusform>
+            <numerusform>%n Einstellungen werden sich im Ziel ändern.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Setting</source>
@@ -5025,15 +5125,24 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) read</source>
-        <translation><numerusform>%n Benutzer gelesen</numerusform><numerusform>%n Benutzer gelesen</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer gelesen</numerusform>
+            <numerusform>%n Benutzer gelesen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n imported</source>
-        <translation><numerusform>%n importiert</numerusform><numerusform>%n importiert</numerusform></translation>
+        <translation>
+            <numerusform>%n importiert</numerusform>
+            <numerusform>%n importiert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n skipped</source>
-        <translation><numerusform>%n übersprungen</numerusform><numerusform>%n übersprungen</numerusform></translation>
+        <translation>
+            <numerusform>%n übersprungen</numerusform>
+            <numerusform>%n übersprungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>no e-mail address, which a user here needs (%1)</source>
@@ -5045,27 +5154,45 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) disabled: not enabled in Keycloak.</source>
-        <translation><numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform><numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform>
+            <numerusform>%n Benutzer deaktiviert: in Keycloak nicht aktiviert.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) had credentials: dropped, never stored. The users are invited and choose their own at their first sign-in.</source>
-        <translation><numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform><numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform>
+            <numerusform>%n Benutzer hatten Zugangsdaten: verworfen, nie gespeichert. Die Benutzer sind eingeladen und wählen bei ihrer ersten Anmeldung eigene.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n realm role(s) imported as roles of the tenant</source>
-        <translation><numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform><numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform></translation>
+        <translation>
+            <numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform>
+            <numerusform>%n Realm-Rolle(n) als Rollen des Mandanten importiert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n client role(s)</source>
-        <translation><numerusform>%n Client-Rolle(n)</numerusform><numerusform>%n Client-Rolle(n)</numerusform></translation>
+        <translation>
+            <numerusform>%n Client-Rolle(n)</numerusform>
+            <numerusform>%n Client-Rolle(n)</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>of %n client(s), named “client:role”</source>
-        <translation><numerusform>von %n Client(s), benannt „client:rolle“</numerusform><numerusform>von %n Client(s), benannt „client:rolle“</numerusform></translation>
+        <translation>
+            <numerusform>von %n Client(s), benannt „client:rolle“</numerusform>
+            <numerusform>von %n Client(s), benannt „client:rolle“</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n composite role(s) include the roles they list.</source>
-        <translation><numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform><numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform></translation>
+        <translation>
+            <numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform>
+            <numerusform>%n zusammengesetzte Rolle(n) enthalten die Rollen, die sie aufführen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The roles carry no permissions: a Keycloak role means what its applications make of it. Grant permissions in the role editor.</source>
@@ -5073,27 +5200,42 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n group(s)</source>
-        <translation><numerusform>%n Gruppe(n)</numerusform><numerusform>%n Gruppe(n)</numerusform></translation>
+        <translation>
+            <numerusform>%n Gruppe(n)</numerusform>
+            <numerusform>%n Gruppe(n)</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>(%n at the top)</source>
-        <translation><numerusform>(%n auf oberster Ebene)</numerusform><numerusform>(%n auf oberster Ebene)</numerusform></translation>
+        <translation>
+            <numerusform>(%n auf oberster Ebene)</numerusform>
+            <numerusform>(%n auf oberster Ebene)</numerusform>
+        </translation>
     </message>
     <message>
-        <source>imported as composite roles named “group:/path”, each including the group's roles and its parent group's role; a member gets one membership with the group's role.</source>
+        <source>imported as composite roles named “group:/path”, each including the group&apos;s roles and its parent group&apos;s role; a member gets one membership with the group&apos;s role.</source>
         <translation>importiert als zusammengesetzte Rollen namens „group:/pfad“, jede mit den Rollen der Gruppe und der Rolle ihrer übergeordneten Gruppe; ein Mitglied erhält eine Mitgliedschaft mit der Rolle der Gruppe.</translation>
     </message>
     <message numerus="yes">
         <source>%n membership(s) on the new tenant: one per realm role, client role and group of each imported user.</source>
-        <translation><numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform><numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform></translation>
+        <translation>
+            <numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform>
+            <numerusform>%n Mitgliedschaft(en) auf dem neuen Mandanten: eine je Realm-Rolle, Client-Rolle und Gruppe jedes importierten Benutzers.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s)</source>
-        <translation><numerusform>%n Benutzer</numerusform><numerusform>%n Benutzer</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer</numerusform>
+            <numerusform>%n Benutzer</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n composite role(s)</source>
-        <translation><numerusform>%n zusammengesetzte Rolle(n)</numerusform><numerusform>%n zusammengesetzte Rolle(n)</numerusform></translation>
+        <translation>
+            <numerusform>%n zusammengesetzte Rolle(n)</numerusform>
+            <numerusform>%n zusammengesetzte Rolle(n)</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 skipped (%2)</source>
@@ -5105,7 +5247,10 @@ E-Mail-Adresse des Benutzers:</translation>
     </message>
     <message numerus="yes">
         <source>%n definition(s) left out</source>
-        <translation><numerusform>%n Definition(en) ausgelassen</numerusform><numerusform>%n Definition(en) ausgelassen</numerusform></translation>
+        <translation>
+            <numerusform>%n Definition(en) ausgelassen</numerusform>
+            <numerusform>%n Definition(en) ausgelassen</numerusform>
+        </translation>
     </message>
     <message>
         <source>named by no user, group or composite role.</source>
@@ -5116,12 +5261,15 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>aus %1 entfernt.</translation>
     </message>
     <message>
-        <source>The realm's default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
+        <source>The realm&apos;s default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
         <translation>Die Standardrollen des Realms (%1) werden nicht zugewiesen: Keycloak vergibt sie bei der Registrierung, und der Export führt die Rollen jedes Benutzers auf.</translation>
     </message>
     <message numerus="yes">
-        <source>Not imported: %n client(s), client scopes, identity providers and the realm's settings, which configure Keycloak itself.</source>
-        <translation><numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform><numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform></translation>
+        <source>Not imported: %n client(s), client scopes, identity providers and the realm&apos;s settings, which configure Keycloak itself.</source>
+        <translation>
+            <numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform>
+            <numerusform>Nicht importiert: %n Client(s), Client-Scopes, Identitätsanbieter und die Einstellungen des Realms, die Keycloak selbst konfigurieren.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5146,7 +5294,7 @@ E-Mail-Adresse des Benutzers:</translation>
 <context>
     <name>TenantDesk::Response</name>
     <message>
-        <source>The server's answer to %1 is not a JSON object.</source>
+        <source>The server&apos;s answer to %1 is not a JSON object.</source>
         <translation>Die Antwort des Servers auf %1 ist kein JSON-Objekt.</translation>
     </message>
 </context>
@@ -5476,7 +5624,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>die ZIP-Datei endet vorzeitig</translation>
     </message>
     <message>
-        <source>the zip file's entry has no valid local header</source>
+        <source>the zip file&apos;s entry has no valid local header</source>
         <translation>der Eintrag der ZIP-Datei hat keinen gültigen lokalen Header</translation>
     </message>
     <message>
@@ -5492,11 +5640,11 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>die ZIP-Datei hat kein zentrales Verzeichnis</translation>
     </message>
     <message>
-        <source>the zip file's central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
+        <source>the zip file&apos;s central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
         <translation>das zentrale Verzeichnis der ZIP-Datei ist außer Reichweite (ZIP64-Archive über 4 GiB werden nicht gelesen)</translation>
     </message>
     <message>
-        <source>the zip file's central directory is damaged</source>
+        <source>the zip file&apos;s central directory is damaged</source>
         <translation>das zentrale Verzeichnis der ZIP-Datei ist beschädigt</translation>
     </message>
     <message>
@@ -5512,11 +5660,11 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>die ZIP-Datei enthält mehrere CSV-Dateien (%1); legen Sie je einen Export in eine ZIP-Datei</translation>
     </message>
     <message>
-        <source>the zip file's CSV file is encrypted</source>
+        <source>the zip file&apos;s CSV file is encrypted</source>
         <translation>die CSV-Datei in der ZIP-Datei ist verschlüsselt</translation>
     </message>
     <message>
-        <source>the zip file's CSV file is compressed with method %1; only deflate and stored are read</source>
+        <source>the zip file&apos;s CSV file is compressed with method %1; only deflate and stored are read</source>
         <translation>die CSV-Datei in der ZIP-Datei ist mit Methode %1 komprimiert; gelesen werden nur deflate und stored</translation>
     </message>
 </context>
@@ -5565,7 +5713,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>%1: Die Änderung steht im Widerspruch zu vorhandenen Daten.</translation>
     </message>
     <message>
-        <source>%1: the database “%2” cannot be written. Check the file's permissions.</source>
+        <source>%1: the database “%2” cannot be written. Check the file&apos;s permissions.</source>
         <translation>%1: In die Datenbank „%2“ kann nicht geschrieben werden. Prüfen Sie die Zugriffsrechte der Datei.</translation>
     </message>
     <message>
@@ -5581,7 +5729,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>%1: Die Datenbank „%2“ hat einen Fehler gemeldet.</translation>
     </message>
     <message>
-        <source>%1: the database role may not do this in “%2” (it lacks a right, or the row lies outside the session's tenants).</source>
+        <source>%1: the database role may not do this in “%2” (it lacks a right, or the row lies outside the session&apos;s tenants).</source>
         <translation>%1: Die Datenbankrolle darf dies in „%2“ nicht tun (ihr fehlt ein Recht, oder die Zeile liegt außerhalb der Mandanten der Sitzung).</translation>
     </message>
     <message>
@@ -5836,11 +5984,11 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Es gibt keine integrierte Rolle „%1“.</translation>
     </message>
     <message>
-        <source>Could not read the user's platform roles</source>
+        <source>Could not read the user&apos;s platform roles</source>
         <translation>Die Plattformrollen des Benutzers konnten nicht gelesen werden</translation>
     </message>
     <message>
-        <source>Could not read the user's memberships</source>
+        <source>Could not read the user&apos;s memberships</source>
         <translation>Die Mitgliedschaften des Benutzers konnten nicht gelesen werden</translation>
     </message>
     <message>
@@ -5892,7 +6040,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>nichts (dies ist das Ende seines Lebenszyklus)</translation>
     </message>
     <message>
-        <source>Could not change the tenant's status</source>
+        <source>Could not change the tenant&apos;s status</source>
         <translation>Der Status des Mandanten konnte nicht geändert werden</translation>
     </message>
     <message>
@@ -5912,7 +6060,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Der Schritt der Außerbetriebnahme konnte nicht festgehalten werden</translation>
     </message>
     <message>
-        <source>confirm_slug: type the tenant's slug, “%1”, to delete its data.</source>
+        <source>confirm_slug: type the tenant&apos;s slug, “%1”, to delete its data.</source>
         <translation>confirm_slug: Geben Sie das Kürzel des Mandanten, „%1“, ein, um seine Daten zu löschen.</translation>
     </message>
     <message>
@@ -5944,11 +6092,11 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>%1 als %2: Die Rolle oder Umgebung gibt es hier nicht</translation>
     </message>
     <message>
-        <source>Could not restore the tenant's usage</source>
+        <source>Could not restore the tenant&apos;s usage</source>
         <translation>Die Nutzung des Mandanten konnte nicht wiederhergestellt werden</translation>
     </message>
     <message>
-        <source>confirm_slug: type the tenant's slug, “%1”, to delete it.</source>
+        <source>confirm_slug: type the tenant&apos;s slug, “%1”, to delete it.</source>
         <translation>confirm_slug: Geben Sie das Kürzel des Mandanten, „%1“, ein, um ihn zu löschen.</translation>
     </message>
     <message>
@@ -6036,7 +6184,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Eine Rolle ohne Mandant ist eine Plattformrolle; Mandanten- und Umgebungsrollen gehören zu einem Mandanten.</translation>
     </message>
     <message>
-        <source>a tenant's role has tenant or environment scope; platform roles belong to the platform.</source>
+        <source>a tenant&apos;s role has tenant or environment scope; platform roles belong to the platform.</source>
         <translation>Die Rolle eines Mandanten hat den Geltungsbereich Mandant oder Umgebung; Plattformrollen gehören zur Plattform.</translation>
     </message>
     <message>
@@ -6104,7 +6252,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>%1 hat die Umgebungsrolle „%2“, die eine Umgebung als Ziel braucht; es wurde nichts verschoben.</translation>
     </message>
     <message>
-        <source>“%1” cannot be a tenant's slug: %2</source>
+        <source>“%1” cannot be a tenant&apos;s slug: %2</source>
         <translation>„%1“ kann kein Mandantenkürzel sein: %2</translation>
     </message>
     <message>
@@ -6264,7 +6412,7 @@ E-Mail-Adresse des Benutzers:</translation>
         <translation>Der Abrechnungsimport konnte nicht gelöscht werden</translation>
     </message>
     <message>
-        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant's id.</source>
+        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant&apos;s id.</source>
         <translation>parent_id: -1 (alle Mandanten), 0 (Mandanten der obersten Ebene) oder die ID eines Mandanten.</translation>
     </message>
     <message>
@@ -6585,7 +6733,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>acme-cloud</translation>
     </message>
     <message>
-        <source>The tenant's identifier on the platform: lower-case letters, digits and hyphens, dot-separated. It cannot be changed later.</source>
+        <source>The tenant&apos;s identifier on the platform: lower-case letters, digits and hyphens, dot-separated. It cannot be changed later.</source>
         <translation>Die Kennung des Mandanten auf der Plattform: Kleinbuchstaben, Ziffern und Bindestriche, durch Punkte getrennt. Sie kann später nicht geändert werden.</translation>
     </message>
     <message>
@@ -6792,10 +6940,13 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
     </message>
     <message numerus="yes">
         <source>%n allowed network(s)</source>
-        <translation><numerusform>%n erlaubtes Netz</numerusform><numerusform>%n erlaubte Netze</numerusform></translation>
+        <translation>
+            <numerusform>%n erlaubtes Netz</numerusform>
+            <numerusform>%n erlaubte Netze</numerusform>
+        </translation>
     </message>
     <message>
-        <source>None set (the platform's defaults)</source>
+        <source>None set (the platform&apos;s defaults)</source>
         <translation>Nichts gesetzt (Standardwerte der Plattform)</translation>
     </message>
     <message>
@@ -6814,7 +6965,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>Eine ganze Zahl von %1 bis %2 ist nötig.</translation>
     </message>
     <message>
-        <source>a tenant's name has 1 to 200 characters.</source>
+        <source>a tenant&apos;s name has 1 to 200 characters.</source>
         <translation>Der Name eines Mandanten hat 1 bis 200 Zeichen.</translation>
     </message>
     <message>
@@ -6846,7 +6997,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>„%1“ ist kein Einstellungsschlüssel: Buchstaben, Ziffern, _, . und -, beginnend mit einem Buchstaben, höchstens 64 Zeichen.</translation>
     </message>
     <message>
-        <source>an environment's name has 1 to 100 characters, without spaces around it.</source>
+        <source>an environment&apos;s name has 1 to 100 characters, without spaces around it.</source>
         <translation>Der Name einer Umgebung hat 1 bis 100 Zeichen, ohne Leerzeichen am Anfang oder Ende.</translation>
     </message>
     <message>
@@ -7259,7 +7410,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>OBJEKT</translation>
     </message>
     <message>
-        <source>the platform's own chain</source>
+        <source>the platform&apos;s own chain</source>
         <translation>die eigene Kette der Plattform</translation>
     </message>
     <message>
@@ -7297,7 +7448,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>der Realm-Export: eine Datei oder ein Ordner aus kc.sh export</translation>
     </message>
     <message>
-        <source>the user's e-mail address</source>
+        <source>the user&apos;s e-mail address</source>
         <translation>die E-Mail-Adresse des Benutzers</translation>
     </message>
     <message>
@@ -7305,19 +7456,19 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <translation>die E-Mail-Adresse mindestens eines Benutzers</translation>
     </message>
     <message>
-        <source>the role's name</source>
+        <source>the role&apos;s name</source>
         <translation>der Name der Rolle</translation>
     </message>
     <message>
-        <source>the tenant's slug</source>
+        <source>the tenant&apos;s slug</source>
         <translation>das Kürzel des Mandanten</translation>
     </message>
     <message>
-        <source>the environment's name</source>
+        <source>the environment&apos;s name</source>
         <translation>der Name der Umgebung</translation>
     </message>
     <message>
-        <source>the environment's new name</source>
+        <source>the environment&apos;s new name</source>
         <translation>der neue Name der Umgebung</translation>
     </message>
     <message>
@@ -7344,7 +7495,7 @@ Geben Sie zur Bestätigung sein Kürzel, %2, ein:</translation>
         <source>Administer TenantDesk tenants, users and roles from the command line.
 
 The database (--database) is a TenantDesk file (PATH or sqlite:PATH) or a PostgreSQL database
-(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL's
+(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL&apos;s
 PGPASSWORD or ~/.pgpass gives it). A new PostgreSQL database is filled as the role that is to own
 the tables; see docs/POSTGRESQL.md. Every command takes --json to print JSON.
 
@@ -7514,7 +7665,7 @@ Befehle:
         <translation>%1 ist archiviert: Seine Außerbetriebnahme ist abgeschlossen.</translation>
     </message>
     <message>
-        <source>confirm_slug: --confirm “%1” is not the tenant's slug; type “%2” to delete its data.</source>
+        <source>confirm_slug: --confirm “%1” is not the tenant&apos;s slug; type “%2” to delete its data.</source>
         <translation>confirm_slug: --confirm „%1“ ist nicht das Kürzel des Mandanten; geben Sie „%2“ ein, um seine Daten zu löschen.</translation>
     </message>
     <message>
@@ -7648,7 +7799,7 @@ Befehle:
 </translation>
     </message>
     <message>
-        <source>confirm_name: --confirm “%1” is not the environment's name; type “%2” to remove it.</source>
+        <source>confirm_name: --confirm “%1” is not the environment&apos;s name; type “%2” to remove it.</source>
         <translation>confirm_name: --confirm „%1“ ist nicht der Name der Umgebung; geben Sie „%2“ ein, um sie zu entfernen.</translation>
     </message>
     <message>
@@ -7688,9 +7839,12 @@ Befehle:
     <message numerus="yes">
         <source>Dry run: %n setting(s) would change in “%1”; nothing was changed.
 </source>
-        <translation><numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
-</numerusform><numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
-</numerusform></translation>
+        <translation>
+            <numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
+</numerusform>
+            <numerusform>Probelauf: %n Einstellung(en) würden sich in „%1“ ändern; es wurde nichts geändert.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing to promote: “%1” has the settings of “%2” already.
@@ -7701,9 +7855,12 @@ Befehle:
     <message numerus="yes">
         <source>Promoted %n setting(s) from “%1” to “%2”:
 </source>
-        <translation><numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
-</numerusform><numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
+</numerusform>
+            <numerusform>%n Einstellung(en) von „%1“ nach „%2“ übertragen:
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7761,7 +7918,7 @@ Befehle:
 </translation>
     </message>
     <message>
-        <source>billing delete-import takes an import's id (a whole number, see billing imports), not “%1”.</source>
+        <source>billing delete-import takes an import&apos;s id (a whole number, see billing imports), not “%1”.</source>
         <translation>billing delete-import nimmt die ID eines Imports (eine ganze Zahl, siehe billing imports), nicht „%1“.</translation>
     </message>
     <message>
@@ -7839,9 +7996,12 @@ Befehle:
     <message numerus="yes">
         <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
 </source>
-        <translation><numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
-</numerusform><numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
-</numerusform></translation>
+        <translation>
+            <numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
+</numerusform>
+            <numerusform>Summe %1: abgerechnet %2, effektiv %3, Listenpreis %4 (%n Zeile(n)).
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1 (not found)</source>
@@ -7980,7 +8140,10 @@ Befehle:
     </message>
     <message numerus="yes">
         <source>the import was refused with %n problem(s); nothing was written:</source>
-        <translation><numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform><numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform></translation>
+        <translation>
+            <numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform>
+            <numerusform>Der Import wurde mit %n Problem(en) abgelehnt; es wurde nichts geschrieben:</numerusform>
+        </translation>
     </message>
     <message>
         <source>file: there is no file or folder “%1”.</source>
@@ -8001,9 +8164,12 @@ Befehle:
     <message numerus="yes">
         <source>Exported %n user(s) to %1.
 </source>
-        <translation><numerusform>%n Benutzer nach %1 exportiert.
-</numerusform><numerusform>%n Benutzer nach %1 exportiert.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer nach %1 exportiert.
+</numerusform>
+            <numerusform>%n Benutzer nach %1 exportiert.
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -8060,7 +8226,7 @@ Befehle:
         <translation>%1: Es gibt keine Rolle „%2“ %3; vorhanden sind %4.</translation>
     </message>
     <message>
-        <source>outside a tenant (a tenant's custom roles need --tenant SLUG)</source>
+        <source>outside a tenant (a tenant&apos;s custom roles need --tenant SLUG)</source>
         <translation>außerhalb eines Mandanten (die eigenen Rollen eines Mandanten brauchen --tenant KÜRZEL)</translation>
     </message>
     <message>
@@ -8175,10 +8341,13 @@ Befehle:
     </message>
     <message numerus="yes">
         <source>also applies to %n sub-tenant(s)</source>
-        <translation><numerusform>gilt auch für %n Untermandant(en)</numerusform><numerusform>gilt auch für %n Untermandant(en)</numerusform></translation>
+        <translation>
+            <numerusform>gilt auch für %n Untermandant(en)</numerusform>
+            <numerusform>gilt auch für %n Untermandant(en)</numerusform>
+        </translation>
     </message>
     <message>
-        <source>users create takes --tenant SLUG and --role NAME together, for the user's first membership.</source>
+        <source>users create takes --tenant SLUG and --role NAME together, for the user&apos;s first membership.</source>
         <translation>users create nimmt --tenant KÜRZEL und --role NAME zusammen, für die erste Mitgliedschaft des Benutzers.</translation>
     </message>
     <message>
@@ -8220,30 +8389,42 @@ Befehle:
     <message numerus="yes">
         <source>Disabled %n user(s): %1.
 </source>
-        <translation><numerusform>%n Benutzer deaktiviert: %1.
-</numerusform><numerusform>%n Benutzer deaktiviert: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer deaktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer deaktiviert: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enabled %n user(s): %1.
 </source>
-        <translation><numerusform>%n Benutzer aktiviert: %1.
-</numerusform><numerusform>%n Benutzer aktiviert: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer aktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer aktiviert: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) disabled already: %1.
 </source>
-        <translation><numerusform>%n Benutzer bereits deaktiviert: %1.
-</numerusform><numerusform>%n Benutzer bereits deaktiviert: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer bereits deaktiviert: %1.
+</numerusform>
+            <numerusform>%n Benutzer bereits deaktiviert: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) active already: %1.
 </source>
-        <translation><numerusform>%n Benutzer bereits aktiv: %1.
-</numerusform><numerusform>%n Benutzer bereits aktiv: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer bereits aktiv: %1.
+</numerusform>
+            <numerusform>%n Benutzer bereits aktiv: %1.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 needs --tenant SLUG: the tenant the role is held on.</source>
@@ -8252,44 +8433,62 @@ Befehle:
     <message numerus="yes">
         <source>Granted “%1” on %2 to %n user(s): %3.
 </source>
-        <translation><numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
-</numerusform><numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
+</numerusform>
+            <numerusform>„%1“ auf %2 an %n Benutzer zugewiesen: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Took “%1” on %2 away from %n user(s): %3.
 </source>
-        <translation><numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
-</numerusform><numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
+</numerusform>
+            <numerusform>„%1“ auf %2 %n Benutzer(n) entzogen: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) held it already: %1.
 </source>
-        <translation><numerusform>%n Benutzer hatten sie bereits: %1.
-</numerusform><numerusform>%n Benutzer hatten sie bereits: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer hatten sie bereits: %1.
+</numerusform>
+            <numerusform>%n Benutzer hatten sie bereits: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) did not hold it there: %1.
 </source>
-        <translation><numerusform>%n Benutzer hatten sie dort nicht: %1.
-</numerusform><numerusform>%n Benutzer hatten sie dort nicht: %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer hatten sie dort nicht: %1.
+</numerusform>
+            <numerusform>%n Benutzer hatten sie dort nicht: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.
 </source>
-        <translation><numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
-</numerusform><numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
+</numerusform>
+            <numerusform>Mitgliedschaften von %n Benutzer(n) von %1 nach %2 verschoben, Rollen behalten: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) had no membership on %1: %2.
 </source>
-        <translation><numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
-</numerusform><numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
+</numerusform>
+            <numerusform>%n Benutzer hatten keine Mitgliedschaft auf %1: %2.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 holds no permission on %2.
@@ -8376,7 +8575,7 @@ Befehle:
 </translation>
     </message>
     <message>
-        <source>confirm: --confirm “%1” is not the role's name; type “%2” to delete it.</source>
+        <source>confirm: --confirm “%1” is not the role&apos;s name; type “%2” to delete it.</source>
         <translation>confirm: --confirm „%1“ ist nicht der Name der Rolle; geben Sie „%2“ ein, um sie zu löschen.</translation>
     </message>
     <message>
@@ -8758,7 +8957,10 @@ Befehle:
     </message>
     <message numerus="yes">
         <source>the tenant; also applies to %n sub-tenant(s)</source>
-        <translation><numerusform>der Mandant; gilt auch für %n Untermandanten</numerusform><numerusform>der Mandant; gilt auch für %n Untermandanten</numerusform></translation>
+        <translation>
+            <numerusform>der Mandant; gilt auch für %n Untermandanten</numerusform>
+            <numerusform>der Mandant; gilt auch für %n Untermandanten</numerusform>
+        </translation>
     </message>
     <message>
         <source>the tenant (no sub-tenants)</source>
@@ -8785,7 +8987,7 @@ Befehle:
         <translation>&amp;E-Mail:</translation>
     </message>
     <message>
-        <source>Only the changes a user's status allows are offered</source>
+        <source>Only the changes a user&apos;s status allows are offered</source>
         <translation>Nur die Änderungen, die der Status eines Benutzers erlaubt, werden angeboten</translation>
     </message>
     <message>
@@ -8874,7 +9076,10 @@ Befehle:
     </message>
     <message numerus="yes">
         <source>Memberships: %n (added and removed at once)</source>
-        <translation><numerusform>Mitgliedschaften: %n (sofort hinzugefügt und entfernt)</numerusform><numerusform>Mitgliedschaften: %n (sofort hinzugefügt und entfernt)</numerusform></translation>
+        <translation>
+            <numerusform>Mitgliedschaften: %n (sofort hinzugefügt und entfernt)</numerusform>
+            <numerusform>Mitgliedschaften: %n (sofort hinzugefügt und entfernt)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a tenant and a role for the first membership, or leave it out.</source>
@@ -8996,7 +9201,7 @@ Plattform-Prinzipal: %2</translation>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <source>Edit the user's profile, status and memberships (Enter)</source>
+        <source>Edit the user&apos;s profile, status and memberships (Enter)</source>
         <translation>Profil, Status und Mitgliedschaften des Benutzers bearbeiten (Eingabe)</translation>
     </message>
     <message>
@@ -9036,7 +9241,7 @@ Plattform-Prinzipal: %2</translation>
         <translation>&amp;Verschieben nach…</translation>
     </message>
     <message>
-        <source>Move the selected users' memberships from one tenant or environment to another</source>
+        <source>Move the selected users&apos; memberships from one tenant or environment to another</source>
         <translation>Die Mitgliedschaften der gewählten Benutzer von einem Mandanten oder einer Umgebung zu einer anderen verschieben</translation>
     </message>
     <message>
@@ -9161,15 +9366,24 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) shown; loading more…</source>
-        <translation><numerusform>%n Benutzer angezeigt; weitere werden geladen…</numerusform><numerusform>%n Benutzer angezeigt; weitere werden geladen…</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer angezeigt; weitere werden geladen…</numerusform>
+            <numerusform>%n Benutzer angezeigt; weitere werden geladen…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) shown; the rest could not be read.</source>
-        <translation><numerusform>%n Benutzer angezeigt; der Rest konnte nicht gelesen werden.</numerusform><numerusform>%n Benutzer angezeigt; der Rest konnte nicht gelesen werden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer angezeigt; der Rest konnte nicht gelesen werden.</numerusform>
+            <numerusform>%n Benutzer angezeigt; der Rest konnte nicht gelesen werden.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <source>%n user(s) shown (&lt;a href="more"&gt;more…&lt;/a&gt;)</source>
-        <translation><numerusform>%n Benutzer angezeigt (&lt;a href="more"&gt;mehr…&lt;/a&gt;)</numerusform><numerusform>%n Benutzer angezeigt (&lt;a href="more"&gt;mehr…&lt;/a&gt;)</numerusform></translation>
+        <source>%n user(s) shown (&lt;a href=&quot;more&quot;&gt;more…&lt;/a&gt;)</source>
+        <translation>
+            <numerusform>%n Benutzer angezeigt (&lt;a href=&quot;more&quot;&gt;mehr…&lt;/a&gt;)</numerusform>
+            <numerusform>%n Benutzer angezeigt (&lt;a href=&quot;more&quot;&gt;mehr…&lt;/a&gt;)</numerusform>
+        </translation>
     </message>
     <message>
         <source>No users match the filters.</source>
@@ -9177,11 +9391,17 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s).</source>
-        <translation><numerusform>%n Benutzer.</numerusform><numerusform>%n Benutzer.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer.</numerusform>
+            <numerusform>%n Benutzer.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n selected.</source>
-        <translation><numerusform>%n ausgewählt.</numerusform><numerusform>%n ausgewählt.</numerusform></translation>
+        <translation>
+            <numerusform>%n ausgewählt.</numerusform>
+            <numerusform>%n ausgewählt.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saved %1.</source>
@@ -9193,7 +9413,10 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>Imported: %n new user(s), %1 membership(s).</source>
-        <translation><numerusform>Importiert: %n neuer Benutzer, %1 Mitgliedschaft(en).</numerusform><numerusform>Importiert: %n neue Benutzer, %1 Mitgliedschaft(en).</numerusform></translation>
+        <translation>
+            <numerusform>Importiert: %n neuer Benutzer, %1 Mitgliedschaft(en).</numerusform>
+            <numerusform>Importiert: %n neue Benutzer, %1 Mitgliedschaft(en).</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1</source>
@@ -9229,11 +9452,17 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>Give %n selected user(s) a role on:</source>
-        <translation><numerusform>%n gewähltem Benutzer eine Rolle geben auf:</numerusform><numerusform>%n gewählten Benutzern eine Rolle geben auf:</numerusform></translation>
+        <translation>
+            <numerusform>%n gewähltem Benutzer eine Rolle geben auf:</numerusform>
+            <numerusform>%n gewählten Benutzern eine Rolle geben auf:</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Take a role away from %n selected user(s) on:</source>
-        <translation><numerusform>%n gewähltem Benutzer eine Rolle entziehen auf:</numerusform><numerusform>%n gewählten Benutzern eine Rolle entziehen auf:</numerusform></translation>
+        <translation>
+            <numerusform>%n gewähltem Benutzer eine Rolle entziehen auf:</numerusform>
+            <numerusform>%n gewählten Benutzern eine Rolle entziehen auf:</numerusform>
+        </translation>
     </message>
     <message>
         <source>&amp;Assign</source>
@@ -9249,7 +9478,10 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>Move the memberships of %n selected user(s), roles kept. Users with no membership where they are moved from are left as they are.</source>
-        <translation><numerusform>Die Mitgliedschaften von %n gewähltem Benutzer verschieben, Rollen bleiben. Benutzer ohne Mitgliedschaft am Ausgangsort bleiben, wie sie sind.</numerusform><numerusform>Die Mitgliedschaften von %n gewählten Benutzern verschieben, Rollen bleiben. Benutzer ohne Mitgliedschaft am Ausgangsort bleiben, wie sie sind.</numerusform></translation>
+        <translation>
+            <numerusform>Die Mitgliedschaften von %n gewähltem Benutzer verschieben, Rollen bleiben. Benutzer ohne Mitgliedschaft am Ausgangsort bleiben, wie sie sind.</numerusform>
+            <numerusform>Die Mitgliedschaften von %n gewählten Benutzern verschieben, Rollen bleiben. Benutzer ohne Mitgliedschaft am Ausgangsort bleiben, wie sie sind.</numerusform>
+        </translation>
     </message>
     <message>
         <source>From</source>
@@ -9269,19 +9501,31 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>Disable %n user(s)? They can no longer sign in.</source>
-        <translation><numerusform>%n Benutzer deaktivieren? Er kann sich nicht mehr anmelden.</numerusform><numerusform>%n Benutzer deaktivieren? Sie können sich nicht mehr anmelden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer deaktivieren? Er kann sich nicht mehr anmelden.</numerusform>
+            <numerusform>%n Benutzer deaktivieren? Sie können sich nicht mehr anmelden.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Take the role away from %n user(s)?</source>
-        <translation><numerusform>Die Rolle %n Benutzer entziehen?</numerusform><numerusform>Die Rolle %n Benutzern entziehen?</numerusform></translation>
+        <translation>
+            <numerusform>Die Rolle %n Benutzer entziehen?</numerusform>
+            <numerusform>Die Rolle %n Benutzern entziehen?</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Move the memberships of %n user(s)?</source>
-        <translation><numerusform>Die Mitgliedschaften von %n Benutzer verschieben?</numerusform><numerusform>Die Mitgliedschaften von %n Benutzern verschieben?</numerusform></translation>
+        <translation>
+            <numerusform>Die Mitgliedschaften von %n Benutzer verschieben?</numerusform>
+            <numerusform>Die Mitgliedschaften von %n Benutzern verschieben?</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Changing %n user(s)…</source>
-        <translation><numerusform>%n Benutzer wird geändert…</numerusform><numerusform>%n Benutzer werden geändert…</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer wird geändert…</numerusform>
+            <numerusform>%n Benutzer werden geändert…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -9297,87 +9541,150 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>Disable %n user(s)</source>
-        <translation><numerusform>%n Benutzer deaktivieren</numerusform><numerusform>%n Benutzer deaktivieren</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer deaktivieren</numerusform>
+            <numerusform>%n Benutzer deaktivieren</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enable %n user(s)</source>
-        <translation><numerusform>%n Benutzer aktivieren</numerusform><numerusform>%n Benutzer aktivieren</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer aktivieren</numerusform>
+            <numerusform>%n Benutzer aktivieren</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Invite %n user(s) again</source>
-        <translation><numerusform>%n Benutzer erneut einladen</numerusform><numerusform>%n Benutzer erneut einladen</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer erneut einladen</numerusform>
+            <numerusform>%n Benutzer erneut einladen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Assign %1 to %n user(s)</source>
-        <translation><numerusform>%1 an %n Benutzer zuweisen</numerusform><numerusform>%1 an %n Benutzer zuweisen</numerusform></translation>
+        <translation>
+            <numerusform>%1 an %n Benutzer zuweisen</numerusform>
+            <numerusform>%1 an %n Benutzer zuweisen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Remove %1 from %n user(s)</source>
-        <translation><numerusform>%1 von %n Benutzer entfernen</numerusform><numerusform>%1 von %n Benutzern entfernen</numerusform></translation>
+        <translation>
+            <numerusform>%1 von %n Benutzer entfernen</numerusform>
+            <numerusform>%1 von %n Benutzern entfernen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Move %n user(s)</source>
-        <translation><numerusform>%n Benutzer verschieben</numerusform><numerusform>%n Benutzer verschieben</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer verschieben</numerusform>
+            <numerusform>%n Benutzer verschieben</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Restore the status of %n user(s)</source>
-        <translation><numerusform>Den Status von %n Benutzer wiederherstellen</numerusform><numerusform>Den Status von %n Benutzern wiederherstellen</numerusform></translation>
+        <translation>
+            <numerusform>Den Status von %n Benutzer wiederherstellen</numerusform>
+            <numerusform>Den Status von %n Benutzern wiederherstellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Disabled %n user(s)</source>
-        <translation><numerusform>%n Benutzer deaktiviert</numerusform><numerusform>%n Benutzer deaktiviert</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer deaktiviert</numerusform>
+            <numerusform>%n Benutzer deaktiviert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already disabled</source>
-        <translation><numerusform>%n bereits deaktiviert</numerusform><numerusform>%n bereits deaktiviert</numerusform></translation>
+        <translation>
+            <numerusform>%n bereits deaktiviert</numerusform>
+            <numerusform>%n bereits deaktiviert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enabled %n user(s)</source>
-        <translation><numerusform>%n Benutzer aktiviert</numerusform><numerusform>%n Benutzer aktiviert</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer aktiviert</numerusform>
+            <numerusform>%n Benutzer aktiviert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already active</source>
-        <translation><numerusform>%n bereits aktiv</numerusform><numerusform>%n bereits aktiv</numerusform></translation>
+        <translation>
+            <numerusform>%n bereits aktiv</numerusform>
+            <numerusform>%n bereits aktiv</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Invited %n user(s) again</source>
-        <translation><numerusform>%n Benutzer erneut eingeladen</numerusform><numerusform>%n Benutzer erneut eingeladen</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer erneut eingeladen</numerusform>
+            <numerusform>%n Benutzer erneut eingeladen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already invited</source>
-        <translation><numerusform>%n bereits eingeladen</numerusform><numerusform>%n bereits eingeladen</numerusform></translation>
+        <translation>
+            <numerusform>%n bereits eingeladen</numerusform>
+            <numerusform>%n bereits eingeladen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Restored the status of %n user(s)</source>
-        <translation><numerusform>Status von %n Benutzer wiederhergestellt</numerusform><numerusform>Status von %n Benutzern wiederhergestellt</numerusform></translation>
+        <translation>
+            <numerusform>Status von %n Benutzer wiederhergestellt</numerusform>
+            <numerusform>Status von %n Benutzern wiederhergestellt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unchanged</source>
-        <translation><numerusform>%n unverändert</numerusform><numerusform>%n unverändert</numerusform></translation>
+        <translation>
+            <numerusform>%n unverändert</numerusform>
+            <numerusform>%n unverändert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Gave %n user(s) the role %1 on %2</source>
-        <translation><numerusform>%n Benutzer die Rolle %1 auf %2 gegeben</numerusform><numerusform>%n Benutzern die Rolle %1 auf %2 gegeben</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer die Rolle %1 auf %2 gegeben</numerusform>
+            <numerusform>%n Benutzern die Rolle %1 auf %2 gegeben</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already held it</source>
-        <translation><numerusform>%n hatte sie bereits</numerusform><numerusform>%n hatten sie bereits</numerusform></translation>
+        <translation>
+            <numerusform>%n hatte sie bereits</numerusform>
+            <numerusform>%n hatten sie bereits</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Took the role %1 on %2 from %n user(s)</source>
-        <translation><numerusform>Die Rolle %1 auf %2 %n Benutzer entzogen</numerusform><numerusform>Die Rolle %1 auf %2 %n Benutzern entzogen</numerusform></translation>
+        <translation>
+            <numerusform>Die Rolle %1 auf %2 %n Benutzer entzogen</numerusform>
+            <numerusform>Die Rolle %1 auf %2 %n Benutzern entzogen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n did not hold it</source>
-        <translation><numerusform>%n hatte sie nicht</numerusform><numerusform>%n hatten sie nicht</numerusform></translation>
+        <translation>
+            <numerusform>%n hatte sie nicht</numerusform>
+            <numerusform>%n hatten sie nicht</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Moved %n user(s) from %1 to %2</source>
-        <translation><numerusform>%n Benutzer von %1 nach %2 verschoben</numerusform><numerusform>%n Benutzer von %1 nach %2 verschoben</numerusform></translation>
+        <translation>
+            <numerusform>%n Benutzer von %1 nach %2 verschoben</numerusform>
+            <numerusform>%n Benutzer von %1 nach %2 verschoben</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n had no membership there</source>
-        <translation><numerusform>%n hatte dort keine Mitgliedschaft</numerusform><numerusform>%n hatten dort keine Mitgliedschaft</numerusform></translation>
+        <translation>
+            <numerusform>%n hatte dort keine Mitgliedschaft</numerusform>
+            <numerusform>%n hatten dort keine Mitgliedschaft</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1; %2.</source>
@@ -9602,7 +9909,10 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>The server is busy; try again in %n second(s).</source>
-        <translation><numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform><numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform></translation>
+        <translation>
+            <numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+            <numerusform>Der Server ist ausgelastet; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server is busy; try again in a moment.</source>
@@ -9614,7 +9924,10 @@ Plattform-Prinzipal: %2</translation>
     </message>
     <message numerus="yes">
         <source>The server %1 is not available; try again in %n second(s).</source>
-        <translation><numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform><numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform></translation>
+        <translation>
+            <numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+            <numerusform>Der Server %1 ist nicht verfügbar; versuchen Sie es in %n Sekunde(n) erneut.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server %1 is not available; try again later.</source>
@@ -9632,7 +9945,7 @@ Plattform-Prinzipal: %2</translation>
         <translation>eine neue Datenbank mit Demodaten füllen</translation>
     </message>
     <message>
-        <source>list the top-level tenants or a tenant's sub-tenants</source>
+        <source>list the top-level tenants or a tenant&apos;s sub-tenants</source>
         <translation>die Mandanten der obersten Ebene oder die Untermandanten eines Mandanten auflisten</translation>
     </message>
     <message>
@@ -9686,7 +9999,7 @@ seine Daten löschen (nur mit --confirm KÜRZEL) und ihn archivieren; erneut aus
         <translation>einen beantragten oder archivierten Mandanten löschen</translation>
     </message>
     <message>
-        <source>a tenant's environments</source>
+        <source>a tenant&apos;s environments</source>
         <translation>die Umgebungen eines Mandanten</translation>
     </message>
     <message>
@@ -9698,7 +10011,7 @@ seine Daten löschen (nur mit --confirm KÜRZEL) und ihn archivieren; erneut aus
         <translation>eine Umgebung umbenennen</translation>
     </message>
     <message>
-        <source>change an environment's settings (numbers and true/false are read as such)</source>
+        <source>change an environment&apos;s settings (numbers and true/false are read as such)</source>
         <translation>die Einstellungen einer Umgebung ändern (Zahlen und true/false werden als solche gelesen)</translation>
     </message>
     <message>
@@ -9706,8 +10019,8 @@ seine Daten löschen (nur mit --confirm KÜRZEL) und ihn archivieren; erneut aus
         <translation>eine Umgebung mit den Mitgliedschaften auf ihr entfernen</translation>
     </message>
     <message>
-        <source>copy settings from one environment to another (--all: make the target's
-settings the source's); --dry-run shows the differences and changes nothing</source>
+        <source>copy settings from one environment to another (--all: make the target&apos;s
+settings the source&apos;s); --dry-run shows the differences and changes nothing</source>
         <translation>Einstellungen von einer Umgebung in eine andere kopieren (--all: die Einstellungen des Ziels
 werden die der Quelle); --dry-run zeigt die Unterschiede und ändert nichts</translation>
     </message>
@@ -9726,7 +10039,7 @@ Mandanten oder seiner Umgebungen; --search: im Namen oder in der E-Mail-Adresse<
         <translation>einen Benutzer anlegen (eingeladen, außer mit --status active), mit einer ersten Mitgliedschaft</translation>
     </message>
     <message>
-        <source>change a user's name, e-mail address or status in one versioned edit</source>
+        <source>change a user&apos;s name, e-mail address or status in one versioned edit</source>
         <translation>Name, E-Mail-Adresse oder Status eines Benutzers in einer versionierten Bearbeitung ändern</translation>
     </message>
     <message>
@@ -9746,13 +10059,13 @@ Mandanten oder seiner Umgebungen; --search: im Namen oder in der E-Mail-Adresse<
         <translation>Benutzern eine Rolle auf einem Mandanten oder einer Umgebung entziehen</translation>
     </message>
     <message>
-        <source>move users' memberships to another tenant or environment, roles kept;
+        <source>move users&apos; memberships to another tenant or environment, roles kept;
 one user that cannot move stops them all</source>
         <translation>die Mitgliedschaften von Benutzern zu einem anderen Mandanten oder einer anderen Umgebung verschieben, Rollen bleiben;
 ein Benutzer, der nicht verschoben werden kann, hält alle auf</translation>
     </message>
     <message>
-        <source>a user's effective permissions on a tenant, each with the memberships and
+        <source>a user&apos;s effective permissions on a tenant, each with the memberships and
 roles that grant it</source>
         <translation>die effektiven Berechtigungen eines Benutzers auf einem Mandanten, jede mit den Mitgliedschaften
 und Rollen, die sie gewähren</translation>
@@ -9810,7 +10123,7 @@ a prefix ending in “.” (tenant.); times are ISO 8601, UTC unless an offset i
 ein auf „.“ endendes Präfix (tenant.); Zeiten nach ISO 8601, UTC, außer ein Versatz ist angegeben</translation>
     </message>
     <message>
-        <source>check the audit trail's hash chains; exit status 1 names the first broken link</source>
+        <source>check the audit trail&apos;s hash chains; exit status 1 names the first broken link</source>
         <translation>die Hash-Ketten des Prüfprotokolls prüfen; Exit-Status 1 nennt das erste gebrochene Glied</translation>
     </message>
     <message>
@@ -9840,7 +10153,7 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
         <translation>Mit demo: Tage stündlicher Nutzungswerte (Standard 90).</translation>
     </message>
     <message>
-        <source>The parent tenant's slug.</source>
+        <source>The parent tenant&apos;s slug.</source>
         <translation>Das Kürzel des übergeordneten Mandanten.</translation>
     </message>
     <message>
@@ -9848,19 +10161,19 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
         <translation>Mit tenants move und restore: auf oberster Ebene.</translation>
     </message>
     <message>
-        <source>A tenant's or user's display name; with roles update, the role's new name.</source>
+        <source>A tenant&apos;s or user&apos;s display name; with roles update, the role&apos;s new name.</source>
         <translation>Anzeigename eines Mandanten oder Benutzers; mit roles update der neue Name der Rolle.</translation>
     </message>
     <message>
-        <source>A tenant's domain (empty for none).</source>
+        <source>A tenant&apos;s domain (empty for none).</source>
         <translation>Die Domain eines Mandanten (leer für keine).</translation>
     </message>
     <message>
-        <source>A tenant's IANA time zone (Europe/Berlin).</source>
+        <source>A tenant&apos;s IANA time zone (Europe/Berlin).</source>
         <translation>Die IANA-Zeitzone eines Mandanten (Europe/Berlin).</translation>
     </message>
     <message>
-        <source>A tenant's language (de, en-GB).</source>
+        <source>A tenant&apos;s language (de, en-GB).</source>
         <translation>Die Sprache eines Mandanten (de, en-GB).</translation>
     </message>
     <message>
@@ -9944,11 +10257,11 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
         <translation>Mit export: die zu schreibende Datei (Standard: Standardausgabe).</translation>
     </message>
     <message>
-        <source>A tenant's slug: with audit, only its events; with users and roles, the tenant they are members or roles of.</source>
+        <source>A tenant&apos;s slug: with audit, only its events; with users and roles, the tenant they are members or roles of.</source>
         <translation>Das Kürzel eines Mandanten: mit audit nur seine Ereignisse; mit users und roles der Mandant, dessen Mitglieder oder Rollen sie sind.</translation>
     </message>
     <message>
-        <source>With audit list: only this actor's events.</source>
+        <source>With audit list: only this actor&apos;s events.</source>
         <translation>Mit audit list: nur die Ereignisse dieses Akteurs.</translation>
     </message>
     <message>
@@ -10026,7 +10339,7 @@ Budgets und im PDF ein Diagramm; --output entnimmt sein Format der Endung</trans
     <message>
         <source>import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)
 in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds
-a tag whose value is a tenant's slug to the rules; the same file again is refused
+a tag whose value is a tenant&apos;s slug to the rules; the same file again is refused
 unless --on-duplicate skip or replace</source>
         <translation>einen Abrechnungsexport (FOCUS, AWS CUR, Azure-Kostendetails; unkomprimiert, .gz oder .zip)
 in einer Transaktion importieren, seine Zeilen nach den Regeln Mandanten zugeordnet; --tenant-tag
@@ -10043,7 +10356,7 @@ erneut abgelehnt, außer mit --on-duplicate skip oder replace</translation>
     </message>
     <message>
         <source>cost summed exactly by any of tenant, service and month (and always currency),
-from the roll-ups; shares of shared cost count in their tenant's sums, cost of no
+from the roll-ups; shares of shared cost count in their tenant&apos;s sums, cost of no
 tenant is “(unallocated)”; --to is the last day included</source>
         <translation>Kosten exakt summiert nach beliebigen von Mandant, Dienst und Monat (und immer Währung),
 aus den Summen; Anteile gemeinsamer Kosten zählen in den Summen ihres Mandanten, Kosten ohne
@@ -10055,12 +10368,12 @@ Mandant sind „(nicht zugeordnet)“; --to ist der letzte eingeschlossene Tag</
     </message>
     <message>
         <source>store attribution rules from a JSON file and apply them again to every billing
-line; a file with a "version" is refused when the rules changed since</source>
+line; a file with a &quot;version&quot; is refused when the rules changed since</source>
         <translation>Zuordnungsregeln aus einer JSON-Datei speichern und erneut auf jede Abrechnungszeile
-anwenden; eine Datei mit "version" wird abgelehnt, wenn sich die Regeln seitdem geändert haben</translation>
+anwenden; eine Datei mit &quot;version&quot; wird abgelehnt, wenn sich die Regeln seitdem geändert haben</translation>
     </message>
     <message>
-        <source>set a tenant's monthly budget in a currency; AMOUNT none removes it</source>
+        <source>set a tenant&apos;s monthly budget in a currency; AMOUNT none removes it</source>
         <translation>das Monatsbudget eines Mandanten in einer Währung setzen; AMOUNT none entfernt es</translation>
     </message>
     <message>
@@ -10072,11 +10385,11 @@ anwenden; eine Datei mit "version" wird abgelehnt, wenn sich die Regeln seitdem 
         <translation>Mit environments promote: die Zielumgebung; mit users move: KÜRZEL oder KÜRZEL/UMGEBUNG; mit billing summary: der letzte Tag.</translation>
     </message>
     <message>
-        <source>With billing import: the file's format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
+        <source>With billing import: the file&apos;s format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
         <translation>Mit billing import: das Format der Datei (focus, aws-cur, aws-cur2, azure-ea, azure-mca); sonst aus der Kopfzeile erkannt.</translation>
     </message>
     <message>
-        <source>With billing import: a tag key whose value is a tenant's slug (added to the attribution rules).</source>
+        <source>With billing import: a tag key whose value is a tenant&apos;s slug (added to the attribution rules).</source>
         <translation>Mit billing import: ein Tag-Schlüssel, dessen Wert das Kürzel eines Mandanten ist (wird den Zuordnungsregeln hinzugefügt).</translation>
     </message>
     <message>

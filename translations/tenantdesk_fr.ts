@@ -1,10 +1,11 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
     <name>AttributionJson</name>
     <message>
         <source>%1: expected %2.</source>
-        <translation>%1 : %2 attendu.</translation>
+        <translation>%1&#xa0;: %2 attendu.</translation>
     </message>
     <message>
         <source>one of %1 (unknown field)</source>
@@ -43,30 +44,30 @@
     <name>BillingFile</name>
     <message>
         <source>%1: %2</source>
-        <translation>%1 : %2</translation>
+        <translation>%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1, line %2: %3</source>
-        <translation>%1, ligne %2 : %3</translation>
+        <translation>%1, ligne %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>%1, line %2, column %3: %4</source>
-        <translation>%1, ligne %2, colonne %3 : %4</translation>
+        <translation>%1, ligne %2, colonne %3&#xa0;: %4</translation>
     </message>
     <message>
         <source>%1: the file has no such column; BilledCost is used</source>
-        <translation>%1 : le fichier n’a pas cette colonne ; BilledCost est utilisé</translation>
+        <translation>%1&#xa0;: le fichier n’a pas cette colonne&#xa0;; BilledCost est utilisé</translation>
     </message>
     <message>
         <source>ServiceCategory is not in this format: it is derived from %1 for well-known services</source>
-        <translation>ServiceCategory n’existe pas dans ce format : elle est déduite de %1 pour les services connus</translation>
+        <translation>ServiceCategory n’existe pas dans ce format&#xa0;: elle est déduite de %1 pour les services connus</translation>
     </message>
 </context>
 <context>
     <name>DatabaseLocation</name>
     <message>
         <source>“%1” is not a PostgreSQL address; write postgresql://USER@HOST:PORT/DATABASE.</source>
-        <translation>« %1 » n’est pas une adresse PostgreSQL ; écrivez postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse PostgreSQL&#xa0;; écrivez postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
     </message>
     <message>
         <source>No database file was given.</source>
@@ -76,19 +77,19 @@
 <context>
     <name>Decommission</name>
     <message>
-        <source>Back up the tenant's data to a file</source>
+        <source>Back up the tenant&apos;s data to a file</source>
         <translation>Sauvegarder les données du locataire dans un fichier</translation>
     </message>
     <message>
-        <source>Notify the tenant's users</source>
+        <source>Notify the tenant&apos;s users</source>
         <translation>Avertir les utilisateurs du locataire</translation>
     </message>
     <message>
-        <source>Release the tenant's resources</source>
+        <source>Release the tenant&apos;s resources</source>
         <translation>Libérer les ressources du locataire</translation>
     </message>
     <message>
-        <source>Delete the tenant's data</source>
+        <source>Delete the tenant&apos;s data</source>
         <translation>Supprimer les données du locataire</translation>
     </message>
     <message>
@@ -173,11 +174,11 @@
     <name>JsonCodec</name>
     <message>
         <source>%1: expected %2.</source>
-        <translation>%1 : %2 attendu.</translation>
+        <translation>%1&#xa0;: %2 attendu.</translation>
     </message>
     <message>
         <source>%1: this field is unknown or cannot be set here (known: %2).</source>
-        <translation>%1 : ce champ est inconnu ou ne peut pas être défini ici (connus : %2).</translation>
+        <translation>%1&#xa0;: ce champ est inconnu ou ne peut pas être défini ici (connus&#xa0;: %2).</translation>
     </message>
 </context>
 <context>
@@ -214,15 +215,15 @@
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>N&amp;om :</translation>
+        <translation>N&amp;om&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation>&amp;Description :</translation>
+        <translation>&amp;Description&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Scope:</source>
-        <translation>&amp;Portée :</translation>
+        <translation>&amp;Portée&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Create</source>
@@ -233,22 +234,28 @@
     <name>SqlSession</name>
     <message numerus="yes">
         <source>“%1” is still granted %n time(s); take it away from its members first.</source>
-        <translation><numerusform>« %1 » est encore attribué %n fois ; retirez-le d’abord à ses membres.</numerusform><numerusform>« %1 » est encore attribué %n fois ; retirez-le d’abord à ses membres.</numerusform></translation>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» est encore attribué %n fois&#xa0;; retirez-le d’abord à ses membres.</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» est encore attribué %n fois&#xa0;; retirez-le d’abord à ses membres.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>The change to %n user(s) was cancelled; nothing was changed.</source>
-        <translation><numerusform>La modification de %n utilisateur a été annulée ; rien n’a été modifié.</numerusform><numerusform>La modification de %n utilisateurs a été annulée ; rien n’a été modifié.</numerusform></translation>
+        <translation>
+            <numerusform>La modification de %n utilisateur a été annulée&#xa0;; rien n’a été modifié.</numerusform>
+            <numerusform>La modification de %n utilisateurs a été annulée&#xa0;; rien n’a été modifié.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>SqlStore</name>
     <message>
         <source>The database is locked by another program; close it and generate the demo again.</source>
-        <translation>La base de données est verrouillée par un autre programme ; fermez-le et générez de nouveau la démo.</translation>
+        <translation>La base de données est verrouillée par un autre programme&#xa0;; fermez-le et générez de nouveau la démo.</translation>
     </message>
     <message>
         <source>The demo data could not be written: the disk is full or failed.</source>
-        <translation>Les données de démonstration n’ont pas pu être écrites : le disque est plein ou défaillant.</translation>
+        <translation>Les données de démonstration n’ont pas pu être écrites&#xa0;: le disque est plein ou défaillant.</translation>
     </message>
     <message>
         <source>Could not write the demo data (%1).</source>
@@ -263,18 +270,18 @@
     </message>
     <message>
         <source>An unexpected error occurred; please report it.</source>
-        <translation>Une erreur inattendue s’est produite ; merci de la signaler.</translation>
+        <translation>Une erreur inattendue s’est produite&#xa0;; merci de la signaler.</translation>
     </message>
 </context>
 <context>
     <name>Tenant</name>
     <message>
-        <source>A slug has 2 to 100 characters; "%1" has %2.</source>
-        <translation>Un identifiant court compte de 2 à 100 caractères ; « %1 » en compte %2.</translation>
+        <source>A slug has 2 to 100 characters; &quot;%1&quot; has %2.</source>
+        <translation>Un identifiant court compte de 2 à 100 caractères&#xa0;; «&#xa0;%1&#xa0;» en compte %2.</translation>
     </message>
     <message>
-        <source>A slug uses lower-case letters, digits and hyphens in dot-separated parts, each starting and ending with a letter or digit; "%1" does not.</source>
-        <translation>Un identifiant court se compose de lettres minuscules, de chiffres et de traits d’union, en parties séparées par des points qui commencent et finissent chacune par une lettre ou un chiffre ; ce n’est pas le cas de « %1 ».</translation>
+        <source>A slug uses lower-case letters, digits and hyphens in dot-separated parts, each starting and ending with a letter or digit; &quot;%1&quot; does not.</source>
+        <translation>Un identifiant court se compose de lettres minuscules, de chiffres et de traits d’union, en parties séparées par des points qui commencent et finissent chacune par une lettre ou un chiffre&#xa0;; ce n’est pas le cas de «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -285,15 +292,15 @@
     </message>
     <message>
         <source>its hash does not match its contents: it was changed after it was written</source>
-        <translation>son empreinte ne correspond pas à son contenu : il a été modifié après son écriture</translation>
+        <translation>son empreinte ne correspond pas à son contenu&#xa0;: il a été modifié après son écriture</translation>
     </message>
     <message>
         <source>it is the first event of its chain here but names a predecessor (%1): the events before it were deleted</source>
-        <translation>c’est ici le premier événement de sa chaîne, mais il désigne un prédécesseur (%1) : les événements précédents ont été supprimés</translation>
+        <translation>c’est ici le premier événement de sa chaîne, mais il désigne un prédécesseur (%1)&#xa0;: les événements précédents ont été supprimés</translation>
     </message>
     <message>
         <source>it does not follow event %1 (it names predecessor %2, event %1 has hash %3): an event between them was deleted or inserted</source>
-        <translation>il ne suit pas l’événement %1 (il désigne le prédécesseur %2, l’événement %1 a l’empreinte %3) : un événement entre eux a été supprimé ou inséré</translation>
+        <translation>il ne suit pas l’événement %1 (il désigne le prédécesseur %2, l’événement %1 a l’empreinte %3)&#xa0;: un événement entre eux a été supprimé ou inséré</translation>
     </message>
     <message>
         <source>billing export</source>
@@ -333,7 +340,7 @@
     </message>
     <message>
         <source>%1 is not a date and time (expected 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 or 09/01/2024)</source>
-        <translation>%1 n’est pas une date et heure (attendu : 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 ou 09/01/2024)</translation>
+        <translation>%1 n’est pas une date et heure (attendu&#xa0;: 2024-09-01T00:00:00Z, 2024-09-01 00:00:00 ou 09/01/2024)</translation>
     </message>
     <message>
         <source>%1 is not a valid date and time</source>
@@ -341,59 +348,59 @@
     </message>
     <message>
         <source>%1: %2</source>
-        <translation>%1 : %2</translation>
+        <translation>%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1: the tag %2 is not written as key:value</source>
-        <translation>%1 : l’étiquette %2 n’est pas écrite sous la forme clé:valeur</translation>
+        <translation>%1&#xa0;: l’étiquette %2 n’est pas écrite sous la forme clé:valeur</translation>
     </message>
     <message>
-        <source>Keycloak's own role for offline tokens</source>
+        <source>Keycloak&apos;s own role for offline tokens</source>
         <translation>Rôle propre à Keycloak pour les jetons hors ligne</translation>
     </message>
     <message>
-        <source>Keycloak's own role for User-Managed Access</source>
+        <source>Keycloak&apos;s own role for User-Managed Access</source>
         <translation>Rôle propre à Keycloak pour User-Managed Access</translation>
     </message>
     <message>
-        <source>Keycloak's holder of the roles it grants at registration</source>
+        <source>Keycloak&apos;s holder of the roles it grants at registration</source>
         <translation>Conteneur Keycloak des rôles accordés à l’inscription</translation>
     </message>
     <message>
-        <source>Keycloak's administration of the realm itself</source>
+        <source>Keycloak&apos;s administration of the realm itself</source>
         <translation>Administration Keycloak du domaine lui-même</translation>
     </message>
     <message>
-        <source>Keycloak's identity brokering</source>
+        <source>Keycloak&apos;s identity brokering</source>
         <translation>Courtage d’identité de Keycloak</translation>
     </message>
     <message>
-        <source>Keycloak's own account console</source>
+        <source>Keycloak&apos;s own account console</source>
         <translation>Console de compte propre à Keycloak</translation>
     </message>
     <message>
-        <source>Keycloak's admin console</source>
+        <source>Keycloak&apos;s admin console</source>
         <translation>Console d’administration de Keycloak</translation>
     </message>
     <message>
-        <source>Keycloak's command-line administration</source>
+        <source>Keycloak&apos;s command-line administration</source>
         <translation>Administration de Keycloak en ligne de commande</translation>
     </message>
     <message>
         <source>%1 is not valid JSON: %2 at offset %3 (line %4).</source>
-        <translation>%1 n’est pas un JSON valide : %2 à la position %3 (ligne %4).</translation>
+        <translation>%1 n’est pas un JSON valide&#xa0;: %2 à la position %3 (ligne %4).</translation>
     </message>
     <message>
         <source>%1 is not a Keycloak realm export: it has no “realm” field.</source>
-        <translation>%1 n’est pas un export de domaine Keycloak : il n’a pas de champ « realm ».</translation>
+        <translation>%1 n’est pas un export de domaine Keycloak&#xa0;: il n’a pas de champ «&#xa0;realm&#xa0;».</translation>
     </message>
     <message>
         <source>%1 cannot be read: %2</source>
-        <translation>%1 ne peut pas être lu : %2</translation>
+        <translation>%1 ne peut pas être lu&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 holds an empty array: no realm to import.</source>
-        <translation>%1 contient un tableau vide : aucun domaine à importer.</translation>
+        <translation>%1 contient un tableau vide&#xa0;: aucun domaine à importer.</translation>
     </message>
     <message>
         <source>%1, realm %2 of %3</source>
@@ -409,7 +416,7 @@
     </message>
     <message>
         <source>%1 not read: users of a user federation (LDAP, Kerberos...) stay in their directory.</source>
-        <translation>%1 non lu : les utilisateurs d’une fédération d’utilisateurs (LDAP, Kerberos…) restent dans leur annuaire.</translation>
+        <translation>%1 non lu&#xa0;: les utilisateurs d’une fédération d’utilisateurs (LDAP, Kerberos…) restent dans leur annuaire.</translation>
     </message>
     <message>
         <source>%1 holds users of a realm without a %2-realm.json file in the folder.</source>
@@ -420,8 +427,8 @@
         <translation>Il n’existe aucun locataire d’identifiant %1 que vous puissiez voir.</translation>
     </message>
     <message>
-        <source>The server's answer to %1 cannot be read: %2</source>
-        <translation>La réponse du serveur à %1 est illisible : %2</translation>
+        <source>The server&apos;s answer to %1 cannot be read: %2</source>
+        <translation>La réponse du serveur à %1 est illisible&#xa0;: %2</translation>
     </message>
     <message>
         <source>The keychain holds nothing for %1.</source>
@@ -429,19 +436,19 @@
     </message>
     <message>
         <source>The keychain refused access (is it locked?).</source>
-        <translation>Le trousseau a refusé l’accès (est-il verrouillé ?).</translation>
+        <translation>Le trousseau a refusé l’accès (est-il verrouillé&#xa0;?).</translation>
     </message>
     <message>
         <source>No keychain is available (no Secret Service such as GNOME Keyring or KWallet answers), so you will be asked for your password each time.</source>
-        <translation>Aucun trousseau n’est disponible (aucun service Secret Service tel que GNOME Keyring ou KWallet ne répond) ; votre mot de passe vous sera donc demandé à chaque fois.</translation>
+        <translation>Aucun trousseau n’est disponible (aucun service Secret Service tel que GNOME Keyring ou KWallet ne répond)&#xa0;; votre mot de passe vous sera donc demandé à chaque fois.</translation>
     </message>
     <message>
-        <source>Enter the server's address, such as https://tenants.example.com.</source>
+        <source>Enter the server&apos;s address, such as https://tenants.example.com.</source>
         <translation>Saisissez l’adresse du serveur, par exemple https://tenants.example.com.</translation>
     </message>
     <message>
         <source>“%1” is not a server address; write it as https://host or https://host:port.</source>
-        <translation>« %1 » n’est pas une adresse de serveur ; écrivez-la sous la forme https://hôte ou https://hôte:port.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse de serveur&#xa0;; écrivez-la sous la forme https://hôte ou https://hôte:port.</translation>
     </message>
     <message>
         <source>The address must start with https:// (not %1://).</source>
@@ -449,7 +456,7 @@
     </message>
     <message>
         <source>Use https:// for %1: with plain http your password would cross the network unencrypted.</source>
-        <translation>Utilisez https:// pour %1 : en http simple, votre mot de passe circulerait en clair sur le réseau.</translation>
+        <translation>Utilisez https:// pour %1&#xa0;: en http simple, votre mot de passe circulerait en clair sur le réseau.</translation>
     </message>
     <message>
         <source>The address should hold only the server and port, such as https://host:8443.</source>
@@ -465,11 +472,11 @@
     </message>
     <message>
         <source>The stored attribution rules cannot be read: %1</source>
-        <translation>Les règles d’attribution enregistrées sont illisibles : %1</translation>
+        <translation>Les règles d’attribution enregistrées sont illisibles&#xa0;: %1</translation>
     </message>
     <message>
         <source>from/to: a billing range needs a start before its end.</source>
-        <translation>from/to : une plage de facturation doit commencer avant sa fin.</translation>
+        <translation>from/to&#xa0;: une plage de facturation doit commencer avant sa fin.</translation>
     </message>
     <message>
         <source>Could not read the tenants</source>
@@ -493,7 +500,7 @@
     </message>
     <message>
         <source>%1 is mapped to tenant %2 here and to tenant %3 by mappings[%4]; map each value to one tenant.</source>
-        <translation>%1 correspond ici au locataire %2 et au locataire %3 par mappings[%4] ; faites correspondre chaque valeur à un seul locataire.</translation>
+        <translation>%1 correspond ici au locataire %2 et au locataire %3 par mappings[%4]&#xa0;; faites correspondre chaque valeur à un seul locataire.</translation>
     </message>
     <message>
         <source>a shared cost needs the service or account it matches.</source>
@@ -513,7 +520,7 @@
     </message>
     <message>
         <source>“%1” is not a plain decimal amount.</source>
-        <translation>« %1 » n’est pas un montant décimal simple.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un montant décimal simple.</translation>
     </message>
     <message>
         <source>Could not read the billing imports</source>
@@ -521,55 +528,55 @@
     </message>
     <message>
         <source>“%1” was imported before, as “%2” on %3 (import %4). Skip it, or replace that import.</source>
-        <translation>« %1 » a déjà été importé, sous le nom « %2 » le %3 (import %4). Ignorez-le, ou remplacez cet import.</translation>
+        <translation>«&#xa0;%1&#xa0;» a déjà été importé, sous le nom «&#xa0;%2&#xa0;» le %3 (import %4). Ignorez-le, ou remplacez cet import.</translation>
     </message>
     <message>
-        <source>Could not open “%1”: Qt's PostgreSQL driver (QPSQL) is not installed. Install it (Debian: libqt6sql6-psql).</source>
-        <translation>Impossible d’ouvrir « %1 » : le pilote PostgreSQL de Qt (QPSQL) n’est pas installé. Installez-le (Debian : libqt6sql6-psql).</translation>
+        <source>Could not open “%1”: Qt&apos;s PostgreSQL driver (QPSQL) is not installed. Install it (Debian: libqt6sql6-psql).</source>
+        <translation>Impossible d’ouvrir «&#xa0;%1&#xa0;»&#xa0;: le pilote PostgreSQL de Qt (QPSQL) n’est pas installé. Installez-le (Debian&#xa0;: libqt6sql6-psql).</translation>
     </message>
     <message>
         <source>“%1” has a connection parameter that TenantDesk cannot pass on: “%2”.</source>
-        <translation>« %1 » a un paramètre de connexion que TenantDesk ne peut pas transmettre : « %2 ».</translation>
+        <translation>«&#xa0;%1&#xa0;» a un paramètre de connexion que TenantDesk ne peut pas transmettre&#xa0;: «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
-        <source>%1: the schema is to be created by the role that owns TenantDesk's tables, not by tenantdesk_app, the role tenantdesk-server connects as. Connect as the owner role (see docs/POSTGRESQL.md).</source>
-        <translation>%1 : le schéma doit être créé par le rôle propriétaire des tables de TenantDesk, et non par tenantdesk_app, le rôle sous lequel tenantdesk-server se connecte. Connectez-vous avec le rôle propriétaire (voir docs/POSTGRESQL.md).</translation>
+        <source>%1: the schema is to be created by the role that owns TenantDesk&apos;s tables, not by tenantdesk_app, the role tenantdesk-server connects as. Connect as the owner role (see docs/POSTGRESQL.md).</source>
+        <translation>%1&#xa0;: le schéma doit être créé par le rôle propriétaire des tables de TenantDesk, et non par tenantdesk_app, le rôle sous lequel tenantdesk-server se connecte. Connectez-vous avec le rôle propriétaire (voir docs/POSTGRESQL.md).</translation>
     </message>
     <message>
         <source>%1: the role tenantdesk_app on “%2” is a superuser or may bypass row-level security, so tenants would not be kept apart. Run ALTER ROLE tenantdesk_app NOSUPERUSER NOBYPASSRLS, then open the database again.</source>
-        <translation>%1 : le rôle tenantdesk_app sur « %2 » est superutilisateur ou peut contourner la sécurité au niveau des lignes ; les locataires ne seraient donc pas isolés. Exécutez ALTER ROLE tenantdesk_app NOSUPERUSER NOBYPASSRLS, puis rouvrez la base de données.</translation>
+        <translation>%1&#xa0;: le rôle tenantdesk_app sur «&#xa0;%2&#xa0;» est superutilisateur ou peut contourner la sécurité au niveau des lignes&#xa0;; les locataires ne seraient donc pas isolés. Exécutez ALTER ROLE tenantdesk_app NOSUPERUSER NOBYPASSRLS, puis rouvrez la base de données.</translation>
     </message>
     <message>
         <source>%1: could not give the role tenantdesk_app its rights on the tables of “%2”. Connect as the role that owns them (see docs/POSTGRESQL.md).</source>
-        <translation>%1 : impossible d’accorder au rôle tenantdesk_app ses droits sur les tables de « %2 ». Connectez-vous avec le rôle qui en est propriétaire (voir docs/POSTGRESQL.md).</translation>
+        <translation>%1&#xa0;: impossible d’accorder au rôle tenantdesk_app ses droits sur les tables de «&#xa0;%2&#xa0;». Connectez-vous avec le rôle qui en est propriétaire (voir docs/POSTGRESQL.md).</translation>
     </message>
     <message>
         <source>Could not open “%1”</source>
-        <translation>Impossible d’ouvrir « %1 »</translation>
+        <translation>Impossible d’ouvrir «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>“%1” runs %2; TenantDesk needs PostgreSQL 12 or newer.</source>
-        <translation>« %1 » exécute %2 ; TenantDesk nécessite PostgreSQL 12 ou une version ultérieure.</translation>
+        <translation>«&#xa0;%1&#xa0;» exécute %2&#xa0;; TenantDesk nécessite PostgreSQL 12 ou une version ultérieure.</translation>
     </message>
     <message>
-        <source>“%1” has no schema on the user's search_path to keep TenantDesk's tables in. Create one, or set the search_path.</source>
-        <translation>« %1 » n’a aucun schéma dans le search_path de l’utilisateur pour y placer les tables de TenantDesk. Créez-en un, ou définissez le search_path.</translation>
+        <source>“%1” has no schema on the user&apos;s search_path to keep TenantDesk&apos;s tables in. Create one, or set the search_path.</source>
+        <translation>«&#xa0;%1&#xa0;» n’a aucun schéma dans le search_path de l’utilisateur pour y placer les tables de TenantDesk. Créez-en un, ou définissez le search_path.</translation>
     </message>
     <message>
         <source>“%1” is an empty PostgreSQL database, not a TenantDesk database.</source>
-        <translation>« %1 » est une base de données PostgreSQL vide, pas une base de données TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» est une base de données PostgreSQL vide, pas une base de données TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” is a PostgreSQL database of another application, not a TenantDesk database.</source>
-        <translation>« %1 » est une base de données PostgreSQL d’une autre application, pas une base de données TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» est une base de données PostgreSQL d’une autre application, pas une base de données TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” was written by a newer TenantDesk (schema version %2; this TenantDesk reads up to version %3). Update TenantDesk to open it.</source>
-        <translation>« %1 » a été écrit par une version plus récente de TenantDesk (schéma version %2 ; cette version lit jusqu’à la version %3). Mettez TenantDesk à jour pour l’ouvrir.</translation>
+        <translation>«&#xa0;%1&#xa0;» a été écrit par une version plus récente de TenantDesk (schéma version %2&#xa0;; cette version lit jusqu’à la version %3). Mettez TenantDesk à jour pour l’ouvrir.</translation>
     </message>
     <message>
         <source>Could not bring “%1” up to date</source>
-        <translation>Impossible de mettre « %1 » à jour</translation>
+        <translation>Impossible de mettre «&#xa0;%1&#xa0;» à jour</translation>
     </message>
     <message>
         <source>Platform</source>
@@ -585,7 +592,7 @@
     </message>
     <message>
         <source>There is no environment with id %1; it may have been removed.</source>
-        <translation>Il n’existe aucun environnement d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun environnement d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not change the tenant</source>
@@ -601,19 +608,19 @@
     </message>
     <message>
         <source>slug: “%1” is taken by the tenant “%2”; choose another.</source>
-        <translation>identifiant court : « %1 » est déjà pris par le locataire « %2 » ; choisissez-en un autre.</translation>
+        <translation>identifiant court&#xa0;: «&#xa0;%1&#xa0;» est déjà pris par le locataire «&#xa0;%2&#xa0;»&#xa0;; choisissez-en un autre.</translation>
     </message>
     <message>
-        <source>Could not check the environment's name</source>
+        <source>Could not check the environment&apos;s name</source>
         <translation>Impossible de vérifier le nom de l’environnement</translation>
     </message>
     <message>
         <source>name: the tenant already has an environment called “%1”.</source>
-        <translation>nom : le locataire a déjà un environnement nommé « %1 ».</translation>
+        <translation>nom&#xa0;: le locataire a déjà un environnement nommé «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1: “%2” is %3; its data no longer changes.</source>
-        <translation>%1 : « %2 » est %3 ; ses données ne changent plus.</translation>
+        <translation>%1&#xa0;: «&#xa0;%2&#xa0;» est %3&#xa0;; ses données ne changent plus.</translation>
     </message>
     <message>
         <source>Could not add the environment</source>
@@ -625,7 +632,7 @@
     </message>
     <message>
         <source>There is no user with id %1; they may have been deleted.</source>
-        <translation>Il n’existe aucun utilisateur d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun utilisateur d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not lock the row to change</source>
@@ -637,7 +644,7 @@
     </message>
     <message>
         <source>There is no role with id %1; it may have been deleted.</source>
-        <translation>Il n’existe aucun rôle d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun rôle d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not count the sub-tenants</source>
@@ -645,23 +652,23 @@
     </message>
     <message>
         <source>“%1” is being retired; it takes no new members.</source>
-        <translation>« %1 » est en cours de retrait ; il n’accepte plus de nouveaux membres.</translation>
+        <translation>«&#xa0;%1&#xa0;» est en cours de retrait&#xa0;; il n’accepte plus de nouveaux membres.</translation>
     </message>
     <message>
         <source>“%1” has no environment with id %2.</source>
-        <translation>« %1 » n’a aucun environnement d’identifiant %2.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’a aucun environnement d’identifiant %2.</translation>
     </message>
     <message>
         <source>the role “%1” belongs to another tenant; it cannot be granted on “%2”.</source>
-        <translation>le rôle « %1 » appartient à un autre locataire ; il ne peut pas être attribué sur « %2 ».</translation>
+        <translation>le rôle «&#xa0;%1&#xa0;» appartient à un autre locataire&#xa0;; il ne peut pas être attribué sur «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” is a platform role; platform roles are held across tenants, not granted on one.</source>
-        <translation>« %1 » est un rôle de plateforme ; les rôles de plateforme s’exercent sur tous les locataires et ne sont pas attribués sur un seul.</translation>
+        <translation>«&#xa0;%1&#xa0;» est un rôle de plateforme&#xa0;; les rôles de plateforme s’exercent sur tous les locataires et ne sont pas attribués sur un seul.</translation>
     </message>
     <message>
-        <source>“%1” is an environment role; grant it on one of the tenant's environments.</source>
-        <translation>« %1 » est un rôle d’environnement ; attribuez-le sur l’un des environnements du locataire.</translation>
+        <source>“%1” is an environment role; grant it on one of the tenant&apos;s environments.</source>
+        <translation>«&#xa0;%1&#xa0;» est un rôle d’environnement&#xa0;; attribuez-le sur l’un des environnements du locataire.</translation>
     </message>
     <message>
         <source>Could not read the memberships</source>
@@ -669,7 +676,7 @@
     </message>
     <message>
         <source>“%1” is no permission TenantDesk knows (expected one of %2).</source>
-        <translation>« %1 » n’est pas une autorisation connue de TenantDesk (attendu : l’une de %2).</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une autorisation connue de TenantDesk (attendu&#xa0;: l’une de %2).</translation>
     </message>
     <message>
         <source>there is no role with id %1 here.</source>
@@ -681,23 +688,23 @@
     </message>
     <message>
         <source>“%1” cannot include “%2”: a role includes only built-in roles and roles of its own tenant, of no wider scope.</source>
-        <translation>« %1 » ne peut pas inclure « %2 » : un rôle n’inclut que des rôles intégrés et des rôles de son propre locataire, de portée non plus large.</translation>
+        <translation>«&#xa0;%1&#xa0;» ne peut pas inclure «&#xa0;%2&#xa0;»&#xa0;: un rôle n’inclut que des rôles intégrés et des rôles de son propre locataire, de portée non plus large.</translation>
     </message>
     <message>
         <source>including these roles would make a cycle: %1.</source>
-        <translation>inclure ces rôles créerait un cycle : %1.</translation>
+        <translation>inclure ces rôles créerait un cycle&#xa0;: %1.</translation>
     </message>
     <message>
-        <source>Could not check the role's name</source>
+        <source>Could not check the role&apos;s name</source>
         <translation>Impossible de vérifier le nom du rôle</translation>
     </message>
     <message>
         <source>“%1” is the name of a built-in or platform role.</source>
-        <translation>« %1 » est le nom d’un rôle intégré ou de plateforme.</translation>
+        <translation>«&#xa0;%1&#xa0;» est le nom d’un rôle intégré ou de plateforme.</translation>
     </message>
     <message>
         <source>there is a role called “%1” already.</source>
-        <translation>il existe déjà un rôle nommé « %1 ».</translation>
+        <translation>il existe déjà un rôle nommé «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not save the role</source>
@@ -705,7 +712,7 @@
     </message>
     <message>
         <source>The file is not a usable tenant backup: %1: expected %2.</source>
-        <translation>Le fichier n’est pas une sauvegarde de locataire utilisable : %1 : %2 attendu.</translation>
+        <translation>Le fichier n’est pas une sauvegarde de locataire utilisable&#xa0;: %1&#xa0;: %2 attendu.</translation>
     </message>
     <message>
         <source>a list</source>
@@ -725,43 +732,43 @@
     </message>
     <message>
         <source>“%1” is not a status: use invited, active or disabled.</source>
-        <translation>« %1 » n’est pas un statut : utilisez invited, active ou disabled.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un statut&#xa0;: utilisez invited, active ou disabled.</translation>
     </message>
     <message>
         <source>A membership needs a role: this names %1 but no role.</source>
-        <translation>Une appartenance nécessite un rôle : celle-ci désigne %1 mais aucun rôle.</translation>
+        <translation>Une appartenance nécessite un rôle&#xa0;: celle-ci désigne %1 mais aucun rôle.</translation>
     </message>
     <message>
         <source>environment “%1”</source>
-        <translation>environnement « %1 »</translation>
+        <translation>environnement «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>tenant “%1”</source>
-        <translation>locataire « %1 »</translation>
+        <translation>locataire «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>The role “%1” needs a tenant: none is named here and the import has no tenant of its own.</source>
-        <translation>Le rôle « %1 » nécessite un locataire : aucun n’est indiqué ici et l’import n’a pas de locataire propre.</translation>
+        <translation>Le rôle «&#xa0;%1&#xa0;» nécessite un locataire&#xa0;: aucun n’est indiqué ici et l’import n’a pas de locataire propre.</translation>
     </message>
     <message>
         <source>The file is not UTF-8: the bytes at offset %1 (counted from 0; line %2) are no UTF-8 character. Save it as UTF-8 and import it again.</source>
-        <translation>Le fichier n’est pas en UTF-8 : les octets à la position %1 (à partir de 0 ; ligne %2) ne forment pas un caractère UTF-8. Enregistrez-le en UTF-8 et importez-le de nouveau.</translation>
+        <translation>Le fichier n’est pas en UTF-8&#xa0;: les octets à la position %1 (à partir de 0&#xa0;; ligne %2) ne forment pas un caractère UTF-8. Enregistrez-le en UTF-8 et importez-le de nouveau.</translation>
     </message>
     <message>
         <source>“%1” is too long for an e-mail address (at most 254 characters).</source>
-        <translation>« %1 » est trop long pour une adresse e-mail (254 caractères au maximum).</translation>
+        <translation>«&#xa0;%1&#xa0;» est trop long pour une adresse e-mail (254 caractères au maximum).</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address: it needs exactly one “@”.</source>
-        <translation>« %1 » n’est pas une adresse e-mail : elle doit contenir exactement un « @ ».</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail&#xa0;: elle doit contenir exactement un «&#xa0;@&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address: it needs a name before the “@” and a domain after it.</source>
-        <translation>« %1 » n’est pas une adresse e-mail : elle doit avoir un nom avant le « @ » et un domaine après.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail&#xa0;: elle doit avoir un nom avant le «&#xa0;@&#xa0;» et un domaine après.</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address: “%2” may not appear before the “@”.</source>
-        <translation>« %1 » n’est pas une adresse e-mail : « %2 » ne peut pas figurer avant le « @ ».</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail&#xa0;: «&#xa0;%2&#xa0;» ne peut pas figurer avant le «&#xa0;@&#xa0;».</translation>
     </message>
     <message>
         <source>a blank</source>
@@ -769,27 +776,27 @@
     </message>
     <message>
         <source>“%1” is not an e-mail address: the part before the “@” may not start or end with a dot or have two in a row.</source>
-        <translation>« %1 » n’est pas une adresse e-mail : la partie avant le « @ » ne peut ni commencer ni finir par un point, ni en contenir deux à la suite.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail&#xa0;: la partie avant le «&#xa0;@&#xa0;» ne peut ni commencer ni finir par un point, ni en contenir deux à la suite.</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address: the domain after the “@” is dot-separated names of letters, digits and hyphens.</source>
-        <translation>« %1 » n’est pas une adresse e-mail : le domaine après le « @ » se compose de noms de lettres, chiffres et traits d’union séparés par des points.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail&#xa0;: le domaine après le «&#xa0;@&#xa0;» se compose de noms de lettres, chiffres et traits d’union séparés par des points.</translation>
     </message>
     <message>
         <source>The file is empty: it needs a header row naming the columns, at least “email”.</source>
-        <translation>Le fichier est vide : il lui faut une ligne d’en-tête nommant les colonnes, au moins « email ».</translation>
+        <translation>Le fichier est vide&#xa0;: il lui faut une ligne d’en-tête nommant les colonnes, au moins «&#xa0;email&#xa0;».</translation>
     </message>
     <message>
         <source>The column “%1” appears twice (columns %2 and %3).</source>
-        <translation>La colonne « %1 » apparaît deux fois (colonnes %2 et %3).</translation>
+        <translation>La colonne «&#xa0;%1&#xa0;» apparaît deux fois (colonnes %2 et %3).</translation>
     </message>
     <message>
         <source>The header row has no “email” column; it names: %1.</source>
-        <translation>La ligne d’en-tête n’a pas de colonne « email » ; elle nomme : %1.</translation>
+        <translation>La ligne d’en-tête n’a pas de colonne «&#xa0;email&#xa0;»&#xa0;; elle nomme&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Columns ignored (not read by this import): %1.</source>
-        <translation>Colonnes ignorées (non lues par cet import) : %1.</translation>
+        <translation>Colonnes ignorées (non lues par cet import)&#xa0;: %1.</translation>
     </message>
     <message>
         <source>A quoted field starts on line %1 but its closing quote never comes.</source>
@@ -805,15 +812,15 @@
     </message>
     <message>
         <source>%1 rows read: %2 users with %3 memberships.</source>
-        <translation>%1 lignes lues : %2 utilisateurs avec %3 appartenances.</translation>
+        <translation>%1 lignes lues&#xa0;: %2 utilisateurs avec %3 appartenances.</translation>
     </message>
     <message>
         <source>The file is not valid JSON: %1 at offset %2 (line %3).</source>
-        <translation>Le fichier n’est pas un JSON valide : %1 à la position %2 (ligne %3).</translation>
+        <translation>Le fichier n’est pas un JSON valide&#xa0;: %1 à la position %2 (ligne %3).</translation>
     </message>
     <message>
         <source>The file holds neither an object with a “users” array nor an array of users.</source>
-        <translation>Le fichier ne contient ni un objet avec un tableau « users », ni un tableau d’utilisateurs.</translation>
+        <translation>Le fichier ne contient ni un objet avec un tableau «&#xa0;users&#xa0;», ni un tableau d’utilisateurs.</translation>
     </message>
     <message>
         <source>record %1</source>
@@ -821,15 +828,15 @@
     </message>
     <message>
         <source>A user is a JSON object; record %1 is not.</source>
-        <translation>Un utilisateur est un objet JSON ; l’enregistrement %1 n’en est pas un.</translation>
+        <translation>Un utilisateur est un objet JSON&#xa0;; l’enregistrement %1 n’en est pas un.</translation>
     </message>
     <message>
         <source>“%1” is to be a string.</source>
-        <translation>« %1 » doit être une chaîne.</translation>
+        <translation>«&#xa0;%1&#xa0;» doit être une chaîne.</translation>
     </message>
     <message>
         <source>“memberships” is to be an array.</source>
-        <translation>« memberships » doit être un tableau.</translation>
+        <translation>«&#xa0;memberships&#xa0;» doit être un tableau.</translation>
     </message>
     <message>
         <source>A membership is a JSON object.</source>
@@ -837,11 +844,11 @@
     </message>
     <message>
         <source>%1 records read: %2 users with %3 memberships.</source>
-        <translation>%1 enregistrements lus : %2 utilisateurs avec %3 appartenances.</translation>
+        <translation>%1 enregistrements lus&#xa0;: %2 utilisateurs avec %3 appartenances.</translation>
     </message>
     <message>
         <source>cursor: this cursor belongs to another query or order; start again from the first page.</source>
-        <translation>cursor : ce curseur appartient à une autre requête ou à un autre tri ; recommencez à la première page.</translation>
+        <translation>cursor&#xa0;: ce curseur appartient à une autre requête ou à un autre tri&#xa0;; recommencez à la première page.</translation>
     </message>
     <message>
         <source>Unallocated</source>
@@ -857,7 +864,7 @@
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation>Impossible d’écrire %1 : %2</translation>
+        <translation>Impossible d’écrire %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Currency</source>
@@ -997,7 +1004,7 @@
     </message>
     <message>
         <source>Month over month: %1 against %2</source>
-        <translation>D’un mois sur l’autre : %1 contre %2</translation>
+        <translation>D’un mois sur l’autre&#xa0;: %1 contre %2</translation>
     </message>
     <message>
         <source>Used</source>
@@ -1009,15 +1016,15 @@
     </message>
     <message>
         <source>“%1” is an absolute path; name a file inside the pack</source>
-        <translation>« %1 » est un chemin absolu ; indiquez un fichier du pack</translation>
+        <translation>«&#xa0;%1&#xa0;» est un chemin absolu&#xa0;; indiquez un fichier du pack</translation>
     </message>
     <message>
         <source>“%1” names a drive, a resource or a URL; name a file inside the pack</source>
-        <translation>« %1 » désigne un lecteur, une ressource ou une URL ; indiquez un fichier du pack</translation>
+        <translation>«&#xa0;%1&#xa0;» désigne un lecteur, une ressource ou une URL&#xa0;; indiquez un fichier du pack</translation>
     </message>
     <message>
         <source>“%1” leaves the pack folder (..)</source>
-        <translation>« %1 » sort du dossier du pack (..)</translation>
+        <translation>«&#xa0;%1&#xa0;» sort du dossier du pack (..)</translation>
     </message>
     <message>
         <source>the file is missing</source>
@@ -1025,14 +1032,14 @@
     </message>
     <message>
         <source>the file cannot be read: %1</source>
-        <translation>le fichier ne peut pas être lu : %1</translation>
+        <translation>le fichier ne peut pas être lu&#xa0;: %1</translation>
     </message>
     <message>
         <source>the file has %1 bytes, more than the limit of %2</source>
         <translation>le fichier fait %1 octets, plus que la limite de %2</translation>
     </message>
     <message>
-        <source>text follows the tags' closing brace</source>
+        <source>text follows the tags&apos; closing brace</source>
         <translation>du texte suit l’accolade fermante des étiquettes</translation>
     </message>
     <message>
@@ -1055,24 +1062,24 @@
 <context>
     <name>TenantDesk::ApiRequest</name>
     <message>
-        <source>environment_id: name the environment's tenant with tenant_id too.</source>
-        <translation>environment_id : indiquez aussi le locataire de l’environnement avec tenant_id.</translation>
+        <source>environment_id: name the environment&apos;s tenant with tenant_id too.</source>
+        <translation>environment_id&#xa0;: indiquez aussi le locataire de l’environnement avec tenant_id.</translation>
     </message>
     <message>
         <source>tenant_id: required.</source>
-        <translation>tenant_id : obligatoire.</translation>
+        <translation>tenant_id&#xa0;: obligatoire.</translation>
     </message>
     <message>
         <source>from/to: required.</source>
-        <translation>from/to : obligatoire.</translation>
+        <translation>from/to&#xa0;: obligatoire.</translation>
     </message>
     <message>
         <source>%1: expected true or false.</source>
-        <translation>%1 : true ou false attendu.</translation>
+        <translation>%1&#xa0;: true ou false attendu.</translation>
     </message>
     <message>
         <source>The body is not valid JSON: %1 at character %2.</source>
-        <translation>Le corps n’est pas un JSON valide : %1 au caractère %2.</translation>
+        <translation>Le corps n’est pas un JSON valide&#xa0;: %1 au caractère %2.</translation>
     </message>
     <message>
         <source>The body must be a JSON object.</source>
@@ -1080,50 +1087,50 @@
     </message>
     <message>
         <source>%1: required, a non-empty string.</source>
-        <translation>%1 : obligatoire, une chaîne non vide.</translation>
+        <translation>%1&#xa0;: obligatoire, une chaîne non vide.</translation>
     </message>
     <message>
         <source>%1: at most %2 characters.</source>
-        <translation>%1 : %2 caractères au maximum.</translation>
+        <translation>%1&#xa0;: %2 caractères au maximum.</translation>
     </message>
     <message>
         <source>%1: this field is unknown here.</source>
-        <translation>%1 : ce champ est inconnu ici.</translation>
+        <translation>%1&#xa0;: ce champ est inconnu ici.</translation>
     </message>
     <message>
         <source>%1: expected an id (a positive whole number) or null.</source>
-        <translation>%1 : identifiant (nombre entier positif) ou null attendu.</translation>
+        <translation>%1&#xa0;: identifiant (nombre entier positif) ou null attendu.</translation>
     </message>
     <message>
-        <source>parent_id: required: the new parent's id, or null for the top level.</source>
-        <translation>parent_id : obligatoire : l’identifiant du nouveau parent, ou null pour le premier niveau.</translation>
+        <source>parent_id: required: the new parent&apos;s id, or null for the top level.</source>
+        <translation>parent_id&#xa0;: obligatoire&#xa0;: l’identifiant du nouveau parent, ou null pour le premier niveau.</translation>
     </message>
     <message>
         <source>status: “%1” is not a tenant status (%2).</source>
-        <translation>status : « %1 » n’est pas un statut de locataire (%2).</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» n’est pas un statut de locataire (%2).</translation>
     </message>
     <message>
         <source>source_id: required: the environment whose settings are promoted.</source>
-        <translation>source_id : obligatoire : l’environnement dont les paramètres sont promus.</translation>
+        <translation>source_id&#xa0;: obligatoire&#xa0;: l’environnement dont les paramètres sont promus.</translation>
     </message>
     <message>
         <source>keys: required: the names of the settings to promote, in an array.</source>
-        <translation>keys : obligatoire : les noms des paramètres à promouvoir, dans un tableau.</translation>
+        <translation>keys&#xa0;: obligatoire&#xa0;: les noms des paramètres à promouvoir, dans un tableau.</translation>
     </message>
     <message>
         <source>keys: expected the names of settings (non-empty strings).</source>
-        <translation>keys : noms de paramètres attendus (chaînes non vides).</translation>
+        <translation>keys&#xa0;: noms de paramètres attendus (chaînes non vides).</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer</name>
     <message>
         <source>Could not open the access log “%1”.</source>
-        <translation>Impossible d’ouvrir le journal d’accès « %1 ».</translation>
+        <translation>Impossible d’ouvrir le journal d’accès «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The TLS certificate “%1” or its key “%2” cannot be used.</source>
-        <translation>Le certificat TLS « %1 » ou sa clé « %2 » est inutilisable.</translation>
+        <translation>Le certificat TLS «&#xa0;%1&#xa0;» ou sa clé «&#xa0;%2&#xa0;» est inutilisable.</translation>
     </message>
     <message>
         <source>There is no such resource.</source>
@@ -1139,30 +1146,30 @@
     </message>
     <message>
         <source>There is no user with the e-mail “%1”.</source>
-        <translation>Aucun utilisateur n’a l’adresse e-mail « %1 ».</translation>
+        <translation>Aucun utilisateur n’a l’adresse e-mail «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address.</source>
-        <translation>« %1 » n’est pas une adresse e-mail.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail.</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::ApiServer::Impl</name>
     <message>
         <source>Sign in first: this request carries no access token.</source>
-        <translation>Connectez-vous d’abord : cette requête ne contient aucun jeton d’accès.</translation>
+        <translation>Connectez-vous d’abord&#xa0;: cette requête ne contient aucun jeton d’accès.</translation>
     </message>
     <message>
         <source>The access token has expired; refresh it or sign in again.</source>
-        <translation>Le jeton d’accès a expiré ; actualisez-le ou reconnectez-vous.</translation>
+        <translation>Le jeton d’accès a expiré&#xa0;; actualisez-le ou reconnectez-vous.</translation>
     </message>
     <message>
         <source>The access token is not valid; sign in again.</source>
-        <translation>Le jeton d’accès n’est pas valide ; reconnectez-vous.</translation>
+        <translation>Le jeton d’accès n’est pas valide&#xa0;; reconnectez-vous.</translation>
     </message>
     <message>
         <source>The server met an unexpected error; it was logged.</source>
-        <translation>Le serveur a rencontré une erreur inattendue ; elle a été journalisée.</translation>
+        <translation>Le serveur a rencontré une erreur inattendue&#xa0;; elle a été journalisée.</translation>
     </message>
     <message>
         <source>The body must be JSON (Content-Type: application/json).</source>
@@ -1189,12 +1196,12 @@
         <translation>Une modification nécessite l’en-tête If-Match avec l’ETag de la version sur laquelle elle a été faite.</translation>
     </message>
     <message>
-        <source>If-Match: expected an ETag such as "7".</source>
-        <translation>If-Match : ETag attendu, par exemple "7".</translation>
+        <source>If-Match: expected an ETag such as &quot;7&quot;.</source>
+        <translation>If-Match&#xa0;: ETag attendu, par exemple &quot;7&quot;.</translation>
     </message>
     <message>
         <source>“%1” was changed by someone else since you read it (now version %2). Review their change, then edit again.</source>
-        <translation>« %1 » a été modifié par quelqu’un d’autre depuis votre lecture (version %2 désormais). Examinez sa modification, puis recommencez.</translation>
+        <translation>«&#xa0;%1&#xa0;» a été modifié par quelqu’un d’autre depuis votre lecture (version %2 désormais). Examinez sa modification, puis recommencez.</translation>
     </message>
     <message>
         <source>The attribution rules</source>
@@ -1206,11 +1213,11 @@
     </message>
     <message>
         <source>%1 is a platform principal; only a platform admin changes them.</source>
-        <translation>%1 est un principal de plateforme ; seul un administrateur de plateforme peut le modifier.</translation>
+        <translation>%1 est un principal de plateforme&#xa0;; seul un administrateur de plateforme peut le modifier.</translation>
     </message>
     <message>
         <source>%1 also belongs to tenants you do not administer; ask a platform admin.</source>
-        <translation>%1 appartient aussi à des locataires que vous n’administrez pas ; adressez-vous à un administrateur de plateforme.</translation>
+        <translation>%1 appartient aussi à des locataires que vous n’administrez pas&#xa0;; adressez-vous à un administrateur de plateforme.</translation>
     </message>
     <message>
         <source>There is no role with id %1 that you may see.</source>
@@ -1218,23 +1225,23 @@
     </message>
     <message>
         <source>You may not give the permission %1: you do not hold it on this tenant yourself.</source>
-        <translation>Vous ne pouvez pas accorder l’autorisation %1 : vous ne la détenez pas vous-même sur ce locataire.</translation>
+        <translation>Vous ne pouvez pas accorder l’autorisation %1&#xa0;: vous ne la détenez pas vous-même sur ce locataire.</translation>
     </message>
     <message>
         <source>This needs the platform-wide permission %1; name a tenant you administer instead.</source>
-        <translation>Cette opération nécessite l’autorisation %1 à l’échelle de la plateforme ; indiquez plutôt un locataire que vous administrez.</translation>
+        <translation>Cette opération nécessite l’autorisation %1 à l’échelle de la plateforme&#xa0;; indiquez plutôt un locataire que vous administrez.</translation>
     </message>
     <message>
         <source>The tenant “%1” has used its %2 requests per minute; try again in %3 s.</source>
-        <translation>Le locataire « %1 » a utilisé ses %2 requêtes par minute ; réessayez dans %3 s.</translation>
+        <translation>Le locataire «&#xa0;%1&#xa0;» a utilisé ses %2 requêtes par minute&#xa0;; réessayez dans %3 s.</translation>
     </message>
     <message>
         <source>Your tenant “%1” is %2; ask a platform admin.</source>
-        <translation>Votre locataire « %1 » est %2 ; adressez-vous à un administrateur de plateforme.</translation>
+        <translation>Votre locataire «&#xa0;%1&#xa0;» est %2&#xa0;; adressez-vous à un administrateur de plateforme.</translation>
     </message>
     <message>
         <source>Your tenant “%1” is out of service: a tenant above it is %2; ask a platform admin.</source>
-        <translation>Votre locataire « %1 » est hors service : un locataire parent est %2 ; adressez-vous à un administrateur de plateforme.</translation>
+        <translation>Votre locataire «&#xa0;%1&#xa0;» est hors service&#xa0;: un locataire parent est %2&#xa0;; adressez-vous à un administrateur de plateforme.</translation>
     </message>
     <message>
         <source>The e-mail or the password is wrong, or the account is not active.</source>
@@ -1242,7 +1249,7 @@
     </message>
     <message>
         <source>The session has ended; sign in again.</source>
-        <translation>La session a pris fin ; reconnectez-vous.</translation>
+        <translation>La session a pris fin&#xa0;; reconnectez-vous.</translation>
     </message>
     <message>
         <source>There is no tenant with this slug that you may see.</source>
@@ -1250,15 +1257,15 @@
     </message>
     <message>
         <source>backup: required, the backup document (a JSON object).</source>
-        <translation>backup : obligatoire, le document de sauvegarde (un objet JSON).</translation>
+        <translation>backup&#xa0;: obligatoire, le document de sauvegarde (un objet JSON).</translation>
     </message>
     <message>
         <source>tenant_id: required: the tenant the permissions are held on.</source>
-        <translation>tenant_id : obligatoire : le locataire sur lequel les autorisations sont détenues.</translation>
+        <translation>tenant_id&#xa0;: obligatoire&#xa0;: le locataire sur lequel les autorisations sont détenues.</translation>
     </message>
     <message>
         <source>There is no tenant “%1” that you may see.</source>
-        <translation>Il n’existe aucun locataire « %1 » que vous puissiez voir.</translation>
+        <translation>Il n’existe aucun locataire «&#xa0;%1&#xa0;» que vous puissiez voir.</translation>
     </message>
     <message>
         <source>The body must be the billing file itself (Content-Type: application/octet-stream, application/gzip, application/zip or text/csv).</source>
@@ -1277,8 +1284,8 @@
         <translation>Le serveur n’a pas pu conserver le fichier envoyé (son disque est peut-être plein).</translation>
     </message>
     <message>
-        <source>amount: required, a decimal number as a string ("1200.00"), or null to remove the budget.</source>
-        <translation>amount : obligatoire, un nombre décimal sous forme de chaîne ("1200.00"), ou null pour supprimer le budget.</translation>
+        <source>amount: required, a decimal number as a string (&quot;1200.00&quot;), or null to remove the budget.</source>
+        <translation>amount&#xa0;: obligatoire, un nombre décimal sous forme de chaîne (&quot;1200.00&quot;), ou null pour supprimer le budget.</translation>
     </message>
 </context>
 <context>
@@ -1292,16 +1299,16 @@
         <translation>Aucune base de données n’est ouverte.</translation>
     </message>
     <message>
-        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant's slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
-        <translation>Les coûts sont attribués à un locataire selon ces règles, essayées dans l’ordre : d’abord une correspondance de valeur d’étiquette ou de sous-compte, puis une étiquette dont la valeur est l’identifiant court du locataire. Les coûts qui ne correspondent à rien restent non attribués. Les coûts partagés sont plutôt répartis entre les locataires.</translation>
+        <source>Cost goes to a tenant by these rules, tried in order: a mapping of a tag value or sub-account first, then a tag whose value is the tenant&apos;s slug. Cost that matches nothing stays unallocated. Shared cost is spread over tenants instead.</source>
+        <translation>Les coûts sont attribués à un locataire selon ces règles, essayées dans l’ordre&#xa0;: d’abord une correspondance de valeur d’étiquette ou de sous-compte, puis une étiquette dont la valeur est l’identifiant court du locataire. Les coûts qui ne correspondent à rien restent non attribués. Les coûts partagés sont plutôt répartis entre les locataires.</translation>
     </message>
     <message>
         <source>Tenant tag &amp;keys</source>
         <translation>Clés d’étiquette de &amp;locataire</translation>
     </message>
     <message>
-        <source>Tags whose value is a tenant's slug, e.g. tenant or user:tenant; double-click to edit</source>
-        <translation>Étiquettes dont la valeur est l’identifiant court d’un locataire, p. ex. tenant ou user:tenant ; double-cliquez pour modifier</translation>
+        <source>Tags whose value is a tenant&apos;s slug, e.g. tenant or user:tenant; double-click to edit</source>
+        <translation>Étiquettes dont la valeur est l’identifiant court d’un locataire, p. ex. tenant ou user:tenant&#xa0;; double-cliquez pour modifier</translation>
     </message>
     <message>
         <source>tag-key</source>
@@ -1309,7 +1316,7 @@
     </message>
     <message>
         <source>&amp;Mappings: value → tenant</source>
-        <translation>&amp;Correspondances : valeur → locataire</translation>
+        <translation>&amp;Correspondances&#xa0;: valeur → locataire</translation>
     </message>
     <message>
         <source>S&amp;hared cost</source>
@@ -1329,7 +1336,7 @@
     </message>
     <message>
         <source>Tenants (slugs, comma-separated; empty: all with direct cost)</source>
-        <translation>Locataires (identifiants courts séparés par des virgules ; vide : tous ceux ayant un coût direct)</translation>
+        <translation>Locataires (identifiants courts séparés par des virgules&#xa0;; vide&#xa0;: tous ceux ayant un coût direct)</translation>
     </message>
     <message>
         <source>&amp;Apply</source>
@@ -1345,7 +1352,7 @@
     </message>
     <message>
         <source>Could not read the rules: %1</source>
-        <translation>Impossible de lire les règles : %1</translation>
+        <translation>Impossible de lire les règles&#xa0;: %1</translation>
     </message>
     <message>
         <source>Service</source>
@@ -1364,20 +1371,20 @@
         <translation>Égale</translation>
     </message>
     <message>
-        <source>Proportional: in proportion to each tenant's direct cost that month; Even: the same share each</source>
-        <translation>Proportionnelle : au prorata du coût direct de chaque locataire ce mois-là ; Égale : la même part pour chacun</translation>
+        <source>Proportional: in proportion to each tenant&apos;s direct cost that month; Even: the same share each</source>
+        <translation>Proportionnelle&#xa0;: au prorata du coût direct de chaque locataire ce mois-là&#xa0;; Égale&#xa0;: la même part pour chacun</translation>
     </message>
     <message>
         <source>Shared cost %1: name the service or account.</source>
-        <translation>Coût partagé %1 : indiquez le service ou le compte.</translation>
+        <translation>Coût partagé %1&#xa0;: indiquez le service ou le compte.</translation>
     </message>
     <message>
         <source>No tenant has the slug %1: nothing was applied.</source>
-        <translation>Aucun locataire n’a l’identifiant court %1 : rien n’a été appliqué.</translation>
+        <translation>Aucun locataire n’a l’identifiant court %1&#xa0;: rien n’a été appliqué.</translation>
     </message>
     <message>
         <source>Correct the rules first: nothing was applied.</source>
-        <translation>Corrigez d’abord les règles : rien n’a été appliqué.</translation>
+        <translation>Corrigez d’abord les règles&#xa0;: rien n’a été appliqué.</translation>
     </message>
     <message>
         <source>Looking up the tenants…</source>
@@ -1389,23 +1396,23 @@
     </message>
     <message>
         <source>Someone changed the rules meanwhile: they are shown as they are now, and yours were not applied. Make your change again and apply.</source>
-        <translation>Quelqu’un a modifié les règles entre-temps : elles sont affichées dans leur état actuel et les vôtres n’ont pas été appliquées. Refaites votre modification et appliquez-la.</translation>
+        <translation>Quelqu’un a modifié les règles entre-temps&#xa0;: elles sont affichées dans leur état actuel et les vôtres n’ont pas été appliquées. Refaites votre modification et appliquez-la.</translation>
     </message>
     <message>
         <source>Could not apply the rules: %1 Nothing was changed.</source>
-        <translation>Impossible d’appliquer les règles : %1 Rien n’a été modifié.</translation>
+        <translation>Impossible d’appliquer les règles&#xa0;: %1 Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Could not apply the rules: an unexpected error occurred. Nothing was changed.</source>
-        <translation>Impossible d’appliquer les règles : une erreur inattendue s’est produite. Rien n’a été modifié.</translation>
+        <translation>Impossible d’appliquer les règles&#xa0;: une erreur inattendue s’est produite. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Cancelled: the rules and the attribution are as they were.</source>
-        <translation>Annulé : les règles et l’attribution sont inchangées.</translation>
+        <translation>Annulé&#xa0;: les règles et l’attribution sont inchangées.</translation>
     </message>
     <message>
         <source>Applied: %1 lines attributed to tenants, %2 unallocated, %3 shared. Edit → Undo takes it back.</source>
-        <translation>Appliqué : %1 lignes attribuées à des locataires, %2 non attribuées, %3 partagées. Édition → Annuler revient en arrière.</translation>
+        <translation>Appliqué&#xa0;: %1 lignes attribuées à des locataires, %2 non attribuées, %3 partagées. Édition → Annuler revient en arrière.</translation>
     </message>
     <message>
         <source>Cancelling…</source>
@@ -1433,7 +1440,7 @@
     </message>
     <message>
         <source>Mappings: value → tenant</source>
-        <translation>Correspondances : valeur → locataire</translation>
+        <translation>Correspondances&#xa0;: valeur → locataire</translation>
     </message>
     <message>
         <source>Add Ma&amp;pping</source>
@@ -1457,18 +1464,18 @@
     </message>
     <message>
         <source>Shared cost %1: match</source>
-        <translation>Coût partagé %1 : correspondance</translation>
+        <translation>Coût partagé %1&#xa0;: correspondance</translation>
     </message>
     <message>
         <source>Shared cost %1: split</source>
-        <translation>Coût partagé %1 : répartition</translation>
+        <translation>Coût partagé %1&#xa0;: répartition</translation>
     </message>
     <message>
         <source>&amp;Values Seen…</source>
         <translation>&amp;Valeurs présentes…</translation>
     </message>
     <message>
-        <source>List the values of the selected mapping's tag key in the billing lines, with their cost, and map them to tenants</source>
+        <source>List the values of the selected mapping&apos;s tag key in the billing lines, with their cost, and map them to tenants</source>
         <translation>Lister les valeurs de la clé d’étiquette de la correspondance sélectionnée dans les lignes de facturation, avec leur coût, et les attribuer à des locataires</translation>
     </message>
     <message>
@@ -1488,23 +1495,23 @@
     </message>
     <message>
         <source>Row %1: a tag mapping needs the tag key.</source>
-        <translation>Ligne %1 : une correspondance d’étiquette nécessite la clé d’étiquette.</translation>
+        <translation>Ligne %1&#xa0;: une correspondance d’étiquette nécessite la clé d’étiquette.</translation>
     </message>
     <message>
         <source>Row %1: the value to match is empty.</source>
-        <translation>Ligne %1 : la valeur à faire correspondre est vide.</translation>
+        <translation>Ligne %1&#xa0;: la valeur à faire correspondre est vide.</translation>
     </message>
     <message>
         <source>Row %1: no tenant has the slug “%2”.</source>
-        <translation>Ligne %1 : aucun locataire n’a l’identifiant court « %2 ».</translation>
+        <translation>Ligne %1&#xa0;: aucun locataire n’a l’identifiant court «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Row %1: choose the tenant.</source>
-        <translation>Ligne %1 : choisissez le locataire.</translation>
+        <translation>Ligne %1&#xa0;: choisissez le locataire.</translation>
     </message>
     <message>
         <source>Row %1: looking up “%2”…</source>
-        <translation>Ligne %1 : recherche de « %2 »…</translation>
+        <translation>Ligne %1&#xa0;: recherche de «&#xa0;%2&#xa0;»…</translation>
     </message>
     <message>
         <source>(SubAccountId or name)</source>
@@ -1611,7 +1618,7 @@
     </message>
     <message>
         <source>No tenant has the slug “%1”: nothing was mapped.</source>
-        <translation>Aucun locataire n’a l'identifiant « %1 » : rien n’a été attribué.</translation>
+        <translation>Aucun locataire n’a l&apos;identifiant « %1 » : rien n’a été attribué.</translation>
     </message>
     <message>
         <source>No billing line carries the tag “%1”.</source>
@@ -1699,11 +1706,11 @@
     </message>
     <message>
         <source>%1 “%2”, event %3</source>
-        <translation>%1 « %2 », événement %3</translation>
+        <translation>%1 «&#xa0;%2&#xa0;», événement %3</translation>
     </message>
     <message>
         <source>Local time; newest first, as the audit trail is kept</source>
-        <translation>Heure locale ; les plus récents en premier, dans l’ordre de tenue du journal d’audit</translation>
+        <translation>Heure locale&#xa0;; les plus récents en premier, dans l’ordre de tenue du journal d’audit</translation>
     </message>
     <message>
         <source>Time</source>
@@ -1763,12 +1770,12 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
         <translation>Masquer cet avertissement jusqu’à la prochaine ouverture de la base de données</translation>
     </message>
     <message>
-        <source>The audit trail has been altered: the platform's chain breaks at event %1.</source>
-        <translation>Le journal d’audit a été altéré : la chaîne de la plateforme est rompue à l’événement %1.</translation>
+        <source>The audit trail has been altered: the platform&apos;s chain breaks at event %1.</source>
+        <translation>Le journal d’audit a été altéré&#xa0;: la chaîne de la plateforme est rompue à l’événement %1.</translation>
     </message>
     <message>
         <source>The audit trail has been altered: the chain of tenant %1 breaks at event %2.</source>
-        <translation>Le journal d’audit a été altéré : la chaîne du locataire %1 est rompue à l’événement %2.</translation>
+        <translation>Le journal d’audit a été altéré&#xa0;: la chaîne du locataire %1 est rompue à l’événement %2.</translation>
     </message>
     <message>
         <source>%1
@@ -1802,7 +1809,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
         <translation>Relire le journal d’audit</translation>
     </message>
     <message>
-        <source>Audit events and the selected event's changes</source>
+        <source>Audit events and the selected event&apos;s changes</source>
         <translation>Événements d’audit et modifications de l’événement sélectionné</translation>
     </message>
     <message>
@@ -1827,7 +1834,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>Could not read the audit trail: %1</source>
-        <translation>Impossible de lire le journal d’audit : %1</translation>
+        <translation>Impossible de lire le journal d’audit&#xa0;: %1</translation>
     </message>
     <message>
         <source>Tenant slug filter</source>
@@ -1851,7 +1858,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation>L&amp;ocataire :</translation>
+        <translation>L&amp;ocataire&#xa0;:</translation>
     </message>
     <message>
         <source>Actor filter</source>
@@ -1863,7 +1870,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>Acto&amp;r:</source>
-        <translation>Ac&amp;teur :</translation>
+        <translation>Ac&amp;teur&#xa0;:</translation>
     </message>
     <message>
         <source>Action filter</source>
@@ -1883,11 +1890,11 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>An action, or a prefix ending in “.” for a group of actions</source>
-        <translation>Une action, ou un préfixe terminé par « . » pour un groupe d’actions</translation>
+        <translation>Une action, ou un préfixe terminé par «&#xa0;.&#xa0;» pour un groupe d’actions</translation>
     </message>
     <message>
         <source>&amp;Action:</source>
-        <translation>&amp;Action :</translation>
+        <translation>&amp;Action&#xa0;:</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1923,7 +1930,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>&amp;Search:</source>
-        <translation>Rec&amp;hercher :</translation>
+        <translation>Rec&amp;hercher&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Clear Filters</source>
@@ -1951,7 +1958,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>No tenant has the slug “%1”.</source>
-        <translation>Aucun locataire n’a l’identifiant court « %1 ».</translation>
+        <translation>Aucun locataire n’a l’identifiant court «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Select an event to see what it changed.</source>
@@ -1971,15 +1978,24 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) so far; loading more…</source>
-        <translation><numerusform>%n événement pour l’instant ; chargement de la suite…</numerusform><numerusform>%n événements pour l’instant ; chargement de la suite…</numerusform></translation>
+        <translation>
+            <numerusform>%n événement pour l’instant&#xa0;; chargement de la suite…</numerusform>
+            <numerusform>%n événements pour l’instant&#xa0;; chargement de la suite…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) shown; the rest could not be read.</source>
-        <translation><numerusform>%n événement affiché ; le reste n’a pas pu être lu.</numerusform><numerusform>%n événements affichés ; le reste n’a pas pu être lu.</numerusform></translation>
+        <translation>
+            <numerusform>%n événement affiché&#xa0;; le reste n’a pas pu être lu.</numerusform>
+            <numerusform>%n événements affichés&#xa0;; le reste n’a pas pu être lu.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) so far, newest first; scroll down for older ones.</source>
-        <translation><numerusform>%n événement pour l’instant, les plus récents en premier ; faites défiler vers le bas pour les plus anciens.</numerusform><numerusform>%n événements pour l’instant, les plus récents en premier ; faites défiler vers le bas pour les plus anciens.</numerusform></translation>
+        <translation>
+            <numerusform>%n événement pour l’instant, les plus récents en premier&#xa0;; faites défiler vers le bas pour les plus anciens.</numerusform>
+            <numerusform>%n événements pour l’instant, les plus récents en premier&#xa0;; faites défiler vers le bas pour les plus anciens.</numerusform>
+        </translation>
     </message>
     <message>
         <source>No events match the filters.</source>
@@ -1987,7 +2003,10 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message numerus="yes">
         <source>%n event(s), newest first.</source>
-        <translation><numerusform>%n événement, les plus récents en premier.</numerusform><numerusform>%n événements, les plus récents en premier.</numerusform></translation>
+        <translation>
+            <numerusform>%n événement, les plus récents en premier.</numerusform>
+            <numerusform>%n événements, les plus récents en premier.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Re&amp;load</source>
@@ -2013,7 +2032,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     <name>TenantDesk::BillingFileReader</name>
     <message>
         <source>the file is empty; a billing export starts with a header line</source>
-        <translation>le fichier est vide ; un export de facturation commence par une ligne d’en-tête</translation>
+        <translation>le fichier est vide&#xa0;; un export de facturation commence par une ligne d’en-tête</translation>
     </message>
     <message>
         <source>the header is not one of a known billing export (FOCUS, AWS CUR, AWS CUR 2.0, Azure cost details EA or MCA)</source>
@@ -2021,14 +2040,14 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>the column is missing; a %1 file must have it</source>
-        <translation>la colonne est absente ; un fichier %1 doit l’avoir</translation>
+        <translation>la colonne est absente&#xa0;; un fichier %1 doit l’avoir</translation>
     </message>
     <message>
-        <source>the line ends after %1 of the header's %2 columns</source>
+        <source>the line ends after %1 of the header&apos;s %2 columns</source>
         <translation>la ligne se termine après %1 des %2 colonnes de l’en-tête</translation>
     </message>
     <message>
-        <source>the line has %1 values, %2 more than the header's %3 columns (after this one)</source>
+        <source>the line has %1 values, %2 more than the header&apos;s %3 columns (after this one)</source>
         <translation>la ligne a %1 valeurs, %2 de plus que les %3 colonnes de l’en-tête (après celle-ci)</translation>
     </message>
     <message>
@@ -2048,7 +2067,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     <name>TenantDesk::BillingFileReader::Private</name>
     <message>
         <source>the line is longer than 64 MiB: a quoted value that starts on it is probably not closed</source>
-        <translation>la ligne dépasse 64 Mio : une valeur entre guillemets qui y commence n’est probablement pas fermée</translation>
+        <translation>la ligne dépasse 64 Mio&#xa0;: une valeur entre guillemets qui y commence n’est probablement pas fermée</translation>
     </message>
 </context>
 <context>
@@ -2059,7 +2078,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>Import a billing export: FOCUS 1.0–1.3, AWS Cost and Usage Report (legacy or 2.0) or Azure cost details (EA or MCA), as CSV, .csv.gz or .zip. One import is one transaction: a broken file changes nothing.</source>
-        <translation>Importer un export de facturation : FOCUS 1.0–1.3, AWS Cost and Usage Report (ancien format ou 2.0) ou détails des coûts Azure (EA ou MCA), au format CSV, .csv.gz ou .zip. Un import est une transaction : un fichier défectueux ne modifie rien.</translation>
+        <translation>Importer un export de facturation&#xa0;: FOCUS 1.0–1.3, AWS Cost and Usage Report (ancien format ou 2.0) ou détails des coûts Azure (EA ou MCA), au format CSV, .csv.gz ou .zip. Un import est une transaction&#xa0;: un fichier défectueux ne modifie rien.</translation>
     </message>
     <message>
         <source>A .csv, .csv.gz or .zip file</source>
@@ -2071,7 +2090,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>&amp;File:</source>
-        <translation>&amp;Fichier :</translation>
+        <translation>&amp;Fichier&#xa0;:</translation>
     </message>
     <message>
         <source>Choose a file</source>
@@ -2079,27 +2098,27 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>Detected format:</source>
-        <translation>Format détecté :</translation>
+        <translation>Format détecté&#xa0;:</translation>
     </message>
     <message>
         <source>Leave on “Detect from the header” unless the detection is wrong</source>
-        <translation>Laissez « Détecter d’après l’en-tête » sauf si la détection est erronée</translation>
+        <translation>Laissez «&#xa0;Détecter d’après l’en-tête&#xa0;» sauf si la détection est erronée</translation>
     </message>
     <message>
         <source>F&amp;ormat:</source>
-        <translation>F&amp;ormat :</translation>
+        <translation>F&amp;ormat&#xa0;:</translation>
     </message>
     <message>
         <source>Optional, e.g. tenant or user:tenant</source>
         <translation>Facultatif, p. ex. tenant ou user:tenant</translation>
     </message>
     <message>
-        <source>A tag whose value is a tenant's slug; added to the attribution rules' tenant tag keys</source>
-        <translation>Une étiquette dont la valeur est l’identifiant court d’un locataire ; ajoutée aux clés d’étiquette de locataire des règles d’attribution</translation>
+        <source>A tag whose value is a tenant&apos;s slug; added to the attribution rules&apos; tenant tag keys</source>
+        <translation>Une étiquette dont la valeur est l’identifiant court d’un locataire&#xa0;; ajoutée aux clés d’étiquette de locataire des règles d’attribution</translation>
     </message>
     <message>
         <source>&amp;Tenant tag key:</source>
-        <translation>Clé d’étiquette de &amp;locataire :</translation>
+        <translation>Clé d’étiquette de &amp;locataire&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Import</source>
@@ -2143,11 +2162,11 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>Cannot be read: %1</source>
-        <translation>Illisible : %1</translation>
+        <translation>Illisible&#xa0;: %1</translation>
     </message>
     <message>
         <source>Not recognised: choose the format below</source>
-        <translation>Non reconnu : choisissez le format ci-dessous</translation>
+        <translation>Non reconnu&#xa0;: choisissez le format ci-dessous</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -2175,11 +2194,11 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
     </message>
     <message>
         <source>An unexpected error occurred; please report it.</source>
-        <translation>Une erreur inattendue s’est produite ; merci de la signaler.</translation>
+        <translation>Une erreur inattendue s’est produite&#xa0;; merci de la signaler.</translation>
     </message>
     <message>
         <source>Import cancelled: nothing was imported.</source>
-        <translation>Import annulé : rien n’a été importé.</translation>
+        <translation>Import annulé&#xa0;: rien n’a été importé.</translation>
     </message>
     <message>
         <source>This file was imported before.</source>
@@ -2195,7 +2214,7 @@ Appuyez sur Entrée ou double-cliquez pour réessayer.</translation>
 Skip it, or replace the earlier import with this file?</source>
         <translation>%1
 
-L’ignorer, ou remplacer l’import précédent par ce fichier ?</translation>
+L’ignorer, ou remplacer l’import précédent par ce fichier&#xa0;?</translation>
     </message>
     <message>
         <source>&amp;Skip</source>
@@ -2219,7 +2238,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Skipped: this file was imported before, nothing changed.</source>
-        <translation>Ignoré : ce fichier a déjà été importé, rien n’a changé.</translation>
+        <translation>Ignoré&#xa0;: ce fichier a déjà été importé, rien n’a changé.</translation>
     </message>
     <message>
         <source>Imported %1 as %2.</source>
@@ -2231,7 +2250,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Lines: %1; attributed to tenants: %2; unallocated: %3.</source>
-        <translation>Lignes : %1 ; attribuées à des locataires : %2 ; non attribuées : %3.</translation>
+        <translation>Lignes&#xa0;: %1&#xa0;; attribuées à des locataires&#xa0;: %2&#xa0;; non attribuées&#xa0;: %3.</translation>
     </message>
     <message>
         <source>Charges from %1 to %2.</source>
@@ -2239,11 +2258,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Billed cost in %1: %2 (exactly %3).</source>
-        <translation>Coût facturé en %1 : %2 (exactement %3).</translation>
+        <translation>Coût facturé en %1&#xa0;: %2 (exactement %3).</translation>
     </message>
     <message>
         <source>Notes:</source>
-        <translation>Remarques :</translation>
+        <translation>Remarques&#xa0;:</translation>
     </message>
     <message>
         <source>Import result</source>
@@ -2337,7 +2356,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>the amount is empty; it must have a value</source>
-        <translation>le montant est vide ; il doit avoir une valeur</translation>
+        <translation>le montant est vide&#xa0;; il doit avoir une valeur</translation>
     </message>
     <message>
         <source>the price times the quantity is too large</source>
@@ -2345,39 +2364,66 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source>Tags: %n NULL value(s) read as no tags</source>
-        <translation><numerusform>Tags : %n valeur NULL lue comme aucune étiquette</numerusform><numerusform>Tags : %n valeurs NULL lues comme aucune étiquette</numerusform></translation>
+        <translation>
+            <numerusform>Tags : %n valeur NULL lue comme aucune étiquette</numerusform>
+            <numerusform>Tags : %n valeurs NULL lues comme aucune étiquette</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 (from %2): %n empty value(s) read as 0</source>
-        <translation><numerusform>%1 (depuis %2) : %n valeur vide lue comme 0</numerusform><numerusform>%1 (depuis %2) : %n valeurs vides lues comme 0</numerusform></translation>
+        <translation>
+            <numerusform>%1 (depuis %2) : %n valeur vide lue comme 0</numerusform>
+            <numerusform>%1 (depuis %2) : %n valeurs vides lues comme 0</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>EffectiveCost: %n line(s) without a net amount use the unblended cost</source>
-        <translation><numerusform>EffectiveCost : %n ligne sans montant net utilise le coût non mélangé</numerusform><numerusform>EffectiveCost : %n lignes sans montant net utilisent le coût non mélangé</numerusform></translation>
+        <translation>
+            <numerusform>EffectiveCost : %n ligne sans montant net utilise le coût non mélangé</numerusform>
+            <numerusform>EffectiveCost : %n lignes sans montant net utilisent le coût non mélangé</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ServiceCategory: %n empty value(s) read as Other</source>
-        <translation><numerusform>ServiceCategory : %n valeur vide lue comme Other</numerusform><numerusform>ServiceCategory : %n valeurs vides lues comme Other</numerusform></translation>
+        <translation>
+            <numerusform>ServiceCategory : %n valeur vide lue comme Other</numerusform>
+            <numerusform>ServiceCategory : %n valeurs vides lues comme Other</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ServiceCategory: %n line(s) of other services are in Other</source>
-        <translation><numerusform>ServiceCategory : %n ligne d’autres services est dans Other</numerusform><numerusform>ServiceCategory : %n lignes d’autres services sont dans Other</numerusform></translation>
+        <translation>
+            <numerusform>ServiceCategory : %n ligne d’autres services est dans Other</numerusform>
+            <numerusform>ServiceCategory : %n lignes d’autres services sont dans Other</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>ChargeCategory: %n line(s) of an unknown charge type read as Adjustment (%1)</source>
-        <translation><numerusform>ChargeCategory : %n ligne d’un type de frais inconnu lue comme Adjustment (%1)</numerusform><numerusform>ChargeCategory : %n lignes d’un type de frais inconnu lues comme Adjustment (%1)</numerusform></translation>
+        <translation>
+            <numerusform>ChargeCategory : %n ligne d’un type de frais inconnu lue comme Adjustment (%1)</numerusform>
+            <numerusform>ChargeCategory : %n lignes d’un type de frais inconnu lues comme Adjustment (%1)</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Times: fractions of a second dropped in %n line(s)</source>
-        <translation><numerusform>Heures : fractions de seconde abandonnées dans %n ligne</numerusform><numerusform>Heures : fractions de seconde abandonnées dans %n lignes</numerusform></translation>
+        <translation>
+            <numerusform>Heures : fractions de seconde abandonnées dans %n ligne</numerusform>
+            <numerusform>Heures : fractions de seconde abandonnées dans %n lignes</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Times: %n time(s) with an offset from UTC converted to UTC</source>
-        <translation><numerusform>Heures : %n heure avec un décalage par rapport à UTC convertie en UTC</numerusform><numerusform>Heures : %n heures avec un décalage par rapport à UTC converties en UTC</numerusform></translation>
+        <translation>
+            <numerusform>Heures : %n heure avec un décalage par rapport à UTC convertie en UTC</numerusform>
+            <numerusform>Heures : %n heures avec un décalage par rapport à UTC converties en UTC</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Dates: %n line(s) with US dates (month/day/year) read as such</source>
-        <translation><numerusform>Dates : %n ligne avec des dates américaines (mois/jour/année) lue comme telle</numerusform><numerusform>Dates : %n lignes avec des dates américaines (mois/jour/année) lues comme telles</numerusform></translation>
+        <translation>
+            <numerusform>Dates : %n ligne avec des dates américaines (mois/jour/année) lue comme telle</numerusform>
+            <numerusform>Dates : %n lignes avec des dates américaines (mois/jour/année) lues comme telles</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2456,7 +2502,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not read the lines: %1</source>
-        <translation>Impossible de lire les lignes : %1</translation>
+        <translation>Impossible de lire les lignes&#xa0;: %1</translation>
     </message>
     <message>
         <source>Budget of %1 removed.</source>
@@ -2468,11 +2514,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not set the budget of %1: %2</source>
-        <translation>Impossible de fixer le budget de %1 : %2</translation>
+        <translation>Impossible de fixer le budget de %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Te&amp;nant:</source>
-        <translation>Locatai&amp;re :</translation>
+        <translation>Locatai&amp;re&#xa0;:</translation>
     </message>
     <message>
         <source>Tenant filter</source>
@@ -2480,7 +2526,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Service:</source>
-        <translation>&amp;Service :</translation>
+        <translation>&amp;Service&#xa0;:</translation>
     </message>
     <message>
         <source>Service filter</source>
@@ -2488,7 +2534,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Cate&amp;gory:</source>
-        <translation>Caté&amp;gorie :</translation>
+        <translation>Caté&amp;gorie&#xa0;:</translation>
     </message>
     <message>
         <source>Service category filter</source>
@@ -2496,7 +2542,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>C&amp;urrency:</source>
-        <translation>Dev&amp;ise :</translation>
+        <translation>Dev&amp;ise&#xa0;:</translation>
     </message>
     <message>
         <source>Currency filter</source>
@@ -2504,7 +2550,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Fro&amp;m:</source>
-        <translation>&amp;Du :</translation>
+        <translation>&amp;Du&#xa0;:</translation>
     </message>
     <message>
         <source>First month</source>
@@ -2512,7 +2558,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>T&amp;o:</source>
-        <translation>&amp;Au :</translation>
+        <translation>&amp;Au&#xa0;:</translation>
     </message>
     <message>
         <source>Last month</source>
@@ -2520,7 +2566,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Im&amp;port:</source>
-        <translation>Im&amp;port :</translation>
+        <translation>Im&amp;port&#xa0;:</translation>
     </message>
     <message>
         <source>Import filter</source>
@@ -2528,7 +2574,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Cost &amp;kind:</source>
-        <translation>&amp;Type de coût :</translation>
+        <translation>&amp;Type de coût&#xa0;:</translation>
     </message>
     <message>
         <source>Which cost</source>
@@ -2568,7 +2614,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Double-click a budget (or press F2) to change it; empty removes it</source>
-        <translation>Double-cliquez sur un budget (ou appuyez sur F2) pour le modifier ; une valeur vide le supprime</translation>
+        <translation>Double-cliquez sur un budget (ou appuyez sur F2) pour le modifier&#xa0;; une valeur vide le supprime</translation>
     </message>
     <message>
         <source>Month over month</source>
@@ -2576,15 +2622,15 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not read the billing totals: %1</source>
-        <translation>Impossible de lire les totaux de facturation : %1</translation>
+        <translation>Impossible de lire les totaux de facturation&#xa0;: %1</translation>
     </message>
     <message>
         <source>Could not read the imports: %1</source>
-        <translation>Impossible de lire les imports : %1</translation>
+        <translation>Impossible de lire les imports&#xa0;: %1</translation>
     </message>
     <message>
         <source>Could not read the budgets: %1</source>
-        <translation>Impossible de lire les budgets : %1</translation>
+        <translation>Impossible de lire les budgets&#xa0;: %1</translation>
     </message>
     <message>
         <source>Tenant %1 (gone)</source>
@@ -2643,8 +2689,8 @@ Rien n’a été importé.</translation>
         <translation>Aucun coût dans cette sélection. Importez un export de facturation avec Fichier → Importer la facturation…</translation>
     </message>
     <message>
-        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style="color:#a84b00"&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
-        <translation>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style="color:#a84b00"&gt;Non attribué &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</translation>
+        <source>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Unallocated &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</source>
+        <translation>Total &lt;b&gt;%1&lt;/b&gt; · &lt;span style=&quot;color:#a84b00&quot;&gt;Non attribué &lt;b&gt;%2&lt;/b&gt; (%3 %)&lt;/span&gt;</translation>
     </message>
     <message>
         <source> · Shared %1</source>
@@ -2652,7 +2698,10 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source> · %Ln line(s)</source>
-        <translation><numerusform> · %Ln ligne</numerusform><numerusform> · %Ln lignes</numerusform></translation>
+        <translation>
+            <numerusform> · %Ln ligne</numerusform>
+            <numerusform> · %Ln lignes</numerusform>
+        </translation>
     </message>
     <message>
         <source> (%1 only)</source>
@@ -2724,11 +2773,17 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source>%Ln line(s) so far, %1 — scroll for more</source>
-        <translation><numerusform>%Ln ligne pour l’instant, %1 — faites défiler pour la suite</numerusform><numerusform>%Ln lignes pour l’instant, %1 — faites défiler pour la suite</numerusform></translation>
+        <translation>
+            <numerusform>%Ln ligne pour l’instant, %1 — faites défiler pour la suite</numerusform>
+            <numerusform>%Ln lignes pour l’instant, %1 — faites défiler pour la suite</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>All %Ln line(s): billed cost %1</source>
-        <translation><numerusform>%Ln ligne au total : coût facturé %1</numerusform><numerusform>Les %Ln lignes : coût facturé %1</numerusform></translation>
+        <translation>
+            <numerusform>%Ln ligne au total&#xa0;: coût facturé %1</numerusform>
+            <numerusform>Les %Ln lignes&#xa0;: coût facturé %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>, as in the total</source>
@@ -2834,7 +2889,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>%1 in %2 against %3 in %4: %5 %6</source>
-        <translation>%1 en %2 contre %3 en %4 : %5 %6</translation>
+        <translation>%1 en %2 contre %3 en %4&#xa0;: %5 %6</translation>
     </message>
     <message>
         <source>No cost in %1 to compare with</source>
@@ -2843,12 +2898,15 @@ Rien n’a été importé.</translation>
     <message numerus="yes">
         <source>%1 %2, exactly
 %n line(s)</source>
-        <translation><numerusform>%1 %2, exactement
-%n ligne</numerusform><numerusform>%1 %2, exactement
-%n lignes</numerusform></translation>
+        <translation>
+            <numerusform>%1 %2, exactement
+%n ligne</numerusform>
+            <numerusform>%1 %2, exactement
+%n lignes</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1's share of the shared cost of %2, spread by the attribution rules</source>
+        <source>%1&apos;s share of the shared cost of %2, spread by the attribution rules</source>
         <translation>Part de %1 dans le coût partagé de %2, répartie par les règles d’attribution</translation>
     </message>
     <message>
@@ -2951,7 +3009,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Product name:</source>
-        <translation>&amp;Nom du produit :</translation>
+        <translation>&amp;Nom du produit&#xa0;:</translation>
     </message>
     <message>
         <source>Tenant slug</source>
@@ -2963,7 +3021,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Tenant &amp;slug:</source>
-        <translation>&amp;Identifiant court du locataire :</translation>
+        <translation>&amp;Identifiant court du locataire&#xa0;:</translation>
     </message>
     <message>
         <source>Palette</source>
@@ -2979,11 +3037,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>P&amp;alette:</source>
-        <translation>P&amp;alette :</translation>
+        <translation>P&amp;alette&#xa0;:</translation>
     </message>
     <message>
         <source>%1 colour</source>
-        <translation>Couleur : %1</translation>
+        <translation>Couleur&#xa0;: %1</translation>
     </message>
     <message>
         <source>Choose &amp;Logo…</source>
@@ -2991,7 +3049,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Logo (SVG or PNG):</source>
-        <translation>Logo (SVG ou PNG) :</translation>
+        <translation>Logo (SVG ou PNG)&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Save Pack…</source>
@@ -3007,11 +3065,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>%1: a logo is an SVG or PNG file.</source>
-        <translation>%1 : un logo est un fichier SVG ou PNG.</translation>
+        <translation>%1&#xa0;: un logo est un fichier SVG ou PNG.</translation>
     </message>
     <message>
         <source>%1: the file is larger than %2 bytes.</source>
-        <translation>%1 : le fichier dépasse %2 octets.</translation>
+        <translation>%1&#xa0;: le fichier dépasse %2 octets.</translation>
     </message>
     <message>
         <source>Choose Logo</source>
@@ -3035,7 +3093,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>%1 (%2 palette): %3:1, needs %4:1</source>
-        <translation>%1 (palette %2) : %3:1, %4:1 requis</translation>
+        <translation>%1 (palette %2)&#xa0;: %3:1, %4:1 requis</translation>
     </message>
     <message>
         <source>dark</source>
@@ -3051,7 +3109,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Too little contrast for WCAG AA: %1.</source>
-        <translation>Contraste insuffisant pour WCAG AA : %1.</translation>
+        <translation>Contraste insuffisant pour WCAG AA&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Enter a product name.</source>
@@ -3082,12 +3140,12 @@ Rien n’a été importé.</translation>
         <translation>Impossible de créer un dossier temporaire.</translation>
     </message>
     <message>
-        <source>Could not run Qt's resource compiler %1: %2</source>
-        <translation>Impossible d’exécuter le compilateur de ressources de Qt %1 : %2</translation>
+        <source>Could not run Qt&apos;s resource compiler %1: %2</source>
+        <translation>Impossible d’exécuter le compilateur de ressources de Qt %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>rcc failed (%1): %2</source>
-        <translation>échec de rcc (%1) : %2</translation>
+        <translation>échec de rcc (%1)&#xa0;: %2</translation>
     </message>
     <message>
         <source>Export Pack</source>
@@ -3117,7 +3175,7 @@ Rien n’a été importé.</translation>
     <name>TenantDesk::BrandingPack</name>
     <message>
         <source>Branding pack refused: %1: %2</source>
-        <translation>Pack d’image de marque refusé : %1 : %2</translation>
+        <translation>Pack d’image de marque refusé&#xa0;: %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>the pack folder is missing</source>
@@ -3125,7 +3183,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>invalid JSON at offset %1: %2</source>
-        <translation>JSON non valide à la position %1 : %2</translation>
+        <translation>JSON non valide à la position %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>the document is not a JSON object</source>
@@ -3133,7 +3191,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>unknown key “%1”</source>
-        <translation>clé inconnue « %1 »</translation>
+        <translation>clé inconnue «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>format must be %1</source>
@@ -3145,22 +3203,22 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>line %1: url(%2): %3</source>
-        <translation>ligne %1 : url(%2) : %3</translation>
+        <translation>ligne %1&#xa0;: url(%2)&#xa0;: %3</translation>
     </message>
     <message>
         <source>line %1: url(%2): the file is missing</source>
-        <translation>ligne %1 : url(%2) : le fichier est absent</translation>
+        <translation>ligne %1&#xa0;: url(%2)&#xa0;: le fichier est absent</translation>
     </message>
     <message>
         <source>the image cannot be read: %1</source>
-        <translation>l’image ne peut pas être lue : %1</translation>
+        <translation>l’image ne peut pas être lue&#xa0;: %1</translation>
     </message>
     <message>
         <source>the image is %1×%2 pixels, more than %3×%3</source>
         <translation>l’image fait %1×%2 pixels, plus que %3×%3</translation>
     </message>
     <message>
-        <source>line %1: a backslash (a CSS escape) is not allowed in a pack's style sheet</source>
+        <source>line %1: a backslash (a CSS escape) is not allowed in a pack&apos;s style sheet</source>
         <translation>ligne %1 : une barre oblique inverse (un échappement CSS) n’est pas permise dans la feuille de style d’un pack</translation>
     </message>
     <message>
@@ -3207,7 +3265,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Double-click or press F2 to set the monthly budget; empty removes it</source>
-        <translation>Double-cliquez ou appuyez sur F2 pour définir le budget mensuel ; une valeur vide le supprime</translation>
+        <translation>Double-cliquez ou appuyez sur F2 pour définir le budget mensuel&#xa0;; une valeur vide le supprime</translation>
     </message>
     <message>
         <source>%1 %2, exactly, in %3</source>
@@ -3223,7 +3281,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>“%1” is not an amount: type digits with a point, e.g. 1200.50.</source>
-        <translation>« %1 » n’est pas un montant : saisissez des chiffres avec un point, p. ex. 1200.50.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un montant&#xa0;: saisissez des chiffres avec un point, p. ex. 1200.50.</translation>
     </message>
     <message>
         <source>A budget cannot be negative.</source>
@@ -3262,7 +3320,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>a .%1 file is not allowed here; use %2</source>
-        <translation>un fichier .%1 n’est pas autorisé ici ; utilisez %2</translation>
+        <translation>un fichier .%1 n’est pas autorisé ici&#xa0;; utilisez %2</translation>
     </message>
     <message>
         <source>palettes.%1 is missing or not an object</source>
@@ -3270,15 +3328,15 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is not a colour role (known: %3)</source>
-        <translation>palettes.%1.%2 n’est pas un rôle de couleur (connus : %3)</translation>
+        <translation>palettes.%1.%2 n’est pas un rôle de couleur (connus&#xa0;: %3)</translation>
     </message>
     <message>
-        <source>palettes.%1.%2 is not a text; write a colour as "#rrggbb"</source>
-        <translation>palettes.%1.%2 n’est pas un texte ; écrivez une couleur sous la forme "#rrggbb"</translation>
+        <source>palettes.%1.%2 is not a text; write a colour as &quot;#rrggbb&quot;</source>
+        <translation>palettes.%1.%2 n’est pas un texte&#xa0;; écrivez une couleur sous la forme &quot;#rrggbb&quot;</translation>
     </message>
     <message>
         <source>palettes.%1.%2: “%3” is not a colour; write #rrggbb</source>
-        <translation>palettes.%1.%2 : « %3 » n’est pas une couleur ; écrivez #rrggbb</translation>
+        <translation>palettes.%1.%2&#xa0;: «&#xa0;%3&#xa0;» n’est pas une couleur&#xa0;; écrivez #rrggbb</translation>
     </message>
     <message>
         <source>palettes.%1.%2 is missing</source>
@@ -3372,7 +3430,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>While you were editing, “%1” was changed (now version %2, you started from version %3). Compare the values, then apply your change to the current version or keep the current one.</source>
-        <translation>Pendant votre modification, « %1 » a changé (version %2 désormais, vous êtes parti de la version %3). Comparez les valeurs, puis appliquez votre modification à la version actuelle ou conservez celle-ci.</translation>
+        <translation>Pendant votre modification, «&#xa0;%1&#xa0;» a changé (version %2 désormais, vous êtes parti de la version %3). Comparez les valeurs, puis appliquez votre modification à la version actuelle ou conservez celle-ci.</translation>
     </message>
     <message>
         <source>Name</source>
@@ -3427,7 +3485,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address.</source>
-        <translation>« %1 » n’est pas une adresse e-mail.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail.</translation>
     </message>
     <message>
         <source>Connect to Server</source>
@@ -3439,15 +3497,15 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Server:</source>
-        <translation>&amp;Serveur :</translation>
+        <translation>&amp;Serveur&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;E-mail:</source>
-        <translation>&amp;Adresse e-mail :</translation>
+        <translation>&amp;Adresse e-mail&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Password:</source>
-        <translation>&amp;Mot de passe :</translation>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Remember me on this computer</source>
@@ -3471,7 +3529,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>No keychain is available (such as GNOME Keyring or KWallet): you will be asked for your password each time.</source>
-        <translation>Aucun trousseau n’est disponible (comme GNOME Keyring ou KWallet) : votre mot de passe vous sera demandé à chaque fois.</translation>
+        <translation>Aucun trousseau n’est disponible (comme GNOME Keyring ou KWallet)&#xa0;: votre mot de passe vous sera demandé à chaque fois.</translation>
     </message>
     <message>
         <source>Enter your password.</source>
@@ -3479,7 +3537,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Trust it only if it is the certificate of your server: compare the fingerprint with the one your administrator gives you.&lt;/p&gt;&lt;p&gt;&lt;tt&gt;%2&lt;/tt&gt;&lt;/p&gt;</source>
-        <translation>&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Ne lui faites confiance que s’il s’agit du certificat de votre serveur : comparez l’empreinte avec celle que vous donne votre administrateur.&lt;/p&gt;&lt;p&gt;&lt;tt&gt;%2&lt;/tt&gt;&lt;/p&gt;</translation>
+        <translation>&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Ne lui faites confiance que s’il s’agit du certificat de votre serveur&#xa0;: comparez l’empreinte avec celle que vous donne votre administrateur.&lt;/p&gt;&lt;p&gt;&lt;tt&gt;%2&lt;/tt&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Signing in to %1…</source>
@@ -3494,7 +3552,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Work through the checklist. Each step is recorded as it is done; the tenant is archived once all are done. A backup file restores the tenant later, here or in another database.</source>
-        <translation>Suivez la liste de contrôle. Chaque étape est consignée dès qu’elle est effectuée ; le locataire est archivé une fois toutes les étapes terminées. Un fichier de sauvegarde permet de restaurer le locataire plus tard, ici ou dans une autre base de données.</translation>
+        <translation>Suivez la liste de contrôle. Chaque étape est consignée dès qu’elle est effectuée&#xa0;; le locataire est archivé une fois toutes les étapes terminées. Un fichier de sauvegarde permet de restaurer le locataire plus tard, ici ou dans une autre base de données.</translation>
     </message>
     <message>
         <source>&amp;Back Up…</source>
@@ -3538,7 +3596,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>How and when were the users told?</source>
-        <translation>Comment et quand les utilisateurs ont-ils été avertis ?</translation>
+        <translation>Comment et quand les utilisateurs ont-ils été avertis&#xa0;?</translation>
     </message>
     <message>
         <source>E-mail to every member</source>
@@ -3550,7 +3608,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>This deletes the environments, memberships, custom roles, usage and settings of “%1”. Only its backup brings them back. Delete now?</source>
-        <translation>Cette opération supprime les environnements, appartenances, rôles personnalisés, l’utilisation et les paramètres de « %1 ». Seule sa sauvegarde permet de les récupérer. Supprimer maintenant ?</translation>
+        <translation>Cette opération supprime les environnements, appartenances, rôles personnalisés, l’utilisation et les paramètres de «&#xa0;%1&#xa0;». Seule sa sauvegarde permet de les récupérer. Supprimer maintenant&#xa0;?</translation>
     </message>
     <message>
         <source>&amp;Archive</source>
@@ -3566,7 +3624,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>“%1” is archived.</source>
-        <translation>« %1 » est archivé.</translation>
+        <translation>«&#xa0;%1&#xa0;» est archivé.</translation>
     </message>
     <message>
         <source>%1 of %2 steps done.</source>
@@ -3574,7 +3632,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not write the backup to “%1”: %2.</source>
-        <translation>Impossible d’écrire la sauvegarde dans « %1 » : %2.</translation>
+        <translation>Impossible d’écrire la sauvegarde dans «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message>
         <source>%1 (SHA-256 %2)</source>
@@ -3605,11 +3663,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not redo “%1”</source>
-        <translation>Impossible de rétablir « %1 »</translation>
+        <translation>Impossible de rétablir «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>Could not undo “%1”</source>
-        <translation>Impossible d’annuler « %1 »</translation>
+        <translation>Impossible d’annuler «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>&amp;Undo %1</source>
@@ -3632,7 +3690,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;User (e-mail):</source>
-        <translation>&amp;Utilisateur (adresse e-mail) :</translation>
+        <translation>&amp;Utilisateur (adresse e-mail)&#xa0;:</translation>
     </message>
     <message>
         <source>acme.emea</source>
@@ -3640,7 +3698,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Tenant (slug):</source>
-        <translation>&amp;Locataire (identifiant court) :</translation>
+        <translation>&amp;Locataire (identifiant court)&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Show</source>
@@ -3667,20 +3725,20 @@ Rien n’a été importé.</translation>
         <translation>%1 (hérité du locataire parent %2)</translation>
     </message>
     <message>
-        <source>Enter a user's e-mail and a tenant's slug.</source>
+        <source>Enter a user&apos;s e-mail and a tenant&apos;s slug.</source>
         <translation>Saisissez l’adresse e-mail d’un utilisateur et l’identifiant court d’un locataire.</translation>
     </message>
     <message>
         <source>There is no user with the e-mail “%1”.</source>
-        <translation>Aucun utilisateur n’a l’adresse e-mail « %1 ».</translation>
+        <translation>Aucun utilisateur n’a l’adresse e-mail «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
-        <source>There is no user with the e-mail “%1” among the tenant's members.</source>
-        <translation>Aucun membre du locataire n’a l’adresse e-mail « %1 ».</translation>
+        <source>There is no user with the e-mail “%1” among the tenant&apos;s members.</source>
+        <translation>Aucun membre du locataire n’a l’adresse e-mail «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>There is no tenant “%1”.</source>
-        <translation>Il n’existe aucun locataire « %1 ».</translation>
+        <translation>Il n’existe aucun locataire «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -3692,26 +3750,29 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source>%n permission(s) on this tenant, each with every membership and role that grants it.</source>
-        <translation><numerusform>%n autorisation sur ce locataire, avec chaque appartenance et chaque rôle qui l’accorde.</numerusform><numerusform>%n autorisations sur ce locataire, chacune avec chaque appartenance et chaque rôle qui l’accorde.</numerusform></translation>
+        <translation>
+            <numerusform>%n autorisation sur ce locataire, avec chaque appartenance et chaque rôle qui l’accorde.</numerusform>
+            <numerusform>%n autorisations sur ce locataire, chacune avec chaque appartenance et chaque rôle qui l’accorde.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::EnvironmentPage</name>
     <message>
         <source>Tenant:</source>
-        <translation>Locataire :</translation>
+        <translation>Locataire&#xa0;:</translation>
     </message>
     <message>
         <source>Kind:</source>
-        <translation>Type :</translation>
+        <translation>Type&#xa0;:</translation>
     </message>
     <message>
         <source>Members:</source>
-        <translation>Membres :</translation>
+        <translation>Membres&#xa0;:</translation>
     </message>
     <message>
         <source>Created:</source>
-        <translation>Créé le :</translation>
+        <translation>Créé le&#xa0;:</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -3764,12 +3825,12 @@ Rien n’a été importé.</translation>
         <translation>Écrit les utilisateurs avec leurs appartenances, dans un fichier que TenantDesk réimporte à l’identique. Les rôles de plateforme ne sont pas des appartenances à un locataire et sont omis.</translation>
     </message>
     <message>
-        <source>The users matching the Users page's filters</source>
+        <source>The users matching the Users page&apos;s filters</source>
         <translation>Les utilisateurs correspondant aux filtres de la page Utilisateurs</translation>
     </message>
     <message>
         <source>The users of the &amp;tenant:</source>
-        <translation>Les utilisateurs du &amp;locataire :</translation>
+        <translation>Les utilisateurs du &amp;locataire&#xa0;:</translation>
     </message>
     <message>
         <source>Every user on the &amp;platform</source>
@@ -3789,7 +3850,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Format:</source>
-        <translation>For&amp;mat :</translation>
+        <translation>For&amp;mat&#xa0;:</translation>
     </message>
     <message>
         <source>C&amp;hoose…</source>
@@ -3797,7 +3858,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>F&amp;ile:</source>
-        <translation>&amp;Fichier :</translation>
+        <translation>&amp;Fichier&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Export</source>
@@ -3809,15 +3870,15 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Stop reading; nothing is written</source>
-        <translation>Arrêter la lecture ; rien n’est écrit</translation>
+        <translation>Arrêter la lecture&#xa0;; rien n’est écrit</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Fermer</translation>
     </message>
     <message>
-        <source>The users matching the Users page's filters: %1</source>
-        <translation>Les utilisateurs correspondant aux filtres de la page Utilisateurs : %1</translation>
+        <source>The users matching the Users page&apos;s filters: %1</source>
+        <translation>Les utilisateurs correspondant aux filtres de la page Utilisateurs&#xa0;: %1</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
@@ -3833,11 +3894,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>No tenant has the slug “%1”.</source>
-        <translation>Aucun locataire n’a l’identifiant court « %1 ».</translation>
+        <translation>Aucun locataire n’a l’identifiant court «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not read the tenant: %1</source>
-        <translation>Impossible de lire le locataire : %1</translation>
+        <translation>Impossible de lire le locataire&#xa0;: %1</translation>
     </message>
     <message>
         <source>Listing the users… %1 so far.</source>
@@ -3845,11 +3906,14 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source>Reading the memberships of %n user(s), one request each…</source>
-        <translation><numerusform>Lecture des appartenances de %n utilisateur, une requête chacun…</numerusform><numerusform>Lecture des appartenances de %n utilisateurs, une requête chacun…</numerusform></translation>
+        <translation>
+            <numerusform>Lecture des appartenances de %n utilisateur, une requête chacun…</numerusform>
+            <numerusform>Lecture des appartenances de %n utilisateurs, une requête chacun…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not list the users: %1 Nothing was written.</source>
-        <translation>Impossible de lister les utilisateurs : %1 Rien n’a été écrit.</translation>
+        <translation>Impossible de lister les utilisateurs&#xa0;: %1 Rien n’a été écrit.</translation>
     </message>
     <message>
         <source>Reading the memberships of %1 of %2 users…</source>
@@ -3857,7 +3921,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not read user %1: %2 Nothing was written.</source>
-        <translation>Impossible de lire l’utilisateur %1 : %2 Rien n’a été écrit.</translation>
+        <translation>Impossible de lire l’utilisateur %1&#xa0;: %2 Rien n’a été écrit.</translation>
     </message>
     <message>
         <source>Writing %1…</source>
@@ -3865,19 +3929,22 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not write %1: %2</source>
-        <translation>Impossible d’écrire %1 : %2</translation>
+        <translation>Impossible d’écrire %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Could not write %1: %2. The file was left as it was.</source>
-        <translation>Impossible d’écrire %1 : %2. Le fichier est resté inchangé.</translation>
+        <translation>Impossible d’écrire %1&#xa0;: %2. Le fichier est resté inchangé.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n user(s) with %1 membership(s) to %2.</source>
-        <translation><numerusform>%n utilisateur exporté avec %1 appartenance(s) vers %2.</numerusform><numerusform>%n utilisateurs exportés avec %1 appartenance(s) vers %2.</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur exporté avec %1 appartenance(s) vers %2.</numerusform>
+            <numerusform>%n utilisateurs exportés avec %1 appartenance(s) vers %2.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancelled: nothing was written.</source>
-        <translation>Annulé : rien n’a été écrit.</translation>
+        <translation>Annulé&#xa0;: rien n’a été écrit.</translation>
     </message>
     <message>
         <source>Tenant slug</source>
@@ -3892,7 +3959,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Choose a file of users. It is read and checked first: nothing is written until you have seen the preview and pressed Import. Credentials in a file are never stored.</source>
-        <translation>Choisissez un fichier d’utilisateurs. Il est d’abord lu et vérifié : rien n’est écrit avant que vous ayez vu l’aperçu et appuyé sur Importer. Les identifiants de connexion contenus dans un fichier ne sont jamais enregistrés.</translation>
+        <translation>Choisissez un fichier d’utilisateurs. Il est d’abord lu et vérifié&#xa0;: rien n’est écrit avant que vous ayez vu l’aperçu et appuyé sur Importer. Les identifiants de connexion contenus dans un fichier ne sont jamais enregistrés.</translation>
     </message>
     <message>
         <source>CSV (one row per membership)</source>
@@ -3908,7 +3975,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Format:</source>
-        <translation>For&amp;mat :</translation>
+        <translation>For&amp;mat&#xa0;:</translation>
     </message>
     <message>
         <source>The file to import</source>
@@ -3924,11 +3991,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>A folder as kc.sh export --dir writes it: &lt;realm&gt;-realm.json and &lt;realm&gt;-users-N.json files</source>
-        <translation>Un dossier tel que l’écrit kc.sh export --dir : fichiers &lt;realm&gt;-realm.json et &lt;realm&gt;-users-N.json</translation>
+        <translation>Un dossier tel que l’écrit kc.sh export --dir&#xa0;: fichiers &lt;realm&gt;-realm.json et &lt;realm&gt;-users-N.json</translation>
     </message>
     <message>
         <source>F&amp;ile:</source>
-        <translation>&amp;Fichier :</translation>
+        <translation>&amp;Fichier&#xa0;:</translation>
     </message>
     <message>
         <source>Tenant slug, e.g. acme</source>
@@ -3936,7 +4003,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation>L&amp;ocataire :</translation>
+        <translation>L&amp;ocataire&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Preview</source>
@@ -3952,7 +4019,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Stop reading; nothing has been written</source>
-        <translation>Arrêter la lecture ; rien n’a été écrit</translation>
+        <translation>Arrêter la lecture&#xa0;; rien n’a été écrit</translation>
     </message>
     <message>
         <source>&lt; &amp;Back</source>
@@ -3964,7 +4031,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>An import is written in one transaction: it cannot be cancelled half-way, and a failure leaves nothing of it behind.</source>
-        <translation>Un import est écrit en une seule transaction : il ne peut pas être annulé en cours de route, et un échec n’en laisse aucune trace.</translation>
+        <translation>Un import est écrit en une seule transaction&#xa0;: il ne peut pas être annulé en cours de route, et un échec n’en laisse aucune trace.</translation>
     </message>
     <message>
         <source>Import report</source>
@@ -3988,7 +4055,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Each realm becomes a new tenant of its own, named after the realm; you can change its slug in the preview.</source>
-        <translation>Chaque domaine devient un nouveau locataire, nommé d’après le domaine ; vous pouvez modifier son identifiant court dans l’aperçu.</translation>
+        <translation>Chaque domaine devient un nouveau locataire, nommé d’après le domaine&#xa0;; vous pouvez modifier son identifiant court dans l’aperçu.</translation>
     </message>
     <message>
         <source>Rows that name no tenant are memberships on this tenant. Rows may name other tenants by slug.</source>
@@ -4016,7 +4083,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>%1 cannot be read: %2</source>
-        <translation>%1 ne peut pas être lu : %2</translation>
+        <translation>%1 ne peut pas être lu&#xa0;: %2</translation>
     </message>
     <message>
         <source>Reading the realm files in %1…</source>
@@ -4032,7 +4099,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Reading cancelled; nothing was written.</source>
-        <translation>Lecture annulée ; rien n’a été écrit.</translation>
+        <translation>Lecture annulée&#xa0;; rien n’a été écrit.</translation>
     </message>
     <message>
         <source>%1 holds nothing to import.</source>
@@ -4044,19 +4111,22 @@ Rien n’a été importé.</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt;: %n realm(s), each imported as a new tenant. Checked by the store: nothing has been written yet.</source>
-        <translation><numerusform>&lt;b&gt;%1&lt;/b&gt; : %n domaine, importé comme nouveau locataire. Vérifié par le magasin de données : rien n’a encore été écrit.</numerusform><numerusform>&lt;b&gt;%1&lt;/b&gt; : %n domaines, chacun importé comme nouveau locataire. Vérifié par le magasin de données : rien n’a encore été écrit.</numerusform></translation>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;&#xa0;: %n domaine, importé comme nouveau locataire. Vérifié par le magasin de données&#xa0;: rien n’a encore été écrit.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;&#xa0;: %n domaines, chacun importé comme nouveau locataire. Vérifié par le magasin de données&#xa0;: rien n’a encore été écrit.</numerusform>
+        </translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; into the tenant &lt;b&gt;%2&lt;/b&gt;. Checked by the store: nothing has been written yet.</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; dans le locataire &lt;b&gt;%2&lt;/b&gt;. Vérifié par le magasin de données : rien n’a encore été écrit.</translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; dans le locataire &lt;b&gt;%2&lt;/b&gt;. Vérifié par le magasin de données&#xa0;: rien n’a encore été écrit.</translation>
     </message>
     <message>
         <source>New tenant “%1”, slug:</source>
-        <translation>Nouveau locataire « %1 », identifiant court :</translation>
+        <translation>Nouveau locataire «&#xa0;%1&#xa0;», identifiant court&#xa0;:</translation>
     </message>
     <message>
-        <source>The new tenant's slug; change it when a tenant has it already</source>
-        <translation>L’identifiant court du nouveau locataire ; modifiez-le si un locataire l’utilise déjà</translation>
+        <source>The new tenant&apos;s slug; change it when a tenant has it already</source>
+        <translation>L’identifiant court du nouveau locataire&#xa0;; modifiez-le si un locataire l’utilise déjà</translation>
     </message>
     <message>
         <source>Import this &amp;realm</source>
@@ -4088,19 +4158,19 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Users (the first %1 of %2; the counts above cover them all):</source>
-        <translation>Utilisateurs (les %1 premiers sur %2 ; les totaux ci-dessus les couvrent tous) :</translation>
+        <translation>Utilisateurs (les %1 premiers sur %2&#xa0;; les totaux ci-dessus les couvrent tous)&#xa0;:</translation>
     </message>
     <message>
         <source>Users (%1):</source>
-        <translation>Utilisateurs (%1) :</translation>
+        <translation>Utilisateurs (%1)&#xa0;:</translation>
     </message>
     <message>
         <source>What was mapped and skipped (%1):</source>
-        <translation>Ce qui a été converti et ignoré (%1) :</translation>
+        <translation>Ce qui a été converti et ignoré (%1)&#xa0;:</translation>
     </message>
     <message>
         <source>Nothing to note: every column was read.</source>
-        <translation>Rien à signaler : toutes les colonnes ont été lues.</translation>
+        <translation>Rien à signaler&#xa0;: toutes les colonnes ont été lues.</translation>
     </message>
     <message>
         <source>Line</source>
@@ -4120,7 +4190,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Line %1, %2: %3</source>
-        <translation>Ligne %1, %2 : %3</translation>
+        <translation>Ligne %1, %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>file</source>
@@ -4128,15 +4198,18 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Issues: checking…</source>
-        <translation>Problèmes : vérification…</translation>
+        <translation>Problèmes&#xa0;: vérification…</translation>
     </message>
     <message>
         <source>Issues: none.</source>
-        <translation>Problèmes : aucun.</translation>
+        <translation>Problèmes&#xa0;: aucun.</translation>
     </message>
     <message numerus="yes">
         <source>Issues (%n), by line; nothing is imported while any remain:</source>
-        <translation><numerusform>Problèmes (%n), par ligne ; rien n’est importé tant qu’il en reste :</numerusform><numerusform>Problèmes (%n), par ligne ; rien n’est importé tant qu’il en reste :</numerusform></translation>
+        <translation>
+            <numerusform>Problèmes (%n), par ligne&#xa0;; rien n’est importé tant qu’il en reste&#xa0;:</numerusform>
+            <numerusform>Problèmes (%n), par ligne&#xa0;; rien n’est importé tant qu’il en reste&#xa0;:</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checking with the store…</source>
@@ -4144,19 +4217,22 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>The store could not check this import: %1</source>
-        <translation>Le magasin de données n’a pas pu vérifier cet import : %1</translation>
+        <translation>Le magasin de données n’a pas pu vérifier cet import&#xa0;: %1</translation>
     </message>
     <message>
         <source>Would import: &lt;b&gt;%1&lt;/b&gt; new user(s), &lt;b&gt;%2&lt;/b&gt; existing (they keep their profile and status and gain the memberships), &lt;b&gt;%3&lt;/b&gt; new role(s), &lt;b&gt;%4&lt;/b&gt; membership(s).</source>
-        <translation>Importerait : &lt;b&gt;%1&lt;/b&gt; nouvel(s) utilisateur(s), &lt;b&gt;%2&lt;/b&gt; existant(s) (qui conservent leur profil et leur statut et reçoivent les appartenances), &lt;b&gt;%3&lt;/b&gt; nouveau(x) rôle(s), &lt;b&gt;%4&lt;/b&gt; appartenance(s).</translation>
+        <translation>Importerait&#xa0;: &lt;b&gt;%1&lt;/b&gt; nouvel(s) utilisateur(s), &lt;b&gt;%2&lt;/b&gt; existant(s) (qui conservent leur profil et leur statut et reçoivent les appartenances), &lt;b&gt;%3&lt;/b&gt; nouveau(x) rôle(s), &lt;b&gt;%4&lt;/b&gt; appartenance(s).</translation>
     </message>
     <message>
         <source>Realm roles, client roles and groups become roles of the new tenant without permissions: grant them in the role editor afterwards.</source>
-        <translation>Les rôles de domaine, rôles clients et groupes deviennent des rôles du nouveau locataire, sans autorisations : accordez-les ensuite dans l’éditeur de rôles.</translation>
+        <translation>Les rôles de domaine, rôles clients et groupes deviennent des rôles du nouveau locataire, sans autorisations&#xa0;: accordez-les ensuite dans l’éditeur de rôles.</translation>
     </message>
     <message numerus="yes">
         <source>%1 (%n issue(s))</source>
-        <translation><numerusform>%1 (%n problème)</numerusform><numerusform>%1 (%n problèmes)</numerusform></translation>
+        <translation>
+            <numerusform>%1 (%n problème)</numerusform>
+            <numerusform>%1 (%n problèmes)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing has been read yet.</source>
@@ -4168,27 +4244,36 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>The store could not check %1: %2</source>
-        <translation>Le magasin de données n’a pas pu vérifier %1 : %2</translation>
+        <translation>Le magasin de données n’a pas pu vérifier %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Two realms would become the tenant “%1”: give one another slug.</source>
-        <translation>Deux domaines deviendraient le locataire « %1 » : donnez un autre identifiant court à l’un d’eux.</translation>
+        <translation>Deux domaines deviendraient le locataire «&#xa0;%1&#xa0;»&#xa0;: donnez un autre identifiant court à l’un d’eux.</translation>
     </message>
     <message>
         <source>No realm is chosen: tick “Import this realm” on at least one.</source>
-        <translation>Aucun domaine n’est choisi : cochez « Importer ce domaine » pour au moins l’un d’eux.</translation>
+        <translation>Aucun domaine n’est choisi&#xa0;: cochez «&#xa0;Importer ce domaine&#xa0;» pour au moins l’un d’eux.</translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the export and read it again, change the slug of a tenant that exists already, or leave the realm out.</source>
-        <translation><numerusform>L’import est désactivé tant qu’il reste %n problème : corrigez l’export et relisez-le, modifiez l’identifiant court d’un locataire qui existe déjà ou écartez le domaine.</numerusform><numerusform>L’import est désactivé tant qu’il reste %n problèmes : corrigez l’export et relisez-le, modifiez l’identifiant court d’un locataire qui existe déjà ou écartez le domaine.</numerusform></translation>
+        <translation>
+            <numerusform>L’import est désactivé tant qu’il reste %n problème&#xa0;: corrigez l’export et relisez-le, modifiez l’identifiant court d’un locataire qui existe déjà ou écartez le domaine.</numerusform>
+            <numerusform>L’import est désactivé tant qu’il reste %n problèmes&#xa0;: corrigez l’export et relisez-le, modifiez l’identifiant court d’un locataire qui existe déjà ou écartez le domaine.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the export and read it again, or change the slug of a tenant that exists already.</source>
-        <translation><numerusform>L’import est désactivé tant qu’il reste %n problème : corrigez l’export et relisez-le, ou modifiez l’identifiant court d’un locataire qui existe déjà.</numerusform><numerusform>L’import est désactivé tant qu’il reste %n problèmes : corrigez l’export et relisez-le, ou modifiez l’identifiant court d’un locataire qui existe déjà.</numerusform></translation>
+        <translation>
+            <numerusform>L’import est désactivé tant qu’il reste %n problème&#xa0;: corrigez l’export et relisez-le, ou modifiez l’identifiant court d’un locataire qui existe déjà.</numerusform>
+            <numerusform>L’import est désactivé tant qu’il reste %n problèmes&#xa0;: corrigez l’export et relisez-le, ou modifiez l’identifiant court d’un locataire qui existe déjà.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Import is disabled while %n issue(s) remain: correct the file and read it again (Back).</source>
-        <translation><numerusform>L’import est désactivé tant qu’il reste %n problème : corrigez le fichier et relisez-le (Retour).</numerusform><numerusform>L’import est désactivé tant qu’il reste %n problèmes : corrigez le fichier et relisez-le (Retour).</numerusform></translation>
+        <translation>
+            <numerusform>L’import est désactivé tant qu’il reste %n problème&#xa0;: corrigez le fichier et relisez-le (Retour).</numerusform>
+            <numerusform>L’import est désactivé tant qu’il reste %n problèmes&#xa0;: corrigez le fichier et relisez-le (Retour).</numerusform>
+        </translation>
     </message>
     <message>
         <source>The file holds no users or roles to import.</source>
@@ -4208,51 +4293,54 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Importing the realm as the tenant “%1”…</source>
-        <translation>Import du domaine comme locataire « %1 »…</translation>
+        <translation>Import du domaine comme locataire «&#xa0;%1&#xa0;»…</translation>
     </message>
     <message numerus="yes">
         <source>Importing %n user(s) into “%1”…</source>
-        <translation><numerusform>Import de %n utilisateur dans « %1 »…</numerusform><numerusform>Import de %n utilisateurs dans « %1 »…</numerusform></translation>
+        <translation>
+            <numerusform>Import de %n utilisateur dans «&#xa0;%1&#xa0;»…</numerusform>
+            <numerusform>Import de %n utilisateurs dans «&#xa0;%1&#xa0;»…</numerusform>
+        </translation>
     </message>
     <message>
         <source>line %1, %2: %3</source>
-        <translation>ligne %1, %2 : %3</translation>
+        <translation>ligne %1, %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>%1 was not imported: the store found issues it had not found in the preview (%2).</source>
-        <translation>%1 n’a pas été importé : le magasin de données a trouvé des problèmes absents de l’aperçu (%2).</translation>
+        <translation>%1 n’a pas été importé&#xa0;: le magasin de données a trouvé des problèmes absents de l’aperçu (%2).</translation>
     </message>
     <message>
         <source>%1 was not imported: %2</source>
-        <translation>%1 n’a pas été importé : %2</translation>
+        <translation>%1 n’a pas été importé&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 → the new tenant “%2”</source>
-        <translation>%1 → le nouveau locataire « %2 »</translation>
+        <translation>%1 → le nouveau locataire «&#xa0;%2&#xa0;»</translation>
     </message>
     <message>
         <source>%1 → the tenant “%2”</source>
-        <translation>%1 → le locataire « %2 »</translation>
+        <translation>%1 → le locataire «&#xa0;%2&#xa0;»</translation>
     </message>
     <message>
         <source>  Users created: %1</source>
-        <translation>  Utilisateurs créés : %1</translation>
+        <translation>  Utilisateurs créés&#xa0;: %1</translation>
     </message>
     <message>
         <source>  Users that existed (memberships added, profile kept): %1</source>
-        <translation>  Utilisateurs existants (appartenances ajoutées, profil conservé) : %1</translation>
+        <translation>  Utilisateurs existants (appartenances ajoutées, profil conservé)&#xa0;: %1</translation>
     </message>
     <message>
         <source>  Roles created: %1</source>
-        <translation>  Rôles créés : %1</translation>
+        <translation>  Rôles créés&#xa0;: %1</translation>
     </message>
     <message>
         <source>  Memberships: %1</source>
-        <translation>  Appartenances : %1</translation>
+        <translation>  Appartenances&#xa0;: %1</translation>
     </message>
     <message>
         <source>  Notes:</source>
-        <translation>  Remarques :</translation>
+        <translation>  Remarques&#xa0;:</translation>
     </message>
     <message>
         <source>Nothing was imported.</source>
@@ -4260,11 +4348,11 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Stopped: %1</source>
-        <translation>Arrêté : %1</translation>
+        <translation>Arrêté&#xa0;: %1</translation>
     </message>
     <message>
         <source>What is listed above was written (each tenant in its own transaction); nothing of the rest was.</source>
-        <translation>Ce qui est listé ci-dessus a été écrit (chaque locataire dans sa propre transaction) ; rien du reste ne l’a été.</translation>
+        <translation>Ce qui est listé ci-dessus a été écrit (chaque locataire dans sa propre transaction)&#xa0;; rien du reste ne l’a été.</translation>
     </message>
     <message>
         <source>Nothing was written.</source>
@@ -4272,7 +4360,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Imported users are invited (or disabled when the file says so); no credential was stored.</source>
-        <translation>Les utilisateurs importés sont invités (ou désactivés si le fichier l’indique) ; aucun identifiant de connexion n’a été enregistré.</translation>
+        <translation>Les utilisateurs importés sont invités (ou désactivés si le fichier l’indique)&#xa0;; aucun identifiant de connexion n’a été enregistré.</translation>
     </message>
     <message>
         <source>Users to import</source>
@@ -4355,7 +4443,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Open a .tenantdesk file someone sent, on its billing review; no server needed</source>
-        <translation>Ouvrir un fichier .tenantdesk reçu, sur sa revue de facturation ; aucun serveur nécessaire</translation>
+        <translation>Ouvrir un fichier .tenantdesk reçu, sur sa revue de facturation&#xa0;; aucun serveur nécessaire</translation>
     </message>
     <message>
         <source>&amp;Close Database</source>
@@ -4483,7 +4571,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Generating the demo platform: tenants, users, usage and billing…</source>
-        <translation>Génération de la plateforme de démonstration : locataires, utilisateurs, utilisation et facturation…</translation>
+        <translation>Génération de la plateforme de démonstration&#xa0;: locataires, utilisateurs, utilisation et facturation…</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -4499,7 +4587,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Demo generation cancelled; nothing was kept.</source>
-        <translation>Génération de la démo annulée ; rien n’a été conservé.</translation>
+        <translation>Génération de la démo annulée&#xa0;; rien n’a été conservé.</translation>
     </message>
     <message>
         <source>Signing in to %1…</source>
@@ -4511,7 +4599,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not keep the session in the keychain: %1</source>
-        <translation>Impossible de conserver la session dans le trousseau : %1</translation>
+        <translation>Impossible de conserver la session dans le trousseau&#xa0;: %1</translation>
     </message>
     <message>
         <source>Could not remove the session from the keychain</source>
@@ -4527,7 +4615,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>The server could not be told, so the session ends when it expires: %1</source>
-        <translation>Le serveur n’a pas pu être prévenu ; la session prendra donc fin à son expiration : %1</translation>
+        <translation>Le serveur n’a pas pu être prévenu&#xa0;; la session prendra donc fin à son expiration&#xa0;: %1</translation>
     </message>
     <message>
         <source>%1 on %2 — TenantDesk</source>
@@ -4554,16 +4642,19 @@ Rien n’a été importé.</translation>
         <translation>Impossible d’afficher les détails</translation>
     </message>
     <message>
-        <source>No tenant's name or slug contains “%1”.</source>
-        <translation>Aucun nom ni identifiant court de locataire ne contient « %1 ».</translation>
+        <source>No tenant&apos;s name or slug contains “%1”.</source>
+        <translation>Aucun nom ni identifiant court de locataire ne contient «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Showing the first %1 matching tenants; type more to narrow the search.</source>
-        <translation>Affichage des %1 premiers locataires correspondants ; précisez la saisie pour affiner la recherche.</translation>
+        <translation>Affichage des %1 premiers locataires correspondants&#xa0;; précisez la saisie pour affiner la recherche.</translation>
     </message>
     <message numerus="yes">
         <source>%n tenant(s) found.</source>
-        <translation><numerusform>%n locataire trouvé.</numerusform><numerusform>%n locataires trouvés.</numerusform></translation>
+        <translation>
+            <numerusform>%n locataire trouvé.</numerusform>
+            <numerusform>%n locataires trouvés.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Copy Name</source>
@@ -4611,7 +4702,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>&lt;h3&gt;TenantDesk %1&lt;/h3&gt;&lt;p&gt;A native console for administering multi-tenant platforms.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3)&lt;br&gt;Database: %4&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;TenantDesk %1&lt;/h3&gt;&lt;p&gt;Une console native pour administrer les plateformes multilocataires.&lt;/p&gt;&lt;p&gt;Qt %2 (compilé avec %3)&lt;br&gt;Base de données : %4&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;TenantDesk %1&lt;/h3&gt;&lt;p&gt;Une console native pour administrer les plateformes multilocataires.&lt;/p&gt;&lt;p&gt;Qt %2 (compilé avec %3)&lt;br&gt;Base de données&#xa0;: %4&lt;/p&gt;</translation>
     </message>
     <message>
         <source>none open</source>
@@ -4619,7 +4710,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Created “%1” (%2), requested. Provision it from the Tenant menu.</source>
-        <translation>« %1 » (%2) créé, à l’état demandé. Provisionnez-le depuis le menu Locataire.</translation>
+        <translation>«&#xa0;%1&#xa0;» (%2) créé, à l’état demandé. Provisionnez-le depuis le menu Locataire.</translation>
     </message>
     <message>
         <source>Preview</source>
@@ -4631,7 +4722,7 @@ Rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not tell who you are on this store: %1</source>
-        <translation>Impossible de déterminer votre identité dans ce magasin de données : %1</translation>
+        <translation>Impossible de déterminer votre identité dans ce magasin de données&#xa0;: %1</translation>
     </message>
     <message>
         <source>View As</source>
@@ -4643,7 +4734,7 @@ Rien n’a été importé.</translation>
 E-mail of the user:</source>
         <translation>Voir la console exactement comme cet utilisateur, en lecture seule.
 
-Adresse e-mail de l’utilisateur :</translation>
+Adresse e-mail de l’utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>Could not view as this user</source>
@@ -4651,7 +4742,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no user with the e-mail “%1”.</source>
-        <translation>Aucun utilisateur n’a l’adresse e-mail « %1 ».</translation>
+        <translation>Aucun utilisateur n’a l’adresse e-mail «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1 of %2</source>
@@ -4663,7 +4754,10 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message numerus="yes">
         <source>%1 and %n more</source>
-        <translation><numerusform>%1 et %n autre</numerusform><numerusform>%1 et %n autres</numerusform></translation>
+        <translation>
+            <numerusform>%1 et %n autre</numerusform>
+            <numerusform>%1 et %n autres</numerusform>
+        </translation>
     </message>
     <message>
         <source>no roles</source>
@@ -4671,7 +4765,10 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message numerus="yes">
         <source>%n grant(s)</source>
-        <translation><numerusform>%n attribution</numerusform><numerusform>%n attributions</numerusform></translation>
+        <translation>
+            <numerusform>%n attribution</numerusform>
+            <numerusform>%n attributions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Viewing as %1 (%2) — read-only</source>
@@ -4691,7 +4788,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The platform, its tenants and sub-tenants and their environments; the selected one is shown on the right</source>
-        <translation>La plateforme, ses locataires et sous-locataires et leurs environnements ; l’élément sélectionné s’affiche à droite</translation>
+        <translation>La plateforme, ses locataires et sous-locataires et leurs environnements&#xa0;; l’élément sélectionné s’affiche à droite</translation>
     </message>
     <message>
         <source>End &amp;Preview</source>
@@ -4714,8 +4811,8 @@ Adresse e-mail de l’utilisateur :</translation>
         <translation>&amp;Éditeur d’image de marque…</translation>
     </message>
     <message>
-        <source>Make a tenant's branding pack: colours, logo and product name (platform admins)</source>
-        <translation>Créer le pack d’image de marque d’un locataire : couleurs, logo et nom du produit (administrateurs de la plateforme)</translation>
+        <source>Make a tenant&apos;s branding pack: colours, logo and product name (platform admins)</source>
+        <translation>Créer le pack d’image de marque d’un locataire&#xa0;: couleurs, logo et nom du produit (administrateurs de la plateforme)</translation>
     </message>
     <message>
         <source>End Preview</source>
@@ -4730,7 +4827,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation>L&amp;ocataire :</translation>
+        <translation>L&amp;ocataire&#xa0;:</translation>
     </message>
     <message>
         <source>Whole tenant</source>
@@ -4738,15 +4835,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>&amp;Environment:</source>
-        <translation>&amp;Environnement :</translation>
+        <translation>&amp;Environnement&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Role:</source>
-        <translation>R&amp;ôle :</translation>
+        <translation>R&amp;ôle&#xa0;:</translation>
     </message>
     <message>
         <source>No tenant has the slug “%1”.</source>
-        <translation>Aucun locataire n’a l’identifiant court « %1 ».</translation>
+        <translation>Aucun locataire n’a l’identifiant court «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1 (custom)</source>
@@ -4757,31 +4854,31 @@ Adresse e-mail de l’utilisateur :</translation>
     <name>TenantDesk::Params</name>
     <message>
         <source>%1: this query parameter is unknown here.</source>
-        <translation>%1 : ce paramètre de requête est inconnu ici.</translation>
+        <translation>%1&#xa0;: ce paramètre de requête est inconnu ici.</translation>
     </message>
     <message>
         <source>%1: given more than once.</source>
-        <translation>%1 : indiqué plusieurs fois.</translation>
+        <translation>%1&#xa0;: indiqué plusieurs fois.</translation>
     </message>
     <message>
         <source>%1: at most %2 characters.</source>
-        <translation>%1 : %2 caractères au maximum.</translation>
+        <translation>%1&#xa0;: %2 caractères au maximum.</translation>
     </message>
     <message>
         <source>%1: expected a tenant, user or environment id (a whole number).</source>
-        <translation>%1 : identifiant de locataire, d’utilisateur ou d’environnement (nombre entier) attendu.</translation>
+        <translation>%1&#xa0;: identifiant de locataire, d’utilisateur ou d’environnement (nombre entier) attendu.</translation>
     </message>
     <message>
         <source>limit: a page holds 1 to %1 items.</source>
-        <translation>limit : une page contient de 1 à %1 éléments.</translation>
+        <translation>limit&#xa0;: une page contient de 1 à %1 éléments.</translation>
     </message>
     <message>
         <source>%1: expected an ISO 8601 time such as 2026-11-01T00:00:00Z.</source>
-        <translation>%1 : heure ISO 8601 attendue, par exemple 2026-11-01T00:00:00Z.</translation>
+        <translation>%1&#xa0;: heure ISO 8601 attendue, par exemple 2026-11-01T00:00:00Z.</translation>
     </message>
     <message>
         <source>%1: “%2” is not one of the accepted values.</source>
-        <translation>%1 : « %2 » ne fait pas partie des valeurs acceptées.</translation>
+        <translation>%1&#xa0;: «&#xa0;%2&#xa0;» ne fait pas partie des valeurs acceptées.</translation>
     </message>
 </context>
 <context>
@@ -4822,35 +4919,35 @@ Adresse e-mail de l’utilisateur :</translation>
     <name>TenantDesk::PlatformPage</name>
     <message>
         <source>Database:</source>
-        <translation>Base de données :</translation>
+        <translation>Base de données&#xa0;:</translation>
     </message>
     <message>
         <source>Tenants:</source>
-        <translation>Locataires :</translation>
+        <translation>Locataires&#xa0;:</translation>
     </message>
     <message>
         <source>Top-level tenants:</source>
-        <translation>Locataires de premier niveau :</translation>
+        <translation>Locataires de premier niveau&#xa0;:</translation>
     </message>
     <message>
         <source>By status:</source>
-        <translation>Par statut :</translation>
+        <translation>Par statut&#xa0;:</translation>
     </message>
     <message>
         <source>Environments:</source>
-        <translation>Environnements :</translation>
+        <translation>Environnements&#xa0;:</translation>
     </message>
     <message>
         <source>Users:</source>
-        <translation>Utilisateurs :</translation>
+        <translation>Utilisateurs&#xa0;:</translation>
     </message>
     <message>
         <source>Roles:</source>
-        <translation>Rôles :</translation>
+        <translation>Rôles&#xa0;:</translation>
     </message>
     <message>
         <source>Schema version:</source>
-        <translation>Version du schéma :</translation>
+        <translation>Version du schéma&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -4868,7 +4965,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation>&amp;Langue :</translation>
+        <translation>&amp;Langue&#xa0;:</translation>
     </message>
     <message>
         <source>System default</source>
@@ -4891,7 +4988,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>This needs the platform-wide permission %1; name a tenant you administer instead.</source>
-        <translation>Cette opération nécessite l’autorisation %1 à l’échelle de la plateforme ; indiquez plutôt un locataire que vous administrez.</translation>
+        <translation>Cette opération nécessite l’autorisation %1 à l’échelle de la plateforme&#xa0;; indiquez plutôt un locataire que vous administrez.</translation>
     </message>
     <message>
         <source>You may not do this on this tenant (it needs the permission %1).</source>
@@ -4918,11 +5015,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>&amp;From:</source>
-        <translation>&amp;De :</translation>
+        <translation>&amp;De&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;To:</source>
-        <translation>&amp;Vers :</translation>
+        <translation>&amp;Vers&#xa0;:</translation>
     </message>
     <message>
         <source>Differences</source>
@@ -4934,7 +5031,10 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message numerus="yes">
         <source>%n setting(s) will change in the target.</source>
-        <translation><numerusform>%n paramètre changera dans la cible.</numerusform><numerusform>%n paramètres changeront dans la cible.</numerusform></translation>
+        <translation>
+            <numerusform>%n paramètre changera dans la cible.</numerusform>
+            <numerusform>%n paramètres changeront dans la cible.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Setting</source>
@@ -4942,7 +5042,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Differs: ticked keys take the value of %1.</source>
-        <translation>Diffère : les clés cochées prennent la valeur de %1.</translation>
+        <translation>Diffère&#xa0;: les clés cochées prennent la valeur de %1.</translation>
     </message>
     <message>
         <source>Choose two different environments.</source>
@@ -4950,46 +5050,46 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The settings are the same: nothing to promote.</source>
-        <translation>Les paramètres sont identiques : rien à promouvoir.</translation>
+        <translation>Les paramètres sont identiques&#xa0;: rien à promouvoir.</translation>
     </message>
     <message>
         <source>The target was changed by someone else meanwhile; close this window and promote again.</source>
-        <translation>La cible a été modifiée par quelqu’un d’autre entre-temps ; fermez cette fenêtre et recommencez la promotion.</translation>
+        <translation>La cible a été modifiée par quelqu’un d’autre entre-temps&#xa0;; fermez cette fenêtre et recommencez la promotion.</translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::RealmReader</name>
     <message>
         <source>%1 holds users of the realm “%2”, not of “%3”; its users are not read.</source>
-        <translation>%1 contient des utilisateurs du domaine « %2 », et non de « %3 » ; ses utilisateurs ne sont pas lus.</translation>
+        <translation>%1 contient des utilisateurs du domaine «&#xa0;%2&#xa0;», et non de «&#xa0;%3&#xa0;»&#xa0;; ses utilisateurs ne sont pas lus.</translation>
     </message>
     <message>
         <source>%1 has no “users” array.</source>
-        <translation>%1 n’a pas de tableau « users ».</translation>
+        <translation>%1 n’a pas de tableau «&#xa0;users&#xa0;».</translation>
     </message>
     <message>
         <source>The realm “%1” gives no usable tenant slug: %2</source>
-        <translation>Le domaine « %1 » ne donne aucun identifiant court de locataire utilisable : %2</translation>
+        <translation>Le domaine «&#xa0;%1&#xa0;» ne donne aucun identifiant court de locataire utilisable&#xa0;: %2</translation>
     </message>
     <message>
         <source>Realm role “%1”</source>
-        <translation>Rôle de domaine « %1 »</translation>
+        <translation>Rôle de domaine «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>the realm role “%1”</source>
-        <translation>le rôle de domaine « %1 »</translation>
+        <translation>le rôle de domaine «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>Client “%1”</source>
-        <translation>Client « %1 »</translation>
+        <translation>Client «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>the client role “%1”</source>
-        <translation>le rôle client « %1 »</translation>
+        <translation>le rôle client «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>The composite role “%1” includes %2, which the realm does not define.</source>
-        <translation>Le rôle composite « %1 » inclut %2, que le domaine ne définit pas.</translation>
+        <translation>Le rôle composite «&#xa0;%1&#xa0;» inclut %2, que le domaine ne définit pas.</translation>
     </message>
     <message>
         <source>Members of the Keycloak group %1</source>
@@ -5005,11 +5105,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The user “%1”%2: %3</source>
-        <translation>L’utilisateur « %1 »%2 : %3</translation>
+        <translation>L’utilisateur «&#xa0;%1&#xa0;»%2&#xa0;: %3</translation>
     </message>
     <message>
         <source>The users “%1”%2 and “%3”%4 have the same e-mail address %5.</source>
-        <translation>Les utilisateurs « %1 »%2 et « %3 »%4 ont la même adresse e-mail %5.</translation>
+        <translation>Les utilisateurs «&#xa0;%1&#xa0;»%2 et «&#xa0;%3&#xa0;»%4 ont la même adresse e-mail %5.</translation>
     </message>
     <message>
         <source>the group %1</source>
@@ -5017,23 +5117,32 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The user “%1”%2 has %3, which the realm does not define.</source>
-        <translation>L’utilisateur « %1 »%2 a %3, que le domaine ne définit pas.</translation>
+        <translation>L’utilisateur «&#xa0;%1&#xa0;»%2 a %3, que le domaine ne définit pas.</translation>
     </message>
     <message>
         <source>Realm “%1” from %2: imported as the new tenant “%3” (%4).</source>
-        <translation>Domaine « %1 » de %2 : importé comme nouveau locataire « %3 » (%4).</translation>
+        <translation>Domaine «&#xa0;%1&#xa0;» de %2&#xa0;: importé comme nouveau locataire «&#xa0;%3&#xa0;» (%4).</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) read</source>
-        <translation><numerusform>%n utilisateur lu</numerusform><numerusform>%n utilisateurs lus</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur lu</numerusform>
+            <numerusform>%n utilisateurs lus</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n imported</source>
-        <translation><numerusform>%n importé</numerusform><numerusform>%n importés</numerusform></translation>
+        <translation>
+            <numerusform>%n importé</numerusform>
+            <numerusform>%n importés</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n skipped</source>
-        <translation><numerusform>%n ignoré</numerusform><numerusform>%n ignorés</numerusform></translation>
+        <translation>
+            <numerusform>%n ignoré</numerusform>
+            <numerusform>%n ignorés</numerusform>
+        </translation>
     </message>
     <message>
         <source>no e-mail address, which a user here needs (%1)</source>
@@ -5045,55 +5154,88 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) disabled: not enabled in Keycloak.</source>
-        <translation><numerusform>%n utilisateur désactivé : non activé dans Keycloak.</numerusform><numerusform>%n utilisateurs désactivés : non activés dans Keycloak.</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur désactivé&#xa0;: non activé dans Keycloak.</numerusform>
+            <numerusform>%n utilisateurs désactivés&#xa0;: non activés dans Keycloak.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) had credentials: dropped, never stored. The users are invited and choose their own at their first sign-in.</source>
-        <translation><numerusform>%n utilisateur avait des identifiants de connexion : supprimés, jamais enregistrés. L’utilisateur est invité et choisit les siens à sa première connexion.</numerusform><numerusform>%n utilisateurs avaient des identifiants de connexion : supprimés, jamais enregistrés. Les utilisateurs sont invités et choisissent les leurs à leur première connexion.</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur avait des identifiants de connexion&#xa0;: supprimés, jamais enregistrés. L’utilisateur est invité et choisit les siens à sa première connexion.</numerusform>
+            <numerusform>%n utilisateurs avaient des identifiants de connexion&#xa0;: supprimés, jamais enregistrés. Les utilisateurs sont invités et choisissent les leurs à leur première connexion.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n realm role(s) imported as roles of the tenant</source>
-        <translation><numerusform>%n rôle de domaine importé comme rôle du locataire</numerusform><numerusform>%n rôles de domaine importés comme rôles du locataire</numerusform></translation>
+        <translation>
+            <numerusform>%n rôle de domaine importé comme rôle du locataire</numerusform>
+            <numerusform>%n rôles de domaine importés comme rôles du locataire</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n client role(s)</source>
-        <translation><numerusform>%n rôle client</numerusform><numerusform>%n rôles clients</numerusform></translation>
+        <translation>
+            <numerusform>%n rôle client</numerusform>
+            <numerusform>%n rôles clients</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>of %n client(s), named “client:role”</source>
-        <translation><numerusform>de %n client, nommé « client:rôle »</numerusform><numerusform>de %n clients, nommés « client:rôle »</numerusform></translation>
+        <translation>
+            <numerusform>de %n client, nommé «&#xa0;client:rôle&#xa0;»</numerusform>
+            <numerusform>de %n clients, nommés «&#xa0;client:rôle&#xa0;»</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n composite role(s) include the roles they list.</source>
-        <translation><numerusform>%n rôle composite inclut les rôles qu’il liste.</numerusform><numerusform>%n rôles composites incluent les rôles qu’ils listent.</numerusform></translation>
+        <translation>
+            <numerusform>%n rôle composite inclut les rôles qu’il liste.</numerusform>
+            <numerusform>%n rôles composites incluent les rôles qu’ils listent.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The roles carry no permissions: a Keycloak role means what its applications make of it. Grant permissions in the role editor.</source>
-        <translation>Les rôles ne portent aucune autorisation : un rôle Keycloak signifie ce que ses applications en font. Accordez les autorisations dans l’éditeur de rôles.</translation>
+        <translation>Les rôles ne portent aucune autorisation&#xa0;: un rôle Keycloak signifie ce que ses applications en font. Accordez les autorisations dans l’éditeur de rôles.</translation>
     </message>
     <message numerus="yes">
         <source>%n group(s)</source>
-        <translation><numerusform>%n groupe</numerusform><numerusform>%n groupes</numerusform></translation>
+        <translation>
+            <numerusform>%n groupe</numerusform>
+            <numerusform>%n groupes</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>(%n at the top)</source>
-        <translation><numerusform>(%n au premier niveau)</numerusform><numerusform>(%n au premier niveau)</numerusform></translation>
+        <translation>
+            <numerusform>(%n au premier niveau)</numerusform>
+            <numerusform>(%n au premier niveau)</numerusform>
+        </translation>
     </message>
     <message>
-        <source>imported as composite roles named “group:/path”, each including the group's roles and its parent group's role; a member gets one membership with the group's role.</source>
-        <translation>importés comme rôles composites nommés « group:/chemin », chacun incluant les rôles du groupe et le rôle de son groupe parent ; un membre reçoit une appartenance avec le rôle du groupe.</translation>
+        <source>imported as composite roles named “group:/path”, each including the group&apos;s roles and its parent group&apos;s role; a member gets one membership with the group&apos;s role.</source>
+        <translation>importés comme rôles composites nommés «&#xa0;group:/chemin&#xa0;», chacun incluant les rôles du groupe et le rôle de son groupe parent&#xa0;; un membre reçoit une appartenance avec le rôle du groupe.</translation>
     </message>
     <message numerus="yes">
         <source>%n membership(s) on the new tenant: one per realm role, client role and group of each imported user.</source>
-        <translation><numerusform>%n appartenance au nouveau locataire : une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform><numerusform>%n appartenances au nouveau locataire : une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform></translation>
+        <translation>
+            <numerusform>%n appartenance au nouveau locataire&#xa0;: une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform>
+            <numerusform>%n appartenances au nouveau locataire&#xa0;: une par rôle de domaine, rôle client et groupe de chaque utilisateur importé.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s)</source>
-        <translation><numerusform>%n utilisateur</numerusform><numerusform>%n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur</numerusform>
+            <numerusform>%n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n composite role(s)</source>
-        <translation><numerusform>%n rôle composite</numerusform><numerusform>%n rôles composites</numerusform></translation>
+        <translation>
+            <numerusform>%n rôle composite</numerusform>
+            <numerusform>%n rôles composites</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 skipped (%2)</source>
@@ -5101,11 +5243,14 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>: its roles %1</source>
-        <translation> : ses rôles %1</translation>
+        <translation>&#xa0;: ses rôles %1</translation>
     </message>
     <message numerus="yes">
         <source>%n definition(s) left out</source>
-        <translation><numerusform>%n définition omise</numerusform><numerusform>%n définitions omises</numerusform></translation>
+        <translation>
+            <numerusform>%n définition omise</numerusform>
+            <numerusform>%n définitions omises</numerusform>
+        </translation>
     </message>
     <message>
         <source>named by no user, group or composite role.</source>
@@ -5116,12 +5261,15 @@ Adresse e-mail de l’utilisateur :</translation>
         <translation>retirés de %1.</translation>
     </message>
     <message>
-        <source>The realm's default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
-        <translation>Les rôles par défaut du domaine (%1) ne sont pas attribués : Keycloak les attribue à l’inscription, et l’export liste les rôles de chaque utilisateur.</translation>
+        <source>The realm&apos;s default roles (%1) are not granted: Keycloak grants them at registration, and the export lists the roles each user has.</source>
+        <translation>Les rôles par défaut du domaine (%1) ne sont pas attribués&#xa0;: Keycloak les attribue à l’inscription, et l’export liste les rôles de chaque utilisateur.</translation>
     </message>
     <message numerus="yes">
-        <source>Not imported: %n client(s), client scopes, identity providers and the realm's settings, which configure Keycloak itself.</source>
-        <translation><numerusform>Non importés : %n client, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform><numerusform>Non importés : %n clients, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform></translation>
+        <source>Not imported: %n client(s), client scopes, identity providers and the realm&apos;s settings, which configure Keycloak itself.</source>
+        <translation>
+            <numerusform>Non importés&#xa0;: %n client, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform>
+            <numerusform>Non importés&#xa0;: %n clients, les portées client, les fournisseurs d’identité et les paramètres du domaine, qui configurent Keycloak lui-même.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5146,7 +5294,7 @@ Adresse e-mail de l’utilisateur :</translation>
 <context>
     <name>TenantDesk::Response</name>
     <message>
-        <source>The server's answer to %1 is not a JSON object.</source>
+        <source>The server&apos;s answer to %1 is not a JSON object.</source>
         <translation>La réponse du serveur à %1 n’est pas un objet JSON.</translation>
     </message>
 </context>
@@ -5170,7 +5318,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The file is not a tenant backup: it is not a JSON object (%1).</source>
-        <translation>Le fichier n’est pas une sauvegarde de locataire : ce n’est pas un objet JSON (%1).</translation>
+        <translation>Le fichier n’est pas une sauvegarde de locataire&#xa0;: ce n’est pas un objet JSON (%1).</translation>
     </message>
     <message>
         <source>Demo data is generated into a local database, not on a server (%1).</source>
@@ -5178,7 +5326,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The billing import was cancelled; nothing was imported.</source>
-        <translation>L’import de facturation a été annulé ; rien n’a été importé.</translation>
+        <translation>L’import de facturation a été annulé&#xa0;; rien n’a été importé.</translation>
     </message>
 </context>
 <context>
@@ -5193,31 +5341,31 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>You are not signed in to %1; sign in again.</source>
-        <translation>Vous n’êtes pas connecté à %1 ; reconnectez-vous.</translation>
+        <translation>Vous n’êtes pas connecté à %1&#xa0;; reconnectez-vous.</translation>
     </message>
     <message>
         <source>The file “%1” cannot be read: %2</source>
-        <translation>Le fichier « %1 » est illisible : %2</translation>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est illisible&#xa0;: %2</translation>
     </message>
     <message>
         <source>The server at %1 did not answer within %2 seconds; try again later.</source>
-        <translation>Le serveur %1 n’a pas répondu dans les %2 secondes ; réessayez plus tard.</translation>
+        <translation>Le serveur %1 n’a pas répondu dans les %2 secondes&#xa0;; réessayez plus tard.</translation>
     </message>
     <message>
         <source>The server name in %1 is not known; check the address.</source>
-        <translation>Le nom de serveur dans %1 est inconnu ; vérifiez l’adresse.</translation>
+        <translation>Le nom de serveur dans %1 est inconnu&#xa0;; vérifiez l’adresse.</translation>
     </message>
     <message>
         <source>The server at %1 refused the connection: it may be down, or the port may be wrong.</source>
-        <translation>Le serveur %1 a refusé la connexion : il est peut-être arrêté, ou le port est erroné.</translation>
+        <translation>Le serveur %1 a refusé la connexion&#xa0;: il est peut-être arrêté, ou le port est erroné.</translation>
     </message>
     <message>
         <source>The server at %1 closed the connection before answering; try again.</source>
-        <translation>Le serveur %1 a fermé la connexion avant de répondre ; réessayez.</translation>
+        <translation>Le serveur %1 a fermé la connexion avant de répondre&#xa0;; réessayez.</translation>
     </message>
     <message>
         <source>The connection to %1 was lost before the server answered, so the change may or may not have been made: reload to see, then try again.</source>
-        <translation>La connexion à %1 a été perdue avant la réponse du serveur ; la modification a donc pu être effectuée ou non : rechargez pour vérifier, puis réessayez.</translation>
+        <translation>La connexion à %1 a été perdue avant la réponse du serveur&#xa0;; la modification a donc pu être effectuée ou non&#xa0;: rechargez pour vérifier, puis réessayez.</translation>
     </message>
     <message>
         <source>Could not set up a secure connection to %1.</source>
@@ -5225,27 +5373,27 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Could not reach the server at %1; check the address and your network.</source>
-        <translation>Impossible de joindre le serveur %1 ; vérifiez l’adresse et votre réseau.</translation>
+        <translation>Impossible de joindre le serveur %1&#xa0;; vérifiez l’adresse et votre réseau.</translation>
     </message>
     <message>
         <source>Your session on %1 has ended; sign in again.</source>
-        <translation>Votre session sur %1 a pris fin ; reconnectez-vous.</translation>
+        <translation>Votre session sur %1 a pris fin&#xa0;; reconnectez-vous.</translation>
     </message>
     <message>
         <source>%1: expected a non-empty string.</source>
-        <translation>%1 : chaîne non vide attendue.</translation>
+        <translation>%1&#xa0;: chaîne non vide attendue.</translation>
     </message>
     <message>
         <source>token_type: expected Bearer.</source>
-        <translation>token_type : Bearer attendu.</translation>
+        <translation>token_type&#xa0;: Bearer attendu.</translation>
     </message>
     <message>
         <source>expires_in: expected a positive number of seconds.</source>
-        <translation>expires_in : nombre de secondes positif attendu.</translation>
+        <translation>expires_in&#xa0;: nombre de secondes positif attendu.</translation>
     </message>
     <message>
         <source>user: expected an object.</source>
-        <translation>user : objet attendu.</translation>
+        <translation>user&#xa0;: objet attendu.</translation>
     </message>
     <message>
         <source>You signed out of %1.</source>
@@ -5279,7 +5427,7 @@ Adresse e-mail de l’utilisateur :</translation>
     <name>TenantDesk::RolesPage</name>
     <message>
         <source>Could not read the roles: %1</source>
-        <translation>Impossible de lire les rôles : %1</translation>
+        <translation>Impossible de lire les rôles&#xa0;: %1</translation>
     </message>
     <message>
         <source>&amp;Retry</source>
@@ -5299,27 +5447,27 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>N&amp;om :</translation>
+        <translation>N&amp;om&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation>&amp;Description :</translation>
+        <translation>&amp;Description&#xa0;:</translation>
     </message>
     <message>
         <source>Scope:</source>
-        <translation>Portée :</translation>
+        <translation>Portée&#xa0;:</translation>
     </message>
     <message>
         <source>Owner:</source>
-        <translation>Propriétaire :</translation>
+        <translation>Propriétaire&#xa0;:</translation>
     </message>
     <message>
         <source>Permissions (a half-ticked cell is held through an included role):</source>
-        <translation>Autorisations (une case à moitié cochée est accordée par un rôle inclus) :</translation>
+        <translation>Autorisations (une case à moitié cochée est accordée par un rôle inclus)&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Includes the roles:</source>
-        <translation>&amp;Inclut les rôles :</translation>
+        <translation>&amp;Inclut les rôles&#xa0;:</translation>
     </message>
     <message>
         <source>Re&amp;vert</source>
@@ -5347,11 +5495,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>A built-in role cannot be changed; create a custom role that includes it instead.</source>
-        <translation>Un rôle intégré ne peut pas être modifié ; créez plutôt un rôle personnalisé qui l’inclut.</translation>
+        <translation>Un rôle intégré ne peut pas être modifié&#xa0;; créez plutôt un rôle personnalisé qui l’inclut.</translation>
     </message>
     <message>
         <source>Read-only: this is a preview.</source>
-        <translation>Lecture seule : ceci est un aperçu.</translation>
+        <translation>Lecture seule&#xa0;: ceci est un aperçu.</translation>
     </message>
     <message>
         <source>Changing roles here needs the permission role.manage on this tenant.</source>
@@ -5359,7 +5507,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>%1 (%2 scope): %3</source>
-        <translation>%1 (portée %2) : %3</translation>
+        <translation>%1 (portée %2)&#xa0;: %3</translation>
     </message>
     <message>
         <source>this tenant</source>
@@ -5375,11 +5523,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Delete the role “%1”? Nobody may hold it and no other role may include it.</source>
-        <translation>Supprimer le rôle « %1 » ? Personne ne doit le détenir et aucun autre rôle ne doit l’inclure.</translation>
+        <translation>Supprimer le rôle «&#xa0;%1&#xa0;»&#xa0;? Personne ne doit le détenir et aucun autre rôle ne doit l’inclure.</translation>
     </message>
     <message>
         <source>Could not delete “%1”: %2</source>
-        <translation>Impossible de supprimer « %1 » : %2</translation>
+        <translation>Impossible de supprimer «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
     </message>
     <message>
         <source>Permissions of the role</source>
@@ -5402,15 +5550,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The database: sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE.</source>
-        <translation>La base de données : sqlite:CHEMIN ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
+        <translation>La base de données&#xa0;: sqlite:CHEMIN ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
     </message>
     <message>
         <source>The address to listen on, HOST:PORT (port 0: any free port). Default 127.0.0.1:8080.</source>
-        <translation>L’adresse d’écoute, HÔTE:PORT (port 0 : n’importe quel port libre). Par défaut 127.0.0.1:8080.</translation>
+        <translation>L’adresse d’écoute, HÔTE:PORT (port 0&#xa0;: n’importe quel port libre). Par défaut 127.0.0.1:8080.</translation>
     </message>
     <message>
         <source>PEM certificate file: serve HTTPS.</source>
-        <translation>Fichier de certificat PEM : servir en HTTPS.</translation>
+        <translation>Fichier de certificat PEM&#xa0;: servir en HTTPS.</translation>
     </message>
     <message>
         <source>PEM private key file of the certificate.</source>
@@ -5418,7 +5566,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The file holding the token signing key; created on first start.</source>
-        <translation>Le fichier contenant la clé de signature des jetons ; créé au premier démarrage.</translation>
+        <translation>Le fichier contenant la clé de signature des jetons&#xa0;; créé au premier démarrage.</translation>
     </message>
     <message>
         <source>Append the access log to this file instead of standard error.</source>
@@ -5442,7 +5590,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Requests per minute per tenant for tenants without their own limit. Default 0: none.</source>
-        <translation>Requêtes par minute et par locataire pour les locataires sans limite propre. Par défaut 0 : aucune.</translation>
+        <translation>Requêtes par minute et par locataire pour les locataires sans limite propre. Par défaut 0&#xa0;: aucune.</translation>
     </message>
     <message>
         <source>The largest tenant backup a restore accepts, in bytes. Default 67108864 (64 MiB).</source>
@@ -5450,11 +5598,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>--database is required: sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE.</source>
-        <translation>--database est obligatoire : sqlite:CHEMIN ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
+        <translation>--database est obligatoire&#xa0;: sqlite:CHEMIN ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
     </message>
     <message>
         <source>--listen takes HOST:PORT, such as 127.0.0.1:8080, not “%1”.</source>
-        <translation>--listen attend HÔTE:PORT, par exemple 127.0.0.1:8080, et non « %1 ».</translation>
+        <translation>--listen attend HÔTE:PORT, par exemple 127.0.0.1:8080, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>--tls-cert and --tls-key go together.</source>
@@ -5462,7 +5610,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>--%1 takes a whole number from %2 to %3, not “%4”.</source>
-        <translation>--%1 attend un nombre entier de %2 à %3, et non « %4 ».</translation>
+        <translation>--%1 attend un nombre entier de %2 à %3, et non «&#xa0;%4&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -5476,7 +5624,7 @@ Adresse e-mail de l’utilisateur :</translation>
         <translation>le fichier zip se termine prématurément</translation>
     </message>
     <message>
-        <source>the zip file's entry has no valid local header</source>
+        <source>the zip file&apos;s entry has no valid local header</source>
         <translation>l’entrée du fichier zip n’a pas d’en-tête local valide</translation>
     </message>
     <message>
@@ -5492,16 +5640,16 @@ Adresse e-mail de l’utilisateur :</translation>
         <translation>le fichier zip n’a pas de répertoire central</translation>
     </message>
     <message>
-        <source>the zip file's central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
+        <source>the zip file&apos;s central directory is out of reach (ZIP64 archives larger than 4 GiB are not read)</source>
         <translation>le répertoire central du fichier zip est hors de portée (les archives ZIP64 de plus de 4 Gio ne sont pas lues)</translation>
     </message>
     <message>
-        <source>the zip file's central directory is damaged</source>
+        <source>the zip file&apos;s central directory is damaged</source>
         <translation>le répertoire central du fichier zip est endommagé</translation>
     </message>
     <message>
         <source>the zip file holds no CSV file (it holds: %1)</source>
-        <translation>le fichier zip ne contient aucun fichier CSV (il contient : %1)</translation>
+        <translation>le fichier zip ne contient aucun fichier CSV (il contient&#xa0;: %1)</translation>
     </message>
     <message>
         <source>nothing</source>
@@ -5509,15 +5657,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>the zip file holds several CSV files (%1); put one export in each zip file</source>
-        <translation>le fichier zip contient plusieurs fichiers CSV (%1) ; placez un seul export par fichier zip</translation>
+        <translation>le fichier zip contient plusieurs fichiers CSV (%1)&#xa0;; placez un seul export par fichier zip</translation>
     </message>
     <message>
-        <source>the zip file's CSV file is encrypted</source>
+        <source>the zip file&apos;s CSV file is encrypted</source>
         <translation>le fichier CSV du fichier zip est chiffré</translation>
     </message>
     <message>
-        <source>the zip file's CSV file is compressed with method %1; only deflate and stored are read</source>
-        <translation>le fichier CSV du fichier zip est compressé avec la méthode %1 ; seules les méthodes deflate et stored sont lues</translation>
+        <source>the zip file&apos;s CSV file is compressed with method %1; only deflate and stored are read</source>
+        <translation>le fichier CSV du fichier zip est compressé avec la méthode %1&#xa0;; seules les méthodes deflate et stored sont lues</translation>
     </message>
 </context>
 <context>
@@ -5550,63 +5698,63 @@ Adresse e-mail de l’utilisateur :</translation>
     <name>TenantDesk::SqlDetail</name>
     <message>
         <source>%1: the database “%2” is locked by another program. Close the other program or try again.</source>
-        <translation>%1 : la base de données « %2 » est verrouillée par un autre programme. Fermez l’autre programme ou réessayez.</translation>
+        <translation>%1&#xa0;: la base de données «&#xa0;%2&#xa0;» est verrouillée par un autre programme. Fermez l’autre programme ou réessayez.</translation>
     </message>
     <message>
         <source>%1: the database “%2” is damaged. Restore it from a backup.</source>
-        <translation>%1 : la base de données « %2 » est endommagée. Restaurez-la à partir d’une sauvegarde.</translation>
+        <translation>%1&#xa0;: la base de données «&#xa0;%2&#xa0;» est endommagée. Restaurez-la à partir d’une sauvegarde.</translation>
     </message>
     <message>
         <source>%1: a required value was missing; please report this.</source>
-        <translation>%1 : une valeur obligatoire manquait ; merci de le signaler.</translation>
+        <translation>%1&#xa0;: une valeur obligatoire manquait&#xa0;; merci de le signaler.</translation>
     </message>
     <message>
         <source>%1: the change conflicts with existing data.</source>
-        <translation>%1 : la modification est en conflit avec des données existantes.</translation>
+        <translation>%1&#xa0;: la modification est en conflit avec des données existantes.</translation>
     </message>
     <message>
-        <source>%1: the database “%2” cannot be written. Check the file's permissions.</source>
-        <translation>%1 : impossible d’écrire dans la base de données « %2 ». Vérifiez les droits du fichier.</translation>
+        <source>%1: the database “%2” cannot be written. Check the file&apos;s permissions.</source>
+        <translation>%1&#xa0;: impossible d’écrire dans la base de données «&#xa0;%2&#xa0;». Vérifiez les droits du fichier.</translation>
     </message>
     <message>
         <source>%1: the disk holding the database “%2” is full. Nothing was changed; free some space and try again.</source>
-        <translation>%1 : le disque contenant la base de données « %2 » est plein. Rien n’a été modifié ; libérez de l’espace et réessayez.</translation>
+        <translation>%1&#xa0;: le disque contenant la base de données «&#xa0;%2&#xa0;» est plein. Rien n’a été modifié&#xa0;; libérez de l’espace et réessayez.</translation>
     </message>
     <message>
         <source>%1: the database “%2” cannot be read or written (disk or file system error).</source>
-        <translation>%1 : impossible de lire ou d’écrire la base de données « %2 » (erreur de disque ou de système de fichiers).</translation>
+        <translation>%1&#xa0;: impossible de lire ou d’écrire la base de données «&#xa0;%2&#xa0;» (erreur de disque ou de système de fichiers).</translation>
     </message>
     <message>
         <source>%1: the database “%2” reported an error.</source>
-        <translation>%1 : la base de données « %2 » a signalé une erreur.</translation>
+        <translation>%1&#xa0;: la base de données «&#xa0;%2&#xa0;» a signalé une erreur.</translation>
     </message>
     <message>
-        <source>%1: the database role may not do this in “%2” (it lacks a right, or the row lies outside the session's tenants).</source>
-        <translation>%1 : le rôle de base de données ne peut pas effectuer cette opération dans « %2 » (il lui manque un droit, ou la ligne est hors des locataires de la session).</translation>
+        <source>%1: the database role may not do this in “%2” (it lacks a right, or the row lies outside the session&apos;s tenants).</source>
+        <translation>%1&#xa0;: le rôle de base de données ne peut pas effectuer cette opération dans «&#xa0;%2&#xa0;» (il lui manque un droit, ou la ligne est hors des locataires de la session).</translation>
     </message>
     <message>
         <source>%1: “%2” was busy with a conflicting change. Try again.</source>
-        <translation>%1 : « %2 » était occupé par une modification concurrente. Réessayez.</translation>
+        <translation>%1&#xa0;: «&#xa0;%2&#xa0;» était occupé par une modification concurrente. Réessayez.</translation>
     </message>
     <message>
         <source>%1: the PostgreSQL server refused the user name or password given for “%2”, or no password was given (in the URL, PGPASSWORD or ~/.pgpass). Check them.</source>
-        <translation>%1 : le serveur PostgreSQL a refusé le nom d’utilisateur ou le mot de passe indiqué pour « %2 », ou aucun mot de passe n’a été fourni (dans l’URL, PGPASSWORD ou ~/.pgpass). Vérifiez-les.</translation>
+        <translation>%1&#xa0;: le serveur PostgreSQL a refusé le nom d’utilisateur ou le mot de passe indiqué pour «&#xa0;%2&#xa0;», ou aucun mot de passe n’a été fourni (dans l’URL, PGPASSWORD ou ~/.pgpass). Vérifiez-les.</translation>
     </message>
     <message>
         <source>%1: the database of “%2” does not exist on its server. Create it first.</source>
-        <translation>%1 : la base de données de « %2 » n’existe pas sur son serveur. Créez-la d’abord.</translation>
+        <translation>%1&#xa0;: la base de données de «&#xa0;%2&#xa0;» n’existe pas sur son serveur. Créez-la d’abord.</translation>
     </message>
     <message>
         <source>%1: the PostgreSQL server of “%2” cannot be reached or is not taking work now. Check that it runs and accepts connections, then try again.</source>
-        <translation>%1 : le serveur PostgreSQL de « %2 » est injoignable ou n’accepte pas de travail pour le moment. Vérifiez qu’il fonctionne et accepte les connexions, puis réessayez.</translation>
+        <translation>%1&#xa0;: le serveur PostgreSQL de «&#xa0;%2&#xa0;» est injoignable ou n’accepte pas de travail pour le moment. Vérifiez qu’il fonctionne et accepte les connexions, puis réessayez.</translation>
     </message>
     <message>
         <source>The page cursor “%1” is not valid; start again from the first page.</source>
-        <translation>Le curseur de page « %1 » n’est pas valide ; recommencez à la première page.</translation>
+        <translation>Le curseur de page «&#xa0;%1&#xa0;» n’est pas valide&#xa0;; recommencez à la première page.</translation>
     </message>
     <message>
         <source>A page holds 1 to %1 items; %2 were asked for.</source>
-        <translation>Une page contient de 1 à %1 éléments ; %2 ont été demandés.</translation>
+        <translation>Une page contient de 1 à %1 éléments&#xa0;; %2 ont été demandés.</translation>
     </message>
     <message>
         <source>Could not read a tenant</source>
@@ -5614,7 +5762,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no tenant with id %1; it may have been deleted.</source>
-        <translation>Il n’existe aucun locataire d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun locataire d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not read tenants</source>
@@ -5626,7 +5774,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” was changed by someone else (version %2; this edit was made on version %3). Review their change, then edit again.</source>
-        <translation>« %1 » a été modifié par quelqu’un d’autre (version %2 ; cette modification a été faite sur la version %3). Examinez sa modification, puis recommencez.</translation>
+        <translation>«&#xa0;%1&#xa0;» a été modifié par quelqu’un d’autre (version %2&#xa0;; cette modification a été faite sur la version %3). Examinez sa modification, puis recommencez.</translation>
     </message>
     <message>
         <source>Could not number a new row</source>
@@ -5649,11 +5797,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Applying the attribution rules was cancelled; nothing was changed.</source>
-        <translation>L’application des règles d’attribution a été annulée ; rien n’a été modifié.</translation>
+        <translation>L’application des règles d’attribution a été annulée&#xa0;; rien n’a été modifié.</translation>
     </message>
     <message>
         <source>A billing line holds a cost that is not a decimal number: “%1”.</source>
-        <translation>Une ligne de facturation contient un coût qui n’est pas un nombre décimal : « %1 ».</translation>
+        <translation>Une ligne de facturation contient un coût qui n’est pas un nombre décimal&#xa0;: «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not attribute the billing lines</source>
@@ -5665,7 +5813,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>A billing roll-up holds a cost that is not a decimal number: “%1”.</source>
-        <translation>Un agrégat de facturation contient un coût qui n’est pas un nombre décimal : « %1 ».</translation>
+        <translation>Un agrégat de facturation contient un coût qui n’est pas un nombre décimal&#xa0;: «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>expected a month such as 2024-09.</source>
@@ -5693,7 +5841,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The billing import was cancelled; nothing was imported.</source>
-        <translation>L’import de facturation a été annulé ; rien n’a été importé.</translation>
+        <translation>L’import de facturation a été annulé&#xa0;; rien n’a été importé.</translation>
     </message>
     <message>
         <source>Could not read the attribution rules</source>
@@ -5701,11 +5849,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The stored attribution rules cannot be read: %1</source>
-        <translation>Les règles d’attribution enregistrées sont illisibles : %1</translation>
+        <translation>Les règles d’attribution enregistrées sont illisibles&#xa0;: %1</translation>
     </message>
     <message>
         <source>The tag “%1” now names tenants in the attribution rules.</source>
-        <translation>L’étiquette « %1 » désigne désormais des locataires dans les règles d’attribution.</translation>
+        <translation>L’étiquette «&#xa0;%1&#xa0;» désigne désormais des locataires dans les règles d’attribution.</translation>
     </message>
     <message>
         <source>Could not read the tenants</source>
@@ -5733,7 +5881,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Billed cost per currency: %1.</source>
-        <translation>Coût facturé par devise : %1.</translation>
+        <translation>Coût facturé par devise&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Could not read the billing imports</source>
@@ -5745,7 +5893,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no billing import %1; it may have been deleted.</source>
-        <translation>Il n’existe aucun import de facturation %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun import de facturation %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not delete the billing import</source>
@@ -5757,11 +5905,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>%1: one is already running on this connection.</source>
-        <translation>%1 : une transaction est déjà en cours sur cette connexion.</translation>
+        <translation>%1&#xa0;: une transaction est déjà en cours sur cette connexion.</translation>
     </message>
     <message>
         <source>Could not commit: no transaction is running on this connection.</source>
-        <translation>Validation impossible : aucune transaction n’est en cours sur cette connexion.</translation>
+        <translation>Validation impossible&#xa0;: aucune transaction n’est en cours sur cette connexion.</translation>
     </message>
     <message>
         <source>Could not save the changes</source>
@@ -5769,47 +5917,47 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Could not open “%1”</source>
-        <translation>Impossible d’ouvrir « %1 »</translation>
+        <translation>Impossible d’ouvrir «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>The database file “%1” does not exist.</source>
-        <translation>Le fichier de base de données « %1 » n’existe pas.</translation>
+        <translation>Le fichier de base de données «&#xa0;%1&#xa0;» n’existe pas.</translation>
     </message>
     <message>
         <source>Could not create the folder “%1” for the database.</source>
-        <translation>Impossible de créer le dossier « %1 » pour la base de données.</translation>
+        <translation>Impossible de créer le dossier «&#xa0;%1&#xa0;» pour la base de données.</translation>
     </message>
     <message>
         <source>“%1” is a folder, not a database file.</source>
-        <translation>« %1 » est un dossier, pas un fichier de base de données.</translation>
+        <translation>«&#xa0;%1&#xa0;» est un dossier, pas un fichier de base de données.</translation>
     </message>
     <message>
         <source>The database file “%1” cannot be read.</source>
-        <translation>Le fichier de base de données « %1 » est illisible.</translation>
+        <translation>Le fichier de base de données «&#xa0;%1&#xa0;» est illisible.</translation>
     </message>
     <message>
         <source>“%1” is an empty file, not a TenantDesk database.</source>
-        <translation>« %1 » est un fichier vide, pas une base de données TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» est un fichier vide, pas une base de données TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” is not a TenantDesk database: it is not an SQLite database file.</source>
-        <translation>« %1 » n’est pas une base de données TenantDesk : ce n’est pas un fichier de base de données SQLite.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une base de données TenantDesk&#xa0;: ce n’est pas un fichier de base de données SQLite.</translation>
     </message>
     <message>
         <source>“%1” is an empty SQLite database, not a TenantDesk database.</source>
-        <translation>« %1 » est une base de données SQLite vide, pas une base de données TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» est une base de données SQLite vide, pas une base de données TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” is an SQLite database of another application, not a TenantDesk database.</source>
-        <translation>« %1 » est une base de données SQLite d’une autre application, pas une base de données TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» est une base de données SQLite d’une autre application, pas une base de données TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” was written by a newer TenantDesk (schema version %2; this TenantDesk reads up to version %3). Update TenantDesk to open it.</source>
-        <translation>« %1 » a été écrit par une version plus récente de TenantDesk (schéma version %2 ; cette version lit jusqu’à la version %3). Mettez TenantDesk à jour pour l’ouvrir.</translation>
+        <translation>«&#xa0;%1&#xa0;» a été écrit par une version plus récente de TenantDesk (schéma version %2&#xa0;; cette version lit jusqu’à la version %3). Mettez TenantDesk à jour pour l’ouvrir.</translation>
     </message>
     <message>
         <source>Could not bring “%1” up to date</source>
-        <translation>Impossible de mettre « %1 » à jour</translation>
+        <translation>Impossible de mettre «&#xa0;%1&#xa0;» à jour</translation>
     </message>
     <message>
         <source>Platform</source>
@@ -5829,7 +5977,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no tenant with the slug “%1”.</source>
-        <translation>Il n’existe aucun locataire avec l’identifiant court « %1 ».</translation>
+        <translation>Il n’existe aucun locataire avec l’identifiant court «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not count the members of a tenant</source>
@@ -5845,7 +5993,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no environment with id %1; it may have been deleted.</source>
-        <translation>Il n’existe aucun environnement d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun environnement d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not count the members of an environment</source>
@@ -5861,7 +6009,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The page cursor “%1” is not valid; start again from the first page.</source>
-        <translation>Le curseur de page « %1 » n’est pas valide ; recommencez à la première page.</translation>
+        <translation>Le curseur de page «&#xa0;%1&#xa0;» n’est pas valide&#xa0;; recommencez à la première page.</translation>
     </message>
     <message>
         <source>Could not read the roles</source>
@@ -5877,7 +6025,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>from/to: a time range needs a start before its end.</source>
-        <translation>from/to : une plage horaire doit commencer avant sa fin.</translation>
+        <translation>from/to&#xa0;: une plage horaire doit commencer avant sa fin.</translation>
     </message>
     <message>
         <source>Could not read the audit trail</source>
@@ -5885,11 +6033,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>from/to: a usage range needs a start before its end.</source>
-        <translation>from/to : une plage d’utilisation doit commencer avant sa fin.</translation>
+        <translation>from/to&#xa0;: une plage d’utilisation doit commencer avant sa fin.</translation>
     </message>
     <message>
         <source>from/to: a usage range covers at most 400 days.</source>
-        <translation>from/to : une plage d’utilisation couvre 400 jours au maximum.</translation>
+        <translation>from/to&#xa0;: une plage d’utilisation couvre 400 jours au maximum.</translation>
     </message>
     <message>
         <source>Could not read the usage</source>
@@ -5897,7 +6045,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>from/to: a billing range needs a start before its end.</source>
-        <translation>from/to : une plage de facturation doit commencer avant sa fin.</translation>
+        <translation>from/to&#xa0;: une plage de facturation doit commencer avant sa fin.</translation>
     </message>
     <message>
         <source>Could not write the audit event</source>
@@ -5909,7 +6057,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no user with id %1; they may have been deleted.</source>
-        <translation>Il n’existe aucun utilisateur d’identifiant %1 ; il a peut-être été supprimé.</translation>
+        <translation>Il n’existe aucun utilisateur d’identifiant %1&#xa0;; il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>Could not read the account</source>
@@ -5929,7 +6077,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>The new user “%1” could not be read back.</source>
-        <translation>Le nouvel utilisateur « %1 » n’a pas pu être relu.</translation>
+        <translation>Le nouvel utilisateur «&#xa0;%1&#xa0;» n’a pas pu être relu.</translation>
     </message>
     <message>
         <source>Could not grant the platform role</source>
@@ -5937,14 +6085,14 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>There is no built-in role “%1”.</source>
-        <translation>Il n’existe aucun rôle intégré « %1 ».</translation>
+        <translation>Il n’existe aucun rôle intégré «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
-        <source>Could not read the user's platform roles</source>
+        <source>Could not read the user&apos;s platform roles</source>
         <translation>Impossible de lire les rôles de plateforme de l’utilisateur</translation>
     </message>
     <message>
-        <source>Could not read the user's memberships</source>
+        <source>Could not read the user&apos;s memberships</source>
         <translation>Impossible de lire les appartenances de l’utilisateur</translation>
     </message>
     <message>
@@ -5969,7 +6117,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” was changed by someone else; review their change, then edit again.</source>
-        <translation>« %1 » a été modifié par quelqu’un d’autre ; examinez sa modification, puis recommencez.</translation>
+        <translation>«&#xa0;%1&#xa0;» a été modifié par quelqu’un d’autre&#xa0;; examinez sa modification, puis recommencez.</translation>
     </message>
     <message>
         <source>Could not add a sub-tenant</source>
@@ -5981,7 +6129,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>parent_id: “%1” cannot move under itself or one of its own sub-tenants.</source>
-        <translation>parent_id : « %1 » ne peut pas être déplacé sous lui-même ni sous l’un de ses sous-locataires.</translation>
+        <translation>parent_id&#xa0;: «&#xa0;%1&#xa0;» ne peut pas être déplacé sous lui-même ni sous l’un de ses sous-locataires.</translation>
     </message>
     <message>
         <source>Could not move the tenant</source>
@@ -5989,39 +6137,39 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>status: “%1” is %2 and cannot become %3; from %2 it can become: %4.</source>
-        <translation>status : « %1 » est %2 et ne peut pas devenir %3 ; depuis %2, il peut devenir : %4.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» est %2 et ne peut pas devenir %3&#xa0;; depuis %2, il peut devenir&#xa0;: %4.</translation>
     </message>
     <message>
         <source>nothing (this is the end of its life)</source>
         <translation>rien (c’est la fin de son cycle de vie)</translation>
     </message>
     <message>
-        <source>Could not change the tenant's status</source>
+        <source>Could not change the tenant&apos;s status</source>
         <translation>Impossible de modifier le statut du locataire</translation>
     </message>
     <message>
         <source>status: “%1” has %2 sub-tenant(s) that are not archived; decommission them first.</source>
-        <translation>status : « %1 » a %2 sous-locataire(s) non archivé(s) ; mettez-les d’abord hors service.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» a %2 sous-locataire(s) non archivé(s)&#xa0;; mettez-les d’abord hors service.</translation>
     </message>
     <message>
         <source>status: “%1” is archived only once its decommissioning checklist is done; still to do: %2.</source>
-        <translation>status : « %1 » n’est archivé qu’une fois sa liste de contrôle de mise hors service terminée ; reste à faire : %2.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» n’est archivé qu’une fois sa liste de contrôle de mise hors service terminée&#xa0;; reste à faire&#xa0;: %2.</translation>
     </message>
     <message>
         <source>status: “%1” is %2; its checklist is worked through once it is decommissioning.</source>
-        <translation>status : « %1 » est %2 ; sa liste de contrôle se traite une fois la mise hors service commencée.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» est %2&#xa0;; sa liste de contrôle se traite une fois la mise hors service commencée.</translation>
     </message>
     <message>
         <source>Could not record the decommissioning step</source>
         <translation>Impossible d’enregistrer l’étape de mise hors service</translation>
     </message>
     <message>
-        <source>confirm_slug: type the tenant's slug, “%1”, to delete its data.</source>
-        <translation>confirm_slug : saisissez l’identifiant court du locataire, « %1 », pour supprimer ses données.</translation>
+        <source>confirm_slug: type the tenant&apos;s slug, “%1”, to delete its data.</source>
+        <translation>confirm_slug&#xa0;: saisissez l’identifiant court du locataire, «&#xa0;%1&#xa0;», pour supprimer ses données.</translation>
     </message>
     <message>
         <source>step: back “%1” up before its data is deleted.</source>
-        <translation>step : sauvegardez « %1 » avant la suppression de ses données.</translation>
+        <translation>step&#xa0;: sauvegardez «&#xa0;%1&#xa0;» avant la suppression de ses données.</translation>
     </message>
     <message>
         <source>Could not back the tenant up</source>
@@ -6033,35 +6181,35 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>slug: a tenant “%1” exists here and is not archived; a backup is restored over an archived tenant or where the slug is free.</source>
-        <translation>slug : un locataire « %1 » existe ici et n’est pas archivé ; une sauvegarde se restaure sur un locataire archivé ou là où l’identifiant court est libre.</translation>
+        <translation>slug&#xa0;: un locataire «&#xa0;%1&#xa0;» existe ici et n’est pas archivé&#xa0;; une sauvegarde se restaure sur un locataire archivé ou là où l’identifiant court est libre.</translation>
     </message>
     <message>
         <source>“%1” still holds environments; its data was not deleted, so there is nothing to restore.</source>
-        <translation>« %1 » contient encore des environnements ; ses données n’ont pas été supprimées, il n’y a donc rien à restaurer.</translation>
+        <translation>«&#xa0;%1&#xa0;» contient encore des environnements&#xa0;; ses données n’ont pas été supprimées, il n’y a donc rien à restaurer.</translation>
     </message>
     <message>
         <source>role “%1” includes “%2”, which is not here</source>
-        <translation>le rôle « %1 » inclut « %2 », qui n’est pas présent ici</translation>
+        <translation>le rôle «&#xa0;%1&#xa0;» inclut «&#xa0;%2&#xa0;», qui n’est pas présent ici</translation>
     </message>
     <message>
         <source>%1 as %2: the role or environment is not here</source>
-        <translation>%1 en tant que %2 : le rôle ou l’environnement n’est pas présent ici</translation>
+        <translation>%1 en tant que %2&#xa0;: le rôle ou l’environnement n’est pas présent ici</translation>
     </message>
     <message>
-        <source>Could not restore the tenant's usage</source>
+        <source>Could not restore the tenant&apos;s usage</source>
         <translation>Impossible de restaurer l’utilisation du locataire</translation>
     </message>
     <message>
-        <source>confirm_slug: type the tenant's slug, “%1”, to delete it.</source>
-        <translation>confirm_slug : saisissez l’identifiant court du locataire, « %1 », pour le supprimer.</translation>
+        <source>confirm_slug: type the tenant&apos;s slug, “%1”, to delete it.</source>
+        <translation>confirm_slug&#xa0;: saisissez l’identifiant court du locataire, «&#xa0;%1&#xa0;», pour le supprimer.</translation>
     </message>
     <message>
         <source>status: “%1” is %2; only a tenant never provisioned (requested) or an archived one is deleted. Decommission it instead.</source>
-        <translation>status : « %1 » est %2 ; seul un locataire jamais provisionné (demandé) ou archivé peut être supprimé. Mettez-le plutôt hors service.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» est %2&#xa0;; seul un locataire jamais provisionné (demandé) ou archivé peut être supprimé. Mettez-le plutôt hors service.</translation>
     </message>
     <message>
         <source>status: “%1” has sub-tenants; delete or move them first.</source>
-        <translation>status : « %1 » a des sous-locataires ; supprimez-les ou déplacez-les d’abord.</translation>
+        <translation>status&#xa0;: «&#xa0;%1&#xa0;» a des sous-locataires&#xa0;; supprimez-les ou déplacez-les d’abord.</translation>
     </message>
     <message>
         <source>Could not delete the tenant</source>
@@ -6081,15 +6229,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>keys: choose at least one setting to promote.</source>
-        <translation>keys : choisissez au moins un paramètre à promouvoir.</translation>
+        <translation>keys&#xa0;: choisissez au moins un paramètre à promouvoir.</translation>
     </message>
     <message>
         <source>target_id: an environment is promoted to another one, not to itself.</source>
-        <translation>target_id : un environnement est promu vers un autre, pas vers lui-même.</translation>
+        <translation>target_id&#xa0;: un environnement est promu vers un autre, pas vers lui-même.</translation>
     </message>
     <message>
         <source>source_id: settings are promoted between environments of one tenant.</source>
-        <translation>source_id : les paramètres sont promus entre environnements d’un même locataire.</translation>
+        <translation>source_id&#xa0;: les paramètres sont promus entre environnements d’un même locataire.</translation>
     </message>
     <message>
         <source>Could not promote the settings</source>
@@ -6097,11 +6245,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>keys: neither “%1” nor “%2” has a setting “%3”.</source>
-        <translation>keys : ni « %1 » ni « %2 » n’a de paramètre « %3 ».</translation>
+        <translation>keys&#xa0;: ni «&#xa0;%1&#xa0;» ni «&#xa0;%2&#xa0;» n’a de paramètre «&#xa0;%3&#xa0;».</translation>
     </message>
     <message>
-        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant's id.</source>
-        <translation>parent_id : -1 (tous les locataires), 0 (locataires de premier niveau) ou l’identifiant d’un locataire.</translation>
+        <source>parent_id: -1 (every tenant), 0 (top-level tenants) or a tenant&apos;s id.</source>
+        <translation>parent_id&#xa0;: -1 (tous les locataires), 0 (locataires de premier niveau) ou l’identifiant d’un locataire.</translation>
     </message>
     <message>
         <source>Could not sum the usage</source>
@@ -6109,7 +6257,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” already belongs to the user “%2”.</source>
-        <translation>« %1 » appartient déjà à l’utilisateur « %2 ».</translation>
+        <translation>«&#xa0;%1&#xa0;» appartient déjà à l’utilisateur «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>The change names no field to change.</source>
@@ -6125,7 +6273,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>%1 already holds “%2” there.</source>
-        <translation>%1 détient déjà « %2 » à cet endroit.</translation>
+        <translation>%1 détient déjà «&#xa0;%2&#xa0;» à cet endroit.</translation>
     </message>
     <message>
         <source>Could not grant the role</source>
@@ -6145,15 +6293,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>a role of no tenant is a platform role; tenant and environment roles belong to a tenant.</source>
-        <translation>un rôle sans locataire est un rôle de plateforme ; les rôles de locataire et d’environnement appartiennent à un locataire.</translation>
+        <translation>un rôle sans locataire est un rôle de plateforme&#xa0;; les rôles de locataire et d’environnement appartiennent à un locataire.</translation>
     </message>
     <message>
-        <source>a tenant's role has tenant or environment scope; platform roles belong to the platform.</source>
-        <translation>le rôle d’un locataire a une portée locataire ou environnement ; les rôles de plateforme appartiennent à la plateforme.</translation>
+        <source>a tenant&apos;s role has tenant or environment scope; platform roles belong to the platform.</source>
+        <translation>le rôle d’un locataire a une portée locataire ou environnement&#xa0;; les rôles de plateforme appartiennent à la plateforme.</translation>
     </message>
     <message>
         <source>“%1” is being retired; its roles no longer change.</source>
-        <translation>« %1 » est en cours de retrait ; ses rôles ne changent plus.</translation>
+        <translation>«&#xa0;%1&#xa0;» est en cours de retrait&#xa0;; ses rôles ne changent plus.</translation>
     </message>
     <message>
         <source>Could not create the role</source>
@@ -6161,7 +6309,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” is a built-in role; built-in roles do not change. Create a custom role that includes it instead.</source>
-        <translation>« %1 » est un rôle intégré ; les rôles intégrés ne changent pas. Créez plutôt un rôle personnalisé qui l’inclut.</translation>
+        <translation>«&#xa0;%1&#xa0;» est un rôle intégré&#xa0;; les rôles intégrés ne changent pas. Créez plutôt un rôle personnalisé qui l’inclut.</translation>
     </message>
     <message>
         <source>Could not change the role</source>
@@ -6169,7 +6317,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” is a built-in role; built-in roles cannot be deleted.</source>
-        <translation>« %1 » est un rôle intégré ; les rôles intégrés ne peuvent pas être supprimés.</translation>
+        <translation>«&#xa0;%1&#xa0;» est un rôle intégré&#xa0;; les rôles intégrés ne peuvent pas être supprimés.</translation>
     </message>
     <message>
         <source>Could not delete the role</source>
@@ -6177,7 +6325,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” is included in %2; remove it from there first.</source>
-        <translation>« %1 » est inclus dans %2 ; retirez-le d’abord de là.</translation>
+        <translation>«&#xa0;%1&#xa0;» est inclus dans %2&#xa0;; retirez-le d’abord de là.</translation>
     </message>
     <message>
         <source>Choose at least one user.</source>
@@ -6189,15 +6337,15 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” is being retired; it takes no new members.</source>
-        <translation>« %1 » est en cours de retrait ; il n’accepte plus de nouveaux membres.</translation>
+        <translation>«&#xa0;%1&#xa0;» est en cours de retrait&#xa0;; il n’accepte plus de nouveaux membres.</translation>
     </message>
     <message>
         <source>“%1” has no environment with id %2.</source>
-        <translation>« %1 » n’a aucun environnement d’identifiant %2.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’a aucun environnement d’identifiant %2.</translation>
     </message>
     <message>
         <source>the users are there already; choose another tenant or environment.</source>
-        <translation>les utilisateurs y sont déjà ; choisissez un autre locataire ou environnement.</translation>
+        <translation>les utilisateurs y sont déjà&#xa0;; choisissez un autre locataire ou environnement.</translation>
     </message>
     <message>
         <source>Could not change the users</source>
@@ -6205,19 +6353,19 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>%1 is %2 and cannot become %3; nothing was changed.</source>
-        <translation>%1 est %2 et ne peut pas devenir %3 ; rien n’a été modifié.</translation>
+        <translation>%1 est %2 et ne peut pas devenir %3&#xa0;; rien n’a été modifié.</translation>
     </message>
     <message>
         <source>%1 holds “%2”, a role of “%3” that “%4” cannot use; nothing was moved.</source>
-        <translation>%1 détient « %2 », un rôle de « %3 » que « %4 » ne peut pas utiliser ; rien n’a été déplacé.</translation>
+        <translation>%1 détient «&#xa0;%2&#xa0;», un rôle de «&#xa0;%3&#xa0;» que «&#xa0;%4&#xa0;» ne peut pas utiliser&#xa0;; rien n’a été déplacé.</translation>
     </message>
     <message>
         <source>%1 holds the environment role “%2”, which needs an environment to move to; nothing was moved.</source>
-        <translation>%1 détient le rôle d’environnement « %2 », qui nécessite un environnement de destination ; rien n’a été déplacé.</translation>
+        <translation>%1 détient le rôle d’environnement «&#xa0;%2&#xa0;», qui nécessite un environnement de destination&#xa0;; rien n’a été déplacé.</translation>
     </message>
     <message>
-        <source>“%1” cannot be a tenant's slug: %2</source>
-        <translation>« %1 » ne peut pas être l’identifiant court d’un locataire : %2</translation>
+        <source>“%1” cannot be a tenant&apos;s slug: %2</source>
+        <translation>«&#xa0;%1&#xa0;» ne peut pas être l’identifiant court d’un locataire&#xa0;: %2</translation>
     </message>
     <message>
         <source>Could not check the slug</source>
@@ -6225,27 +6373,27 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>the tenant “%1” exists already (“%2”); import into it, or choose another slug.</source>
-        <translation>le locataire « %1 » existe déjà (« %2 ») ; importez dans celui-ci, ou choisissez un autre identifiant court.</translation>
+        <translation>le locataire «&#xa0;%1&#xa0;» existe déjà («&#xa0;%2&#xa0;»)&#xa0;; importez dans celui-ci, ou choisissez un autre identifiant court.</translation>
     </message>
     <message>
         <source>there is no tenant “%1”.</source>
-        <translation>il n’existe aucun locataire « %1 ».</translation>
+        <translation>il n’existe aucun locataire «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>the role “%1” appears twice.</source>
-        <translation>le rôle « %1 » apparaît deux fois.</translation>
+        <translation>le rôle «&#xa0;%1&#xa0;» apparaît deux fois.</translation>
     </message>
     <message>
         <source>“%1” is no permission TenantDesk knows.</source>
-        <translation>« %1 » n’est pas une autorisation connue de TenantDesk.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une autorisation connue de TenantDesk.</translation>
     </message>
     <message>
         <source>“%1” includes “%2”, which is neither in the import nor a role here.</source>
-        <translation>« %1 » inclut « %2 », qui n’est ni dans l’import ni un rôle existant ici.</translation>
+        <translation>«&#xa0;%1&#xa0;» inclut «&#xa0;%2&#xa0;», qui n’est ni dans l’import ni un rôle existant ici.</translation>
     </message>
     <message>
         <source>the roles include each other in a cycle: %1.</source>
-        <translation>les rôles s’incluent mutuellement en cycle : %1.</translation>
+        <translation>les rôles s’incluent mutuellement en cycle&#xa0;: %1.</translation>
     </message>
     <message>
         <source>%1 appears again (first on line %2).</source>
@@ -6253,7 +6401,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>the new tenant “%1” has no environment “%2” yet.</source>
-        <translation>le nouveau locataire « %1 » n’a pas encore d’environnement « %2 ».</translation>
+        <translation>le nouveau locataire «&#xa0;%1&#xa0;» n’a pas encore d’environnement «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>the row names a role but no tenant.</source>
@@ -6261,11 +6409,11 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>“%1” has no environment “%2”.</source>
-        <translation>« %1 » n’a pas d’environnement « %2 ».</translation>
+        <translation>«&#xa0;%1&#xa0;» n’a pas d’environnement «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>there is no role “%1” in “%2”.</source>
-        <translation>il n’existe aucun rôle « %1 » dans « %2 ».</translation>
+        <translation>il n’existe aucun rôle «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Could not import</source>
@@ -6292,23 +6440,23 @@ Adresse e-mail de l’utilisateur :</translation>
     <name>TenantDesk::SqlStore</name>
     <message>
         <source>The database “%1” was closed.</source>
-        <translation>La base de données « %1 » a été fermée.</translation>
+        <translation>La base de données «&#xa0;%1&#xa0;» a été fermée.</translation>
     </message>
     <message>
         <source>The database “%1” is not open.</source>
-        <translation>La base de données « %1 » n’est pas ouverte.</translation>
+        <translation>La base de données «&#xa0;%1&#xa0;» n’est pas ouverte.</translation>
     </message>
     <message>
         <source>“%1” already holds tenants; demo data goes into an empty database.</source>
-        <translation>« %1 » contient déjà des locataires ; les données de démonstration vont dans une base de données vide.</translation>
+        <translation>«&#xa0;%1&#xa0;» contient déjà des locataires&#xa0;; les données de démonstration vont dans une base de données vide.</translation>
     </message>
     <message>
         <source>“%1” already holds a platform with its roles; demo data goes into an empty database.</source>
-        <translation>« %1 » contient déjà une plateforme avec ses rôles ; les données de démonstration vont dans une base de données vide.</translation>
+        <translation>«&#xa0;%1&#xa0;» contient déjà une plateforme avec ses rôles&#xa0;; les données de démonstration vont dans une base de données vide.</translation>
     </message>
     <message>
         <source>The database “%1” was closed while the demo was generated; nothing was kept.</source>
-        <translation>La base de données « %1 » a été fermée pendant la génération de la démo ; rien n’a été conservé.</translation>
+        <translation>La base de données «&#xa0;%1&#xa0;» a été fermée pendant la génération de la démo&#xa0;; rien n’a été conservé.</translation>
     </message>
     <message>
         <source>The SQLite driver gave no database handle.</source>
@@ -6402,7 +6550,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Suspend “%1”? Its admins and users can no longer sign in until it is resumed.</source>
-        <translation>Suspendre « %1 » ? Ses administrateurs et utilisateurs ne pourront plus se connecter jusqu’à sa reprise.</translation>
+        <translation>Suspendre «&#xa0;%1&#xa0;»&#xa0;? Ses administrateurs et utilisateurs ne pourront plus se connecter jusqu’à sa reprise.</translation>
     </message>
     <message>
         <source>Could not change the status of %1</source>
@@ -6414,7 +6562,7 @@ Adresse e-mail de l’utilisateur :</translation>
     </message>
     <message>
         <source>Start decommissioning “%1”? It cannot be resumed afterwards; it can only be archived, and later restored from its backup.</source>
-        <translation>Commencer la mise hors service de « %1 » ? Il ne pourra plus être repris ensuite ; il pourra seulement être archivé, puis restauré depuis sa sauvegarde.</translation>
+        <translation>Commencer la mise hors service de «&#xa0;%1&#xa0;»&#xa0;? Il ne pourra plus être repris ensuite&#xa0;; il pourra seulement être archivé, puis restauré depuis sa sauvegarde.</translation>
     </message>
     <message>
         <source>Could not decommission %1</source>
@@ -6427,8 +6575,8 @@ Adresse e-mail de l’utilisateur :</translation>
     <message>
         <source>“%1” and everything it holds will be deleted for good.
 Type its slug, %2, to confirm:</source>
-        <translation>« %1 » et tout son contenu seront supprimés définitivement.
-Saisissez son identifiant court, %2, pour confirmer :</translation>
+        <translation>«&#xa0;%1&#xa0;» et tout son contenu seront supprimés définitivement.
+Saisissez son identifiant court, %2, pour confirmer&#xa0;:</translation>
     </message>
     <message>
         <source>Could not delete %1</source>
@@ -6448,11 +6596,11 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Could not read “%1”: %2.</source>
-        <translation>Impossible de lire « %1 » : %2.</translation>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message>
         <source>Could not restore the tenant from “%1”</source>
-        <translation>Impossible de restaurer le locataire depuis « %1 »</translation>
+        <translation>Impossible de restaurer le locataire depuis «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>Add Environment to %1</source>
@@ -6460,11 +6608,11 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Kind:</source>
-        <translation>&amp;Type :</translation>
+        <translation>&amp;Type&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>N&amp;om :</translation>
+        <translation>N&amp;om&#xa0;:</translation>
     </message>
     <message>
         <source>Could not add the environment</source>
@@ -6476,7 +6624,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>New name:</source>
-        <translation>Nouveau nom :</translation>
+        <translation>Nouveau nom&#xa0;:</translation>
     </message>
     <message>
         <source>Rename environment %1</source>
@@ -6496,7 +6644,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Remove the environment “%1” of “%2”, with its memberships and usage? Undo adds it back with its settings, not its memberships.</source>
-        <translation>Supprimer l’environnement « %1 » de « %2 », avec ses appartenances et son utilisation ? Annuler le rétablit avec ses paramètres, mais pas ses appartenances.</translation>
+        <translation>Supprimer l’environnement «&#xa0;%1&#xa0;» de «&#xa0;%2&#xa0;», avec ses appartenances et son utilisation&#xa0;? Annuler le rétablit avec ses paramètres, mais pas ses appartenances.</translation>
     </message>
     <message>
         <source>Could not remove the environment</source>
@@ -6508,7 +6656,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>“%1” has fewer than two environments.</source>
-        <translation>« %1 » a moins de deux environnements.</translation>
+        <translation>«&#xa0;%1&#xa0;» a moins de deux environnements.</translation>
     </message>
     <message>
         <source>Promote settings to %1</source>
@@ -6520,7 +6668,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Move “%1”, with its sub-tenants, under %2?</source>
-        <translation>Déplacer « %1 », avec ses sous-locataires, sous %2 ?</translation>
+        <translation>Déplacer «&#xa0;%1&#xa0;», avec ses sous-locataires, sous %2&#xa0;?</translation>
     </message>
     <message>
         <source>Could not move %1</source>
@@ -6539,7 +6687,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     <name>TenantDesk::TenantBackup</name>
     <message>
         <source>The file is not a tenant backup: it is not JSON (%1 at byte %2).</source>
-        <translation>Le fichier n’est pas une sauvegarde de locataire : ce n’est pas du JSON (%1 à l’octet %2).</translation>
+        <translation>Le fichier n’est pas une sauvegarde de locataire&#xa0;: ce n’est pas du JSON (%1 à l’octet %2).</translation>
     </message>
     <message>
         <source>a version number</source>
@@ -6547,7 +6695,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>The backup was written by a newer TenantDesk (format %1; this one reads up to %2). Restore it with that version.</source>
-        <translation>La sauvegarde a été écrite par une version plus récente de TenantDesk (format %1 ; celle-ci lit jusqu’au format %2). Restaurez-la avec cette version.</translation>
+        <translation>La sauvegarde a été écrite par une version plus récente de TenantDesk (format %1&#xa0;; celle-ci lit jusqu’au format %2). Restaurez-la avec cette version.</translation>
     </message>
     <message>
         <source>an object</source>
@@ -6578,27 +6726,27 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>N&amp;om :</translation>
+        <translation>N&amp;om&#xa0;:</translation>
     </message>
     <message>
         <source>acme-cloud</source>
         <translation>acme-cloud</translation>
     </message>
     <message>
-        <source>The tenant's identifier on the platform: lower-case letters, digits and hyphens, dot-separated. It cannot be changed later.</source>
-        <translation>L’identifiant du locataire sur la plateforme : lettres minuscules, chiffres et traits d’union, séparés par des points. Il ne peut plus être modifié par la suite.</translation>
+        <source>The tenant&apos;s identifier on the platform: lower-case letters, digits and hyphens, dot-separated. It cannot be changed later.</source>
+        <translation>L’identifiant du locataire sur la plateforme&#xa0;: lettres minuscules, chiffres et traits d’union, séparés par des points. Il ne peut plus être modifié par la suite.</translation>
     </message>
     <message>
         <source>&amp;Slug:</source>
-        <translation>&amp;Identifiant court :</translation>
+        <translation>&amp;Identifiant court&#xa0;:</translation>
     </message>
     <message>
         <source>(the platform: a top-level tenant)</source>
-        <translation>(la plateforme : un locataire de premier niveau)</translation>
+        <translation>(la plateforme&#xa0;: un locataire de premier niveau)</translation>
     </message>
     <message>
         <source>&amp;Parent:</source>
-        <translation>&amp;Parent :</translation>
+        <translation>&amp;Parent&#xa0;:</translation>
     </message>
     <message>
         <source>acme.example.com</source>
@@ -6606,19 +6754,19 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Domain:</source>
-        <translation>&amp;Domaine :</translation>
+        <translation>&amp;Domaine&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Time zone:</source>
-        <translation>&amp;Fuseau horaire :</translation>
+        <translation>&amp;Fuseau horaire&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation>&amp;Langue :</translation>
+        <translation>&amp;Langue&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Environments:</source>
-        <translation>&amp;Environnements :</translation>
+        <translation>&amp;Environnements&#xa0;:</translation>
     </message>
     <message>
         <source>Create</source>
@@ -6633,7 +6781,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>N&amp;om :</translation>
+        <translation>N&amp;om&#xa0;:</translation>
     </message>
     <message>
         <source>example.com</source>
@@ -6641,11 +6789,11 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Domain:</source>
-        <translation>&amp;Domaine :</translation>
+        <translation>&amp;Domaine&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Time zone:</source>
-        <translation>&amp;Fuseau horaire :</translation>
+        <translation>&amp;Fuseau horaire&#xa0;:</translation>
     </message>
     <message>
         <source>en, de, pt-BR</source>
@@ -6653,7 +6801,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation>&amp;Langue :</translation>
+        <translation>&amp;Langue&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -6664,39 +6812,39 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Slug:</source>
-        <translation>Identifiant court :</translation>
+        <translation>Identifiant court&#xa0;:</translation>
     </message>
     <message>
         <source>Status:</source>
-        <translation>Statut :</translation>
+        <translation>Statut&#xa0;:</translation>
     </message>
     <message>
         <source>Domain:</source>
-        <translation>Domaine :</translation>
+        <translation>Domaine&#xa0;:</translation>
     </message>
     <message>
         <source>Timezone:</source>
-        <translation>Fuseau horaire :</translation>
+        <translation>Fuseau horaire&#xa0;:</translation>
     </message>
     <message>
         <source>Language:</source>
-        <translation>Langue :</translation>
+        <translation>Langue&#xa0;:</translation>
     </message>
     <message>
         <source>Sub-tenants:</source>
-        <translation>Sous-locataires :</translation>
+        <translation>Sous-locataires&#xa0;:</translation>
     </message>
     <message>
         <source>Members:</source>
-        <translation>Membres :</translation>
+        <translation>Membres&#xa0;:</translation>
     </message>
     <message>
         <source>Created:</source>
-        <translation>Créé le :</translation>
+        <translation>Créé le&#xa0;:</translation>
     </message>
     <message>
         <source>Updated:</source>
-        <translation>Mis à jour le :</translation>
+        <translation>Mis à jour le&#xa0;:</translation>
     </message>
     <message>
         <source>Quotas</source>
@@ -6704,23 +6852,23 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>CPU:</source>
-        <translation>Processeur :</translation>
+        <translation>Processeur&#xa0;:</translation>
     </message>
     <message>
         <source>Memory:</source>
-        <translation>Mémoire :</translation>
+        <translation>Mémoire&#xa0;:</translation>
     </message>
     <message>
         <source>Storage:</source>
-        <translation>Stockage :</translation>
+        <translation>Stockage&#xa0;:</translation>
     </message>
     <message>
         <source>User seats:</source>
-        <translation>Licences utilisateur :</translation>
+        <translation>Licences utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>API rate limit:</source>
-        <translation>Limite de débit de l’API :</translation>
+        <translation>Limite de débit de l’API&#xa0;:</translation>
     </message>
     <message>
         <source>Policy and settings</source>
@@ -6728,15 +6876,15 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Security policy:</source>
-        <translation>Stratégie de sécurité :</translation>
+        <translation>Stratégie de sécurité&#xa0;:</translation>
     </message>
     <message>
         <source>Feature flags:</source>
-        <translation>Indicateurs de fonctionnalité :</translation>
+        <translation>Indicateurs de fonctionnalité&#xa0;:</translation>
     </message>
     <message>
         <source>Integration:</source>
-        <translation>Intégration :</translation>
+        <translation>Intégration&#xa0;:</translation>
     </message>
     <message>
         <source>Environments</source>
@@ -6792,10 +6940,13 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message numerus="yes">
         <source>%n allowed network(s)</source>
-        <translation><numerusform>%n réseau autorisé</numerusform><numerusform>%n réseaux autorisés</numerusform></translation>
+        <translation>
+            <numerusform>%n réseau autorisé</numerusform>
+            <numerusform>%n réseaux autorisés</numerusform>
+        </translation>
     </message>
     <message>
-        <source>None set (the platform's defaults)</source>
+        <source>None set (the platform&apos;s defaults)</source>
         <translation>Aucune définie (valeurs par défaut de la plateforme)</translation>
     </message>
     <message>
@@ -6814,48 +6965,48 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
         <translation>un nombre entier de %1 à %2 est nécessaire.</translation>
     </message>
     <message>
-        <source>a tenant's name has 1 to 200 characters.</source>
+        <source>a tenant&apos;s name has 1 to 200 characters.</source>
         <translation>le nom d’un locataire compte de 1 à 200 caractères.</translation>
     </message>
     <message>
         <source>“%1” is not a domain name such as example.com.</source>
-        <translation>« %1 » n’est pas un nom de domaine comme example.com.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de domaine comme example.com.</translation>
     </message>
     <message>
         <source>“%1” is not an IANA time zone such as Europe/Berlin.</source>
-        <translation>« %1 » n’est pas un fuseau horaire IANA comme Europe/Paris.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un fuseau horaire IANA comme Europe/Paris.</translation>
     </message>
     <message>
         <source>“%1” is not a language tag such as de or en-GB.</source>
-        <translation>« %1 » n’est pas une balise de langue comme fr ou en-GB.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une balise de langue comme fr ou en-GB.</translation>
     </message>
     <message>
         <source>“%1” is not a network in CIDR notation such as 10.0.0.0/8 or 2001:db8::/32.</source>
-        <translation>« %1 » n’est pas un réseau en notation CIDR comme 10.0.0.0/8 ou 2001:db8::/32.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un réseau en notation CIDR comme 10.0.0.0/8 ou 2001:db8::/32.</translation>
     </message>
     <message>
         <source>“%1” has host bits set; the network is %2/%3.</source>
-        <translation>« %1 » a des bits d’hôte définis ; le réseau est %2/%3.</translation>
+        <translation>«&#xa0;%1&#xa0;» a des bits d’hôte définis&#xa0;; le réseau est %2/%3.</translation>
     </message>
     <message>
         <source>“%1” is not a flag name: lower-case letters, digits and _, starting with a letter, at most 64 characters.</source>
-        <translation>« %1 » n’est pas un nom d’indicateur : lettres minuscules, chiffres et _, commençant par une lettre, 64 caractères au maximum.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom d’indicateur&#xa0;: lettres minuscules, chiffres et _, commençant par une lettre, 64 caractères au maximum.</translation>
     </message>
     <message>
         <source>“%1” is not a setting key: letters, digits, _, . and -, starting with a letter, at most 64 characters.</source>
-        <translation>« %1 » n’est pas une clé de paramètre : lettres, chiffres, _, . et -, commençant par une lettre, 64 caractères au maximum.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une clé de paramètre&#xa0;: lettres, chiffres, _, . et -, commençant par une lettre, 64 caractères au maximum.</translation>
     </message>
     <message>
-        <source>an environment's name has 1 to 100 characters, without spaces around it.</source>
+        <source>an environment&apos;s name has 1 to 100 characters, without spaces around it.</source>
         <translation>le nom d’un environnement compte de 1 à 100 caractères, sans espace autour.</translation>
     </message>
     <message>
         <source>a quota is a whole number from 0 to 1000000000, or empty for no limit; %1 is not.</source>
-        <translation>un quota est un nombre entier de 0 à 1000000000, ou vide pour aucune limite ; %1 ne l’est pas.</translation>
+        <translation>un quota est un nombre entier de 0 à 1000000000, ou vide pour aucune limite&#xa0;; %1 ne l’est pas.</translation>
     </message>
     <message>
         <source>requests per minute from 1 to 10000000, or empty for no limit; %1 is not.</source>
-        <translation>requêtes par minute de 1 à 10000000, ou vide pour aucune limite ; %1 ne convient pas.</translation>
+        <translation>requêtes par minute de 1 à 10000000, ou vide pour aucune limite&#xa0;; %1 ne convient pas.</translation>
     </message>
     <message>
         <source>true or false is needed.</source>
@@ -6875,7 +7026,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>unknown field (known: password_min_length, password_classes, mfa_required, session_timeout_minutes, ip_allow_list).</source>
-        <translation>champ inconnu (connus : password_min_length, password_classes, mfa_required, session_timeout_minutes, ip_allow_list).</translation>
+        <translation>champ inconnu (connus&#xa0;: password_min_length, password_classes, mfa_required, session_timeout_minutes, ip_allow_list).</translation>
     </message>
     <message>
         <source>a flag is true or false.</source>
@@ -6930,23 +7081,23 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>&amp;CPU:</source>
-        <translation>&amp;Processeur :</translation>
+        <translation>&amp;Processeur&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Memory:</source>
-        <translation>&amp;Mémoire :</translation>
+        <translation>&amp;Mémoire&#xa0;:</translation>
     </message>
     <message>
         <source>S&amp;torage:</source>
-        <translation>S&amp;tockage :</translation>
+        <translation>S&amp;tockage&#xa0;:</translation>
     </message>
     <message>
         <source>User s&amp;eats:</source>
-        <translation>&amp;Licences utilisateur :</translation>
+        <translation>&amp;Licences utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>API &amp;rate limit:</source>
-        <translation>Limite de &amp;débit de l’API :</translation>
+        <translation>Limite de &amp;débit de l’API&#xa0;:</translation>
     </message>
     <message>
         <source>Security policy</source>
@@ -6978,27 +7129,27 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>One network per line, e.g. 10.0.0.0/8 or 2001:db8::/32; empty: any address</source>
-        <translation>Un réseau par ligne, p. ex. 10.0.0.0/8 ou 2001:db8::/32 ; vide : toute adresse</translation>
+        <translation>Un réseau par ligne, p. ex. 10.0.0.0/8 ou 2001:db8::/32&#xa0;; vide&#xa0;: toute adresse</translation>
     </message>
     <message>
         <source>Minimum &amp;password length:</source>
-        <translation>Longueur mi&amp;nimale du mot de passe :</translation>
+        <translation>Longueur mi&amp;nimale du mot de passe&#xa0;:</translation>
     </message>
     <message>
         <source>Character &amp;classes:</source>
-        <translation>&amp;Classes de caractères :</translation>
+        <translation>&amp;Classes de caractères&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Multi-factor sign-in:</source>
-        <translation>Connexion multi&amp;facteur :</translation>
+        <translation>Connexion multi&amp;facteur&#xa0;:</translation>
     </message>
     <message>
         <source>Session &amp;timeout:</source>
-        <translation>Expiration de &amp;session :</translation>
+        <translation>Expiration de &amp;session&#xa0;:</translation>
     </message>
     <message>
         <source>IP &amp;allow-list:</source>
-        <translation>Liste d’&amp;autorisation IP :</translation>
+        <translation>Liste d’&amp;autorisation IP&#xa0;:</translation>
     </message>
     <message>
         <source>Feature flags</source>
@@ -7078,7 +7229,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Flag name (e.g. beta_dashboards):</source>
-        <translation>Nom de l’indicateur (p. ex. beta_dashboards) :</translation>
+        <translation>Nom de l’indicateur (p. ex. beta_dashboards)&#xa0;:</translation>
     </message>
     <message>
         <source>Inherit (off)</source>
@@ -7086,7 +7237,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>Someone else changed “%1” since these settings were read. Close this window, look at their change, and edit again.</source>
-        <translation>Quelqu’un d’autre a modifié « %1 » depuis la lecture de ces paramètres. Fermez cette fenêtre, examinez sa modification et recommencez.</translation>
+        <translation>Quelqu’un d’autre a modifié «&#xa0;%1&#xa0;» depuis la lecture de ces paramètres. Fermez cette fenêtre, examinez sa modification et recommencez.</translation>
     </message>
 </context>
 <context>
@@ -7122,11 +7273,11 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     <name>TenantDesk::Tenantctl</name>
     <message>
         <source>--scale takes “small” or a number of tenants from 1 to 10000000, not “%1”.</source>
-        <translation>--scale attend « small » ou un nombre de locataires de 1 à 10000000, et non « %1 ».</translation>
+        <translation>--scale attend «&#xa0;small&#xa0;» ou un nombre de locataires de 1 à 10000000, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>--%1 takes a whole number from 0 to %2, not “%3”.</source>
-        <translation>--%1 attend un nombre entier de 0 à %2, et non « %3 ».</translation>
+        <translation>--%1 attend un nombre entier de 0 à %2, et non «&#xa0;%3&#xa0;».</translation>
     </message>
     <message>
         <source>Generated %1 tenants, %2 environments, %3 users, %4 roles, %5 memberships, %6 usage samples, %7 billing lines and %8 audit events in %9 s.
@@ -7228,11 +7379,11 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>--%1 takes an ISO 8601 date or time such as 2026-03-01 or 2026-03-01T12:00:00Z, not “%2”.</source>
-        <translation>--%1 attend une date ou heure ISO 8601, par exemple 2026-03-01 ou 2026-03-01T12:00:00Z, et non « %2 ».</translation>
+        <translation>--%1 attend une date ou heure ISO 8601, par exemple 2026-03-01 ou 2026-03-01T12:00:00Z, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>--limit takes a whole number from 1 to 1000000, not “%1”.</source>
-        <translation>--limit attend un nombre entier de 1 à 1000000, et non « %1 ».</translation>
+        <translation>--limit attend un nombre entier de 1 à 1000000, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>ID</source>
@@ -7259,7 +7410,7 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
         <translation>OBJET</translation>
     </message>
     <message>
-        <source>the platform's own chain</source>
+        <source>the platform&apos;s own chain</source>
         <translation>la chaîne propre à la plateforme</translation>
     </message>
     <message>
@@ -7273,13 +7424,13 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     <message>
         <source>Verified %1 audit events in %2 chains: every chain is intact.
 </source>
-        <translation>%1 événements d’audit vérifiés dans %2 chaînes : toutes les chaînes sont intactes.
+        <translation>%1 événements d’audit vérifiés dans %2 chaînes&#xa0;: toutes les chaînes sont intactes.
 </translation>
     </message>
     <message>
         <source>The audit trail is broken at event %1 in %2: %3.
 </source>
-        <translation>Le journal d’audit est rompu à l’événement %1 dans %2 : %3.
+        <translation>Le journal d’audit est rompu à l’événement %1 dans %2&#xa0;: %3.
 </translation>
     </message>
     <message>
@@ -7306,10 +7457,10 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>the realm export: a file, or a folder from kc.sh export</source>
-        <translation>l’export de domaine : un fichier, ou un dossier produit par kc.sh export</translation>
+        <translation>l’export de domaine&#xa0;: un fichier, ou un dossier produit par kc.sh export</translation>
     </message>
     <message>
-        <source>the user's e-mail address</source>
+        <source>the user&apos;s e-mail address</source>
         <translation>l’adresse e-mail de l’utilisateur</translation>
     </message>
     <message>
@@ -7317,19 +7468,19 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
         <translation>l’adresse e-mail d’au moins un utilisateur</translation>
     </message>
     <message>
-        <source>the role's name</source>
+        <source>the role&apos;s name</source>
         <translation>le nom du rôle</translation>
     </message>
     <message>
-        <source>the tenant's slug</source>
+        <source>the tenant&apos;s slug</source>
         <translation>l’identifiant court du locataire</translation>
     </message>
     <message>
-        <source>the environment's name</source>
+        <source>the environment&apos;s name</source>
         <translation>le nom de l’environnement</translation>
     </message>
     <message>
-        <source>the environment's new name</source>
+        <source>the environment&apos;s new name</source>
         <translation>le nouveau nom de l’environnement</translation>
     </message>
     <message>
@@ -7338,25 +7489,25 @@ Saisissez son identifiant court, %2, pour confirmer :</translation>
     </message>
     <message>
         <source>unknown command “%1”; see tenantctl --help.</source>
-        <translation>commande inconnue « %1 » ; voir tenantctl --help.</translation>
+        <translation>commande inconnue «&#xa0;%1&#xa0;»&#xa0;; voir tenantctl --help.</translation>
     </message>
     <message>
         <source>%1 needs %2 (usage: tenantctl %3).</source>
-        <translation>%1 nécessite %2 (utilisation : tenantctl %3).</translation>
+        <translation>%1 nécessite %2 (utilisation&#xa0;: tenantctl %3).</translation>
     </message>
     <message>
         <source>%1 takes no argument “%2” (usage: tenantctl %3).</source>
-        <translation>%1 n’accepte pas l’argument « %2 » (utilisation : tenantctl %3).</translation>
+        <translation>%1 n’accepte pas l’argument «&#xa0;%2&#xa0;» (utilisation&#xa0;: tenantctl %3).</translation>
     </message>
     <message>
         <source>--%1 does not apply to %2 (usage: tenantctl %3).</source>
-        <translation>--%1 ne s’applique pas à %2 (utilisation : tenantctl %3).</translation>
+        <translation>--%1 ne s’applique pas à %2 (utilisation&#xa0;: tenantctl %3).</translation>
     </message>
     <message>
         <source>Administer TenantDesk tenants, users and roles from the command line.
 
 The database (--database) is a TenantDesk file (PATH or sqlite:PATH) or a PostgreSQL database
-(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL's
+(postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; without a password in the URL, PostgreSQL&apos;s
 PGPASSWORD or ~/.pgpass gives it). A new PostgreSQL database is filled as the role that is to own
 the tables; see docs/POSTGRESQL.md. Every command takes --json to print JSON.
 
@@ -7368,14 +7519,14 @@ Commands:
         <translation>Administrer les locataires, utilisateurs et rôles TenantDesk en ligne de commande.
 
 La base de données (--database) est un fichier TenantDesk (CHEMIN ou sqlite:CHEMIN) ou une base PostgreSQL
-(postgresql://UTILISATEUR[:MOTDEPASSE]@HÔTE[:PORT]/BASE ; sans mot de passe dans l’URL, PGPASSWORD
+(postgresql://UTILISATEUR[:MOTDEPASSE]@HÔTE[:PORT]/BASE&#xa0;; sans mot de passe dans l’URL, PGPASSWORD
 ou ~/.pgpass de PostgreSQL le fournit). Une nouvelle base PostgreSQL est remplie sous le rôle qui doit
-posséder les tables ; voir docs/POSTGRESQL.md. Chaque commande accepte --json pour afficher du JSON.
+posséder les tables&#xa0;; voir docs/POSTGRESQL.md. Chaque commande accepte --json pour afficher du JSON.
 
-Code de sortie : 0 terminé, 1 l’opération a échoué ou a été refusée (le message nomme le champ),
+Code de sortie&#xa0;: 0 terminé, 1 l’opération a échoué ou a été refusée (le message nomme le champ),
 2 mauvaise utilisation.
 
-Commandes :
+Commandes&#xa0;:
 </translation>
     </message>
     <message>
@@ -7384,11 +7535,11 @@ Commandes :
     </message>
     <message>
         <source>no command given; see tenantctl --help.</source>
-        <translation>aucune commande indiquée ; voir tenantctl --help.</translation>
+        <translation>aucune commande indiquée&#xa0;; voir tenantctl --help.</translation>
     </message>
     <message>
         <source>--database is required: a database file or a postgresql:// URL.</source>
-        <translation>--database est obligatoire : un fichier de base de données ou une URL postgresql://.</translation>
+        <translation>--database est obligatoire&#xa0;: un fichier de base de données ou une URL postgresql://.</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -7400,7 +7551,7 @@ Commandes :
     </message>
     <message>
         <source>environment: %1 has no environment “%2”; it has %3.</source>
-        <translation>environment : %1 n’a pas d’environnement « %2 » ; il a %3.</translation>
+        <translation>environment&#xa0;: %1 n’a pas d’environnement «&#xa0;%2&#xa0;»&#xa0;; il a %3.</translation>
     </message>
     <message>
         <source>none</source>
@@ -7411,11 +7562,11 @@ Commandes :
     <name>TenantDesk::Tenantctl::Admin</name>
     <message>
         <source>%1 takes KEY=VALUE, not “%2”.</source>
-        <translation>%1 attend CLÉ=VALEUR, et non « %2 ».</translation>
+        <translation>%1 attend CLÉ=VALEUR, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>--%1 takes a whole number or none, not “%2”.</source>
-        <translation>--%1 attend un nombre entier ou none, et non « %2 ».</translation>
+        <translation>--%1 attend un nombre entier ou none, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>at the top level</source>
@@ -7435,23 +7586,23 @@ Commandes :
     </message>
     <message>
         <source>backup: “%1” is a folder; name a file.</source>
-        <translation>backup : « %1 » est un dossier ; indiquez un fichier.</translation>
+        <translation>backup&#xa0;: «&#xa0;%1&#xa0;» est un dossier&#xa0;; indiquez un fichier.</translation>
     </message>
     <message>
         <source>backup: “%1” exists already; name another file, or pass --force to replace it.</source>
-        <translation>backup : « %1 » existe déjà ; indiquez un autre fichier, ou utilisez --force pour le remplacer.</translation>
+        <translation>backup&#xa0;: «&#xa0;%1&#xa0;» existe déjà&#xa0;; indiquez un autre fichier, ou utilisez --force pour le remplacer.</translation>
     </message>
     <message>
         <source>backup: the folder “%1” does not exist or is not writable.</source>
-        <translation>backup : le dossier « %1 » n’existe pas ou n’est pas accessible en écriture.</translation>
+        <translation>backup&#xa0;: le dossier «&#xa0;%1&#xa0;» n’existe pas ou n’est pas accessible en écriture.</translation>
     </message>
     <message>
         <source>backup: could not write “%1”: %2.</source>
-        <translation>backup : impossible d’écrire « %1 » : %2.</translation>
+        <translation>backup&#xa0;: impossible d’écrire «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message>
         <source>--environments: “%1” is not a kind of environment (production, staging, development, sandbox).</source>
-        <translation>--environments : « %1 » n’est pas un type d’environnement (production, staging, development, sandbox).</translation>
+        <translation>--environments&#xa0;: «&#xa0;%1&#xa0;» n’est pas un type d’environnement (production, staging, development, sandbox).</translation>
     </message>
     <message>
         <source>Created %1, id %2, requested, %3, %4.
@@ -7469,22 +7620,22 @@ Commandes :
     </message>
     <message>
         <source>--flag %1: a flag is on, off or inherit, not “%2”.</source>
-        <translation>--flag %1 : un indicateur vaut on, off ou inherit, et non « %2 ».</translation>
+        <translation>--flag %1&#xa0;: un indicateur vaut on, off ou inherit, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>tenants update needs at least one change: --name, --domain, --timezone, --language, a quota, --rate-limit, --flag, --policy, --setting or --unset-setting.</source>
-        <translation>tenants update nécessite au moins une modification : --name, --domain, --timezone, --language, un quota, --rate-limit, --flag, --policy, --setting ou --unset-setting.</translation>
+        <translation>tenants update nécessite au moins une modification&#xa0;: --name, --domain, --timezone, --language, un quota, --rate-limit, --flag, --policy, --setting ou --unset-setting.</translation>
     </message>
     <message>
         <source>Nothing changed: %1 has these values already.
 </source>
-        <translation>Rien n’a changé : %1 a déjà ces valeurs.
+        <translation>Rien n’a changé&#xa0;: %1 a déjà ces valeurs.
 </translation>
     </message>
     <message>
         <source>Updated %1 to version %2:
 </source>
-        <translation>%1 mis à jour en version %2 :
+        <translation>%1 mis à jour en version %2&#xa0;:
 </translation>
     </message>
     <message>
@@ -7501,7 +7652,7 @@ Commandes :
     </message>
     <message>
         <source>status: %1 is %2; use tenants %3 for it.</source>
-        <translation>status : %1 est %2 ; utilisez tenants %3 pour cela.</translation>
+        <translation>status&#xa0;: %1 est %2&#xa0;; utilisez tenants %3 pour cela.</translation>
     </message>
     <message>
         <source>%1 is %2 (it was %3).
@@ -7511,11 +7662,11 @@ Commandes :
     </message>
     <message>
         <source>%1 is archived: its decommissioning is complete.</source>
-        <translation>%1 est archivé : sa mise hors service est terminée.</translation>
+        <translation>%1 est archivé&#xa0;: sa mise hors service est terminée.</translation>
     </message>
     <message>
-        <source>confirm_slug: --confirm “%1” is not the tenant's slug; type “%2” to delete its data.</source>
-        <translation>confirm_slug : --confirm « %1 » n’est pas l’identifiant court du locataire ; saisissez « %2 » pour supprimer ses données.</translation>
+        <source>confirm_slug: --confirm “%1” is not the tenant&apos;s slug; type “%2” to delete its data.</source>
+        <translation>confirm_slug&#xa0;: --confirm «&#xa0;%1&#xa0;» n’est pas l’identifiant court du locataire&#xa0;; saisissez «&#xa0;%2&#xa0;» pour supprimer ses données.</translation>
     </message>
     <message>
         <source>%1 is decommissioning.</source>
@@ -7527,19 +7678,19 @@ Commandes :
     </message>
     <message>
         <source>Done: %1: %2.</source>
-        <translation>Fait : %1 : %2.</translation>
+        <translation>Fait&#xa0;: %1&#xa0;: %2.</translation>
     </message>
     <message>
         <source>Done before: %1: %2.</source>
-        <translation>Déjà fait : %1 : %2.</translation>
+        <translation>Déjà fait&#xa0;: %1&#xa0;: %2.</translation>
     </message>
     <message>
         <source>Done before: %1.</source>
-        <translation>Déjà fait : %1.</translation>
+        <translation>Déjà fait&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Done: %1.</source>
-        <translation>Fait : %1.</translation>
+        <translation>Fait&#xa0;: %1.</translation>
     </message>
     <message>
         <source>archive it</source>
@@ -7548,13 +7699,13 @@ Commandes :
     <message>
         <source>Stopped before deleting the data of %1 (--confirm was not given). Still to do: %2.
 </source>
-        <translation>Arrêté avant la suppression des données de %1 (--confirm n’a pas été indiqué). Reste à faire : %2.
+        <translation>Arrêté avant la suppression des données de %1 (--confirm n’a pas été indiqué). Reste à faire&#xa0;: %2.
 </translation>
     </message>
     <message>
         <source>To continue: tenantctl --database %1 tenants decommission %2 --confirm %2
 </source>
-        <translation>Pour continuer : tenantctl --database %1 tenants decommission %2 --confirm %2
+        <translation>Pour continuer&#xa0;: tenantctl --database %1 tenants decommission %2 --confirm %2
 </translation>
     </message>
     <message>
@@ -7563,11 +7714,11 @@ Commandes :
     </message>
     <message>
         <source>file: could not read the backup “%1”: %2.</source>
-        <translation>file : impossible de lire la sauvegarde « %1 » : %2.</translation>
+        <translation>file&#xa0;: impossible de lire la sauvegarde «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message>
         <source>parent: %1 is archived here, and the backup is restored in its place, where it is; restore it without --parent or --top-level, then use tenants move.</source>
-        <translation>parent : %1 est archivé ici, et la sauvegarde est restaurée à sa place, là où il se trouve ; restaurez-la sans --parent ni --top-level, puis utilisez tenants move.</translation>
+        <translation>parent&#xa0;: %1 est archivé ici, et la sauvegarde est restaurée à sa place, là où il se trouve&#xa0;; restaurez-la sans --parent ni --top-level, puis utilisez tenants move.</translation>
     </message>
     <message>
         <source>Restored %1 from %2 (SHA-256 %3), %4.
@@ -7586,7 +7737,7 @@ Commandes :
     <message>
         <source>It is suspended; to resume it: tenantctl --database %1 tenants resume %2
 </source>
-        <translation>Il est suspendu ; pour le reprendre : tenantctl --database %1 tenants resume %2
+        <translation>Il est suspendu&#xa0;; pour le reprendre&#xa0;: tenantctl --database %1 tenants resume %2
 </translation>
     </message>
     <message>
@@ -7613,18 +7764,18 @@ Commandes :
     </message>
     <message>
         <source>--kind: “%1” is not a kind of environment (production, staging, development, sandbox).</source>
-        <translation>--kind : « %1 » n’est pas un type d’environnement (production, staging, development, sandbox).</translation>
+        <translation>--kind&#xa0;: «&#xa0;%1&#xa0;» n’est pas un type d’environnement (production, staging, development, sandbox).</translation>
     </message>
     <message>
         <source>Added the %1 environment “%2” to %3%4.
 </source>
-        <translation>Environnement %1 « %2 » ajouté à %3%4.
+        <translation>Environnement %1 «&#xa0;%2&#xa0;» ajouté à %3%4.
 </translation>
     </message>
     <message>
         <source>Renamed the environment “%1” of %2 to “%3”.
 </source>
-        <translation>Environnement « %1 » de %2 renommé en « %3 ».
+        <translation>Environnement «&#xa0;%1&#xa0;» de %2 renommé en «&#xa0;%3&#xa0;».
 </translation>
     </message>
     <message>
@@ -7638,23 +7789,23 @@ Commandes :
     <message>
         <source>Nothing changed: the environment “%1” of %2 has these settings already.
 </source>
-        <translation>Rien n’a changé : l’environnement « %1 » de %2 a déjà ces paramètres.
+        <translation>Rien n’a changé&#xa0;: l’environnement «&#xa0;%1&#xa0;» de %2 a déjà ces paramètres.
 </translation>
     </message>
     <message>
         <source>Changed the settings of the environment “%1” of %2:
 </source>
-        <translation>Paramètres de l’environnement « %1 » de %2 modifiés :
+        <translation>Paramètres de l’environnement «&#xa0;%1&#xa0;» de %2 modifiés&#xa0;:
 </translation>
     </message>
     <message>
-        <source>confirm_name: --confirm “%1” is not the environment's name; type “%2” to remove it.</source>
-        <translation>confirm_name : --confirm « %1 » n’est pas le nom de l’environnement ; saisissez « %2 » pour le supprimer.</translation>
+        <source>confirm_name: --confirm “%1” is not the environment&apos;s name; type “%2” to remove it.</source>
+        <translation>confirm_name&#xa0;: --confirm «&#xa0;%1&#xa0;» n’est pas le nom de l’environnement&#xa0;; saisissez «&#xa0;%2&#xa0;» pour le supprimer.</translation>
     </message>
     <message>
         <source>Removed the environment “%1” from %2, with the memberships held on it.
 </source>
-        <translation>Environnement « %1 » supprimé de %2, avec les appartenances qui y étaient détenues.
+        <translation>Environnement «&#xa0;%1&#xa0;» supprimé de %2, avec les appartenances qui y étaient détenues.
 </translation>
     </message>
     <message>
@@ -7663,15 +7814,15 @@ Commandes :
     </message>
     <message>
         <source>--keys names no setting; give KEY,KEY... or --all.</source>
-        <translation>--keys ne désigne aucun paramètre ; indiquez CLÉ,CLÉ... ou --all.</translation>
+        <translation>--keys ne désigne aucun paramètre&#xa0;; indiquez CLÉ,CLÉ... ou --all.</translation>
     </message>
     <message>
         <source>to: an environment is promoted to another one, not to itself.</source>
-        <translation>to : un environnement est promu vers un autre, pas vers lui-même.</translation>
+        <translation>to&#xa0;: un environnement est promu vers un autre, pas vers lui-même.</translation>
     </message>
     <message>
         <source>keys: neither “%1” nor “%2” has a setting “%3”.</source>
-        <translation>keys : ni « %1 » ni « %2 » n’a de paramètre « %3 ».</translation>
+        <translation>keys&#xa0;: ni «&#xa0;%1&#xa0;» ni «&#xa0;%2&#xa0;» n’a de paramètre «&#xa0;%3&#xa0;».</translation>
     </message>
     <message>
         <source>FROM %1</source>
@@ -7688,22 +7839,28 @@ Commandes :
     <message numerus="yes">
         <source>Dry run: %n setting(s) would change in “%1”; nothing was changed.
 </source>
-        <translation><numerusform>Simulation : %n paramètre changerait dans « %1 » ; rien n’a été modifié.
-</numerusform><numerusform>Simulation : %n paramètres changeraient dans « %1 » ; rien n’a été modifié.
-</numerusform></translation>
+        <translation>
+            <numerusform>Simulation&#xa0;: %n paramètre changerait dans «&#xa0;%1&#xa0;»&#xa0;; rien n’a été modifié.
+</numerusform>
+            <numerusform>Simulation&#xa0;: %n paramètres changeraient dans «&#xa0;%1&#xa0;»&#xa0;; rien n’a été modifié.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing to promote: “%1” has the settings of “%2” already.
 </source>
-        <translation>Rien à promouvoir : « %1 » a déjà les paramètres de « %2 ».
+        <translation>Rien à promouvoir&#xa0;: «&#xa0;%1&#xa0;» a déjà les paramètres de «&#xa0;%2&#xa0;».
 </translation>
     </message>
     <message numerus="yes">
         <source>Promoted %n setting(s) from “%1” to “%2”:
 </source>
-        <translation><numerusform>%n paramètre promu de « %1 » vers « %2 » :
-</numerusform><numerusform>%n paramètres promus de « %1 » vers « %2 » :
-</numerusform></translation>
+        <translation>
+            <numerusform>%n paramètre promu de «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;»&#xa0;:
+</numerusform>
+            <numerusform>%n paramètres promus de «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;»&#xa0;:
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7711,31 +7868,31 @@ Commandes :
     <message>
         <source>Import %1: %2 (%3), %4 lines, %5 unallocated, billed %6 %7
 </source>
-        <translation>Import %1 : %2 (%3), %4 lignes, %5 non attribuées, facturé %6 %7
+        <translation>Import %1&#xa0;: %2 (%3), %4 lignes, %5 non attribuées, facturé %6 %7
 </translation>
     </message>
     <message>
         <source>  imported %1 by %2; charges from %3 to %4; SHA-256 %5
 </source>
-        <translation>  importé le %1 par %2 ; frais du %3 au %4 ; SHA-256 %5
+        <translation>  importé le %1 par %2&#xa0;; frais du %3 au %4&#xa0;; SHA-256 %5
 </translation>
     </message>
     <message>
         <source>There is no file “%1”.</source>
-        <translation>Il n’existe aucun fichier « %1 ».</translation>
+        <translation>Il n’existe aucun fichier «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>--format takes focus, aws-cur, aws-cur2, azure-ea, azure-mca or auto, not “%1”.</source>
-        <translation>--format attend focus, aws-cur, aws-cur2, azure-ea, azure-mca ou auto, et non « %1 ».</translation>
+        <translation>--format attend focus, aws-cur, aws-cur2, azure-ea, azure-mca ou auto, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>--on-duplicate takes refuse, skip or replace, not “%1”.</source>
-        <translation>--on-duplicate attend refuse, skip ou replace, et non « %1 ».</translation>
+        <translation>--on-duplicate attend refuse, skip ou replace, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Skipped %1: the same file was imported before.
 </source>
-        <translation>%1 ignoré : le même fichier a déjà été importé.
+        <translation>%1 ignoré&#xa0;: le même fichier a déjà été importé.
 </translation>
     </message>
     <message>
@@ -7752,7 +7909,7 @@ Commandes :
     </message>
     <message>
         <source>Note:</source>
-        <translation>Remarque :</translation>
+        <translation>Remarque&#xa0;:</translation>
     </message>
     <message>
         <source>No billing file was imported yet.
@@ -7761,22 +7918,22 @@ Commandes :
 </translation>
     </message>
     <message>
-        <source>billing delete-import takes an import's id (a whole number, see billing imports), not “%1”.</source>
-        <translation>billing delete-import attend l’identifiant d’un import (un nombre entier, voir billing imports), et non « %1 ».</translation>
+        <source>billing delete-import takes an import&apos;s id (a whole number, see billing imports), not “%1”.</source>
+        <translation>billing delete-import attend l’identifiant d’un import (un nombre entier, voir billing imports), et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Deleted import %1 (%2): %3 lines and their roll-ups.
 </source>
-        <translation>Import %1 supprimé (%2) : %3 lignes et leurs agrégats.
+        <translation>Import %1 supprimé (%2)&#xa0;: %3 lignes et leurs agrégats.
 </translation>
     </message>
     <message>
         <source>--%1 takes a day such as 2024-09-30 or an ISO 8601 time, not “%2”.</source>
-        <translation>--%1 attend un jour tel que 2024-09-30 ou une heure ISO 8601, et non « %2 ».</translation>
+        <translation>--%1 attend un jour tel que 2024-09-30 ou une heure ISO 8601, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>A total is not a decimal number: “%1”.</source>
-        <translation>Un total n’est pas un nombre décimal : « %1 ».</translation>
+        <translation>Un total n’est pas un nombre décimal&#xa0;: «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>billing summary prints either --json or --csv, not both.</source>
@@ -7784,7 +7941,7 @@ Commandes :
     </message>
     <message>
         <source>--by takes tenant, service and month, comma-separated, not “%1”.</source>
-        <translation>--by attend tenant, service et month, séparés par des virgules, et non « %1 ».</translation>
+        <translation>--by attend tenant, service et month, séparés par des virgules, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>--by names each of tenant, service and month at most once.</source>
@@ -7839,9 +7996,12 @@ Commandes :
     <message numerus="yes">
         <source>Total %1: billed %2, effective %3, list %4 (%n line(s)).
 </source>
-        <translation><numerusform>Total %1 : facturé %2, effectif %3, catalogue %4 (%n ligne).
-</numerusform><numerusform>Total %1 : facturé %2, effectif %3, catalogue %4 (%n lignes).
-</numerusform></translation>
+        <translation>
+            <numerusform>Total %1&#xa0;: facturé %2, effectif %3, catalogue %4 (%n ligne).
+</numerusform>
+            <numerusform>Total %1&#xa0;: facturé %2, effectif %3, catalogue %4 (%n lignes).
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1 (not found)</source>
@@ -7856,7 +8016,7 @@ Commandes :
     <message>
         <source>Tenant tag keys: %1
 </source>
-        <translation>Clés d’étiquette de locataire : %1
+        <translation>Clés d’étiquette de locataire&#xa0;: %1
 </translation>
     </message>
     <message>
@@ -7866,25 +8026,25 @@ Commandes :
     <message>
         <source>Mappings: (none)
 </source>
-        <translation>Correspondances : (aucune)
+        <translation>Correspondances&#xa0;: (aucune)
 </translation>
     </message>
     <message>
         <source>Mapping: tag %1 = %2 → %3
 </source>
-        <translation>Correspondance : étiquette %1 = %2 → %3
+        <translation>Correspondance&#xa0;: étiquette %1 = %2 → %3
 </translation>
     </message>
     <message>
         <source>Mapping: sub-account %1 → %2
 </source>
-        <translation>Correspondance : sous-compte %1 → %2
+        <translation>Correspondance&#xa0;: sous-compte %1 → %2
 </translation>
     </message>
     <message>
         <source>Shared cost: (none)
 </source>
-        <translation>Coûts partagés : (aucun)
+        <translation>Coûts partagés&#xa0;: (aucun)
 </translation>
     </message>
     <message>
@@ -7906,7 +8066,7 @@ Commandes :
     <message>
         <source>Shared cost: %1, spread %2 over %3
 </source>
-        <translation>Coût partagé : %1, réparti %2 sur %3
+        <translation>Coût partagé&#xa0;: %1, réparti %2 sur %3
 </translation>
     </message>
     <message>
@@ -7915,16 +8075,16 @@ Commandes :
     </message>
     <message>
         <source>Cannot read “%1”: %2</source>
-        <translation>Impossible de lire « %1 » : %2</translation>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
     </message>
     <message>
         <source>“%1” is not a JSON object: %2 at character %3.</source>
-        <translation>« %1 » n’est pas un objet JSON : %2 au caractère %3.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un objet JSON&#xa0;: %2 au caractère %3.</translation>
     </message>
     <message>
         <source>Attribution rules version %1 applied: %2 lines attributed to tenants, %3 unallocated, %4 shared.
 </source>
-        <translation>Règles d’attribution version %1 appliquées : %2 lignes attribuées à des locataires, %3 non attribuées, %4 partagées.
+        <translation>Règles d’attribution version %1 appliquées&#xa0;: %2 lignes attribuées à des locataires, %3 non attribuées, %4 partagées.
 </translation>
     </message>
     <message>
@@ -7936,7 +8096,7 @@ Commandes :
     <message>
         <source>%1: a monthly budget of %2 %3.
 </source>
-        <translation>%1 : un budget mensuel de %2 %3.
+        <translation>%1&#xa0;: un budget mensuel de %2 %3.
 </translation>
     </message>
 </context>
@@ -7944,7 +8104,7 @@ Commandes :
     <name>TenantDesk::Tenantctl::Import</name>
     <message>
         <source>file: could not read “%1”: %2.</source>
-        <translation>file : impossible de lire « %1 » : %2.</translation>
+        <translation>file&#xa0;: impossible de lire «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message>
         <source>it is a folder</source>
@@ -7965,52 +8125,58 @@ Commandes :
     <message>
         <source>Checked %1%2: nothing wrong; it would make %3. Nothing was written (--dry-run).
 </source>
-        <translation>%1%2 vérifié : aucun problème ; l’import donnerait %3. Rien n’a été écrit (--dry-run).
+        <translation>%1%2 vérifié&#xa0;: aucun problème&#xa0;; l’import donnerait %3. Rien n’a été écrit (--dry-run).
 </translation>
     </message>
     <message>
         <source>Imported %1%2: %3.
 </source>
-        <translation>%1%2 importé : %3.
+        <translation>%1%2 importé&#xa0;: %3.
 </translation>
     </message>
     <message>
         <source>note: %1</source>
-        <translation>remarque : %1</translation>
+        <translation>remarque&#xa0;: %1</translation>
     </message>
     <message numerus="yes">
         <source>the import was refused with %n problem(s); nothing was written:</source>
-        <translation><numerusform>l’import a été refusé avec %n problème ; rien n’a été écrit :</numerusform><numerusform>l’import a été refusé avec %n problèmes ; rien n’a été écrit :</numerusform></translation>
+        <translation>
+            <numerusform>l’import a été refusé avec %n problème&#xa0;; rien n’a été écrit&#xa0;:</numerusform>
+            <numerusform>l’import a été refusé avec %n problèmes&#xa0;; rien n’a été écrit&#xa0;:</numerusform>
+        </translation>
     </message>
     <message>
         <source>file: there is no file or folder “%1”.</source>
-        <translation>file : il n’existe aucun fichier ni dossier « %1 ».</translation>
+        <translation>file&#xa0;: il n’existe aucun fichier ni dossier «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>file: “%1” holds no Keycloak realm.</source>
-        <translation>file : « %1 » ne contient aucun domaine Keycloak.</translation>
+        <translation>file&#xa0;: «&#xa0;%1&#xa0;» ne contient aucun domaine Keycloak.</translation>
     </message>
     <message>
         <source>output: could not write to standard output.</source>
-        <translation>output : impossible d’écrire sur la sortie standard.</translation>
+        <translation>output&#xa0;: impossible d’écrire sur la sortie standard.</translation>
     </message>
     <message>
         <source>output: could not write “%1”: %2.</source>
-        <translation>output : impossible d’écrire « %1 » : %2.</translation>
+        <translation>output&#xa0;: impossible d’écrire «&#xa0;%1&#xa0;»&#xa0;: %2.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n user(s) to %1.
 </source>
-        <translation><numerusform>%n utilisateur exporté vers %1.
-</numerusform><numerusform>%n utilisateurs exportés vers %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur exporté vers %1.
+</numerusform>
+            <numerusform>%n utilisateurs exportés vers %1.
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>TenantDesk::Tenantctl::Report</name>
     <message>
         <source>--%1 takes an ISO 8601 date or time such as 2026-03-01 or 2026-03-01T12:00:00Z, not “%2”.</source>
-        <translation>--%1 attend une date ou heure ISO 8601, par exemple 2026-03-01 ou 2026-03-01T12:00:00Z, et non « %2 ».</translation>
+        <translation>--%1 attend une date ou heure ISO 8601, par exemple 2026-03-01 ou 2026-03-01T12:00:00Z, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>billing report needs --pdf FILE, --xlsx FILE or --output FILE.csv (or several).</source>
@@ -8034,7 +8200,7 @@ Commandes :
     </message>
     <message>
         <source>No billing data matches: the report has no rows.</source>
-        <translation>Aucune donnée de facturation ne correspond : le rapport n’a aucune ligne.</translation>
+        <translation>Aucune donnée de facturation ne correspond&#xa0;: le rapport n’a aucune ligne.</translation>
     </message>
     <message>
         <source>Cannot write %1: the folder %2 is missing or not writable.</source>
@@ -8053,14 +8219,14 @@ Commandes :
     <name>TenantDesk::Tenantctl::Users</name>
     <message>
         <source>email: there is no user with the e-mail address “%1”.</source>
-        <translation>email : aucun utilisateur n’a l’adresse e-mail « %1 ».</translation>
+        <translation>email&#xa0;: aucun utilisateur n’a l’adresse e-mail «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1: there is no role “%2” %3; there are %4.</source>
-        <translation>%1 : il n’existe aucun rôle « %2 » %3 ; il existe %4.</translation>
+        <translation>%1&#xa0;: il n’existe aucun rôle «&#xa0;%2&#xa0;» %3&#xa0;; il existe %4.</translation>
     </message>
     <message>
-        <source>outside a tenant (a tenant's custom roles need --tenant SLUG)</source>
+        <source>outside a tenant (a tenant&apos;s custom roles need --tenant SLUG)</source>
         <translation>hors d’un locataire (les rôles personnalisés d’un locataire nécessitent --tenant SLUG)</translation>
     </message>
     <message>
@@ -8069,11 +8235,11 @@ Commandes :
     </message>
     <message>
         <source>--environment needs --tenant SLUG: an environment belongs to a tenant.</source>
-        <translation>--environment nécessite --tenant SLUG : un environnement appartient à un locataire.</translation>
+        <translation>--environment nécessite --tenant SLUG&#xa0;: un environnement appartient à un locataire.</translation>
     </message>
     <message>
         <source>--status takes %1, not “%2”.</source>
-        <translation>--status attend %1, et non « %2 ».</translation>
+        <translation>--status attend %1, et non «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>never</source>
@@ -8081,7 +8247,7 @@ Commandes :
     </message>
     <message>
         <source>platform: %1</source>
-        <translation>plateforme : %1</translation>
+        <translation>plateforme&#xa0;: %1</translation>
     </message>
     <message>
         <source>%1 on %2 (inherited)</source>
@@ -8093,7 +8259,7 @@ Commandes :
     </message>
     <message>
         <source>role: “%1” is a role of %2, which %3 inherits; change it with --tenant %4.</source>
-        <translation>role : « %1 » est un rôle de %2, dont hérite %3 ; modifiez-le avec --tenant %4.</translation>
+        <translation>role&#xa0;: «&#xa0;%1&#xa0;» est un rôle de %2, dont hérite %3&#xa0;; modifiez-le avec --tenant %4.</translation>
     </message>
     <message>
         <source>E-MAIL</source>
@@ -8117,7 +8283,7 @@ Commandes :
     </message>
     <message>
         <source>--sort takes name, email, status, last-sign-in or created, not “%1”.</source>
-        <translation>--sort attend name, email, status, last-sign-in ou created, et non « %1 ».</translation>
+        <translation>--sort attend name, email, status, last-sign-in ou created, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>users list takes --limit N or --all, not both.</source>
@@ -8125,12 +8291,12 @@ Commandes :
     </message>
     <message>
         <source>--limit takes a whole number from 1 to 100000000, not “%1”.</source>
-        <translation>--limit attend un nombre entier de 1 à 100000000, et non « %1 ».</translation>
+        <translation>--limit attend un nombre entier de 1 à 100000000, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>(the first %1 users; more match: --limit N or --all for more)
 </source>
-        <translation>(les %1 premiers utilisateurs ; d’autres correspondent : --limit N ou --all pour les voir)
+        <translation>(les %1 premiers utilisateurs&#xa0;; d’autres correspondent&#xa0;: --limit N ou --all pour les voir)
 </translation>
     </message>
     <message>
@@ -8171,14 +8337,17 @@ Commandes :
     </message>
     <message>
         <source>Memberships:</source>
-        <translation>Appartenances :</translation>
+        <translation>Appartenances&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>also applies to %n sub-tenant(s)</source>
-        <translation><numerusform>s’applique aussi à %n sous-locataire</numerusform><numerusform>s’applique aussi à %n sous-locataires</numerusform></translation>
+        <translation>
+            <numerusform>s’applique aussi à %n sous-locataire</numerusform>
+            <numerusform>s’applique aussi à %n sous-locataires</numerusform>
+        </translation>
     </message>
     <message>
-        <source>users create takes --tenant SLUG and --role NAME together, for the user's first membership.</source>
+        <source>users create takes --tenant SLUG and --role NAME together, for the user&apos;s first membership.</source>
         <translation>users create accepte --tenant SLUG et --role NOM ensemble, pour la première appartenance de l’utilisateur.</translation>
     </message>
     <message>
@@ -8187,7 +8356,7 @@ Commandes :
     </message>
     <message>
         <source>, with “%1” on %2</source>
-        <translation>, avec « %1 » sur %2</translation>
+        <translation>, avec «&#xa0;%1&#xa0;» sur %2</translation>
     </message>
     <message>
         <source>users update needs --name NAME, --email NEW or --status STATUS.</source>
@@ -8195,101 +8364,131 @@ Commandes :
     </message>
     <message>
         <source>name: “%1” → “%2”</source>
-        <translation>nom : « %1 » → « %2 »</translation>
+        <translation>nom&#xa0;: «&#xa0;%1&#xa0;» → «&#xa0;%2&#xa0;»</translation>
     </message>
     <message>
         <source>e-mail: %1 → %2</source>
-        <translation>adresse e-mail : %1 → %2</translation>
+        <translation>adresse e-mail&#xa0;: %1 → %2</translation>
     </message>
     <message>
         <source>status: %1 → %2</source>
-        <translation>statut : %1 → %2</translation>
+        <translation>statut&#xa0;: %1 → %2</translation>
     </message>
     <message>
         <source>Nothing changed: %1 is so already.
 </source>
-        <translation>Rien n’a changé : %1 est déjà ainsi.
+        <translation>Rien n’a changé&#xa0;: %1 est déjà ainsi.
 </translation>
     </message>
     <message>
         <source>Changed %1:
 </source>
-        <translation>%1 modifié :
+        <translation>%1 modifié&#xa0;:
 </translation>
     </message>
     <message numerus="yes">
         <source>Disabled %n user(s): %1.
 </source>
-        <translation><numerusform>%n utilisateur désactivé : %1.
-</numerusform><numerusform>%n utilisateurs désactivés : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur désactivé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs désactivés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enabled %n user(s): %1.
 </source>
-        <translation><numerusform>%n utilisateur activé : %1.
-</numerusform><numerusform>%n utilisateurs activés : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur activé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs activés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) disabled already: %1.
 </source>
-        <translation><numerusform>%n utilisateur déjà désactivé : %1.
-</numerusform><numerusform>%n utilisateurs déjà désactivés : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur déjà désactivé&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs déjà désactivés&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) active already: %1.
 </source>
-        <translation><numerusform>%n utilisateur déjà actif : %1.
-</numerusform><numerusform>%n utilisateurs déjà actifs : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur déjà actif&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs déjà actifs&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 needs --tenant SLUG: the tenant the role is held on.</source>
-        <translation>%1 nécessite --tenant SLUG : le locataire sur lequel le rôle est détenu.</translation>
+        <translation>%1 nécessite --tenant SLUG&#xa0;: le locataire sur lequel le rôle est détenu.</translation>
     </message>
     <message numerus="yes">
         <source>Granted “%1” on %2 to %n user(s): %3.
 </source>
-        <translation><numerusform>« %1 » sur %2 attribué à %n utilisateur : %3.
-</numerusform><numerusform>« %1 » sur %2 attribué à %n utilisateurs : %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 attribué à %n utilisateur&#xa0;: %3.
+</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 attribué à %n utilisateurs&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Took “%1” on %2 away from %n user(s): %3.
 </source>
-        <translation><numerusform>« %1 » sur %2 retiré à %n utilisateur : %3.
-</numerusform><numerusform>« %1 » sur %2 retiré à %n utilisateurs : %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 retiré à %n utilisateur&#xa0;: %3.
+</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» sur %2 retiré à %n utilisateurs&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) held it already: %1.
 </source>
-        <translation><numerusform>%n utilisateur le détenait déjà : %1.
-</numerusform><numerusform>%n utilisateurs le détenaient déjà : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur le détenait déjà&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs le détenaient déjà&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) did not hold it there: %1.
 </source>
-        <translation><numerusform>%n utilisateur ne le détenait pas à cet endroit : %1.
-</numerusform><numerusform>%n utilisateurs ne le détenaient pas à cet endroit : %1.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur ne le détenait pas à cet endroit&#xa0;: %1.
+</numerusform>
+            <numerusform>%n utilisateurs ne le détenaient pas à cet endroit&#xa0;: %1.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Moved the memberships of %n user(s) from %1 to %2, roles kept: %3.
 </source>
-        <translation><numerusform>Appartenances de %n utilisateur déplacées de %1 vers %2, rôles conservés : %3.
-</numerusform><numerusform>Appartenances de %n utilisateurs déplacées de %1 vers %2, rôles conservés : %3.
-</numerusform></translation>
+        <translation>
+            <numerusform>Appartenances de %n utilisateur déplacées de %1 vers %2, rôles conservés&#xa0;: %3.
+</numerusform>
+            <numerusform>Appartenances de %n utilisateurs déplacées de %1 vers %2, rôles conservés&#xa0;: %3.
+</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) had no membership on %1: %2.
 </source>
-        <translation><numerusform>%n utilisateur n’avait aucune appartenance sur %1 : %2.
-</numerusform><numerusform>%n utilisateurs n’avaient aucune appartenance sur %1 : %2.
-</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur n’avait aucune appartenance sur %1&#xa0;: %2.
+</numerusform>
+            <numerusform>%n utilisateurs n’avaient aucune appartenance sur %1&#xa0;: %2.
+</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 holds no permission on %2.
@@ -8300,7 +8499,7 @@ Commandes :
     <message>
         <source>Permissions of %1 on %2, and what grants each:
 </source>
-        <translation>Autorisations de %1 sur %2, et ce qui accorde chacune :
+        <translation>Autorisations de %1 sur %2, et ce qui accorde chacune&#xa0;:
 </translation>
     </message>
     <message>
@@ -8333,11 +8532,11 @@ Commandes :
     </message>
     <message>
         <source>--scope takes tenant or environment, not “%1”.</source>
-        <translation>--scope attend tenant ou environment, et non « %1 ».</translation>
+        <translation>--scope attend tenant ou environment, et non «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Created the %1 role “%2” of %3, id %4: %5</source>
-        <translation>Rôle %1 « %2 » de %3 créé, identifiant %4 : %5</translation>
+        <translation>Rôle %1 «&#xa0;%2&#xa0;» de %3 créé, identifiant %4&#xa0;: %5</translation>
     </message>
     <message>
         <source>no permissions of its own</source>
@@ -8345,7 +8544,7 @@ Commandes :
     </message>
     <message>
         <source>; includes %1</source>
-        <translation> ; inclut %1</translation>
+        <translation>&#xa0;; inclut %1</translation>
     </message>
     <message>
         <source>roles update needs --name, --description, --permission or --include.</source>
@@ -8353,36 +8552,36 @@ Commandes :
     </message>
     <message>
         <source>description: “%1” → “%2”</source>
-        <translation>description : « %1 » → « %2 »</translation>
+        <translation>description&#xa0;: «&#xa0;%1&#xa0;» → «&#xa0;%2&#xa0;»</translation>
     </message>
     <message>
         <source>permissions: %1 → %2</source>
-        <translation>autorisations : %1 → %2</translation>
+        <translation>autorisations&#xa0;: %1 → %2</translation>
     </message>
     <message>
         <source>includes: %1 → %2</source>
-        <translation>inclut : %1 → %2</translation>
+        <translation>inclut&#xa0;: %1 → %2</translation>
     </message>
     <message>
         <source>Nothing changed: the role “%1” of %2 is so already.
 </source>
-        <translation>Rien n’a changé : le rôle « %1 » de %2 est déjà ainsi.
+        <translation>Rien n’a changé&#xa0;: le rôle «&#xa0;%1&#xa0;» de %2 est déjà ainsi.
 </translation>
     </message>
     <message>
         <source>Changed the role “%1” of %2:
 </source>
-        <translation>Rôle « %1 » de %2 modifié :
+        <translation>Rôle «&#xa0;%1&#xa0;» de %2 modifié&#xa0;:
 </translation>
     </message>
     <message>
-        <source>confirm: --confirm “%1” is not the role's name; type “%2” to delete it.</source>
-        <translation>confirm : --confirm « %1 » n’est pas le nom du rôle ; saisissez « %2 » pour le supprimer.</translation>
+        <source>confirm: --confirm “%1” is not the role&apos;s name; type “%2” to delete it.</source>
+        <translation>confirm&#xa0;: --confirm «&#xa0;%1&#xa0;» n’est pas le nom du rôle&#xa0;; saisissez «&#xa0;%2&#xa0;» pour le supprimer.</translation>
     </message>
     <message>
         <source>Deleted the role “%1” of %2.
 </source>
-        <translation>Rôle « %1 » de %2 supprimé.
+        <translation>Rôle «&#xa0;%1&#xa0;» de %2 supprimé.
 </translation>
     </message>
 </context>
@@ -8417,7 +8616,7 @@ Commandes :
     </message>
     <message>
         <source>&amp;Metric:</source>
-        <translation>&amp;Métrique :</translation>
+        <translation>&amp;Métrique&#xa0;:</translation>
     </message>
     <message>
         <source>Metric</source>
@@ -8441,7 +8640,7 @@ Commandes :
     </message>
     <message>
         <source>&amp;Top:</source>
-        <translation>&amp;Premiers :</translation>
+        <translation>&amp;Premiers&#xa0;:</translation>
     </message>
     <message>
         <source>Number of tenants compared</source>
@@ -8457,7 +8656,7 @@ Commandes :
     </message>
     <message>
         <source>Show the whole range again (0). On the chart: drag to zoom in, Shift+drag or the arrow keys to pan</source>
-        <translation>Afficher de nouveau toute la plage (0). Sur le graphique : faites glisser pour zoomer, Maj+glisser ou les touches fléchées pour vous déplacer</translation>
+        <translation>Afficher de nouveau toute la plage (0). Sur le graphique&#xa0;: faites glisser pour zoomer, Maj+glisser ou les touches fléchées pour vous déplacer</translation>
     </message>
     <message>
         <source>Show &amp;Table</source>
@@ -8537,7 +8736,7 @@ Commandes :
     </message>
     <message>
         <source>Could not read the usage: %1</source>
-        <translation>Impossible de lire l’utilisation : %1</translation>
+        <translation>Impossible de lire l’utilisation&#xa0;: %1</translation>
     </message>
     <message>
         <source>%1 — peak %2 % of quota</source>
@@ -8561,7 +8760,7 @@ Commandes :
     </message>
     <message>
         <source>Quota: %1</source>
-        <translation>Quota : %1</translation>
+        <translation>Quota&#xa0;: %1</translation>
     </message>
     <message>
         <source>Top %1 tenants by %2, month by month (stacked)</source>
@@ -8573,7 +8772,7 @@ Commandes :
     </message>
     <message>
         <source>%1, %2: %3 %4</source>
-        <translation>%1, %2 : %3 %4</translation>
+        <translation>%1, %2&#xa0;: %3 %4</translation>
     </message>
     <message>
         <source>No tenant has %1 between %2 and %3 UTC.</source>
@@ -8581,7 +8780,7 @@ Commandes :
     </message>
     <message>
         <source>%1 to %2 (UTC); the largest first.</source>
-        <translation>De %1 à %2 (UTC) ; les plus grands en premier.</translation>
+        <translation>De %1 à %2 (UTC)&#xa0;; les plus grands en premier.</translation>
     </message>
     <message>
         <source>%1 to %2 UTC</source>
@@ -8593,7 +8792,7 @@ Commandes :
     </message>
     <message>
         <source>%1: peak %2 at %3</source>
-        <translation>%1 : pic de %2 à %3</translation>
+        <translation>%1&#xa0;: pic de %2 à %3</translation>
     </message>
     <message>
         <source> — peak %1 % of quota (%2)</source>
@@ -8611,7 +8810,7 @@ Commandes :
         <source>%1 UTC
 %2: %3</source>
         <translation>%1 UTC
-%2 : %3</translation>
+%2&#xa0;: %3</translation>
     </message>
     <message>
         <source>
@@ -8695,7 +8894,7 @@ Commandes :
     </message>
     <message>
         <source>While you were editing, “%1” was changed (now version %2, you started from version %3). Compare the values, then apply your change to the current version or keep the current one.</source>
-        <translation>Pendant votre modification, « %1 » a changé (version %2 désormais, vous êtes parti de la version %3). Comparez les valeurs, puis appliquez votre modification à la version actuelle ou conservez celle-ci.</translation>
+        <translation>Pendant votre modification, «&#xa0;%1&#xa0;» a changé (version %2 désormais, vous êtes parti de la version %3). Comparez les valeurs, puis appliquez votre modification à la version actuelle ou conservez celle-ci.</translation>
     </message>
     <message>
         <source>Display name</source>
@@ -8758,7 +8957,10 @@ Commandes :
     </message>
     <message numerus="yes">
         <source>the tenant; also applies to %n sub-tenant(s)</source>
-        <translation><numerusform>le locataire ; s’applique aussi à %n sous-locataire</numerusform><numerusform>le locataire ; s’applique aussi à %n sous-locataires</numerusform></translation>
+        <translation>
+            <numerusform>le locataire&#xa0;; s’applique aussi à %n sous-locataire</numerusform>
+            <numerusform>le locataire&#xa0;; s’applique aussi à %n sous-locataires</numerusform>
+        </translation>
     </message>
     <message>
         <source>the tenant (no sub-tenants)</source>
@@ -8774,7 +8976,7 @@ Commandes :
     </message>
     <message>
         <source>Display &amp;name:</source>
-        <translation>&amp;Nom d’affichage :</translation>
+        <translation>&amp;Nom d’affichage&#xa0;:</translation>
     </message>
     <message>
         <source>name@example.com</source>
@@ -8782,23 +8984,23 @@ Commandes :
     </message>
     <message>
         <source>&amp;E-mail:</source>
-        <translation>&amp;Adresse e-mail :</translation>
+        <translation>&amp;Adresse e-mail&#xa0;:</translation>
     </message>
     <message>
-        <source>Only the changes a user's status allows are offered</source>
+        <source>Only the changes a user&apos;s status allows are offered</source>
         <translation>Seules les modifications permises par le statut de l’utilisateur sont proposées</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
-        <translation>&amp;Statut :</translation>
+        <translation>&amp;Statut&#xa0;:</translation>
     </message>
     <message>
         <source>Last sign-in:</source>
-        <translation>Dernière connexion :</translation>
+        <translation>Dernière connexion&#xa0;:</translation>
     </message>
     <message>
         <source>Created:</source>
-        <translation>Créé le :</translation>
+        <translation>Créé le&#xa0;:</translation>
     </message>
     <message>
         <source>Memberships (added and removed at once)</source>
@@ -8834,7 +9036,7 @@ Commandes :
     </message>
     <message>
         <source>Take the role %1 on %2 away from %3?</source>
-        <translation>Retirer à %3 le rôle %1 sur %2 ?</translation>
+        <translation>Retirer à %3 le rôle %1 sur %2&#xa0;?</translation>
     </message>
     <message>
         <source>Give a &amp;first membership</source>
@@ -8850,7 +9052,7 @@ Commandes :
     </message>
     <message>
         <source>Platform principal: %1</source>
-        <translation>Principal de plateforme : %1</translation>
+        <translation>Principal de plateforme&#xa0;: %1</translation>
     </message>
     <message>
         <source>never</source>
@@ -8870,11 +9072,14 @@ Commandes :
     </message>
     <message>
         <source>Memberships: none (added and removed at once)</source>
-        <translation>Appartenances : aucune (ajoutées et retirées immédiatement)</translation>
+        <translation>Appartenances&#xa0;: aucune (ajoutées et retirées immédiatement)</translation>
     </message>
     <message numerus="yes">
         <source>Memberships: %n (added and removed at once)</source>
-        <translation><numerusform>Appartenances : %n (ajoutée et retirée immédiatement)</numerusform><numerusform>Appartenances : %n (ajoutées et retirées immédiatement)</numerusform></translation>
+        <translation>
+            <numerusform>Appartenances&#xa0;: %n (ajoutée et retirée immédiatement)</numerusform>
+            <numerusform>Appartenances&#xa0;: %n (ajoutées et retirées immédiatement)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a tenant and a role for the first membership, or leave it out.</source>
@@ -8905,7 +9110,7 @@ Commandes :
     <name>TenantDesk::UserMerger</name>
     <message>
         <source>%1 is named “%2” here but “%3” at %4.</source>
-        <translation>%1 est nommé « %2 » ici mais « %3 » à %4.</translation>
+        <translation>%1 est nommé «&#xa0;%2&#xa0;» ici mais «&#xa0;%3&#xa0;» à %4.</translation>
     </message>
     <message>
         <source>%1 is %2 here but %3 at %4.</source>
@@ -8922,7 +9127,7 @@ Commandes :
         <source>%1
 Platform principal: %2</source>
         <translation>%1
-Principal de plateforme : %2</translation>
+Principal de plateforme&#xa0;: %2</translation>
     </message>
     <message>
         <source>Never signed in</source>
@@ -8981,7 +9186,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>Could not read the users: %1</source>
-        <translation>Impossible de lire les utilisateurs : %1</translation>
+        <translation>Impossible de lire les utilisateurs&#xa0;: %1</translation>
     </message>
     <message>
         <source>&amp;New User…</source>
@@ -8996,7 +9201,7 @@ Principal de plateforme : %2</translation>
         <translation>&amp;Modifier…</translation>
     </message>
     <message>
-        <source>Edit the user's profile, status and memberships (Enter)</source>
+        <source>Edit the user&apos;s profile, status and memberships (Enter)</source>
         <translation>Modifier le profil, le statut et les appartenances de l’utilisateur (Entrée)</translation>
     </message>
     <message>
@@ -9005,7 +9210,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>Disable the selected users: they can no longer sign in</source>
-        <translation>Désactiver les utilisateurs sélectionnés : ils ne peuvent plus se connecter</translation>
+        <translation>Désactiver les utilisateurs sélectionnés&#xa0;: ils ne peuvent plus se connecter</translation>
     </message>
     <message>
         <source>E&amp;nable</source>
@@ -9036,7 +9241,7 @@ Principal de plateforme : %2</translation>
         <translation>Dé&amp;placer vers…</translation>
     </message>
     <message>
-        <source>Move the selected users' memberships from one tenant or environment to another</source>
+        <source>Move the selected users&apos; memberships from one tenant or environment to another</source>
         <translation>Déplacer les appartenances des utilisateurs sélectionnés d’un locataire ou environnement vers un autre</translation>
     </message>
     <message>
@@ -9073,7 +9278,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>&amp;Search:</source>
-        <translation>Rec&amp;hercher :</translation>
+        <translation>Rec&amp;hercher&#xa0;:</translation>
     </message>
     <message>
         <source>Status filter</source>
@@ -9085,7 +9290,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>S&amp;tatus:</source>
-        <translation>S&amp;tatut :</translation>
+        <translation>S&amp;tatut&#xa0;:</translation>
     </message>
     <message>
         <source>Tenant slug filter</source>
@@ -9105,7 +9310,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation>L&amp;ocataire :</translation>
+        <translation>L&amp;ocataire&#xa0;:</translation>
     </message>
     <message>
         <source>Environment filter</source>
@@ -9121,7 +9326,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>En&amp;vironment:</source>
-        <translation>En&amp;vironnement :</translation>
+        <translation>En&amp;vironnement&#xa0;:</translation>
     </message>
     <message>
         <source>Role filter</source>
@@ -9133,7 +9338,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>&amp;Role:</source>
-        <translation>R&amp;ôle :</translation>
+        <translation>R&amp;ôle&#xa0;:</translation>
     </message>
     <message>
         <source>This te&amp;nant (%1)</source>
@@ -9145,7 +9350,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>No tenant has the slug “%1”.</source>
-        <translation>Aucun locataire n’a l’identifiant court « %1 ».</translation>
+        <translation>Aucun locataire n’a l’identifiant court «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1 (custom)</source>
@@ -9161,15 +9366,24 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) shown; loading more…</source>
-        <translation><numerusform>%n utilisateur affiché ; chargement de la suite…</numerusform><numerusform>%n utilisateurs affichés ; chargement de la suite…</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur affiché&#xa0;; chargement de la suite…</numerusform>
+            <numerusform>%n utilisateurs affichés&#xa0;; chargement de la suite…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) shown; the rest could not be read.</source>
-        <translation><numerusform>%n utilisateur affiché ; le reste n’a pas pu être lu.</numerusform><numerusform>%n utilisateurs affichés ; le reste n’a pas pu être lu.</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur affiché&#xa0;; le reste n’a pas pu être lu.</numerusform>
+            <numerusform>%n utilisateurs affichés&#xa0;; le reste n’a pas pu être lu.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <source>%n user(s) shown (&lt;a href="more"&gt;more…&lt;/a&gt;)</source>
-        <translation><numerusform>%n utilisateur affiché (&lt;a href="more"&gt;plus…&lt;/a&gt;)</numerusform><numerusform>%n utilisateurs affichés (&lt;a href="more"&gt;plus…&lt;/a&gt;)</numerusform></translation>
+        <source>%n user(s) shown (&lt;a href=&quot;more&quot;&gt;more…&lt;/a&gt;)</source>
+        <translation>
+            <numerusform>%n utilisateur affiché (&lt;a href=&quot;more&quot;&gt;plus…&lt;/a&gt;)</numerusform>
+            <numerusform>%n utilisateurs affichés (&lt;a href=&quot;more&quot;&gt;plus…&lt;/a&gt;)</numerusform>
+        </translation>
     </message>
     <message>
         <source>No users match the filters.</source>
@@ -9177,11 +9391,17 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s).</source>
-        <translation><numerusform>%n utilisateur.</numerusform><numerusform>%n utilisateurs.</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur.</numerusform>
+            <numerusform>%n utilisateurs.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n selected.</source>
-        <translation><numerusform>%n sélectionné.</numerusform><numerusform>%n sélectionnés.</numerusform></translation>
+        <translation>
+            <numerusform>%n sélectionné.</numerusform>
+            <numerusform>%n sélectionnés.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saved %1.</source>
@@ -9193,7 +9413,10 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>Imported: %n new user(s), %1 membership(s).</source>
-        <translation><numerusform>Importé : %n nouvel utilisateur, %1 appartenance(s).</numerusform><numerusform>Importé : %n nouveaux utilisateurs, %1 appartenance(s).</numerusform></translation>
+        <translation>
+            <numerusform>Importé&#xa0;: %n nouvel utilisateur, %1 appartenance(s).</numerusform>
+            <numerusform>Importé&#xa0;: %n nouveaux utilisateurs, %1 appartenance(s).</numerusform>
+        </translation>
     </message>
     <message>
         <source>tenant %1</source>
@@ -9213,7 +9436,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>name or e-mail containing “%1”</source>
-        <translation>nom ou adresse e-mail contenant « %1 »</translation>
+        <translation>nom ou adresse e-mail contenant «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>every user</source>
@@ -9229,11 +9452,17 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>Give %n selected user(s) a role on:</source>
-        <translation><numerusform>Attribuer à %n utilisateur sélectionné un rôle sur :</numerusform><numerusform>Attribuer à %n utilisateurs sélectionnés un rôle sur :</numerusform></translation>
+        <translation>
+            <numerusform>Attribuer à %n utilisateur sélectionné un rôle sur&#xa0;:</numerusform>
+            <numerusform>Attribuer à %n utilisateurs sélectionnés un rôle sur&#xa0;:</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Take a role away from %n selected user(s) on:</source>
-        <translation><numerusform>Retirer à %n utilisateur sélectionné un rôle sur :</numerusform><numerusform>Retirer à %n utilisateurs sélectionnés un rôle sur :</numerusform></translation>
+        <translation>
+            <numerusform>Retirer à %n utilisateur sélectionné un rôle sur&#xa0;:</numerusform>
+            <numerusform>Retirer à %n utilisateurs sélectionnés un rôle sur&#xa0;:</numerusform>
+        </translation>
     </message>
     <message>
         <source>&amp;Assign</source>
@@ -9249,7 +9478,10 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>Move the memberships of %n selected user(s), roles kept. Users with no membership where they are moved from are left as they are.</source>
-        <translation><numerusform>Déplacer les appartenances de %n utilisateur sélectionné, rôles conservés. Un utilisateur sans appartenance à l’origine du déplacement reste inchangé.</numerusform><numerusform>Déplacer les appartenances de %n utilisateurs sélectionnés, rôles conservés. Les utilisateurs sans appartenance à l’origine du déplacement restent inchangés.</numerusform></translation>
+        <translation>
+            <numerusform>Déplacer les appartenances de %n utilisateur sélectionné, rôles conservés. Un utilisateur sans appartenance à l’origine du déplacement reste inchangé.</numerusform>
+            <numerusform>Déplacer les appartenances de %n utilisateurs sélectionnés, rôles conservés. Les utilisateurs sans appartenance à l’origine du déplacement restent inchangés.</numerusform>
+        </translation>
     </message>
     <message>
         <source>From</source>
@@ -9269,19 +9501,31 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>Disable %n user(s)? They can no longer sign in.</source>
-        <translation><numerusform>Désactiver %n utilisateur ? Il ne pourra plus se connecter.</numerusform><numerusform>Désactiver %n utilisateurs ? Ils ne pourront plus se connecter.</numerusform></translation>
+        <translation>
+            <numerusform>Désactiver %n utilisateur&#xa0;? Il ne pourra plus se connecter.</numerusform>
+            <numerusform>Désactiver %n utilisateurs&#xa0;? Ils ne pourront plus se connecter.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Take the role away from %n user(s)?</source>
-        <translation><numerusform>Retirer le rôle à %n utilisateur ?</numerusform><numerusform>Retirer le rôle à %n utilisateurs ?</numerusform></translation>
+        <translation>
+            <numerusform>Retirer le rôle à %n utilisateur&#xa0;?</numerusform>
+            <numerusform>Retirer le rôle à %n utilisateurs&#xa0;?</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Move the memberships of %n user(s)?</source>
-        <translation><numerusform>Déplacer les appartenances de %n utilisateur ?</numerusform><numerusform>Déplacer les appartenances de %n utilisateurs ?</numerusform></translation>
+        <translation>
+            <numerusform>Déplacer les appartenances de %n utilisateur&#xa0;?</numerusform>
+            <numerusform>Déplacer les appartenances de %n utilisateurs&#xa0;?</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Changing %n user(s)…</source>
-        <translation><numerusform>Modification de %n utilisateur…</numerusform><numerusform>Modification de %n utilisateurs…</numerusform></translation>
+        <translation>
+            <numerusform>Modification de %n utilisateur…</numerusform>
+            <numerusform>Modification de %n utilisateurs…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -9289,99 +9533,162 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>Cancelled: nothing was changed.</source>
-        <translation>Annulé : rien n’a été modifié.</translation>
+        <translation>Annulé&#xa0;: rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Nothing was changed: %1</source>
-        <translation>Rien n’a été modifié : %1</translation>
+        <translation>Rien n’a été modifié&#xa0;: %1</translation>
     </message>
     <message numerus="yes">
         <source>Disable %n user(s)</source>
-        <translation><numerusform>Désactiver %n utilisateur</numerusform><numerusform>Désactiver %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Désactiver %n utilisateur</numerusform>
+            <numerusform>Désactiver %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enable %n user(s)</source>
-        <translation><numerusform>Activer %n utilisateur</numerusform><numerusform>Activer %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Activer %n utilisateur</numerusform>
+            <numerusform>Activer %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Invite %n user(s) again</source>
-        <translation><numerusform>Inviter de nouveau %n utilisateur</numerusform><numerusform>Inviter de nouveau %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Inviter de nouveau %n utilisateur</numerusform>
+            <numerusform>Inviter de nouveau %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Assign %1 to %n user(s)</source>
-        <translation><numerusform>Attribuer %1 à %n utilisateur</numerusform><numerusform>Attribuer %1 à %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Attribuer %1 à %n utilisateur</numerusform>
+            <numerusform>Attribuer %1 à %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Remove %1 from %n user(s)</source>
-        <translation><numerusform>Retirer %1 à %n utilisateur</numerusform><numerusform>Retirer %1 à %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Retirer %1 à %n utilisateur</numerusform>
+            <numerusform>Retirer %1 à %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Move %n user(s)</source>
-        <translation><numerusform>Déplacer %n utilisateur</numerusform><numerusform>Déplacer %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Déplacer %n utilisateur</numerusform>
+            <numerusform>Déplacer %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Restore the status of %n user(s)</source>
-        <translation><numerusform>Rétablir le statut de %n utilisateur</numerusform><numerusform>Rétablir le statut de %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Rétablir le statut de %n utilisateur</numerusform>
+            <numerusform>Rétablir le statut de %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Disabled %n user(s)</source>
-        <translation><numerusform>%n utilisateur désactivé</numerusform><numerusform>%n utilisateurs désactivés</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur désactivé</numerusform>
+            <numerusform>%n utilisateurs désactivés</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already disabled</source>
-        <translation><numerusform>%n déjà désactivé</numerusform><numerusform>%n déjà désactivés</numerusform></translation>
+        <translation>
+            <numerusform>%n déjà désactivé</numerusform>
+            <numerusform>%n déjà désactivés</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Enabled %n user(s)</source>
-        <translation><numerusform>%n utilisateur activé</numerusform><numerusform>%n utilisateurs activés</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur activé</numerusform>
+            <numerusform>%n utilisateurs activés</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already active</source>
-        <translation><numerusform>%n déjà actif</numerusform><numerusform>%n déjà actifs</numerusform></translation>
+        <translation>
+            <numerusform>%n déjà actif</numerusform>
+            <numerusform>%n déjà actifs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Invited %n user(s) again</source>
-        <translation><numerusform>%n utilisateur invité de nouveau</numerusform><numerusform>%n utilisateurs invités de nouveau</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur invité de nouveau</numerusform>
+            <numerusform>%n utilisateurs invités de nouveau</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already invited</source>
-        <translation><numerusform>%n déjà invité</numerusform><numerusform>%n déjà invités</numerusform></translation>
+        <translation>
+            <numerusform>%n déjà invité</numerusform>
+            <numerusform>%n déjà invités</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Restored the status of %n user(s)</source>
-        <translation><numerusform>Statut de %n utilisateur rétabli</numerusform><numerusform>Statut de %n utilisateurs rétabli</numerusform></translation>
+        <translation>
+            <numerusform>Statut de %n utilisateur rétabli</numerusform>
+            <numerusform>Statut de %n utilisateurs rétabli</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unchanged</source>
-        <translation><numerusform>%n inchangé</numerusform><numerusform>%n inchangés</numerusform></translation>
+        <translation>
+            <numerusform>%n inchangé</numerusform>
+            <numerusform>%n inchangés</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Gave %n user(s) the role %1 on %2</source>
-        <translation><numerusform>Rôle %1 sur %2 attribué à %n utilisateur</numerusform><numerusform>Rôle %1 sur %2 attribué à %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Rôle %1 sur %2 attribué à %n utilisateur</numerusform>
+            <numerusform>Rôle %1 sur %2 attribué à %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n already held it</source>
-        <translation><numerusform>%n le détenait déjà</numerusform><numerusform>%n le détenaient déjà</numerusform></translation>
+        <translation>
+            <numerusform>%n le détenait déjà</numerusform>
+            <numerusform>%n le détenaient déjà</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Took the role %1 on %2 from %n user(s)</source>
-        <translation><numerusform>Rôle %1 sur %2 retiré à %n utilisateur</numerusform><numerusform>Rôle %1 sur %2 retiré à %n utilisateurs</numerusform></translation>
+        <translation>
+            <numerusform>Rôle %1 sur %2 retiré à %n utilisateur</numerusform>
+            <numerusform>Rôle %1 sur %2 retiré à %n utilisateurs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n did not hold it</source>
-        <translation><numerusform>%n ne le détenait pas</numerusform><numerusform>%n ne le détenaient pas</numerusform></translation>
+        <translation>
+            <numerusform>%n ne le détenait pas</numerusform>
+            <numerusform>%n ne le détenaient pas</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Moved %n user(s) from %1 to %2</source>
-        <translation><numerusform>%n utilisateur déplacé de %1 vers %2</numerusform><numerusform>%n utilisateurs déplacés de %1 vers %2</numerusform></translation>
+        <translation>
+            <numerusform>%n utilisateur déplacé de %1 vers %2</numerusform>
+            <numerusform>%n utilisateurs déplacés de %1 vers %2</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n had no membership there</source>
-        <translation><numerusform>%n n’y avait aucune appartenance</numerusform><numerusform>%n n’y avaient aucune appartenance</numerusform></translation>
+        <translation>
+            <numerusform>%n n’y avait aucune appartenance</numerusform>
+            <numerusform>%n n’y avaient aucune appartenance</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1; %2.</source>
-        <translation>%1 ; %2.</translation>
+        <translation>%1&#xa0;; %2.</translation>
     </message>
     <message>
         <source>%1.</source>
@@ -9396,11 +9703,11 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>Administer the tenants of a multi-tenant platform: their sub-tenants and environments, users and roles, usage and billing. Start with the demo platform, a new empty database, a database file you have, or a TenantDesk server.</source>
-        <translation>Administrez les locataires d’une plateforme multilocataire : leurs sous-locataires et environnements, utilisateurs et rôles, utilisation et facturation. Commencez par la plateforme de démonstration, une nouvelle base de données vide, un fichier de base de données existant ou un serveur TenantDesk.</translation>
+        <translation>Administrez les locataires d’une plateforme multilocataire&#xa0;: leurs sous-locataires et environnements, utilisateurs et rôles, utilisation et facturation. Commencez par la plateforme de démonstration, une nouvelle base de données vide, un fichier de base de données existant ou un serveur TenantDesk.</translation>
     </message>
     <message>
         <source>Recent databases:</source>
-        <translation>Bases de données récentes :</translation>
+        <translation>Bases de données récentes&#xa0;:</translation>
     </message>
     <message>
         <source>%1 — %2</source>
@@ -9477,11 +9784,11 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address (no surrounding spaces, at most 254 characters).</source>
-        <translation>« %1 » n’est pas une adresse e-mail (sans espaces autour, 254 caractères au maximum).</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail (sans espaces autour, 254 caractères au maximum).</translation>
     </message>
     <message>
         <source>“%1” is not an e-mail address (expected name@example.com).</source>
-        <translation>« %1 » n’est pas une adresse e-mail (attendu : nom@example.com).</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse e-mail (attendu&#xa0;: nom@example.com).</translation>
     </message>
     <message>
         <source>a name is required.</source>
@@ -9531,7 +9838,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>With --server: sign in as &lt;email&gt;.</source>
-        <translation>Avec --server : se connecter en tant que &lt;email&gt;.</translation>
+        <translation>Avec --server&#xa0;: se connecter en tant que &lt;email&gt;.</translation>
     </message>
     <message>
         <source>A TenantDesk database file to open, as with --database.</source>
@@ -9539,15 +9846,15 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>tenantdesk: unexpected argument “%1”; one database file at a time, see --help.</source>
-        <translation>tenantdesk : argument inattendu « %1 » ; un seul fichier de base de données à la fois, voir --help.</translation>
+        <translation>tenantdesk&#xa0;: argument inattendu «&#xa0;%1&#xa0;»&#xa0;; un seul fichier de base de données à la fois, voir --help.</translation>
     </message>
     <message>
         <source>tenantdesk: choose one of --demo, --database, --server and a database file.</source>
-        <translation>tenantdesk : choisissez une seule option parmi --demo, --database, --server et un fichier de base de données.</translation>
+        <translation>tenantdesk&#xa0;: choisissez une seule option parmi --demo, --database, --server et un fichier de base de données.</translation>
     </message>
     <message>
         <source>tenantdesk: --email goes with --server.</source>
-        <translation>tenantdesk : --email s’utilise avec --server.</translation>
+        <translation>tenantdesk&#xa0;: --email s’utilise avec --server.</translation>
     </message>
     <message>
         <source>Read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
@@ -9555,7 +9862,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>tenantdesk: --branding-dir: “%1” is not a folder.</source>
-        <translation>tenantdesk : --branding-dir : « %1 » n’est pas un dossier.</translation>
+        <translation>tenantdesk&#xa0;: --branding-dir&#xa0;: «&#xa0;%1&#xa0;» n’est pas un dossier.</translation>
     </message>
 </context>
 <context>
@@ -9570,11 +9877,11 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>The server %1 presented a different certificate from the one you trusted (SHA-256 %2): it may have been renewed, or someone may be intercepting the connection.</source>
-        <translation>Le serveur %1 a présenté un certificat différent de celui auquel vous avez fait confiance (SHA-256 %2) : il a peut-être été renouvelé, ou quelqu’un intercepte peut-être la connexion.</translation>
+        <translation>Le serveur %1 a présenté un certificat différent de celui auquel vous avez fait confiance (SHA-256 %2)&#xa0;: il a peut-être été renouvelé, ou quelqu’un intercepte peut-être la connexion.</translation>
     </message>
     <message>
         <source>Your session on %1 has ended; sign in again.</source>
-        <translation>Votre session sur %1 a pris fin ; reconnectez-vous.</translation>
+        <translation>Votre session sur %1 a pris fin&#xa0;; reconnectez-vous.</translation>
     </message>
     <message>
         <source>The e-mail address or password is not right.</source>
@@ -9590,7 +9897,7 @@ Principal de plateforme : %2</translation>
     </message>
     <message>
         <source>Someone else changed this since you read it; compare and try again.</source>
-        <translation>Quelqu’un d’autre a modifié cet élément depuis votre lecture ; comparez et réessayez.</translation>
+        <translation>Quelqu’un d’autre a modifié cet élément depuis votre lecture&#xa0;; comparez et réessayez.</translation>
     </message>
     <message>
         <source>The server refused the request as malformed.</source>
@@ -9602,23 +9909,29 @@ Principal de plateforme : %2</translation>
     </message>
     <message numerus="yes">
         <source>The server is busy; try again in %n second(s).</source>
-        <translation><numerusform>Le serveur est occupé ; réessayez dans %n seconde.</numerusform><numerusform>Le serveur est occupé ; réessayez dans %n secondes.</numerusform></translation>
+        <translation>
+            <numerusform>Le serveur est occupé&#xa0;; réessayez dans %n seconde.</numerusform>
+            <numerusform>Le serveur est occupé&#xa0;; réessayez dans %n secondes.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server is busy; try again in a moment.</source>
-        <translation>Le serveur est occupé ; réessayez dans un instant.</translation>
+        <translation>Le serveur est occupé&#xa0;; réessayez dans un instant.</translation>
     </message>
     <message>
         <source>The server sent TenantDesk elsewhere (%1); connect to that address instead.</source>
-        <translation>Le serveur a redirigé TenantDesk ailleurs (%1) ; connectez-vous plutôt à cette adresse.</translation>
+        <translation>Le serveur a redirigé TenantDesk ailleurs (%1)&#xa0;; connectez-vous plutôt à cette adresse.</translation>
     </message>
     <message numerus="yes">
         <source>The server %1 is not available; try again in %n second(s).</source>
-        <translation><numerusform>Le serveur %1 n’est pas disponible ; réessayez dans %n seconde.</numerusform><numerusform>Le serveur %1 n’est pas disponible ; réessayez dans %n secondes.</numerusform></translation>
+        <translation>
+            <numerusform>Le serveur %1 n’est pas disponible&#xa0;; réessayez dans %n seconde.</numerusform>
+            <numerusform>Le serveur %1 n’est pas disponible&#xa0;; réessayez dans %n secondes.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The server %1 is not available; try again later.</source>
-        <translation>Le serveur %1 n’est pas disponible ; réessayez plus tard.</translation>
+        <translation>Le serveur %1 n’est pas disponible&#xa0;; réessayez plus tard.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -9632,7 +9945,7 @@ Principal de plateforme : %2</translation>
         <translation>remplir une nouvelle base de données avec des données de démonstration</translation>
     </message>
     <message>
-        <source>list the top-level tenants or a tenant's sub-tenants</source>
+        <source>list the top-level tenants or a tenant&apos;s sub-tenants</source>
         <translation>lister les locataires de premier niveau ou les sous-locataires d’un locataire</translation>
     </message>
     <message>
@@ -9647,7 +9960,7 @@ Principal de plateforme : %2</translation>
         <source>change a tenant in one versioned edit; policy keys: password_min_length,
 password_classes, mfa_required, session_timeout_minutes, ip_allow_list=CIDR,CIDR
 (KEY= with no value removes a key)</source>
-        <translation>modifier un locataire en une modification versionnée ; clés de stratégie : password_min_length,
+        <translation>modifier un locataire en une modification versionnée&#xa0;; clés de stratégie&#xa0;: password_min_length,
 password_classes, mfa_required, session_timeout_minutes, ip_allow_list=CIDR,CIDR
 (CLÉ= sans valeur supprime une clé)</translation>
     </message>
@@ -9674,19 +9987,19 @@ password_classes, mfa_required, session_timeout_minutes, ip_allow_list=CIDR,CIDR
     <message>
         <source>retire a suspended tenant: back it up to FILE, work through the checklist,
 delete its data (only with --confirm SLUG) and archive it; run again to continue</source>
-        <translation>retirer un locataire suspendu : le sauvegarder dans FICHIER, suivre la liste de contrôle,
-supprimer ses données (uniquement avec --confirm SLUG) et l’archiver ; relancer pour continuer</translation>
+        <translation>retirer un locataire suspendu&#xa0;: le sauvegarder dans FICHIER, suivre la liste de contrôle,
+supprimer ses données (uniquement avec --confirm SLUG) et l’archiver&#xa0;; relancer pour continuer</translation>
     </message>
     <message>
         <source>restore a backup, suspended: over its archived tenant, or as a new one</source>
-        <translation>restaurer une sauvegarde, à l’état suspendu : sur son locataire archivé, ou comme nouveau locataire</translation>
+        <translation>restaurer une sauvegarde, à l’état suspendu&#xa0;: sur son locataire archivé, ou comme nouveau locataire</translation>
     </message>
     <message>
         <source>delete a requested or archived tenant</source>
         <translation>supprimer un locataire demandé ou archivé</translation>
     </message>
     <message>
-        <source>a tenant's environments</source>
+        <source>a tenant&apos;s environments</source>
         <translation>les environnements d’un locataire</translation>
     </message>
     <message>
@@ -9698,7 +10011,7 @@ supprimer ses données (uniquement avec --confirm SLUG) et l’archiver ; relan
         <translation>renommer un environnement</translation>
     </message>
     <message>
-        <source>change an environment's settings (numbers and true/false are read as such)</source>
+        <source>change an environment&apos;s settings (numbers and true/false are read as such)</source>
         <translation>modifier les paramètres d’un environnement (les nombres et true/false sont lus comme tels)</translation>
     </message>
     <message>
@@ -9706,27 +10019,27 @@ supprimer ses données (uniquement avec --confirm SLUG) et l’archiver ; relan
         <translation>supprimer un environnement et les appartenances qui y sont détenues</translation>
     </message>
     <message>
-        <source>copy settings from one environment to another (--all: make the target's
-settings the source's); --dry-run shows the differences and changes nothing</source>
-        <translation>copier les paramètres d’un environnement vers un autre (--all : donner à la cible
-les paramètres de la source) ; --dry-run affiche les différences sans rien modifier</translation>
+        <source>copy settings from one environment to another (--all: make the target&apos;s
+settings the source&apos;s); --dry-run shows the differences and changes nothing</source>
+        <translation>copier les paramètres d’un environnement vers un autre (--all&#xa0;: donner à la cible
+les paramètres de la source)&#xa0;; --dry-run affiche les différences sans rien modifier</translation>
     </message>
     <message>
         <source>users, the first 100 by name unless --limit or --all; --tenant: members of the
 tenant or its environments; --search: in the name or e-mail address</source>
-        <translation>les utilisateurs, les 100 premiers par nom sauf --limit ou --all ; --tenant : membres du
-locataire ou de ses environnements ; --search : dans le nom ou l’adresse e-mail</translation>
+        <translation>les utilisateurs, les 100 premiers par nom sauf --limit ou --all&#xa0;; --tenant&#xa0;: membres du
+locataire ou de ses environnements&#xa0;; --search&#xa0;: dans le nom ou l’adresse e-mail</translation>
     </message>
     <message>
         <source>one user: profile, platform roles, memberships and what they also apply to</source>
-        <translation>un utilisateur : profil, rôles de plateforme, appartenances et ce à quoi elles s’appliquent aussi</translation>
+        <translation>un utilisateur&#xa0;: profil, rôles de plateforme, appartenances et ce à quoi elles s’appliquent aussi</translation>
     </message>
     <message>
         <source>create a user (invited unless --status active), with a first membership</source>
         <translation>créer un utilisateur (invité sauf --status active), avec une première appartenance</translation>
     </message>
     <message>
-        <source>change a user's name, e-mail address or status in one versioned edit</source>
+        <source>change a user&apos;s name, e-mail address or status in one versioned edit</source>
         <translation>modifier le nom, l’adresse e-mail ou le statut d’un utilisateur en une modification versionnée</translation>
     </message>
     <message>
@@ -9746,13 +10059,13 @@ locataire ou de ses environnements ; --search : dans le nom ou l’adresse e-m
         <translation>retirer à des utilisateurs un rôle sur un locataire ou un environnement</translation>
     </message>
     <message>
-        <source>move users' memberships to another tenant or environment, roles kept;
+        <source>move users&apos; memberships to another tenant or environment, roles kept;
 one user that cannot move stops them all</source>
-        <translation>déplacer les appartenances d’utilisateurs vers un autre locataire ou environnement, rôles conservés ;
+        <translation>déplacer les appartenances d’utilisateurs vers un autre locataire ou environnement, rôles conservés&#xa0;;
 un seul utilisateur impossible à déplacer les arrête tous</translation>
     </message>
     <message>
-        <source>a user's effective permissions on a tenant, each with the memberships and
+        <source>a user&apos;s effective permissions on a tenant, each with the memberships and
 roles that grant it</source>
         <translation>les autorisations effectives d’un utilisateur sur un locataire, chacune avec les appartenances et
 les rôles qui l’accordent</translation>
@@ -9763,11 +10076,11 @@ les rôles qui l’accordent</translation>
     </message>
     <message>
         <source>create a custom role of a tenant; --include makes it composite</source>
-        <translation>créer un rôle personnalisé d’un locataire ; --include le rend composite</translation>
+        <translation>créer un rôle personnalisé d’un locataire&#xa0;; --include le rend composite</translation>
     </message>
     <message>
         <source>change a custom role; --permission and --include replace the lists</source>
-        <translation>modifier un rôle personnalisé ; --permission et --include remplacent les listes</translation>
+        <translation>modifier un rôle personnalisé&#xa0;; --permission et --include remplacent les listes</translation>
     </message>
     <message>
         <source>delete a custom role that nobody holds and no role includes</source>
@@ -9781,13 +10094,13 @@ les rôles qui l’accordent</translation>
         <source>import users and memberships from CSV (email, display_name, status, tenant,
 environment, role); rows without a tenant go to --tenant</source>
         <translation>importer des utilisateurs et des appartenances depuis un CSV (email, display_name, status, tenant,
-environment, role) ; les lignes sans locataire vont dans --tenant</translation>
+environment, role)&#xa0;; les lignes sans locataire vont dans --tenant</translation>
     </message>
     <message>
         <source>import users and memberships from JSON; each problem is named by line and
 field, and nothing is written while any remains; --dry-run checks only</source>
-        <translation>importer des utilisateurs et des appartenances depuis un JSON ; chaque problème est indiqué par ligne et
-champ, et rien n’est écrit tant qu’il en reste ; --dry-run vérifie seulement</translation>
+        <translation>importer des utilisateurs et des appartenances depuis un JSON&#xa0;; chaque problème est indiqué par ligne et
+champ, et rien n’est écrit tant qu’il en reste&#xa0;; --dry-run vérifie seulement</translation>
     </message>
     <message>
         <source>import a Keycloak realm export (a file, or a folder from kc.sh export) as a
@@ -9806,21 +10119,21 @@ un nouveau locataire par domaine, et un rapport de ce qui a été converti et ig
     <message>
         <source>the newest audit events (50 unless --limit); --action takes an action or
 a prefix ending in “.” (tenant.); times are ISO 8601, UTC unless an offset is given</source>
-        <translation>les événements d’audit les plus récents (50 sauf --limit) ; --action accepte une action ou
-un préfixe terminé par « . » (tenant.) ; les heures sont en ISO 8601, en UTC sauf décalage indiqué</translation>
+        <translation>les événements d’audit les plus récents (50 sauf --limit)&#xa0;; --action accepte une action ou
+un préfixe terminé par «&#xa0;.&#xa0;» (tenant.)&#xa0;; les heures sont en ISO 8601, en UTC sauf décalage indiqué</translation>
     </message>
     <message>
-        <source>check the audit trail's hash chains; exit status 1 names the first broken link</source>
-        <translation>vérifier les chaînes d’empreintes du journal d’audit ; le code de sortie 1 indique le premier maillon rompu</translation>
+        <source>check the audit trail&apos;s hash chains; exit status 1 names the first broken link</source>
+        <translation>vérifier les chaînes d’empreintes du journal d’audit&#xa0;; le code de sortie 1 indique le premier maillon rompu</translation>
     </message>
     <message>
         <source>import a billing export (FOCUS, AWS CUR, Azure cost details; plain, .gz or .zip)
 in one transaction, its lines attributed to tenants by the rules; --tenant-tag adds
-a tag whose value is a tenant's slug to the rules; the same file again is refused
+a tag whose value is a tenant&apos;s slug to the rules; the same file again is refused
 unless --on-duplicate skip or replace</source>
-        <translation>importer un export de facturation (FOCUS, AWS CUR, détails des coûts Azure ; brut, .gz ou .zip)
-en une transaction, ses lignes attribuées aux locataires par les règles ; --tenant-tag ajoute
-aux règles une étiquette dont la valeur est l’identifiant court d’un locataire ; un même fichier est
+        <translation>importer un export de facturation (FOCUS, AWS CUR, détails des coûts Azure&#xa0;; brut, .gz ou .zip)
+en une transaction, ses lignes attribuées aux locataires par les règles&#xa0;; --tenant-tag ajoute
+aux règles une étiquette dont la valeur est l’identifiant court d’un locataire&#xa0;; un même fichier est
 refusé une seconde fois sauf avec --on-duplicate skip ou replace</translation>
     </message>
     <message>
@@ -9833,35 +10146,35 @@ refusé une seconde fois sauf avec --on-duplicate skip ou replace</translation>
     </message>
     <message>
         <source>cost summed exactly by any of tenant, service and month (and always currency),
-from the roll-ups; shares of shared cost count in their tenant's sums, cost of no
+from the roll-ups; shares of shared cost count in their tenant&apos;s sums, cost of no
 tenant is “(unallocated)”; --to is the last day included</source>
         <translation>coût totalisé exactement par locataire, service et/ou mois (et toujours par devise),
-à partir des agrégats ; les parts de coûts partagés comptent dans les totaux de leur locataire, le coût
-sans locataire est « (non attribué) » ; --to est le dernier jour inclus</translation>
+à partir des agrégats&#xa0;; les parts de coûts partagés comptent dans les totaux de leur locataire, le coût
+sans locataire est «&#xa0;(non attribué)&#xa0;»&#xa0;; --to est le dernier jour inclus</translation>
     </message>
     <message>
         <source>the attribution rules; with --json the document billing rules set reads</source>
-        <translation>les règles d’attribution ; avec --json, le document que lit billing rules set</translation>
+        <translation>les règles d’attribution&#xa0;; avec --json, le document que lit billing rules set</translation>
     </message>
     <message>
         <source>store attribution rules from a JSON file and apply them again to every billing
-line; a file with a "version" is refused when the rules changed since</source>
+line; a file with a &quot;version&quot; is refused when the rules changed since</source>
         <translation>enregistrer les règles d’attribution d’un fichier JSON et les réappliquer à chaque ligne
-de facturation ; un fichier avec une "version" est refusé si les règles ont changé depuis</translation>
+de facturation&#xa0;; un fichier avec une &quot;version&quot; est refusé si les règles ont changé depuis</translation>
     </message>
     <message>
-        <source>set a tenant's monthly budget in a currency; AMOUNT none removes it</source>
-        <translation>définir le budget mensuel d’un locataire dans une devise ; MONTANT none le supprime</translation>
+        <source>set a tenant&apos;s monthly budget in a currency; AMOUNT none removes it</source>
+        <translation>définir le budget mensuel d’un locataire dans une devise&#xa0;; MONTANT none le supprime</translation>
     </message>
     <message>
         <source>the billing review as a report: totals by tenant, service and month, month over
 month, budgets, and in the PDF a chart; --output takes its format from the suffix</source>
-        <translation>la revue de facturation sous forme de rapport : totaux par locataire, service et mois, évolution
-d’un mois sur l’autre, budgets, et un graphique dans le PDF ; --output déduit son format du suffixe</translation>
+        <translation>la revue de facturation sous forme de rapport&#xa0;: totaux par locataire, service et mois, évolution
+d’un mois sur l’autre, budgets, et un graphique dans le PDF&#xa0;; --output déduit son format du suffixe</translation>
     </message>
     <message>
         <source>The TenantDesk database: a file, sqlite:FILE or postgresql://USER@HOST:PORT/DATABASE.</source>
-        <translation>La base de données TenantDesk : un fichier, sqlite:FICHIER ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
+        <translation>La base de données TenantDesk&#xa0;: un fichier, sqlite:FICHIER ou postgresql://UTILISATEUR@HÔTE:PORT/BASE.</translation>
     </message>
     <message>
         <source>Print JSON instead of text.</source>
@@ -9869,43 +10182,43 @@ d’un mois sur l’autre, budgets, et un graphique dans le PDF ; --output déd
     </message>
     <message>
         <source>With demo: “small” or a number of tenants.</source>
-        <translation>Avec demo : « small » ou un nombre de locataires.</translation>
+        <translation>Avec demo&#xa0;: «&#xa0;small&#xa0;» ou un nombre de locataires.</translation>
     </message>
     <message>
         <source>With demo: how many users (default: 300 for small, ten per tenant otherwise).</source>
-        <translation>Avec demo : nombre d’utilisateurs (par défaut : 300 pour small, dix par locataire sinon).</translation>
+        <translation>Avec demo&#xa0;: nombre d’utilisateurs (par défaut&#xa0;: 300 pour small, dix par locataire sinon).</translation>
     </message>
     <message>
         <source>With demo: days of hourly usage samples (default 90).</source>
-        <translation>Avec demo : jours d’échantillons d’utilisation horaires (par défaut 90).</translation>
+        <translation>Avec demo&#xa0;: jours d’échantillons d’utilisation horaires (par défaut 90).</translation>
     </message>
     <message>
-        <source>The parent tenant's slug.</source>
+        <source>The parent tenant&apos;s slug.</source>
         <translation>L’identifiant court du locataire parent.</translation>
     </message>
     <message>
         <source>With tenants move and restore: at the top level.</source>
-        <translation>Avec tenants move et restore : au premier niveau.</translation>
+        <translation>Avec tenants move et restore&#xa0;: au premier niveau.</translation>
     </message>
     <message>
-        <source>A tenant's or user's display name; with roles update, the role's new name.</source>
-        <translation>Le nom d’affichage d’un locataire ou d’un utilisateur ; avec roles update, le nouveau nom du rôle.</translation>
+        <source>A tenant&apos;s or user&apos;s display name; with roles update, the role&apos;s new name.</source>
+        <translation>Le nom d’affichage d’un locataire ou d’un utilisateur&#xa0;; avec roles update, le nouveau nom du rôle.</translation>
     </message>
     <message>
-        <source>A tenant's domain (empty for none).</source>
+        <source>A tenant&apos;s domain (empty for none).</source>
         <translation>Le domaine d’un locataire (vide pour aucun).</translation>
     </message>
     <message>
-        <source>A tenant's IANA time zone (Europe/Berlin).</source>
+        <source>A tenant&apos;s IANA time zone (Europe/Berlin).</source>
         <translation>Le fuseau horaire IANA d’un locataire (Europe/Paris).</translation>
     </message>
     <message>
-        <source>A tenant's language (de, en-GB).</source>
+        <source>A tenant&apos;s language (de, en-GB).</source>
         <translation>La langue d’un locataire (fr, en-GB).</translation>
     </message>
     <message>
         <source>With tenants create: the kinds of environment to create, comma-separated.</source>
-        <translation>Avec tenants create : les types d’environnement à créer, séparés par des virgules.</translation>
+        <translation>Avec tenants create&#xa0;: les types d’environnement à créer, séparés par des virgules.</translation>
     </message>
     <message>
         <source>CPU cores quota, or none.</source>
@@ -9929,31 +10242,31 @@ d’un mois sur l’autre, budgets, et un graphique dans le PDF ; --output déd
     </message>
     <message>
         <source>A feature flag: NAME=on, off or inherit.</source>
-        <translation>Un indicateur de fonctionnalité : NOM=on, off ou inherit.</translation>
+        <translation>Un indicateur de fonctionnalité&#xa0;: NOM=on, off ou inherit.</translation>
     </message>
     <message>
         <source>A security policy field: KEY=VALUE (KEY= removes it).</source>
-        <translation>Un champ de stratégie de sécurité : CLÉ=VALEUR (CLÉ= le supprime).</translation>
+        <translation>Un champ de stratégie de sécurité&#xa0;: CLÉ=VALEUR (CLÉ= le supprime).</translation>
     </message>
     <message>
         <source>A setting: KEY=VALUE.</source>
-        <translation>Un paramètre : CLÉ=VALEUR.</translation>
+        <translation>Un paramètre&#xa0;: CLÉ=VALEUR.</translation>
     </message>
     <message>
         <source>With tenants update: remove an integration setting.</source>
-        <translation>Avec tenants update : supprimer un paramètre d’intégration.</translation>
+        <translation>Avec tenants update&#xa0;: supprimer un paramètre d’intégration.</translation>
     </message>
     <message>
         <source>With tenants decommission: the backup file to write.</source>
-        <translation>Avec tenants decommission : le fichier de sauvegarde à écrire.</translation>
+        <translation>Avec tenants decommission&#xa0;: le fichier de sauvegarde à écrire.</translation>
     </message>
     <message>
         <source>With tenants decommission: overwrite an existing backup file.</source>
-        <translation>Avec tenants decommission : remplacer un fichier de sauvegarde existant.</translation>
+        <translation>Avec tenants decommission&#xa0;: remplacer un fichier de sauvegarde existant.</translation>
     </message>
     <message>
         <source>With tenants decommission: how the users were told.</source>
-        <translation>Avec tenants decommission : comment les utilisateurs ont été avertis.</translation>
+        <translation>Avec tenants decommission&#xa0;: comment les utilisateurs ont été avertis.</translation>
     </message>
     <message>
         <source>The slug (or environment or role name) typed again, to delete.</source>
@@ -9961,135 +10274,135 @@ d’un mois sur l’autre, budgets, et un graphique dans le PDF ; --output déd
     </message>
     <message>
         <source>With environments add: production, staging, development or sandbox.</source>
-        <translation>Avec environments add : production, staging, development ou sandbox.</translation>
+        <translation>Avec environments add&#xa0;: production, staging, development ou sandbox.</translation>
     </message>
     <message>
         <source>With environments set: remove a setting.</source>
-        <translation>Avec environments set : supprimer un paramètre.</translation>
+        <translation>Avec environments set&#xa0;: supprimer un paramètre.</translation>
     </message>
     <message>
         <source>With environments promote: the source environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the first day.</source>
-        <translation>Avec environments promote : l’environnement source ; avec users move : SLUG ou SLUG/ENVIRONNEMENT ; avec billing summary : le premier jour.</translation>
+        <translation>Avec environments promote&#xa0;: l’environnement source&#xa0;; avec users move&#xa0;: SLUG ou SLUG/ENVIRONNEMENT&#xa0;; avec billing summary&#xa0;: le premier jour.</translation>
     </message>
     <message>
         <source>With environments promote: the target environment; with users move: SLUG or SLUG/ENVIRONMENT; with billing summary: the last day.</source>
-        <translation>Avec environments promote : l’environnement cible ; avec users move : SLUG ou SLUG/ENVIRONNEMENT ; avec billing summary : le dernier jour.</translation>
+        <translation>Avec environments promote&#xa0;: l’environnement cible&#xa0;; avec users move&#xa0;: SLUG ou SLUG/ENVIRONNEMENT&#xa0;; avec billing summary&#xa0;: le dernier jour.</translation>
     </message>
     <message>
         <source>With environments promote: the settings, comma-separated.</source>
-        <translation>Avec environments promote : les paramètres, séparés par des virgules.</translation>
+        <translation>Avec environments promote&#xa0;: les paramètres, séparés par des virgules.</translation>
     </message>
     <message>
         <source>With environments promote: every setting either environment has; with users list: every user that matches.</source>
-        <translation>Avec environments promote : tous les paramètres de l’un ou l’autre environnement ; avec users list : tous les utilisateurs correspondants.</translation>
+        <translation>Avec environments promote&#xa0;: tous les paramètres de l’un ou l’autre environnement&#xa0;; avec users list&#xa0;: tous les utilisateurs correspondants.</translation>
     </message>
     <message>
         <source>With environments promote: show the differences, change nothing; with import: check only, write nothing.</source>
-        <translation>Avec environments promote : afficher les différences sans rien modifier ; avec import : vérifier seulement, sans rien écrire.</translation>
+        <translation>Avec environments promote&#xa0;: afficher les différences sans rien modifier&#xa0;; avec import&#xa0;: vérifier seulement, sans rien écrire.</translation>
     </message>
     <message>
         <source>With export: the file to write (default: standard output).</source>
-        <translation>Avec export : le fichier à écrire (par défaut : la sortie standard).</translation>
+        <translation>Avec export&#xa0;: le fichier à écrire (par défaut&#xa0;: la sortie standard).</translation>
     </message>
     <message>
-        <source>A tenant's slug: with audit, only its events; with users and roles, the tenant they are members or roles of.</source>
-        <translation>L’identifiant court d’un locataire : avec audit, uniquement ses événements ; avec users et roles, le locataire dont ils sont membres ou rôles.</translation>
+        <source>A tenant&apos;s slug: with audit, only its events; with users and roles, the tenant they are members or roles of.</source>
+        <translation>L’identifiant court d’un locataire&#xa0;: avec audit, uniquement ses événements&#xa0;; avec users et roles, le locataire dont ils sont membres ou rôles.</translation>
     </message>
     <message>
-        <source>With audit list: only this actor's events.</source>
-        <translation>Avec audit list : uniquement les événements de cet acteur.</translation>
+        <source>With audit list: only this actor&apos;s events.</source>
+        <translation>Avec audit list&#xa0;: uniquement les événements de cet acteur.</translation>
     </message>
     <message>
         <source>With audit list: this action, or a prefix ending in “.”.</source>
-        <translation>Avec audit list : cette action, ou un préfixe terminé par « . ».</translation>
+        <translation>Avec audit list&#xa0;: cette action, ou un préfixe terminé par «&#xa0;.&#xa0;».</translation>
     </message>
     <message>
         <source>With audit list: events at or after this time.</source>
-        <translation>Avec audit list : les événements à partir de cette heure.</translation>
+        <translation>Avec audit list&#xa0;: les événements à partir de cette heure.</translation>
     </message>
     <message>
         <source>With audit list: events before this time.</source>
-        <translation>Avec audit list : les événements antérieurs à cette heure.</translation>
+        <translation>Avec audit list&#xa0;: les événements antérieurs à cette heure.</translation>
     </message>
     <message>
         <source>With audit list: events whose object, actor or values contain this text.</source>
-        <translation>Avec audit list : les événements dont l’objet, l’acteur ou les valeurs contiennent ce texte.</translation>
+        <translation>Avec audit list&#xa0;: les événements dont l’objet, l’acteur ou les valeurs contiennent ce texte.</translation>
     </message>
     <message>
         <source>With audit list: how many events (default 50); with users list: how many users (default 100).</source>
-        <translation>Avec audit list : nombre d’événements (par défaut 50) ; avec users list : nombre d’utilisateurs (par défaut 100).</translation>
+        <translation>Avec audit list&#xa0;: nombre d’événements (par défaut 50)&#xa0;; avec users list&#xa0;: nombre d’utilisateurs (par défaut 100).</translation>
     </message>
     <message>
         <source>With users and roles: an environment of --tenant, by name.</source>
-        <translation>Avec users et roles : un environnement de --tenant, par son nom.</translation>
+        <translation>Avec users et roles&#xa0;: un environnement de --tenant, par son nom.</translation>
     </message>
     <message>
         <source>With users: a role, by name (built in, or a custom role of --tenant or its ancestors).</source>
-        <translation>Avec users : un rôle, par son nom (intégré, ou rôle personnalisé de --tenant ou de ses ancêtres).</translation>
+        <translation>Avec users&#xa0;: un rôle, par son nom (intégré, ou rôle personnalisé de --tenant ou de ses ancêtres).</translation>
     </message>
     <message>
         <source>With users: invited, active or disabled.</source>
-        <translation>Avec users : invited, active ou disabled.</translation>
+        <translation>Avec users&#xa0;: invited, active ou disabled.</translation>
     </message>
     <message>
         <source>With users list: users whose name or e-mail address contains this text.</source>
-        <translation>Avec users list : les utilisateurs dont le nom ou l’adresse e-mail contient ce texte.</translation>
+        <translation>Avec users list&#xa0;: les utilisateurs dont le nom ou l’adresse e-mail contient ce texte.</translation>
     </message>
     <message>
         <source>With users list: name, email, status, last-sign-in or created.</source>
-        <translation>Avec users list : name, email, status, last-sign-in ou created.</translation>
+        <translation>Avec users list&#xa0;: name, email, status, last-sign-in ou created.</translation>
     </message>
     <message>
         <source>With users list: sort in descending order.</source>
-        <translation>Avec users list : trier par ordre décroissant.</translation>
+        <translation>Avec users list&#xa0;: trier par ordre décroissant.</translation>
     </message>
     <message>
         <source>With users update: the new e-mail address.</source>
-        <translation>Avec users update : la nouvelle adresse e-mail.</translation>
+        <translation>Avec users update&#xa0;: la nouvelle adresse e-mail.</translation>
     </message>
     <message>
         <source>With roles create: tenant (the default) or environment.</source>
-        <translation>Avec roles create : tenant (par défaut) ou environment.</translation>
+        <translation>Avec roles create&#xa0;: tenant (par défaut) ou environment.</translation>
     </message>
     <message>
         <source>With roles: a permission (resource.action), repeated or comma-separated; none for none.</source>
-        <translation>Avec roles : une autorisation (ressource.action), répétée ou séparée par des virgules ; none pour aucune.</translation>
+        <translation>Avec roles&#xa0;: une autorisation (ressource.action), répétée ou séparée par des virgules&#xa0;; none pour aucune.</translation>
     </message>
     <message>
         <source>With roles: a role the role includes, repeated; none for none.</source>
-        <translation>Avec roles : un rôle inclus par le rôle, répété ; none pour aucun.</translation>
+        <translation>Avec roles&#xa0;: un rôle inclus par le rôle, répété&#xa0;; none pour aucun.</translation>
     </message>
     <message>
         <source>With roles: what the role is for.</source>
-        <translation>Avec roles : à quoi sert le rôle.</translation>
+        <translation>Avec roles&#xa0;: à quoi sert le rôle.</translation>
     </message>
     <message>
-        <source>With billing import: the file's format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
-        <translation>Avec billing import : le format du fichier (focus, aws-cur, aws-cur2, azure-ea, azure-mca) ; sinon détecté d’après l’en-tête.</translation>
+        <source>With billing import: the file&apos;s format (focus, aws-cur, aws-cur2, azure-ea, azure-mca); detected from the header otherwise.</source>
+        <translation>Avec billing import&#xa0;: le format du fichier (focus, aws-cur, aws-cur2, azure-ea, azure-mca)&#xa0;; sinon détecté d’après l’en-tête.</translation>
     </message>
     <message>
-        <source>With billing import: a tag key whose value is a tenant's slug (added to the attribution rules).</source>
-        <translation>Avec billing import : une clé d’étiquette dont la valeur est l’identifiant court d’un locataire (ajoutée aux règles d’attribution).</translation>
+        <source>With billing import: a tag key whose value is a tenant&apos;s slug (added to the attribution rules).</source>
+        <translation>Avec billing import&#xa0;: une clé d’étiquette dont la valeur est l’identifiant court d’un locataire (ajoutée aux règles d’attribution).</translation>
     </message>
     <message>
         <source>With billing import: what to do when the same file was imported before: refuse (the default), skip or replace.</source>
-        <translation>Avec billing import : que faire si le même fichier a déjà été importé : refuse (par défaut), skip ou replace.</translation>
+        <translation>Avec billing import&#xa0;: que faire si le même fichier a déjà été importé&#xa0;: refuse (par défaut), skip ou replace.</translation>
     </message>
     <message>
         <source>With billing summary: group by tenant, service and month, comma-separated (default: tenant).</source>
-        <translation>Avec billing summary : regrouper par tenant, service et month, séparés par des virgules (par défaut : tenant).</translation>
+        <translation>Avec billing summary&#xa0;: regrouper par tenant, service et month, séparés par des virgules (par défaut&#xa0;: tenant).</translation>
     </message>
     <message>
         <source>With billing summary: print CSV.</source>
-        <translation>Avec billing summary : afficher du CSV.</translation>
+        <translation>Avec billing summary&#xa0;: afficher du CSV.</translation>
     </message>
     <message>
         <source>With billing report: the PDF file to write.</source>
-        <translation>Avec billing report : le fichier PDF à écrire.</translation>
+        <translation>Avec billing report&#xa0;: le fichier PDF à écrire.</translation>
     </message>
     <message>
         <source>With billing report: the XLSX file to write.</source>
-        <translation>Avec billing report : le fichier XLSX à écrire.</translation>
+        <translation>Avec billing report&#xa0;: le fichier XLSX à écrire.</translation>
     </message>
     <message>
         <source>With billing report: read branding packs from &lt;dir&gt;/&lt;tenant slug&gt;/ first (see docs/BRANDING.md).</source>
