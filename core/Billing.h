@@ -150,6 +150,30 @@ struct BillingLineQuery {
     QString cursor;
 };
 
+// The values one tag key takes in the billing lines ("values seen"), so that the attribution rules
+// can be written from what is there: one row per value × tenant attributed to now × currency.
+struct BillingTagValueQuery {
+    QString key;          // the tag key, compared exactly ("business_unit", "user:tenant")
+    BillingFilter filter; // which lines are looked at (tenantId: attributed to that tenant now; 0: unallocated)
+};
+
+struct BillingTagValue {
+    QString value;           // the tag's value as attribution compares it (numbers and booleans as text)
+    TenantId tenantId = 0;   // the tenant these lines are attributed to now; 0: unallocated, or shared
+    bool shared = false;     // the lines matched a shared-cost rule
+    QString billingCurrency;
+    qint64 lineCount = 0;
+    QString billedCost;      // exact decimal text, the sum of the lines' BilledCost
+    friend bool operator==(const BillingTagValue&, const BillingTagValue&) = default;
+};
+
+// A tag key seen in the billing lines, with the number of lines that carry it.
+struct BillingTagKey {
+    QString key;
+    qint64 lineCount = 0;
+    friend bool operator==(const BillingTagKey&, const BillingTagKey&) = default;
+};
+
 // A tenant's monthly budget in one currency.
 struct TenantBudget {
     TenantId tenantId = 0;
@@ -180,3 +204,4 @@ struct UsageTotal {
 Q_DECLARE_METATYPE(TenantDesk::BillingImport)
 Q_DECLARE_METATYPE(TenantDesk::BillingTotalsRow)
 Q_DECLARE_METATYPE(TenantDesk::UsageTotal)
+Q_DECLARE_METATYPE(TenantDesk::BillingTagValue)

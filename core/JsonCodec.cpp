@@ -827,6 +827,36 @@ TenantBudget tenantBudgetFromJson(const QJsonObject& object)
     return TenantBudget{r.id(u"tenant_id"_s), amount.isNull() ? QString() : r.text(u"amount"_s), r.text(u"currency"_s)};
 }
 
+QJsonObject toJson(const BillingTagValue& v)
+{
+    return QJsonObject{
+        {u"value"_s, v.value},
+        {u"tenant_id"_s, idOrNull(v.tenantId)},
+        {u"shared"_s, v.shared},
+        {u"billing_currency"_s, v.billingCurrency},
+        {u"line_count"_s, v.lineCount},
+        {u"billed_cost"_s, v.billedCost},
+    };
+}
+
+BillingTagValue billingTagValueFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_tag_value"_s);
+    return BillingTagValue{r.text(u"value"_s), r.idOrZero(u"tenant_id"_s), r.boolean(u"shared"_s),
+                           r.text(u"billing_currency"_s), r.id(u"line_count"_s), r.text(u"billed_cost"_s)};
+}
+
+QJsonObject toJson(const BillingTagKey& k)
+{
+    return QJsonObject{{u"key"_s, k.key}, {u"line_count"_s, k.lineCount}};
+}
+
+BillingTagKey billingTagKeyFromJson(const QJsonObject& object)
+{
+    const Reader r(object, u"billing_tag_key"_s);
+    return BillingTagKey{r.text(u"key"_s), r.id(u"line_count"_s)};
+}
+
 BillingSummaryRow billingSummaryRowFromJson(const QJsonObject& object)
 {
     const Reader r(object, u"billing_summary"_s);

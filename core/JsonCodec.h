@@ -47,6 +47,8 @@ QJsonObject toJson(const AttributionResult& result);
 QJsonObject toJson(const BillingTotalsRow& row);
 QJsonObject toJson(const BillingLine& line);
 QJsonObject toJson(const TenantBudget& budget);
+QJsonObject toJson(const BillingTagValue& value);
+QJsonObject toJson(const BillingTagKey& key);
 QJsonObject toJson(const BillingImport& import);
 QJsonObject toJson(const BillingImportResult& result);
 
@@ -139,6 +141,8 @@ AttributionResult attributionResultFromJson(const QJsonObject& object);
 BillingTotalsRow billingTotalsRowFromJson(const QJsonObject& object);
 BillingLine billingLineFromJson(const QJsonObject& object);
 TenantBudget tenantBudgetFromJson(const QJsonObject& object);
+BillingTagValue billingTagValueFromJson(const QJsonObject& object);
+BillingTagKey billingTagKeyFromJson(const QJsonObject& object);
 // A PATCH body: only the editable fields; an unknown field or a wrong type is refused.
 TenantChange tenantChangeFromJson(const QJsonObject& object);
 // Request bodies of the other changes; an unknown field or a wrong type is refused.

@@ -507,6 +507,42 @@ QFuture<Page<BillingLine>> PreviewStore::billingLines(const BillingLineQuery& qu
                                                       [this, query]() { return m_store->billingLines(query); });
 }
 
+QFuture<QList<BillingTagValue>> PreviewStore::billingTagValues(const BillingTagValueQuery& query)
+{
+    // As billingTotals: one tenant needs billing.read on it, unallocated lines the platform's, and
+    // otherwise the rows are those of the tenants where the user holds billing.read.
+    const BillingFilter& filter = query.filter;
+    if (filter.tenantId && *filter.tenantId != 0)
+        return chain<QList<BillingTagValue>>(requireTenant(*filter.tenantId, Permission::BillingRead), m_context.get(),
+                                             [this, query](const Tenant&) { return m_store->billingTagValues(query); });
+    if (filter.tenantId || m_principal.platformPermissions.contains(Permission::BillingRead))
+        return forbiddenUnlessPlatform<QList<BillingTagValue>>(Permission::BillingRead,
+                                                               [this, query]() { return m_store->billingTagValues(query); });
+    return chain<QList<BillingTagValue>>(m_store->billingTagValues(query), m_context.get(),
+                                         [this](const QList<BillingTagValue>& rows) {
+        QList<TenantId> ids;
+        for (const BillingTagValue& row : rows) {
+            if (row.tenantId != 0 && !ids.contains(row.tenantId))
+                ids.append(row.tenantId);
+        }
+        return chain<QList<BillingTagValue>>(tenantsById(ids), m_context.get(), [this, rows](const QList<Tenant>& tenants) {
+            QSet<TenantId> readable;
+            for (const Tenant& tenant : tenants) {
+                if (Policy::allows(m_principal, Permission::BillingRead, tenant))
+                    readable.insert(tenant.id);
+            }
+            QList<BillingTagValue> visible = rows;
+            visible.removeIf([&readable](const BillingTagValue& row) { return !readable.contains(row.tenantId); });
+            return visible;
+        });
+    });
+}
+
+QFuture<QList<BillingTagKey>> PreviewStore::billingTagKeys()
+{
+    return forbiddenUnlessPlatform<QList<BillingTagKey>>(Permission::BillingRead, [this]() { return m_store->billingTagKeys(); });
+}
+
 QFuture<QList<TenantBudget>> PreviewStore::budgets()
 {
     if (m_principal.platformPermissions.contains(Permission::BillingRead))

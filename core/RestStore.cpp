@@ -1558,6 +1558,23 @@ QFuture<Page<BillingLine>> RestStore::billingLines(const BillingLineQuery& query
     });
 }
 
+QFuture<QList<BillingTagValue>> RestStore::billingTagValues(const BillingTagValueQuery& query)
+{
+    Request request = get(u"/api/v1/billing/tag-values"_s);
+    request.with(u"key"_s, query.key);
+    withBillingFilter(request, query.filter);
+    return m_client->call<QList<BillingTagValue>>(std::move(request), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::billingTagValueFromJson);
+    });
+}
+
+QFuture<QList<BillingTagKey>> RestStore::billingTagKeys()
+{
+    return m_client->call<QList<BillingTagKey>>(get(u"/api/v1/billing/tag-keys"_s), [](const Response& r) {
+        return JsonCodec::listFromJson(r.object(), JsonCodec::billingTagKeyFromJson);
+    });
+}
+
 QFuture<QList<TenantBudget>> RestStore::budgets()
 {
     return m_client->call<QList<TenantBudget>>(get(u"/api/v1/billing/budgets"_s), [](const Response& r) {

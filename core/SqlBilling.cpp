@@ -558,6 +558,110 @@ Page<BillingLine> SqlSession::billingLines(const BillingLineQuery& query) const
     });
 }
 
+QList<BillingTagValue> SqlSession::billingTagValues(const BillingTagValueQuery& query) const
+{
+    const BillingFilter& filter = query.filter;
+    checkRange(filter.from, filter.to);
+    if (query.key.isEmpty())
+        refuse(u"key"_s, tr("the tag key whose values are listed is required."));
+    return scoped([&]() -> QList<BillingTagValue> {
+        // The value as attribution reads it (SqlBilling's tagValues): a string as it is, a number or
+        // a boolean as text; an object, an array or null is no value.
+        QString sql = m_postgres
+            ? u"SELECT t.value #>> '{}', jsonb_typeof(t.value), coalesce(l.tenant_id, 0), l.shared_rule, "
+              "l.billing_currency, l.billed_cost FROM billing_lines l, jsonb_each(l.tags) t "
+              "WHERE t.key = ? AND jsonb_typeof(t.value) IN ('string', 'number', 'boolean')"_s
+            : u"SELECT CAST(t.value AS TEXT), t.type, coalesce(l.tenant_id, 0), l.shared_rule, "
+              "l.billing_currency, l.billed_cost FROM billing_lines l, json_each(l.tags) t "
+              "WHERE t.key = ? AND t.type IN ('text', 'integer', 'real', 'true', 'false')"_s;
+        QVariantList binds{query.key};
+        if (filter.tenantId) {
+            if (*filter.tenantId == 0) {
+                sql += u" AND l.tenant_id IS NULL"_s;
+            } else {
+                requireTenant(m_db, *filter.tenantId);
+                sql += u" AND l.tenant_id = ?"_s;
+                binds << *filter.tenantId;
+            }
+        }
+        if (filter.from.isValid()) {
+            sql += u" AND l.charge_period_start >= ?"_s;
+            binds << SqlTime::format(filter.from);
+        }
+        if (filter.to.isValid()) {
+            sql += u" AND l.charge_period_start < ?"_s;
+            binds << SqlTime::format(filter.to);
+        }
+        if (!filter.serviceName.isEmpty()) {
+            sql += u" AND l.service_name = ?"_s;
+            binds << filter.serviceName;
+        }
+        if (!filter.serviceCategory.isEmpty()) {
+            sql += u" AND l.service_category = ?"_s;
+            binds << filter.serviceCategory;
+        }
+        if (!filter.billingCurrency.isEmpty()) {
+            sql += u" AND l.billing_currency = ?"_s;
+            binds << filter.billingCurrency;
+        }
+        if (filter.importId != 0) {
+            sql += u" AND l.import_id = ?"_s;
+            binds << filter.importId;
+        }
+        Query q(m_db, tr("Could not read the values of the tag"));
+        q.prepare(sql);
+        for (const QVariant& value : std::as_const(binds))
+            q.bind(value);
+        q.exec();
+
+        // A tenant scope sees its own tenants' lines only: never unallocated or shared ones.
+        QHash<TenantId, QList<TenantId>> ancestors;
+        if (!m_scope.isAllTenants())
+            ancestors = readTenants(m_db).ancestors;
+        struct Sums { DecimalSum billed; qint64 lines = 0; };
+        using Key = std::tuple<QString, TenantId, bool, QString>; // value, tenant, shared, currency
+        std::map<Key, Sums> sums;
+        while (q.next()) {
+            const TenantId tenant = q.integer(2);
+            if (!m_scope.isAllTenants() && (tenant == 0 || !m_scope.covers(tenant, ancestors.value(tenant))))
+                continue;
+            const QString type = q.text(1);
+            const QString value = type == u"true"_s ? u"true"_s : type == u"false"_s ? u"false"_s : q.text(0);
+            Sums& s = sums[{value, tenant, !q.value(3).isNull(), q.text(4)}];
+            if (!s.billed.add(q.text(5)))
+                throw StoreError(ErrorCode::Corrupt,
+                                 tr("A billing line holds a cost that is not a decimal number: “%1”.").arg(q.text(5)));
+            ++s.lines;
+        }
+        QList<BillingTagValue> values;
+        values.reserve(qsizetype(sums.size()));
+        for (const auto& [key, s] : sums) {
+            const auto& [value, tenant, shared, currency] = key;
+            values.append(BillingTagValue{value, tenant, shared, currency, s.lines, decimalsText(s.billed)});
+        }
+        return values;
+    });
+}
+
+QList<BillingTagKey> SqlSession::billingTagKeys() const
+{
+    if (!m_scope.isAllTenants())
+        throw StoreError(ErrorCode::Forbidden, tr("The tag keys of the billing lines are read by a platform administrator only."));
+    return scoped([&] {
+        Query q(m_db, tr("Could not read the tag keys"));
+        q.prepare(m_postgres
+                      ? u"SELECT t.key, count(*) FROM billing_lines l, jsonb_each(l.tags) t GROUP BY t.key ORDER BY t.key"_s
+                      : u"SELECT t.key, count(*) FROM billing_lines l, json_each(l.tags) t GROUP BY t.key ORDER BY t.key"_s)
+            .exec();
+        QList<BillingTagKey> keys;
+        while (q.next())
+            keys.append(BillingTagKey{q.text(0), q.integer(1)});
+        // The database's collation may differ between dialects: one order everywhere.
+        std::sort(keys.begin(), keys.end(), [](const BillingTagKey& a, const BillingTagKey& b) { return a.key < b.key; });
+        return keys;
+    });
+}
+
 QList<TenantBudget> SqlSession::budgets() const
 {
     return scoped([&] {

@@ -103,6 +103,8 @@ public:
     void rebuildBillingRollups(qint64 importId = -1) const;
     QList<BillingTotalsRow> billingTotals(const BillingFilter& filter) const;
     Page<BillingLine> billingLines(const BillingLineQuery& query) const;
+    QList<BillingTagValue> billingTagValues(const BillingTagValueQuery& query) const;
+    QList<BillingTagKey> billingTagKeys() const;
     QList<TenantBudget> budgets() const;
     TenantBudget setBudget(const TenantBudget& budget) const;
 

@@ -448,6 +448,16 @@ QFuture<Page<BillingLine>> SqlStore::billingLines(const BillingLineQuery& query)
     return run([query](const SqlSession& s) { return s.billingLines(query); });
 }
 
+QFuture<QList<BillingTagValue>> SqlStore::billingTagValues(const BillingTagValueQuery& query)
+{
+    return run([query](const SqlSession& s) { return s.billingTagValues(query); });
+}
+
+QFuture<QList<BillingTagKey>> SqlStore::billingTagKeys()
+{
+    return run([](const SqlSession& s) { return s.billingTagKeys(); });
+}
+
 QFuture<QList<TenantBudget>> SqlStore::budgets()
 {
     return run([](const SqlSession& s) { return s.budgets(); });

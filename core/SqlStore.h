@@ -53,6 +53,8 @@ public:
     QFuture<AttributionResult> setAttributionRules(const AttributionRules& rules, qint64 expectedVersion) override;
     QFuture<QList<BillingTotalsRow>> billingTotals(const BillingFilter& filter) override;
     QFuture<Page<BillingLine>> billingLines(const BillingLineQuery& query) override;
+    QFuture<QList<BillingTagValue>> billingTagValues(const BillingTagValueQuery& query) override;
+    QFuture<QList<BillingTagKey>> billingTagKeys() override;
     QFuture<QList<TenantBudget>> budgets() override;
     QFuture<TenantBudget> setBudget(const TenantBudget& budget) override;
     QFuture<QList<UsageTotal>> usageTotals(const UsageTotalsQuery& query) override;

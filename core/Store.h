@@ -83,6 +83,12 @@ public:
     virtual QFuture<QList<BillingTotalsRow>> billingTotals(const BillingFilter& filter) = 0;
     // The lines behind a total (drill-down), paged.
     virtual QFuture<Page<BillingLine>> billingLines(const BillingLineQuery& query) = 0;
+    // The values of one tag key in the lines ("values seen"), by value, tenant attributed to now and
+    // currency, sorted so. Below the platform: the rows of the tenants where the caller holds
+    // billing.read, never unallocated or shared lines. An unknown key gives an empty list.
+    virtual QFuture<QList<BillingTagValue>> billingTagValues(const BillingTagValueQuery& query) = 0;
+    // The tag keys the lines carry, by key, with how many lines carry each. The platform's.
+    virtual QFuture<QList<BillingTagKey>> billingTagKeys() = 0;
     virtual QFuture<QList<TenantBudget>> budgets() = 0;
     // Sets a tenant's monthly budget; an empty amount removes it. Returns it as stored.
     virtual QFuture<TenantBudget> setBudget(const TenantBudget& budget) = 0;

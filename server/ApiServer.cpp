@@ -1525,6 +1525,36 @@ void ApiServer::Impl::addRoutes()
         sendJson(c.response, 200, JsonCodec::pageText(s.billingLines(query)));
     });
 
+    // "Values seen": the values of one tag key, by tenant attributed to now, filtered as the totals.
+    route("GET", u"/api/v1/billing/tag-values"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http.params, {"key", "tenant_id", "from", "to", "service_name", "service_category",
+                                       "billing_currency", "import_id"});
+        const BillingTagValueQuery query{p.text(u"key"_s), ApiRequest::billingFilter(p)};
+        SqlSession s = session(&c.principal);
+        const bool platform = c.principal.platformPermissions.contains(Permission::BillingRead);
+        if (query.filter.tenantId && *query.filter.tenantId != 0)
+            requireTenant(c, s, *query.filter.tenantId, Permission::BillingRead);
+        else if (query.filter.tenantId)
+            requirePlatform(c, Permission::BillingRead); // unallocated lines
+        QList<BillingTagValue> rows = platformSession(c).billingTagValues(query);
+        if (!platform) {
+            const QSet<TenantId> readable = billingReadable(c, [&rows] {
+                QList<TenantId> ids;
+                for (const BillingTagValue& row : rows)
+                    ids.append(row.tenantId);
+                return ids;
+            }());
+            rows.removeIf([&readable](const BillingTagValue& row) { return !readable.contains(row.tenantId); });
+        }
+        sendJson(c.response, 200, JsonCodec::listText(rows));
+    });
+
+    route("GET", u"/api/v1/billing/tag-keys"_s, Access::SignedIn, [this](RequestContext& c) {
+        const Params p(c.http.params, {});
+        requirePlatform(c, Permission::BillingRead);
+        sendJson(c.response, 200, JsonCodec::listText(platformSession(c).billingTagKeys()));
+    });
+
     route("GET", u"/api/v1/billing/budgets"_s, Access::SignedIn, [this](RequestContext& c) {
         const Params p(c.http.params, {});
         QList<TenantBudget> budgets = platformSession(c).budgets();

@@ -1470,6 +1470,18 @@
         <source>Shared cost %1: split</source>
         <translation>Gemeinsame Kosten %1: Aufteilung</translation>
     </message>
+    <message>
+        <source>&amp;Values Seen…</source>
+        <translation>Vorkommende &amp;Werte …</translation>
+    </message>
+    <message>
+        <source>List the values of the selected mapping&apos;s tag key in the billing lines, with their cost, and map them to tenants</source>
+        <translation>Die Werte des Tag-Schlüssels der ausgewählten Zuordnung in den Abrechnungszeilen mit ihren Kosten auflisten und Mandanten zuordnen</translation>
+    </message>
+    <message>
+        <source>Mappings added: apply the rules to attribute the cost again.</source>
+        <translation>Zuordnungen hinzugefügt: Wenden Sie die Regeln an, um die Kosten neu zuzuordnen.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AttributionRulesModel</name>
@@ -1524,6 +1536,105 @@
     <message>
         <source>Tenant (slug)</source>
         <translation>Mandant (Kürzel)</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionValuesDialog</name>
+    <message>
+        <source>Values Seen</source>
+        <translation>Vorkommende Werte</translation>
+    </message>
+    <message>
+        <source>The values this tag takes in the billing lines, the costliest first. Select values, type a tenant and choose Map: the mappings are added to the rules, and Apply in the rules stores them.</source>
+        <translation>Die Werte, die dieser Tag in den Abrechnungszeilen annimmt, die teuersten zuerst. Wählen Sie Werte, geben Sie einen Mandanten ein und wählen Sie Zuordnen: Die Zuordnungen werden den Regeln hinzugefügt, und Anwenden in den Regeln speichert sie.</translation>
+    </message>
+    <message>
+        <source>Tag key</source>
+        <translation>Tag-Schlüssel</translation>
+    </message>
+    <message>
+        <source>The tag key whose values are listed; the keys seen in the billing lines are offered</source>
+        <translation>Der Tag-Schlüssel, dessen Werte aufgelistet werden; die in den Abrechnungszeilen vorkommenden Schlüssel werden angeboten</translation>
+    </message>
+    <message>
+        <source>Tag &amp;key:</source>
+        <translation>Tag-&amp;Schlüssel:</translation>
+    </message>
+    <message>
+        <source>Part of a value</source>
+        <translation>Teil eines Werts</translation>
+    </message>
+    <message>
+        <source>Filter values</source>
+        <translation>Werte filtern</translation>
+    </message>
+    <message>
+        <source>&amp;Filter:</source>
+        <translation>&amp;Filter:</translation>
+    </message>
+    <message>
+        <source>Values seen</source>
+        <translation>Vorkommende Werte</translation>
+    </message>
+    <message>
+        <source>Map selected values to &amp;tenant:</source>
+        <translation>Ausgewählte Werte dem &amp;Mandanten zuordnen:</translation>
+    </message>
+    <message>
+        <source>Tenant slug</source>
+        <translation>Mandantenkürzel</translation>
+    </message>
+    <message>
+        <source>Tenant to map the selected values to</source>
+        <translation>Mandant, dem die ausgewählten Werte zugeordnet werden</translation>
+    </message>
+    <message>
+        <source>&amp;Map</source>
+        <translation>&amp;Zuordnen</translation>
+    </message>
+    <message>
+        <source>Add a mapping of each selected value to the tenant</source>
+        <translation>Für jeden ausgewählten Wert eine Zuordnung zum Mandanten hinzufügen</translation>
+    </message>
+    <message>
+        <source>Choose the tag key whose values to list.</source>
+        <translation>Wählen Sie den Tag-Schlüssel, dessen Werte aufgelistet werden sollen.</translation>
+    </message>
+    <message>
+        <source>Reading the values of “%1”…</source>
+        <translation>Die Werte von „%1“ werden gelesen …</translation>
+    </message>
+    <message>
+        <source>Could not read the values: %1</source>
+        <translation>Die Werte konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Looking up “%1”…</source>
+        <translation>„%1“ wird gesucht …</translation>
+    </message>
+    <message>
+        <source>Mapped to %1: %2. Apply the rules to attribute their cost.</source>
+        <translation>%1 zugeordnet: %2. Wenden Sie die Regeln an, um ihre Kosten zuzuordnen.</translation>
+    </message>
+    <message>
+        <source>No tenant has the slug “%1”: nothing was mapped.</source>
+        <translation>Kein Mandant hat den Kurznamen „%1“: Es wurde nichts zugeordnet.</translation>
+    </message>
+    <message>
+        <source>No billing line carries the tag “%1”.</source>
+        <translation>Keine Abrechnungszeile trägt den Tag „%1“.</translation>
+    </message>
+    <message>
+        <source>%1 values on %2 lines.</source>
+        <translation>%1 Werte auf %2 Zeilen.</translation>
+    </message>
+    <message>
+        <source>%1 shown.</source>
+        <translation>%1 angezeigt.</translation>
+    </message>
+    <message>
+        <source>%1 selected.</source>
+        <translation>%1 ausgewählt.</translation>
     </message>
 </context>
 <context>
@@ -2713,6 +2824,45 @@ Es wurde nichts importiert.</translation>
     <message>
         <source>Report written to %1.</source>
         <translation>Bericht nach %1 geschrieben.</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingTagValuesModel</name>
+    <message>
+        <source>Shared or unallocated</source>
+        <translation>Geteilt oder nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation>Nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Mandant %1</translation>
+    </message>
+    <message>
+        <source>Mapped to %1 by the rules being edited</source>
+        <translation>Von den bearbeiteten Regeln %1 zugeordnet</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Zeilen</translation>
+    </message>
+    <message>
+        <source>Billed cost</source>
+        <translation>Abgerechnete Kosten</translation>
+    </message>
+    <message>
+        <source>Attributed to now</source>
+        <translation>Derzeit zugeordnet zu</translation>
+    </message>
+    <message>
+        <source>Mapped to</source>
+        <translation>Zugeordnet zu</translation>
     </message>
 </context>
 <context>
@@ -6279,6 +6429,22 @@ E-Mail-Adresse des Benutzers:</translation>
     <message>
         <source>Could not sum the usage</source>
         <translation>Die Nutzung konnte nicht summiert werden</translation>
+    </message>
+    <message>
+        <source>the tag key whose values are listed is required.</source>
+        <translation>der Tag-Schlüssel, dessen Werte aufgelistet werden, ist erforderlich.</translation>
+    </message>
+    <message>
+        <source>Could not read the values of the tag</source>
+        <translation>Die Werte des Tags konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>The tag keys of the billing lines are read by a platform administrator only.</source>
+        <translation>Die Tag-Schlüssel der Abrechnungszeilen liest nur ein Plattformadministrator.</translation>
+    </message>
+    <message>
+        <source>Could not read the tag keys</source>
+        <translation>Die Tag-Schlüssel konnten nicht gelesen werden</translation>
     </message>
 </context>
 <context>

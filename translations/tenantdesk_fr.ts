@@ -1470,6 +1470,18 @@
         <source>Shared cost %1: split</source>
         <translation>Coût partagé %1&#xa0;: répartition</translation>
     </message>
+    <message>
+        <source>&amp;Values Seen…</source>
+        <translation>&amp;Valeurs présentes…</translation>
+    </message>
+    <message>
+        <source>List the values of the selected mapping&apos;s tag key in the billing lines, with their cost, and map them to tenants</source>
+        <translation>Lister les valeurs de la clé d’étiquette de la correspondance sélectionnée dans les lignes de facturation, avec leur coût, et les attribuer à des locataires</translation>
+    </message>
+    <message>
+        <source>Mappings added: apply the rules to attribute the cost again.</source>
+        <translation>Correspondances ajoutées : appliquez les règles pour attribuer à nouveau le coût.</translation>
+    </message>
 </context>
 <context>
     <name>TenantDesk::AttributionRulesModel</name>
@@ -1524,6 +1536,105 @@
     <message>
         <source>Tenant (slug)</source>
         <translation>Locataire (identifiant court)</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::AttributionValuesDialog</name>
+    <message>
+        <source>Values Seen</source>
+        <translation>Valeurs présentes</translation>
+    </message>
+    <message>
+        <source>The values this tag takes in the billing lines, the costliest first. Select values, type a tenant and choose Map: the mappings are added to the rules, and Apply in the rules stores them.</source>
+        <translation>Les valeurs que prend cette étiquette dans les lignes de facturation, les plus coûteuses d’abord. Sélectionnez des valeurs, saisissez un locataire et choisissez Attribuer : les correspondances sont ajoutées aux règles, et Appliquer dans les règles les enregistre.</translation>
+    </message>
+    <message>
+        <source>Tag key</source>
+        <translation>Clé d’étiquette</translation>
+    </message>
+    <message>
+        <source>The tag key whose values are listed; the keys seen in the billing lines are offered</source>
+        <translation>La clé d’étiquette dont les valeurs sont listées ; les clés présentes dans les lignes de facturation sont proposées</translation>
+    </message>
+    <message>
+        <source>Tag &amp;key:</source>
+        <translation>&amp;Clé d’étiquette :</translation>
+    </message>
+    <message>
+        <source>Part of a value</source>
+        <translation>Partie d’une valeur</translation>
+    </message>
+    <message>
+        <source>Filter values</source>
+        <translation>Filtrer les valeurs</translation>
+    </message>
+    <message>
+        <source>&amp;Filter:</source>
+        <translation>&amp;Filtre :</translation>
+    </message>
+    <message>
+        <source>Values seen</source>
+        <translation>Valeurs présentes</translation>
+    </message>
+    <message>
+        <source>Map selected values to &amp;tenant:</source>
+        <translation>Attribuer les valeurs sélectionnées au &amp;locataire :</translation>
+    </message>
+    <message>
+        <source>Tenant slug</source>
+        <translation>Identifiant court du locataire</translation>
+    </message>
+    <message>
+        <source>Tenant to map the selected values to</source>
+        <translation>Locataire auquel attribuer les valeurs sélectionnées</translation>
+    </message>
+    <message>
+        <source>&amp;Map</source>
+        <translation>&amp;Attribuer</translation>
+    </message>
+    <message>
+        <source>Add a mapping of each selected value to the tenant</source>
+        <translation>Ajouter une correspondance de chaque valeur sélectionnée vers le locataire</translation>
+    </message>
+    <message>
+        <source>Choose the tag key whose values to list.</source>
+        <translation>Choisissez la clé d’étiquette dont lister les valeurs.</translation>
+    </message>
+    <message>
+        <source>Reading the values of “%1”…</source>
+        <translation>Lecture des valeurs de « %1 »…</translation>
+    </message>
+    <message>
+        <source>Could not read the values: %1</source>
+        <translation>Impossible de lire les valeurs : %1</translation>
+    </message>
+    <message>
+        <source>Looking up “%1”…</source>
+        <translation>Recherche de « %1 »…</translation>
+    </message>
+    <message>
+        <source>Mapped to %1: %2. Apply the rules to attribute their cost.</source>
+        <translation>Attribuées à %1 : %2. Appliquez les règles pour attribuer leur coût.</translation>
+    </message>
+    <message>
+        <source>No tenant has the slug “%1”: nothing was mapped.</source>
+        <translation>Aucun locataire n’a l&apos;identifiant « %1 » : rien n’a été attribué.</translation>
+    </message>
+    <message>
+        <source>No billing line carries the tag “%1”.</source>
+        <translation>Aucune ligne de facturation ne porte l’étiquette « %1 ».</translation>
+    </message>
+    <message>
+        <source>%1 values on %2 lines.</source>
+        <translation>%1 valeurs sur %2 lignes.</translation>
+    </message>
+    <message>
+        <source>%1 shown.</source>
+        <translation>%1 affichées.</translation>
+    </message>
+    <message>
+        <source>%1 selected.</source>
+        <translation>%1 sélectionnées.</translation>
     </message>
 </context>
 <context>
@@ -2713,6 +2824,45 @@ Rien n’a été importé.</translation>
     <message>
         <source>Report written to %1.</source>
         <translation>Rapport écrit dans %1.</translation>
+    </message>
+</context>
+<context>
+    <name>TenantDesk::BillingTagValuesModel</name>
+    <message>
+        <source>Shared or unallocated</source>
+        <translation>Partagé ou non attribué</translation>
+    </message>
+    <message>
+        <source>Unallocated</source>
+        <translation>Non attribué</translation>
+    </message>
+    <message>
+        <source>Tenant %1</source>
+        <translation>Locataire %1</translation>
+    </message>
+    <message>
+        <source>Mapped to %1 by the rules being edited</source>
+        <translation>Attribué à %1 par les règles en cours de modification</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Lignes</translation>
+    </message>
+    <message>
+        <source>Billed cost</source>
+        <translation>Coût facturé</translation>
+    </message>
+    <message>
+        <source>Attributed to now</source>
+        <translation>Attribué actuellement à</translation>
+    </message>
+    <message>
+        <source>Mapped to</source>
+        <translation>Attribué à</translation>
     </message>
 </context>
 <context>
@@ -6279,6 +6429,22 @@ Adresse e-mail de l’utilisateur&#xa0;:</translation>
     <message>
         <source>Could not import</source>
         <translation>Import impossible</translation>
+    </message>
+    <message>
+        <source>the tag key whose values are listed is required.</source>
+        <translation>la clé d’étiquette dont les valeurs sont listées est requise.</translation>
+    </message>
+    <message>
+        <source>Could not read the values of the tag</source>
+        <translation>Impossible de lire les valeurs de l’étiquette</translation>
+    </message>
+    <message>
+        <source>The tag keys of the billing lines are read by a platform administrator only.</source>
+        <translation>Seul un administrateur de la plateforme lit les clés d’étiquette des lignes de facturation.</translation>
+    </message>
+    <message>
+        <source>Could not read the tag keys</source>
+        <translation>Impossible de lire les clés d’étiquette</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "AttributionRulesDialog.h"
 
 #include "AttributionRulesModel.h"
+#include "AttributionValuesDialog.h"
 #include "Async.h"
 #include "EditHistory.h"
 
@@ -32,13 +33,46 @@ namespace {
 
 enum SharedColumn { SharedMatchColumn, SharedValueColumn, SharedSplitColumn, SharedTenantsColumn, SharedColumnCount };
 
-// The source as a combo; the tenant as a slug with a completer of the store's tenants.
+// A line edit offering the tag keys seen in the billing lines.
+QLineEdit* keyEditor(QWidget* parent, QStringListModel* keysSeen)
+{
+    auto* edit = new QLineEdit(parent);
+    edit->setObjectName(u"tagKeyEditor"_s);
+    auto* completer = new QCompleter(keysSeen, edit);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    edit->setCompleter(completer);
+    return edit;
+}
+
+// The tenant tag keys, edited with the keys seen offered.
+class KeyDelegate : public QStyledItemDelegate
+{
+public:
+    KeyDelegate(QStringListModel* keysSeen, QObject* parent)
+        : QStyledItemDelegate(parent)
+        , m_keysSeen(keysSeen)
+    {
+    }
+
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex&) const override
+    {
+        return keyEditor(parent, m_keysSeen);
+    }
+
+private:
+    QStringListModel* m_keysSeen;
+};
+
+// The source as a combo; the tag key with the keys seen offered; the tenant as a slug with a
+// completer of the store's tenants.
 class MappingDelegate : public QStyledItemDelegate
 {
 public:
-    MappingDelegate(Store* store, QObject* parent)
+    MappingDelegate(Store* store, QStringListModel* keysSeen, QObject* parent)
         : QStyledItemDelegate(parent)
         , m_store(store)
+        , m_keysSeen(keysSeen)
     {
     }
 
@@ -50,6 +84,8 @@ public:
             combo->addItem(AttributionRulesModel::sourceName(AttributionSource::SubAccount), int(AttributionSource::SubAccount));
             return combo;
         }
+        if (index.column() == AttributionRulesModel::KeyColumn)
+            return keyEditor(parent, m_keysSeen);
         if (index.column() != AttributionRulesModel::TenantColumn || !m_store)
             return QStyledItemDelegate::createEditor(parent, option, index);
         auto* edit = new QLineEdit(parent);
@@ -94,6 +130,7 @@ public:
 
 private:
     Store* m_store;
+    QStringListModel* m_keysSeen;
 };
 
 // An applied change of the attribution rules, for Edit → Undo: both ways apply a whole set of
@@ -147,6 +184,7 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     : QDialog(parent)
     , m_store(store)
     , m_mappings(new AttributionRulesModel(this))
+    , m_keysSeen(new QStringListModel(this))
 {
     setObjectName(u"attributionRulesDialog"_s);
     setWindowTitle(tr("Attribution Rules"));
@@ -165,6 +203,7 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     m_keysList->setObjectName(u"tenantTagKeysList"_s);
     m_keysList->setAccessibleName(tr("Tenant tag keys"));
     m_keysList->setToolTip(tr("Tags whose value is a tenant's slug, e.g. tenant or user:tenant; double-click to edit"));
+    m_keysList->setItemDelegate(new KeyDelegate(m_keysSeen, m_keysList));
     keysLayout->addWidget(m_keysList);
     auto* keysButtons = new QHBoxLayout;
     auto* addKey = new QPushButton(tr("Add &Key"), keysBox);
@@ -188,7 +227,7 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     m_mappingsView->setAccessibleName(tr("Mappings: value → tenant"));
     m_mappingsView->setObjectName(u"attributionMappingsView"_s);
     m_mappingsView->setModel(m_mappings);
-    m_mappingsView->setItemDelegate(new MappingDelegate(store, m_mappingsView));
+    m_mappingsView->setItemDelegate(new MappingDelegate(store, m_keysSeen, m_mappingsView));
     m_mappingsView->verticalHeader()->hide();
     m_mappingsView->horizontalHeader()->setStretchLastSection(true);
     m_mappingsView->setColumnWidth(AttributionRulesModel::SourceColumn, 110);
@@ -202,6 +241,11 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     mappingButtons->addWidget(addMapping);
     mappingButtons->addWidget(removeMapping);
     mappingButtons->addStretch();
+    m_valuesButton = new QPushButton(tr("&Values Seen…"), mappingsBox);
+    m_valuesButton->setObjectName(u"valuesSeenButton"_s);
+    m_valuesButton->setToolTip(tr("List the values of the selected mapping's tag key in the billing lines, with their "
+                                  "cost, and map them to tenants"));
+    mappingButtons->addWidget(m_valuesButton);
     mappingsLayout->addLayout(mappingButtons);
     top->addWidget(mappingsBox, 3);
     layout->addLayout(top, 2);
@@ -219,6 +263,10 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     connect(m_mappings, &AttributionRulesModel::tenantLookupRequested, this, &AttributionRulesDialog::lookUpSlug);
     connect(m_mappings, &AttributionRulesModel::edited, this, &AttributionRulesDialog::updateProblems);
     connect(m_mappings, &AttributionRulesModel::dataChanged, this, &AttributionRulesDialog::updateProblems);
+    connect(m_valuesButton, &QPushButton::clicked, this, [this]() { showValuesSeen(); });
+    connect(m_mappings, &AttributionRulesModel::edited, this, &AttributionRulesDialog::updateMappedValues);
+    connect(m_mappings, &AttributionRulesModel::dataChanged, this, &AttributionRulesDialog::updateMappedValues);
+    connect(m_mappings, &AttributionRulesModel::modelReset, this, &AttributionRulesDialog::updateMappedValues);
 
     auto* sharedBox = new QGroupBox(tr("S&hared cost"), this);
     auto* sharedLayout = new QVBoxLayout(sharedBox);
@@ -275,6 +323,89 @@ AttributionRulesDialog::AttributionRulesDialog(Store* store, QWidget* parent)
     connect(m_applyButton, &QPushButton::clicked, this, &AttributionRulesDialog::apply);
     connect(m_closeButton, &QPushButton::clicked, this, &AttributionRulesDialog::reject);
     load();
+    if (m_store) {
+        whenReady(m_store->billingTagKeys(), this, [this](const QList<BillingTagKey>& keys) {
+            QStringList names;
+            for (const BillingTagKey& key : keys)
+                names.append(key.key);
+            m_keysSeen->setStringList(names);
+        }, [](const StoreError&) {}); // nothing offered: the keys are still typed by hand
+    }
+}
+
+QString AttributionRulesDialog::selectedTagKey() const
+{
+    const QModelIndex current = m_mappingsView->currentIndex();
+    if (current.isValid()) {
+        const QModelIndex key = m_mappings->index(current.row(), AttributionRulesModel::KeyColumn);
+        if (key.data(AttributionRulesModel::SourceRole).toInt() == int(AttributionSource::Tag)
+            && !key.data(Qt::EditRole).toString().isEmpty())
+            return key.data(Qt::EditRole).toString();
+    }
+    if (const QListWidgetItem* item = m_keysList->currentItem())
+        return item->text().trimmed();
+    for (const AttributionMapping& mapping : m_mappings->mappings())
+        if (mapping.source == AttributionSource::Tag && !mapping.key.isEmpty())
+            return mapping.key;
+    return {};
+}
+
+AttributionValuesDialog* AttributionRulesDialog::showValuesSeen(const QString& key)
+{
+    if (!m_valuesDialog) {
+        m_valuesDialog = new AttributionValuesDialog(m_store, m_keysSeen, this);
+        connect(m_valuesDialog, &AttributionValuesDialog::mapRequested, this, &AttributionRulesDialog::addTagMappings);
+        connect(m_valuesDialog, &AttributionValuesDialog::valuesLoaded, this, &AttributionRulesDialog::updateMappedValues);
+        connect(this, &AttributionRulesDialog::applied, m_valuesDialog, [this]() { m_valuesDialog->showKey(m_valuesDialog->key()); });
+    }
+    m_valuesDialog->showKey(key.isEmpty() ? selectedTagKey() : key);
+    updateMappedValues();
+    m_valuesDialog->show();
+    m_valuesDialog->raise();
+    m_valuesDialog->activateWindow();
+    return m_valuesDialog;
+}
+
+void AttributionRulesDialog::addTagMappings(const QString& key, const QStringList& values, TenantId tenantId, const QString& slug)
+{
+    m_ids.insert(slug, tenantId);
+    m_slugs.insert(tenantId, slug);
+    m_mappings->learnTenant(tenantId, slug);
+    const QList<AttributionMapping> existing = m_mappings->mappings();
+    int lastRow = -1;
+    for (const QString& value : values) {
+        int row = -1;
+        for (int i = 0; i < existing.size(); ++i) {
+            const AttributionMapping& m = existing.at(i);
+            if (m.source == AttributionSource::Tag && m.key == key && m.value == value)
+                row = i;
+        }
+        if (row < 0) {
+            row = m_mappings->rowCount();
+            m_mappings->insertRows(row, 1);
+            m_mappings->setData(m_mappings->index(row, AttributionRulesModel::SourceColumn), int(AttributionSource::Tag));
+            m_mappings->setData(m_mappings->index(row, AttributionRulesModel::KeyColumn), key);
+            m_mappings->setData(m_mappings->index(row, AttributionRulesModel::ValueColumn), value);
+        }
+        m_mappings->setData(m_mappings->index(row, AttributionRulesModel::TenantColumn), tenantId, AttributionRulesModel::TenantIdRole);
+        lastRow = row;
+    }
+    if (lastRow >= 0)
+        m_mappingsView->scrollTo(m_mappings->index(lastRow, AttributionRulesModel::ValueColumn));
+    m_statusLabel->setText(tr("Mappings added: apply the rules to attribute the cost again."));
+}
+
+void AttributionRulesDialog::updateMappedValues()
+{
+    if (!m_valuesDialog)
+        return;
+    QHash<QString, QString> mapped;
+    const QString key = m_valuesDialog->key();
+    for (const AttributionMapping& mapping : m_mappings->mappings()) {
+        if (mapping.source == AttributionSource::Tag && mapping.key == key && mapping.tenantId != 0 && !mapped.contains(mapping.value))
+            mapped.insert(mapping.value, m_slugs.value(mapping.tenantId, m_mappings->slugOf(mapping.tenantId)));
+    }
+    m_valuesDialog->setMappedValues(mapped);
 }
 
 AttributionRulesDialog::~AttributionRulesDialog()

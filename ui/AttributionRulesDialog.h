@@ -12,12 +12,14 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QStringListModel;
 class QTableView;
 class QTableWidget;
 
 namespace TenantDesk {
 
 class AttributionRulesModel;
+class AttributionValuesDialog;
 class EditHistory;
 
 // Billing → Attribution Rules…: the tag keys whose value is a tenant's slug, the value → tenant
@@ -25,7 +27,8 @@ class EditHistory;
 // rules (a service or an account spread evenly or in proportion over tenants). Apply stores them
 // and attributes every line again, with progress and Cancel (rolled back); a Conflict (someone
 // changed the rules meanwhile) reloads them and says so. An applied change goes onto the edit
-// history: Edit → Undo applies the previous rules again.
+// history: Edit → Undo applies the previous rules again. Values Seen… lists the values of a tag key
+// with their cost and maps selected ones to a tenant; the tag key fields offer the keys seen.
 class AttributionRulesDialog : public QDialog
 {
     Q_OBJECT
@@ -46,6 +49,13 @@ public:
     void cancelApply();
     bool isBusy() const { return m_busy; }
     QString statusText() const;
+    // Values Seen…: the values of `key` (the selected mapping's key when empty), in a window of
+    // their own, created on first use.
+    AttributionValuesDialog* showValuesSeen(const QString& key = {});
+    // The tag keys seen in the billing lines, for the completers.
+    QStringListModel* keysSeenModel() const { return m_keysSeen; }
+    // Adds a Tag mapping `key` = value → tenant for each value (or changes the tenant of an existing one).
+    void addTagMappings(const QString& key, const QStringList& values, TenantId tenantId, const QString& slug);
 
 Q_SIGNALS:
     void loaded();
@@ -64,6 +74,8 @@ private:
     void runApply(const AttributionRules& rules);
     void setBusy(bool busy);
     void updateProblems();
+    void updateMappedValues();
+    QString selectedTagKey() const;
 
     Store* m_store;
     EditHistory* m_history = nullptr;
@@ -80,6 +92,9 @@ private:
     QProgressBar* m_progressBar;
     QPushButton* m_applyButton;
     QPushButton* m_closeButton;
+    QPushButton* m_valuesButton;
+    QStringListModel* m_keysSeen;
+    AttributionValuesDialog* m_valuesDialog = nullptr;
     QFuture<AttributionResult> m_future;
     bool m_busy = false;
 };
