@@ -132,6 +132,7 @@ void attachAxes(QChart* chart, QAbstractSeries* series, const QStringList& categ
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    y->applyNiceNumbers(); // ticks at round amounts (0, 20,000, 40,000…), not at fifths of the largest bar
 }
 
 // A stacked bar per month: the largest keys, the rest as "Other", `keep` always on its own.
@@ -912,8 +913,10 @@ void BillingPage::updateCharts()
             top = std::max({top, spent, amount});
         for (QAbstractAxis* axis : budgetChart->axes()) {
             line->attachAxis(axis);
-            if (axis->orientation() == Qt::Vertical)
-                axis->setRange(0.0, top * 1.1); // the budget line too, not only the bars
+            if (auto* values = qobject_cast<QValueAxis*>(axis); values && axis->orientation() == Qt::Vertical) {
+                values->setRange(0.0, top * 1.1); // the budget line too, not only the bars
+                values->applyNiceNumbers();
+            }
         }
     }
     replaceChart(m_budgetChart, budgetChart);
