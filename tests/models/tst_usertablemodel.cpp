@@ -196,7 +196,9 @@ private Q_SLOTS:
         QVERIFY(!f.model.canFetchMore({})); // not while a page is on its way
         QVERIFY(loaded.wait(30000));
         QCOMPARE(f.model.rowCount(), 40);
-        QCOMPARE(idsOf(rowsOf(f.model)), idsOf(await(m_store->users({.limit = 40})).items));
+        // The rows before awaiting the store: its event loop may let the tester's fetchMore bring page 2.
+        const QList<qint64> firstPage = idsOf(rowsOf(f.model));
+        QCOMPARE(firstPage, idsOf(await(m_store->users({.limit = 40})).items));
         QVERIFY(!f.model.isComplete());
 
         // The tester may have asked for the next page already, as a view scrolled down would.
