@@ -228,6 +228,33 @@ ReportFormat reportFormatForPath(const QString& path)
 
 namespace {
 
+// A stacked chart's series: the seven largest cells of one currency, then the rest summed as
+// `othersLabel` (when not zero). Drawn from the bottom: the largest at the foot of each bar.
+QList<QPair<QString, QList<double>>> largestSeries(const QList<BillingReportTables::Cell>& cells, const QString& currency,
+                                                  qsizetype months, const QString& othersLabel)
+{
+    QList<QPair<QString, QList<double>>> series;
+    QList<double> others(months, 0);
+    int shown = 0;
+    for (const auto& cell : cells) {
+        if (cell.currency != currency)
+            continue;
+        QList<double> values;
+        for (const QString& amount : cell.monthly)
+            values << amount.toDouble();
+        if (shown < 7) {
+            series.append({cell.key, values});
+            ++shown;
+        } else {
+            for (int m = 0; m < values.size(); ++m)
+                others[m] += values.at(m);
+        }
+    }
+    if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
+        series.append({othersLabel, others});
+    return series;
+}
+
 // ---- CSV ----------------------------------------------------------------------------------------
 
 QString csvField(const QString& text, bool number)
@@ -858,26 +885,7 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
         // The chart: the largest tenants of the main currency, the others together.
         if (!tables.byTenant.isEmpty() && !tables.months.isEmpty()) {
             const QString currency = tables.byTenant.constFirst().currency;
-            QList<QPair<QString, QList<double>>> series;
-            QList<double> others(tables.months.size(), 0);
-            int shown = 0;
-            for (const auto& cell : tables.byTenant) {
-                if (cell.currency != currency)
-                    continue;
-                QList<double> values;
-                for (const QString& amount : cell.monthly)
-                    values << amount.toDouble();
-                if (shown < 7) {
-                    series.append({cell.key, values});
-                    ++shown;
-                } else {
-                    for (int m = 0; m < values.size(); ++m)
-                        others[m] += values.at(m);
-                }
-            }
-            // Drawn from the bottom: the largest tenant at the foot of each bar, the others on top.
-            if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
-                series.append({tr("Other tenants"), others});
+            const auto series = largestSeries(tables.byTenant, currency, tables.months.size(), tr("Other tenants"));
             // One tenant's report: its months are the service chart's totals, no second chart needed.
             if (series.size() > 1) {
                 layout.heading(tr("Cost per month by tenant"), PdfLayout::chartHeight);
@@ -887,25 +895,7 @@ bool writePdf(const BillingReportData& data, const QString& path, QString* error
         // The same for services: where the money goes, month by month.
         if (!tables.byService.isEmpty() && !tables.months.isEmpty()) {
             const QString currency = tables.byService.constFirst().currency;
-            QList<QPair<QString, QList<double>>> series;
-            QList<double> others(tables.months.size(), 0);
-            int shown = 0;
-            for (const auto& cell : tables.byService) {
-                if (cell.currency != currency)
-                    continue;
-                QList<double> values;
-                for (const QString& amount : cell.monthly)
-                    values << amount.toDouble();
-                if (shown < 7) {
-                    series.append({cell.key, values});
-                    ++shown;
-                } else {
-                    for (int m = 0; m < values.size(); ++m)
-                        others[m] += values.at(m);
-                }
-            }
-            if (std::any_of(others.cbegin(), others.cend(), [](double v) { return v != 0; }))
-                series.append({tr("Other services"), others});
+            const auto series = largestSeries(tables.byService, currency, tables.months.size(), tr("Other services"));
             layout.heading(tr("Cost per month by service"), PdfLayout::chartHeight);
             layout.stackedBars(tables.months, series, currency, tr("Other services"));
         }
